@@ -1,0 +1,114 @@
+#include "tracing/store.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "tracing/pipeline.hpp"
+
+namespace localray::tracing {
+namespace {
+
+Segment make(const std::string& trace, const std::string& id, double start, double end, const std::string& parent = "") {
+  Segment s;
+  s.name = "svc";
+  s.id = id;
+  s.trace_id = trace;
+  s.parent_id = parent;
+  s.start_time = start;
+  s.end_time = end;
+  return s;
+}
+
+const std::string kTrace = "1-581cf771-a006649127e371903a2de979";
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("localray-store-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string path() const { return (dir_ / "nested" / "traces.db").string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(StoreTest, LaterDocumentWithTheSameIdReplacesAnInProgressOne) {
+  auto store = Store::open(path());
+  ASSERT_TRUE(store) << store.error().message;
+  Segment open = make(kTrace, "70de5b6f19ff9a0a", 10, 0);
+  open.in_progress = true;
+  ASSERT_TRUE((*store)->write({open}));
+  ASSERT_TRUE((*store)->write({make(kTrace, "70de5b6f19ff9a0a", 10, 12)}));
+  ReaderPool pool{(*store)->uri()};
+  auto reader = pool.acquire();
+  ASSERT_TRUE(reader);
+  auto segs = (*reader)->trace_segments(kTrace);
+  ASSERT_TRUE(segs);
+  ASSERT_EQ(segs->size(), 1u);
+  EXPECT_FALSE(segs->front().in_progress);
+  EXPECT_EQ(segs->front().end_time, 12);
+  auto traces = (*reader)->traces_between(0, 100, 10);
+  ASSERT_TRUE(traces);
+  ASSERT_EQ(traces->size(), 1u);
+  EXPECT_EQ(traces->front().start_time, 10);
+  EXPECT_EQ(traces->front().end_time, 12);
+}
+
+TEST_F(StoreTest, StandaloneSubsegmentsAreMergedIntoTheirParent) {
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Segment parent = make(kTrace, "70de5b6f19ff9a0a", 10, 12);
+  parent.add_subsegment("inner", "1111111111111111", 10.5).end_time = 11;
+  Segment loose = make(kTrace, "2222222222222222", 10.6, 10.9, "1111111111111111");
+  loose.type = "subsegment";
+  loose.name = "late";
+  ASSERT_TRUE((*store)->write({loose, parent}));
+  ReaderPool pool{(*store)->uri()};
+  auto segs = (*pool.acquire())->trace_segments(kTrace);
+  ASSERT_TRUE(segs);
+  ASSERT_EQ(segs->size(), 1u);
+  const auto& inner = segs->front().subsegments.front();
+  ASSERT_EQ(inner.subsegments.size(), 1u);
+  EXPECT_EQ(inner.subsegments.front().name, "late");
+  EXPECT_TRUE(inner.subsegments.front().type.empty());
+}
+
+TEST_F(StoreTest, PipelineFlushMakesEverySegmentVisibleAndSurvivesReopen) {
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  {
+    auto store = Store::open(path());
+    ASSERT_TRUE(store);
+    Pipeline pipeline{**store, 16, log};
+    for (int i = 0; i < 100; ++i) {
+      char id[17];
+      std::snprintf(id, sizeof id, "%016x", i + 1);
+      pipeline.record(make(kTrace, id, 10 + i, 11 + i));
+    }
+    pipeline.flush();
+    EXPECT_EQ(pipeline.written(), 100u);
+    pipeline.stop();
+  }
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  ReaderPool pool{(*store)->uri()};
+  auto segs = (*pool.acquire())->trace_segments(kTrace);
+  ASSERT_TRUE(segs);
+  EXPECT_EQ(segs->size(), 100u);
+}
+
+TEST_F(StoreTest, InMemoryDatabaseIsSharedWithReaders) {
+  auto store = Store::open(":memory:");
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->write({make(kTrace, "70de5b6f19ff9a0a", 10, 12)}));
+  ReaderPool pool{(*store)->uri()};
+  auto segs = (*pool.acquire())->trace_segments(kTrace);
+  ASSERT_TRUE(segs) << segs.error().message;
+  EXPECT_EQ(segs->size(), 1u);
+}
+
+}  // namespace
+}  // namespace localray::tracing

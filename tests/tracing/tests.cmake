@@ -1,0 +1,6 @@
+localray_test(tracing_core_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/trace_header_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/segment_json_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/store_test.cpp
+  LIBS localray_tracing)

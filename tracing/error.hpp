@@ -1,0 +1,20 @@
+#pragma once
+#include <boost/system/result.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace localray::tracing {
+
+// A rejected input: what was wrong, in words a client can act on.
+struct Error {
+  std::string message;
+};
+
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw std::runtime_error(e.message);
+}
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+}  // namespace localray::tracing

@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+
+#include "tracing/clock.hpp"
+#include "tracing/rng.hpp"
+
+namespace localray::tracing {
+
+// Trace ids `1-{epoch seconds, 8 hex}-{96 random bits}` and 64-bit segment ids, lower-case hex.
+class IdGenerator {
+ public:
+  IdGenerator(const Clock& clock, Rng rng) : clock_{clock}, rng_{std::move(rng)} {}
+  std::string trace_id();
+  std::string segment_id();
+  // Request ids as Lambda, SQS and SNS print them (UUID v4 layout).
+  std::string uuid();
+
+ private:
+  const Clock& clock_;
+  Rng rng_;
+};
+
+}  // namespace localray::tracing

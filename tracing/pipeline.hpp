@@ -1,0 +1,49 @@
+#pragma once
+// Bounded queue in front of the single SQLite writer. Producers (every hop of every request, the
+// UDP receiver, PutTraceSegments) hand over finished segments; one thread writes whatever has
+// accumulated in one transaction, so the batch grows with the load and stays small when idle.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/fwd.h>
+
+#include "tracing/sink.hpp"
+#include "tracing/store.hpp"
+
+namespace localray::tracing {
+
+class Pipeline final : public SegmentSink {
+ public:
+  Pipeline(Store& store, std::size_t capacity, std::shared_ptr<spdlog::logger> log);
+  ~Pipeline() override;
+
+  // SegmentSink: waits for room when full, since the caller has already acknowledged the work.
+  void record(Segment segment) override;
+  // For sources that acknowledge nothing (UDP): when full, the oldest waiting segment is dropped.
+  void offer(Segment segment);
+  // Returns once everything recorded before the call is committed.
+  void flush();
+  // Drains the queue, then stops the writer. Idempotent.
+  void stop();
+
+  std::uint64_t written() const;
+  std::uint64_t dropped() const;
+
+ private:
+  void run();
+
+  Store& store_;
+  std::size_t capacity_;
+  std::shared_ptr<spdlog::logger> log_;
+  mutable std::mutex mutex_;
+  std::condition_variable has_work_, has_room_, committed_;
+  std::deque<Segment> queue_;
+  std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace localray::tracing
