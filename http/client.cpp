@@ -1,0 +1,68 @@
+#include "http/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace localray::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tracing::Error;
+using tracing::Result;
+
+Result<Url> Url::parse(std::string_view text) {
+  Url u;
+  auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return Error{"URL needs a scheme: " + std::string{text}};
+  u.scheme = text.substr(0, scheme_end);
+  if (u.scheme != "http") return Error{"only http:// URLs are supported, got " + std::string{text}};
+  text.remove_prefix(scheme_end + 3);
+  auto slash = text.find('/');
+  std::string_view authority = text.substr(0, slash);
+  u.target = slash == std::string_view::npos ? "/" : std::string{text.substr(slash)};
+  auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos) {
+    u.host = authority.substr(0, colon);
+    u.port = authority.substr(colon + 1);
+  } else {
+    u.host = authority;
+    u.port = "80";
+  }
+  if (u.host.empty()) return Error{"URL has no host"};
+  return u;
+}
+
+asio::awaitable<Result<ClientResponse>> get(asio::any_io_executor ex, const Url& url, const Headers& headers,
+                                            std::chrono::milliseconds timeout) {
+  asio::ip::tcp::resolver resolver{ex};
+  auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, asio::as_tuple(asio::use_awaitable));
+  if (rec) co_return Error{"resolve " + url.host + ": " + rec.message()};
+  beast::tcp_stream stream{ex};
+  stream.expires_after(timeout);
+  auto [cec, ep] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
+  if (cec) co_return Error{"connect " + url.host + ":" + url.port + ": " + cec.message()};
+  beast::http::request<beast::http::empty_body> req{beast::http::verb::get, url.target, 11};
+  req.set(beast::http::field::host, url.host + (url.port == "80" ? "" : ":" + url.port));
+  req.set(beast::http::field::user_agent, "localray");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  auto [wec, wn] = co_await beast::http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
+  if (wec) co_return Error{"write: " + wec.message()};
+  beast::flat_buffer buffer;
+  beast::http::response_parser<beast::http::string_body> parser;
+  parser.body_limit(8 * 1024 * 1024);
+  auto [rdec, rn] = co_await beast::http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  if (rdec) co_return Error{"read: " + rdec.message()};
+  auto res = parser.release();
+  ClientResponse out;
+  out.status = res.result_int();
+  for (const auto& f : res) out.headers.add(std::string{f.name_string()}, std::string{f.value()});
+  out.body = std::move(res.body());
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  co_return out;
+}
+
+}  // namespace localray::http

@@ -1,0 +1,255 @@
+#include "services/lambda/model/function.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <mutex>
+#include <spdlog/spdlog.h>
+
+#include "services/lambda/model/limits.hpp"
+
+namespace localray::lambda::model {
+
+namespace asio = boost::asio;
+using tracing::epoch_seconds;
+
+void InvocationContext::print(std::string_view line) {
+  log->info("[{}] [{}] {}", request_id, trace.root, line);
+  output += line;
+  output += '\n';
+}
+
+namespace {
+
+void close_open(tracing::Segment& s, double now) {
+  for (auto& c : s.subsegments) close_open(c, now);
+  if (s.end_time == 0 && !s.in_progress) s.end_time = now;
+}
+
+Error not_found(std::string_view name) {
+  return Error{Code::ResourceNotFound, "Function not found: " + std::string{name}};
+}
+
+}  // namespace
+
+Runner::Runner(asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink,
+               std::shared_ptr<spdlog::logger> log, std::string region, std::string account)
+    : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, sink_{sink}, log_{std::move(log)}, region_{std::move(region)}, account_{std::move(account)} {}
+
+Runner::~Runner() = default;
+
+Result<void> Runner::add_function(FunctionConfig config, std::shared_ptr<Handler> handler) {
+  if (config.concurrency < 1) return Error{Code::InvalidParameterValue, "concurrency must be at least 1"};
+  std::unique_lock lock{mutex_};
+  auto name = config.name;
+  auto fn = std::make_shared<Function>(*this, std::move(config), function_arn(name), std::move(handler));
+  functions_[name] = std::move(fn);
+  return {};
+}
+
+Result<std::shared_ptr<Function>> Runner::find(std::string_view key) const {
+  // arn:aws:lambda:region:account:function:name[:qualifier], account:function:name, name[:qualifier]
+  std::string_view name = key;
+  if (auto pos = key.find("function:"); pos != std::string_view::npos) name = key.substr(pos + 9);
+  if (auto colon = name.find(':'); colon != std::string_view::npos) name = name.substr(0, colon);
+  std::shared_lock lock{mutex_};
+  auto it = functions_.find(std::string{name});
+  if (it == functions_.end()) return not_found(function_arn(std::string{name}));
+  return it->second;
+}
+
+std::vector<std::shared_ptr<Function>> Runner::functions() const {
+  std::shared_lock lock{mutex_};
+  std::vector<std::shared_ptr<Function>> out;
+  for (const auto& [n, f] : functions_) out.push_back(f);
+  return out;
+}
+
+std::size_t Runner::pending() const {
+  std::size_t n = 0;
+  for (const auto& f : functions()) n += f->pending();
+  return n;
+}
+
+asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std::string payload, std::optional<tracing::TraceHeader> ctx) {
+  auto found = find(name);
+  if (!found) co_return found.error();
+  auto fn = *found;
+  if (payload.size() > kMaxSyncPayloadBytes)
+    co_return Error{Code::RequestTooLarge, "Request must be smaller than 6291456 bytes for the InvokeFunction operation"};
+  tracing::TraceHeader trace = ctx ? *ctx : tracing::TraceHeader{ids_.trace_id(), "", tracing::Sampled::Yes, {}};
+  co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
+  if (fn->running_ >= fn->config_.concurrency) co_return Error{Code::TooManyRequests, "Rate Exceeded."};
+  ++fn->running_;
+  ++fn->pending_;
+  bool cold = fn->take_environment();
+  auto result = co_await fn->execute(Function::Run{ids_.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold});
+  co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
+  --fn->running_;
+  ++fn->idle_environments_;
+  --fn->pending_;
+  fn->start_queued();
+  co_return result;
+}
+
+Result<std::string> Runner::invoke_async(std::string_view name, std::string payload, std::optional<tracing::TraceHeader> ctx) {
+  auto found = find(name);
+  if (!found) return found.error();
+  auto fn = *found;
+  if (payload.size() > kMaxAsyncPayloadBytes)
+    return Error{Code::RequestTooLarge, "Request must be smaller than 262144 bytes for the InvokeAsync operation"};
+  tracing::TraceHeader trace = ctx ? *ctx : tracing::TraceHeader{ids_.trace_id(), "", tracing::Sampled::Yes, {}};
+  Function::AsyncEvent e{ids_.uuid(), std::move(payload), std::move(trace), clock_.now(), 1};
+  auto id = e.request_id;
+  ++fn->pending_;
+  asio::post(fn->strand_, [fn, e = std::move(e)]() mutable { fn->enqueue(std::move(e)); });
+  return id;
+}
+
+Function::Function(Runner& runner, FunctionConfig config, std::string arn, std::shared_ptr<Handler> handler)
+    : runner_{runner}, config_{std::move(config)}, arn_{std::move(arn)}, handler_{std::move(handler)}, log_{runner.log_},
+      strand_{asio::make_strand(runner.ex_)} {}
+
+bool Function::take_environment() {
+  if (idle_environments_ > 0) {
+    --idle_environments_;
+    return false;
+  }
+  return true;
+}
+
+void Function::enqueue(AsyncEvent e) {
+  queue_.push_back(std::move(e));
+  start_queued();
+}
+
+void Function::start_queued() {
+  while (running_ < config_.concurrency && !queue_.empty()) {
+    ++running_;
+    auto e = std::move(queue_.front());
+    queue_.pop_front();
+    asio::co_spawn(runner_.ex_, run_async(std::move(e)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Function::run_async(AsyncEvent e) {
+  auto self = shared_from_this();
+  co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
+  bool cold = take_environment();
+  auto result = co_await execute(Run{e.request_id, e.payload, e.trace, e.queued_at, e.attempt, cold});
+  co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
+  --running_;
+  ++idle_environments_;
+  start_queued();
+  if (!result.error || e.attempt >= kAsyncAttempts) {
+    --pending_;
+    co_return;
+  }
+  // Lambda retries a failed event twice, after a pause; the event keeps its request id.
+  auto delay = config_.retry_delays.empty() ? std::chrono::milliseconds{0}
+                                            : config_.retry_delays[std::min<std::size_t>(e.attempt - 1, config_.retry_delays.size() - 1)];
+  asio::steady_timer timer{runner_.ex_, delay};
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  ++e.attempt;
+  e.queued_at = runner_.clock_.now();
+  co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
+  enqueue(std::move(e));
+}
+
+asio::awaitable<InvokeResult> Function::execute(Run run) {
+  using namespace asio::experimental::awaitable_operators;
+  auto& clock = runner_.clock_;
+  auto& ids = runner_.ids_;
+  auto start = clock.now();
+  bool is_async = run.queued_at.has_value();
+
+  tracing::Segment service;
+  service.name = config_.name;
+  service.id = ids.segment_id();
+  service.trace_id = run.trace.root;
+  service.parent_id = run.trace.parent;
+  service.origin = "AWS::Lambda";
+  service.resource_arn = arn_;
+  service.start_time = epoch_seconds(is_async ? *run.queued_at : start);
+  service.aws = {{"request_id", run.request_id}};
+  tracing::Segment* attempt = nullptr;
+  if (is_async) {
+    auto& dwell = service.add_subsegment("Dwell Time", ids.segment_id(), epoch_seconds(*run.queued_at));
+    dwell.end_time = epoch_seconds(start);
+    attempt = &service.add_subsegment("Attempt #" + std::to_string(run.attempt), ids.segment_id(), epoch_seconds(start));
+  }
+
+  tracing::Segment function;
+  function.name = config_.name;
+  function.id = ids.segment_id();
+  function.trace_id = run.trace.root;
+  function.parent_id = service.id;
+  function.origin = "AWS::Lambda::Function";
+  function.resource_arn = arn_;
+  function.start_time = epoch_seconds(start);
+  function.aws = {{"account_id", runner_.account_}, {"function_arn", arn_}, {"resource_names", {config_.name}}};
+  if (run.cold) {
+    // Built-in handlers have no runtime to boot; the span is real, just short.
+    auto& init = function.add_subsegment("Initialization", ids.segment_id(), epoch_seconds(start));
+    init.end_time = epoch_seconds(clock.now());
+  }
+  auto& invocation = function.add_subsegment("Invocation", ids.segment_id(), epoch_seconds(clock.now()));
+
+  tracing::TraceHeader handler_trace = run.trace.child(invocation.id);
+  handler_trace.sampled = tracing::Sampled::Yes;
+  InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), handler_trace, invocation, ids, clock,
+                        runner_.ex_, log_, {}};
+  ctx.print("START RequestId: " + run.request_id + " Version: $LATEST");
+
+  HandlerResult outcome;
+  try {
+    asio::steady_timer deadline{runner_.ex_, config_.timeout};
+    auto raced = co_await (handler_->handle(ctx) || deadline.async_wait(asio::use_awaitable));
+    if (raced.index() == 0) {
+      outcome = std::move(std::get<0>(raced));
+    } else {
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.2f", config_.timeout.count() / 1000.0);
+      outcome.error = FunctionError{"Sandbox.Timedout", std::string{"Task timed out after "} + secs + " seconds"};
+    }
+  } catch (const std::exception& e) {
+    outcome.error = FunctionError{"Runtime.UnhandledException", e.what()};
+  }
+  double now = epoch_seconds(clock.now());
+  close_open(invocation, now);
+  if (outcome.error) {
+    invocation.set_fault(outcome.error->message, outcome.error->type, ids.segment_id());
+    function.fault = true;
+    function.cause = invocation.cause;
+    ctx.print(R"({"errorType":")" + outcome.error->type + R"(","errorMessage":")" + outcome.error->message + "\"}");
+    outcome.payload = nlohmann::json{{"errorType", outcome.error->type}, {"errorMessage", outcome.error->message}}.dump();
+  }
+  auto& overhead = function.add_subsegment("Overhead", ids.segment_id(), now);
+  auto end = clock.now();
+  overhead.end_time = epoch_seconds(end);
+  function.end_time = epoch_seconds(end);
+  if (attempt) attempt->end_time = epoch_seconds(end);
+  service.end_time = epoch_seconds(end);
+  service.http = {{"response", {{"status", is_async ? 202 : 200}}}};
+
+  auto ms = std::chrono::duration<double, std::milli>(end - start).count();
+  ctx.print("END RequestId: " + run.request_id);
+  char report[160];
+  std::snprintf(report, sizeof report, "REPORT RequestId: %s\tDuration: %.2f ms\tMemory Size: %d MB%s", run.request_id.c_str(), ms,
+                config_.memory_mb, run.cold ? "\tInit Duration: 0.00 ms" : "");
+  ctx.print(report);
+
+  if (run.trace.is_sampled()) {
+    runner_.sink_.record(std::move(service));
+    runner_.sink_.record(std::move(function));
+  }
+  co_return InvokeResult{run.request_id, std::move(outcome.payload), std::move(outcome.error), std::move(ctx.output)};
+}
+
+}  // namespace localray::lambda::model

@@ -1,0 +1,9 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+
+namespace localray::lambda::model {
+constexpr std::size_t kMaxSyncPayloadBytes = 6 * 1024 * 1024;  // Lambda quota, RequestResponse
+constexpr std::size_t kMaxAsyncPayloadBytes = 256 * 1024;      // Lambda quota, Event
+constexpr int kAsyncAttempts = 3;                              // the first try and two retries
+}  // namespace localray::lambda::model

@@ -1,0 +1,121 @@
+#include "services/sqs/model/backend.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <mutex>
+
+#include "services/sqs/model/limits.hpp"
+
+namespace localray::sqs::model {
+
+namespace asio = boost::asio;
+
+namespace {
+Error no_queue() { return Error{Code::QueueDoesNotExist, "The specified queue does not exist."}; }
+}  // namespace
+
+Backend::Backend(asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, std::string region,
+                 std::string account, std::string endpoint)
+    : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, region_{std::move(region)}, account_{std::move(account)}, endpoint_{std::move(endpoint)} {}
+
+Result<std::shared_ptr<QueueHandle>> Backend::create_queue(const std::string& name, QueueSettings settings) {
+  bool valid = !name.empty() && name.size() <= 80 &&
+               std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  if (!valid)
+    return Error{Code::InvalidParameterValue,
+                 "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"};
+  std::unique_lock lock{mutex_};
+  if (auto it = queues_.find(name); it != queues_.end()) return it->second;
+  auto h = std::make_shared<QueueHandle>(ex_, Queue{name, queue_arn(name), queue_url(name), std::move(settings), clock_, ids_});
+  queues_.emplace(name, h);
+  return h;
+}
+
+Result<std::shared_ptr<QueueHandle>> Backend::find(std::string_view key) const {
+  std::string name;
+  if (key.rfind("arn:", 0) == 0) {
+    name = key.substr(key.rfind(':') + 1);
+  } else if (auto slash = key.rfind('/'); slash != std::string_view::npos) {
+    name = key.substr(slash + 1);
+  } else {
+    name = key;
+  }
+  std::shared_lock lock{mutex_};
+  auto it = queues_.find(name);
+  if (it == queues_.end()) return no_queue();
+  return it->second;
+}
+
+std::vector<std::shared_ptr<QueueHandle>> Backend::queues() const {
+  std::shared_lock lock{mutex_};
+  std::vector<std::shared_ptr<QueueHandle>> out;
+  for (const auto& [n, q] : queues_) out.push_back(q);
+  return out;
+}
+
+asio::awaitable<Result<SendReceipt>> Backend::send(std::shared_ptr<QueueHandle> q, OutgoingMessage m) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  auto r = q->queue.send(std::move(m));
+  if (r) {
+    for (auto* t : q->waiters) t->cancel();
+  }
+  co_return r;
+}
+
+asio::awaitable<Result<std::vector<Message>>> Backend::receive(std::shared_ptr<QueueHandle> q, ReceiveOptions options) {
+  if (options.max_messages < 1 || options.max_messages > kMaxReceiveBatch)
+    co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.max_messages) +
+                                                     " for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."};
+  if (options.wait && (options.wait->count() < 0 || *options.wait > kMaxWait))
+    co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.wait->count()) +
+                                                     " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."};
+  // The whole poll runs as a coroutine on the strand, so every resumption lands there.
+  co_return co_await asio::co_spawn(q->strand, receive_on_strand(q, options), asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::vector<Message>>> Backend::receive_on_strand(std::shared_ptr<QueueHandle> q, ReceiveOptions options) {
+  auto deadline = std::chrono::steady_clock::now() + options.wait.value_or(q->queue.settings().receive_wait);
+  for (;;) {
+    auto got = q->queue.receive(options.max_messages, options.visibility_timeout);
+    if (!got.dead_letters.empty() && q->queue.settings().redrive)
+      dead_letter(std::move(got.dead_letters), q->queue.settings().redrive->dead_letter_target_arn);
+    auto now = std::chrono::steady_clock::now();
+    if (!got.messages.empty() || now >= deadline) co_return std::move(got.messages);
+    auto wake = deadline;
+    if (auto next = q->queue.next_visible_at()) wake = std::min(wake, now + (*next - clock_.now()));
+    asio::steady_timer timer{q->strand, wake};
+    auto it = q->waiters.insert(q->waiters.end(), &timer);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    q->waiters.erase(it);
+  }
+}
+
+void Backend::dead_letter(std::vector<Message> messages, const std::string& dlq_arn) {
+  auto dlq = find(dlq_arn);
+  if (!dlq) return;  // a redrive policy naming a deleted queue: SQS drops them too
+  auto target = *dlq;
+  asio::post(target->strand, [target, messages = std::move(messages)]() mutable {
+    for (auto& m : messages) target->queue.accept_dead_letter(std::move(m));
+    for (auto* t : target->waiters) t->cancel();
+  });
+}
+
+asio::awaitable<Result<void>> Backend::delete_message(std::shared_ptr<QueueHandle> q, std::string receipt_handle) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  co_return q->queue.delete_message(receipt_handle);
+}
+
+asio::awaitable<Result<void>> Backend::change_visibility(std::shared_ptr<QueueHandle> q, std::string receipt_handle,
+                                                        std::chrono::seconds timeout) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  auto r = q->queue.change_visibility(receipt_handle, timeout);
+  if (r && timeout.count() == 0)
+    for (auto* t : q->waiters) t->cancel();
+  co_return r;
+}
+
+}  // namespace localray::sqs::model

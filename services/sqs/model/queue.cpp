@@ -1,0 +1,184 @@
+#include "services/sqs/model/queue.hpp"
+
+#include "services/sqs/model/limits.hpp"
+
+namespace localray::sqs::model {
+namespace {
+
+// SQS accepts #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF, checked on the decoded UTF-8.
+bool valid_body(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    std::uint32_t cp;
+    int len;
+    if (c < 0x80) { cp = c; len = 1; }
+    else if ((c >> 5) == 6) { cp = c & 0x1f; len = 2; }
+    else if ((c >> 4) == 14) { cp = c & 0x0f; len = 3; }
+    else if ((c >> 3) == 30) { cp = c & 0x07; len = 4; }
+    else return false;
+    if (i + len > s.size()) return false;
+    for (int k = 1; k < len; ++k) {
+      unsigned char cc = s[i + k];
+      if ((cc >> 6) != 2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    bool ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+              (cp >= 0x10000 && cp <= 0x10FFFF);
+    if (!ok) return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
+  if (m.body.empty())
+    return Error{Code::InvalidParameterValue, "The request must contain the parameter MessageBody."};
+  if (!valid_body(m.body))
+    return Error{Code::InvalidMessageContents, "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"};
+  if (m.delay && (m.delay->count() < 0 || *m.delay > kMaxDelay))
+    return Error{Code::InvalidParameterValue, "Value " + std::to_string(m.delay->count()) +
+                                                  " for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900."};
+  if (m.attributes.size() > static_cast<std::size_t>(kMaxMessageAttributes))
+    return Error{Code::InvalidParameterValue, "Number of message attributes [" + std::to_string(m.attributes.size()) +
+                                                  "] exceeds the allowed maximum [10]."};
+  std::size_t size = m.body.size();
+  for (const auto& [name, a] : m.attributes) {
+    size += name.size() + a.data_type.size() + a.value.size();
+    bool typed = a.data_type.rfind("String", 0) == 0 || a.data_type.rfind("Number", 0) == 0 || a.data_type.rfind("Binary", 0) == 0;
+    if (!typed) return Error{Code::InvalidParameterValue, "The type of message (user) attribute '" + name + "' is invalid. You must use only the following supported type prefixes: Binary, Number, String."};
+    if (a.value.empty())
+      return Error{Code::InvalidParameterValue, "Message (user) attribute '" + name + "' must contain a non-empty value of type '" + a.data_type + "'."};
+  }
+  if (size > max_size)
+    return Error{Code::InvalidParameterValue, "One or more parameters are invalid. Reason: Message must be shorter than " +
+                                                  std::to_string(max_size) + " bytes."};
+  return {};
+}
+
+Queue::Queue(std::string name, std::string arn, std::string url, QueueSettings settings, const tracing::Clock& clock,
+             tracing::IdGenerator& ids)
+    : name_{std::move(name)}, arn_{std::move(arn)}, url_{std::move(url)}, settings_{std::move(settings)}, clock_{clock}, ids_{ids},
+      created_at_{clock.now()} {}
+
+Result<SendReceipt> Queue::send(OutgoingMessage m) {
+  if (auto v = validate_message(m, settings_.maximum_message_size); !v) return v.error();
+  auto now = clock_.now();
+  Message msg;
+  msg.id = ids_.uuid();
+  msg.md5_of_body = md5_hex(m.body);
+  msg.md5_of_attributes = md5_of_attributes(m.attributes);
+  msg.body = std::move(m.body);
+  msg.attributes = std::move(m.attributes);
+  msg.trace_header = std::move(m.trace_header);
+  msg.sender_id = std::move(m.sender_id);
+  msg.sent_at = now;
+  msg.visible_at = now + m.delay.value_or(settings_.delay);
+  SendReceipt receipt{msg.id, msg.md5_of_body, msg.md5_of_attributes};
+  messages_.emplace(next_seq_++, std::move(msg));
+  return receipt;
+}
+
+void Queue::accept_dead_letter(Message m) {
+  m.visible_at = clock_.now();
+  m.receipt_handle.clear();
+  messages_.emplace(next_seq_++, std::move(m));
+}
+
+void Queue::expire_old_messages(tracing::TimePoint now) {
+  std::erase_if(messages_, [&](const auto& kv) {
+    bool expired = kv.second.sent_at + settings_.retention <= now;
+    if (expired && !kv.second.receipt_handle.empty()) by_handle_.erase(kv.second.receipt_handle);
+    return expired;
+  });
+}
+
+ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::seconds> visibility_timeout) {
+  auto now = clock_.now();
+  expire_old_messages(now);
+  ReceiveResult result;
+  auto timeout = visibility_timeout.value_or(settings_.visibility_timeout);
+  for (auto it = messages_.begin(); it != messages_.end() && static_cast<int>(result.messages.size()) < max_messages;) {
+    Message& m = it->second;
+    if (m.visible_at > now) {
+      ++it;
+      continue;
+    }
+    if (!m.receipt_handle.empty()) by_handle_.erase(m.receipt_handle);
+    if (settings_.redrive && m.receive_count >= settings_.redrive->max_receive_count) {
+      m.receipt_handle.clear();
+      result.dead_letters.push_back(std::move(m));
+      it = messages_.erase(it);
+      continue;
+    }
+    ++m.receive_count;
+    if (!m.first_received_at) m.first_received_at = now;
+    m.visible_at = now + timeout;
+    m.receipt_handle = ids_.uuid() + "#" + m.id;
+    by_handle_[m.receipt_handle] = it->first;
+    result.messages.push_back(m);
+    ++it;
+  }
+  return result;
+}
+
+Result<void> Queue::delete_message(const std::string& receipt_handle) {
+  auto h = by_handle_.find(receipt_handle);
+  if (h == by_handle_.end())
+    return Error{Code::ReceiptHandleIsInvalid, "The input receipt handle \"" + receipt_handle + "\" is not a valid receipt handle."};
+  messages_.erase(h->second);
+  by_handle_.erase(h);
+  return {};
+}
+
+Result<void> Queue::change_visibility(const std::string& receipt_handle, std::chrono::seconds timeout) {
+  if (timeout.count() < 0 || timeout > kMaxVisibilityTimeout)
+    return Error{Code::InvalidParameterValue, "Value " + std::to_string(timeout.count()) +
+                                                  " for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200."};
+  auto h = by_handle_.find(receipt_handle);
+  if (h == by_handle_.end())
+    return Error{Code::ReceiptHandleIsInvalid, "The input receipt handle \"" + receipt_handle + "\" is not a valid receipt handle."};
+  auto& m = messages_.at(h->second);
+  auto now = clock_.now();
+  if (m.visible_at <= now)
+    return Error{Code::InvalidParameterValue, "Value " + receipt_handle + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."};
+  m.visible_at = now + timeout;
+  return {};
+}
+
+void Queue::purge() {
+  messages_.clear();
+  by_handle_.clear();
+}
+
+std::optional<tracing::TimePoint> Queue::next_visible_at() const {
+  std::optional<tracing::TimePoint> next;
+  auto now = clock_.now();
+  for (const auto& [seq, m] : messages_)
+    if (m.visible_at > now && (!next || m.visible_at < *next)) next = m.visible_at;
+  return next;
+}
+
+std::size_t Queue::visible_count() const {
+  auto now = clock_.now();
+  std::size_t n = 0;
+  for (const auto& [seq, m] : messages_) n += m.visible_at <= now;
+  return n;
+}
+
+std::size_t Queue::in_flight_count() const {
+  auto now = clock_.now();
+  std::size_t n = 0;
+  for (const auto& [seq, m] : messages_) n += m.visible_at > now && m.receive_count > 0;
+  return n;
+}
+
+std::size_t Queue::delayed_count() const {
+  auto now = clock_.now();
+  std::size_t n = 0;
+  for (const auto& [seq, m] : messages_) n += m.visible_at > now && m.receive_count == 0;
+  return n;
+}
+
+}  // namespace localray::sqs::model
