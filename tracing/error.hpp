@@ -17,4 +17,11 @@ struct Error {
 template <class T>
 using Result = boost::system::result<T, Error>;
 
+// A successful Result. Needed where T is a string: Error is constructible from one too, which
+// makes the implicit conversion ambiguous.
+template <class T>
+Result<std::decay_t<T>> success(T&& v) {
+  return Result<std::decay_t<T>>{boost::system::in_place_value, std::forward<T>(v)};
+}
+
 }  // namespace localray::tracing

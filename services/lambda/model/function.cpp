@@ -77,7 +77,8 @@ std::size_t Runner::pending() const {
   return n;
 }
 
-asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std::string payload, std::optional<tracing::TraceHeader> ctx) {
+asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std::string payload, std::optional<tracing::TraceHeader> ctx,
+                                                     nlohmann::json links) {
   auto found = find(name);
   if (!found) co_return found.error();
   auto fn = *found;
@@ -89,7 +90,9 @@ asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std:
   ++fn->running_;
   ++fn->pending_;
   bool cold = fn->take_environment();
-  auto result = co_await fn->execute(Function::Run{ids_.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold});
+  // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+  Function::Run run{ids_.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold, std::move(links)};
+  auto result = co_await fn->execute(std::move(run));
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
   --fn->running_;
   ++fn->idle_environments_;
@@ -142,7 +145,8 @@ asio::awaitable<void> Function::run_async(AsyncEvent e) {
   auto self = shared_from_this();
   co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   bool cold = take_environment();
-  auto result = co_await execute(Run{e.request_id, e.payload, e.trace, e.queued_at, e.attempt, cold});
+  Run run{e.request_id, e.payload, e.trace, e.queued_at, e.attempt, cold, nullptr};
+  auto result = co_await execute(std::move(run));
   co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   --running_;
   ++idle_environments_;
@@ -178,6 +182,7 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   service.resource_arn = arn_;
   service.start_time = epoch_seconds(is_async ? *run.queued_at : start);
   service.aws = {{"request_id", run.request_id}};
+  service.links = std::move(run.links);
   tracing::Segment* attempt = nullptr;
   if (is_async) {
     auto& dwell = service.add_subsegment("Dwell Time", ids.segment_id(), epoch_seconds(*run.queued_at));

@@ -59,8 +59,9 @@ class Runner {
   std::vector<std::shared_ptr<Function>> functions() const;
 
   // `ctx`: the caller's trace context; without one the invocation starts a trace.
+  // `links`: X-Ray links for the service segment (an SQS consumer links to its producers).
   boost::asio::awaitable<Result<InvokeResult>> invoke(std::string_view function, std::string payload,
-                                                      std::optional<tracing::TraceHeader> ctx);
+                                                      std::optional<tracing::TraceHeader> ctx, nlohmann::json links = nullptr);
   // Queues the event and returns its request id at once.
   Result<std::string> invoke_async(std::string_view function, std::string payload, std::optional<tracing::TraceHeader> ctx);
 
@@ -103,6 +104,7 @@ class Function : public std::enable_shared_from_this<Function> {
     std::optional<tracing::TimePoint> queued_at;  // async only
     int attempt = 1;
     bool cold = false;
+    nlohmann::json links;
   };
 
   boost::asio::awaitable<InvokeResult> execute(Run run);

@@ -1,0 +1,107 @@
+#pragma once
+// The glue between services, which know nothing of each other: SNS subscribers backed by Lambda
+// and SQS, API Gateway's SNS integration, and the SQS -> Lambda event source mapping.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <spdlog/fwd.h>
+
+#include "services/apigateway/model/rest_api.hpp"
+#include "services/lambda/model/function.hpp"
+#include "services/sns/model/topic.hpp"
+#include "services/sqs/model/backend.hpp"
+
+namespace localray::emulator {
+
+// SNS -> Lambda: an asynchronous invocation with the SNS event.
+class LambdaSubscriber final : public sns::model::Subscriber {
+ public:
+  LambdaSubscriber(lambda::model::Runner& runner, std::string function, std::shared_ptr<spdlog::logger> log)
+      : runner_{runner}, function_{std::move(function)}, log_{std::move(log)} {}
+  void deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader& ctx) override;
+  std::string service() const override { return "Lambda"; }
+  std::string operation() const override { return "Invoke"; }
+  void describe_target(nlohmann::json& aws) const override;
+
+ private:
+  lambda::model::Runner& runner_;
+  std::string function_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+// SNS -> SQS: the notification envelope (or the raw message) sent to the queue, the trace
+// context kept as the message's AWSTraceHeader.
+class SqsSubscriber final : public sns::model::Subscriber {
+ public:
+  SqsSubscriber(boost::asio::any_io_executor ex, sqs::model::Backend& sqs, std::shared_ptr<sqs::model::QueueHandle> queue,
+                std::string endpoint, std::shared_ptr<spdlog::logger> log)
+      : ex_{std::move(ex)}, sqs_{sqs}, queue_{std::move(queue)}, endpoint_{std::move(endpoint)}, log_{std::move(log)} {}
+  void deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader& ctx) override;
+  std::string service() const override { return "SQS"; }
+  std::string operation() const override { return "SendMessage"; }
+  void describe_target(nlohmann::json& aws) const override;
+
+ private:
+  boost::asio::any_io_executor ex_;
+  sqs::model::Backend& sqs_;
+  std::shared_ptr<sqs::model::QueueHandle> queue_;
+  std::string endpoint_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+// API Gateway -> SNS Publish.
+class SnsIntegration final : public apigateway::model::Integration {
+ public:
+  SnsIntegration(sns::model::Backend& sns, std::string topic_arn) : sns_{sns}, topic_arn_{std::move(topic_arn)} {}
+  std::string service() const override { return "SNS"; }
+  std::string operation() const override { return "Publish"; }
+  void describe_target(nlohmann::json& aws) const override;
+  boost::asio::awaitable<apigateway::model::IntegrationResult> call(const apigateway::model::IntegrationRequest& request,
+                                                                    const tracing::TraceHeader& ctx) override;
+
+ private:
+  sns::model::Backend& sns_;
+  std::string topic_arn_;
+};
+
+// SQS -> Lambda: long-polls the queue and invokes the function with batches; deletes what the
+// function processed, leaves failures to reappear after the visibility timeout. Messages of one
+// batch are invoked per trace, so each request's consumer run stays in the request's trace;
+// the queue's own segment records how long each message waited.
+class EventSourceMapping : public std::enable_shared_from_this<EventSourceMapping> {
+ public:
+  EventSourceMapping(std::string uuid, sqs::model::Backend& sqs, std::shared_ptr<sqs::model::QueueHandle> queue,
+                     lambda::model::Runner& runner, std::string function, int batch_size, const tracing::Clock& clock,
+                     tracing::IdGenerator& ids, tracing::SegmentSink& sink, std::string region, std::shared_ptr<spdlog::logger> log);
+  void start(boost::asio::any_io_executor ex);
+  void stop() { stopping_ = true; }
+  const std::string& uuid() const { return uuid_; }
+  const std::string& function() const { return function_; }
+  const std::shared_ptr<sqs::model::QueueHandle>& queue() const { return queue_; }
+  int batch_size() const { return batch_size_; }
+  // Batches handed to the function and not yet settled.
+  std::size_t in_flight() const { return in_flight_.load(); }
+
+ private:
+  boost::asio::awaitable<void> poll();
+  boost::asio::awaitable<void> deliver(std::vector<sqs::model::Message> batch);
+
+  std::string uuid_;
+  sqs::model::Backend& sqs_;
+  std::shared_ptr<sqs::model::QueueHandle> queue_;
+  lambda::model::Runner& runner_;
+  std::string function_;
+  int batch_size_;
+  const tracing::Clock& clock_;
+  tracing::IdGenerator& ids_;
+  tracing::SegmentSink& sink_;
+  std::string region_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> in_flight_{0};
+};
+
+}  // namespace localray::emulator

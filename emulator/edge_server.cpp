@@ -1,0 +1,161 @@
+#include "emulator/edge_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+
+namespace localray::emulator {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io, Handler h, std::shared_ptr<spdlog::logger> l) : io{io}, acceptor{io}, handler{std::move(h)}, log{std::move(l)} {}
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  Handler handler;
+  std::shared_ptr<spdlog::logger> log;
+  std::atomic<bool> stopping{false};
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted || stopping) co_return;
+      if (ec) {
+        log->warn("accept: {}", ec.message());
+        continue;
+      }
+      asio::co_spawn(acceptor.get_executor(), session(beast::tcp_stream{std::move(socket)}), [l = log](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          l->error("session ended by exception: {}", ex.what());
+        }
+      });
+    }
+  }
+
+  static http::Request to_request(bhttp::request<bhttp::string_body>&& req, const std::string& remote) {
+    http::Request r;
+    r.method = std::string{req.method_string()};
+    r.target = std::string{req.target()};
+    auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = r.target.substr(q + 1);
+    for (const auto& f : req) r.headers.add(std::string{f.name_string()}, std::string{f.value()});
+    r.body = std::move(req.body());
+    r.remote_address = remote;
+    return r;
+  }
+
+  static http::Response plain_error(unsigned status, std::string type, std::string message) {
+    auto r = http::Response::json(status, "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
+    r.headers.set("x-amzn-ErrorType", type);
+    return r;
+  }
+
+  asio::awaitable<void> session(beast::tcp_stream stream) {
+    auto self = shared_from_this();
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(kMaxRequestBodyBytes);
+      parser.header_limit(64 * 1024);
+      stream.expires_after(30s);  // an idle keep-alive connection is closed after this
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+          ec == asio::error::connection_reset || ec == asio::error::eof) {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        co_return;
+      }
+      http::Response response;
+      bool keep_alive = false;
+      unsigned version = 11;
+      if (ec == bhttp::error::body_limit) {
+        response = plain_error(413, "RequestEntityTooLarge", "request body exceeds 8 MiB");
+      } else if (ec) {
+        response = plain_error(400, "BadRequest", "malformed HTTP request: " + ec.message());
+      } else {
+        auto req = parser.release();
+        keep_alive = req.keep_alive();
+        version = req.version();
+        // Handlers may wait long (SQS long polls, synchronous Lambda runs): no read deadline now.
+        stream.expires_never();
+        try {
+          // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
+          http::Request request = to_request(std::move(req), remote);
+          response = co_await handler(std::move(request));
+        } catch (const std::exception& e) {
+          log->error("handler failed: {}", e.what());
+          response = plain_error(500, "InternalFailure", "internal error");
+        }
+      }
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
+      res.set(bhttp::field::server, "localray");
+      for (const auto& [k, v] : response.headers) res.set(k, v);
+      res.body() = std::move(response.body);
+      res.keep_alive(keep_alive && !stopping);
+      res.prepare_payload();
+      stream.expires_after(30s);
+      auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      if (wec || !res.keep_alive()) {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        co_return;
+      }
+    }
+  }
+};
+
+EdgeServer::EdgeServer(asio::io_context& io, Handler handler, std::shared_ptr<spdlog::logger> log)
+    : impl_{std::make_shared<Impl>(io, std::move(handler), std::move(log))} {}
+
+EdgeServer::~EdgeServer() { stop(); }
+
+tracing::Result<unsigned short> EdgeServer::listen(const std::string& host, unsigned short port) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) return tracing::Error{"--host " + host + ": not an IP address"};
+  tcp::endpoint ep{address, port};
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return tracing::Error{"cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message()};
+  asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
+  return a.local_endpoint().port();
+}
+
+void EdgeServer::stop() {
+  if (!impl_ || impl_->stopping.exchange(true)) return;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+}
+
+}  // namespace localray::emulator

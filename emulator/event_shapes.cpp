@@ -1,0 +1,129 @@
+#include "emulator/event_shapes.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace localray::emulator {
+
+using ordered = nlohmann::ordered_json;
+
+namespace {
+
+std::string base64(std::string_view in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += t[(v >> 6) & 63];
+    out += t[v & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string epoch_millis(tracing::TimePoint t) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
+
+ordered sns_attributes(const sns::model::MessageAttributes& attrs) {
+  ordered out = ordered::object();
+  for (const auto& [name, a] : attrs) {
+    bool binary = a.data_type.rfind("Binary", 0) == 0;
+    out[name] = ordered{{"Type", a.data_type}, {"Value", binary ? base64(a.value) : a.value}};
+  }
+  return out;
+}
+
+// Signatures are not verifiable without AWS's key; a fixed, well-formed value keeps parsers happy.
+constexpr const char* kSignature = "bG9jYWxyYXkgZG9lcyBub3Qgc2lnbiBub3RpZmljYXRpb25z";
+
+std::string signing_cert_url(const std::string& endpoint) { return endpoint + "/_localray/sns/SimpleNotificationService.pem"; }
+std::string unsubscribe_url(const std::string& endpoint, const std::string& arn) {
+  return endpoint + "/?Action=Unsubscribe&SubscriptionArn=" + arn;
+}
+
+}  // namespace
+
+std::string iso8601_millis(tracing::TimePoint t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string sns_lambda_event(const sns::model::Notification& n, const sns::model::Subscription& s) {
+  ordered sns = {{"Type", "Notification"},
+                 {"MessageId", n.message_id},
+                 {"TopicArn", n.topic_arn},
+                 {"Subject", n.subject ? ordered(*n.subject) : ordered(nullptr)},
+                 {"Message", n.message},
+                 {"Timestamp", iso8601_millis(n.timestamp)},
+                 {"SignatureVersion", "1"},
+                 {"Signature", kSignature},
+                 {"SigningCertUrl", signing_cert_url("https://sns.localhost")},
+                 {"UnsubscribeUrl", unsubscribe_url("https://sns.localhost", s.arn)},
+                 {"MessageAttributes", sns_attributes(n.attributes)}};
+  ordered record = {{"EventSource", "aws:sns"}, {"EventVersion", "1.0"}, {"EventSubscriptionArn", s.arn}, {"Sns", std::move(sns)}};
+  return ordered{{"Records", ordered::array({std::move(record)})}}.dump();
+}
+
+std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model::Subscription& s, const std::string& endpoint) {
+  ordered e = {{"Type", "Notification"}, {"MessageId", n.message_id}, {"TopicArn", n.topic_arn}};
+  if (n.subject) e["Subject"] = *n.subject;
+  e["Message"] = n.message;
+  e["Timestamp"] = iso8601_millis(n.timestamp);
+  e["SignatureVersion"] = "1";
+  e["Signature"] = kSignature;
+  e["SigningCertURL"] = signing_cert_url(endpoint);
+  e["UnsubscribeURL"] = unsubscribe_url(endpoint, s.arn);
+  if (!n.attributes.empty()) e["MessageAttributes"] = sns_attributes(n.attributes);
+  return e.dump();
+}
+
+std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, const std::string& queue_arn, const std::string& region) {
+  ordered records = ordered::array();
+  for (const auto& m : messages) {
+    ordered attributes = {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
+                          {"SentTimestamp", epoch_millis(m.sent_at)},
+                          {"SenderId", m.sender_id},
+                          {"ApproximateFirstReceiveTimestamp", epoch_millis(m.first_received_at.value_or(m.sent_at))}};
+    if (!m.trace_header.empty()) attributes["AWSTraceHeader"] = m.trace_header;
+    ordered message_attributes = ordered::object();
+    for (const auto& [name, a] : m.attributes) {
+      bool binary = a.data_type.rfind("Binary", 0) == 0;
+      ordered v = ordered::object();
+      if (binary) v["binaryValue"] = base64(a.value);
+      else v["stringValue"] = a.value;
+      v["stringListValues"] = ordered::array();
+      v["binaryListValues"] = ordered::array();
+      v["dataType"] = a.data_type;
+      message_attributes[name] = std::move(v);
+    }
+    ordered r = {{"messageId", m.id},        {"receiptHandle", m.receipt_handle}, {"body", m.body},
+                 {"attributes", attributes}, {"messageAttributes", message_attributes}, {"md5OfBody", m.md5_of_body}};
+    if (!m.md5_of_attributes.empty()) r["md5OfMessageAttributes"] = m.md5_of_attributes;
+    r["eventSource"] = "aws:sqs";
+    r["eventSourceARN"] = queue_arn;
+    r["awsRegion"] = region;
+    records.push_back(std::move(r));
+  }
+  return ordered{{"Records", std::move(records)}}.dump();
+}
+
+}  // namespace localray::emulator

@@ -1,0 +1,20 @@
+#pragma once
+// The JSON documents AWS hands to Lambda functions and SQS subscribers.
+#include <string>
+#include <vector>
+
+#include "services/sns/model/topic.hpp"
+#include "services/sqs/model/queue.hpp"
+
+namespace localray::emulator {
+
+// {"Records":[{"EventSource":"aws:sns", ..., "Sns":{...}}]}
+std::string sns_lambda_event(const sns::model::Notification& n, const sns::model::Subscription& s);
+// The JSON envelope an SQS subscriber receives (field order as AWS sends it).
+std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model::Subscription& s, const std::string& endpoint);
+// {"Records":[{"messageId", "receiptHandle", "body", "attributes", ...}]}
+std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, const std::string& queue_arn, const std::string& region);
+// ISO 8601 with milliseconds, as SNS stamps notifications.
+std::string iso8601_millis(tracing::TimePoint t);
+
+}  // namespace localray::emulator

@@ -1,0 +1,134 @@
+// localray: the emulator's entry point. Start-up order: options, topology, trace store, edge
+// port (its URL feeds the topology's placeholders), services, UDP receiver; then the I/O threads.
+// Shutdown reverses it and drains the trace pipeline last, so every recorded segment is stored.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "emulator/edge_server.hpp"
+#include "emulator/options.hpp"
+#include "emulator/router.hpp"
+#include "emulator/version.hpp"
+#include "emulator/wiring.hpp"
+#include "tracing/udp_receiver.hpp"
+
+namespace asio = boost::asio;
+using namespace localray;
+
+namespace {
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int fail(const std::string& message) {
+  std::cerr << "localray: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto started = std::chrono::steady_clock::now();
+  auto parsed = emulator::parse_options(argc, argv);
+  if (auto* exit = std::get_if<emulator::Exit>(&parsed)) {
+    (exit->code == 0 ? std::cout : std::cerr) << exit->text;
+    return exit->code;
+  }
+  auto options = std::get<emulator::Options>(parsed);
+
+  auto log = spdlog::stderr_color_mt("localray");
+  log->set_level(spdlog::level::from_str(options.log_level));
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  std::string topology_text;
+  if (options.config_file) {
+    auto text = read_file(*options.config_file);
+    if (!text) return fail("cannot read --config " + *options.config_file);
+    topology_text = std::move(*text);
+  } else {
+    topology_text = std::string{config::default_topology_json()};
+  }
+  auto topology = config::parse_topology(topology_text);
+  if (!topology) return fail((options.config_file ? *options.config_file : std::string{"default pattern"}) + ": " + topology.error().message);
+
+  std::uint64_t seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
+  emulator::Services services{seed};
+  if (auto r = emulator::open_trace_store(services, options.db, log); !r) return fail(r.error().message);
+
+  unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());
+  asio::io_context io{static_cast<int>(threads)};
+
+  std::shared_ptr<emulator::Router> router;
+  emulator::EdgeServer edge{io, [&router](http::Request r) { return router->route(std::move(r)); }, log};
+  auto port = edge.listen(options.host, options.port);
+  if (!port) return fail(port.error().message);
+  std::string edge_url = "http://" + options.host + ":" + std::to_string(*port);
+
+  if (auto r = emulator::wire(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
+
+  tracing::UdpReceiver udp{io.get_executor(), *services.pipeline, log};
+  auto udp_port = udp.listen(options.host, options.xray_udp_port);
+  if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
+  std::string udp_address = options.host + ":" + std::to_string(*udp_port);
+  router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
+
+  // What a person reads, then one line a program can parse.
+  std::cout << "localray " << emulator::kVersion << " running " << (options.config_file ? *options.config_file : "the X-Ray Tracer pattern")
+            << "\n";
+  nlohmann::json apis = nlohmann::json::array();
+  for (const auto& api : services.apis) {
+    std::string url = edge_url + "/restapis/" + api->id() + "/" + api->stage() + "/_user_request_";
+    std::cout << "  API " << api->name() << " (" << api->stage() << "):  " << url << "/{path}\n";
+    apis.push_back({{"name", api->name()}, {"stage", api->stage()}, {"invoke_url", url}});
+  }
+  std::cout << "  AWS APIs and X-Ray API:    " << edge_url << "  (aws --endpoint-url " << edge_url << ")\n"
+            << "  X-Ray daemon (UDP):        " << udp_address << "\n"
+            << "  Console:                   " << edge_url << "/_localray/\n"
+            << "  Resources:                 " << edge_url << "/_localray/resources\n"
+            << "  Traces stored in:          " << options.db << "\n"
+            << "  Seed:                      " << seed << "\n";
+  auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "LOCALRAY_READY "
+            << nlohmann::json{{"edge_url", edge_url}, {"port", *port}, {"xray_udp_port", *udp_port}, {"apis", apis}, {"db", options.db},
+                              {"seed", seed}, {"startup_ms", ready_ms}}
+                   .dump()
+            << std::endl;
+
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log->info("signal {}: stopping", sig);
+    edge.stop();
+    udp.stop();
+    for (auto& m : services.mappings) m->stop();
+    // Let runs in progress finish and record their segments, within a bound.
+    std::thread([&] {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+      while (std::chrono::steady_clock::now() < deadline && services.lambda->pending() > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      io.stop();
+    }).detach();
+  });
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  services.pipeline->stop();
+  log->info("stopped; {} segments stored", services.pipeline->written());
+  return 0;
+}

@@ -1,0 +1,105 @@
+#include "emulator/options.hpp"
+
+#include <charconv>
+#include <cstring>
+#include <string_view>
+
+#include "emulator/version.hpp"
+
+namespace localray::emulator {
+
+std::string usage() {
+  return R"(Usage: localray [options]
+
+Runs API Gateway, SNS, SQS, DynamoDB and Lambda locally, traces every hop the way AWS X-Ray
+does, and serves the X-Ray API and the local console on one port.
+
+Options:
+  --config FILE             topology to run (default: the embedded X-Ray Tracer pattern)
+  --host HOST               address to listen on (default 127.0.0.1)
+  --port N                  edge port for every AWS API and the console (default 4566; 0 picks a free one)
+  --xray-udp-port N         X-Ray daemon UDP port (default 2000; 0 picks a free one)
+  --db PATH                 SQLite trace store (default ./.localray/traces.db; :memory: for none on disk)
+  --seed N                  make every random choice reproducible, fault injection included
+  --ssl-failure-rate R      share of http function runs failing with "SSL Cert Exception" (default 0.4)
+  --http-target URL         URL the http function GETs (default: localray's own stand-in JSON endpoint)
+  --threads N               I/O threads (default: one per core)
+  --log-level LEVEL         trace, debug, info, warn, error, off (default info)
+  --help                    this text
+  --version                 the version
+)";
+}
+
+namespace {
+
+template <class T>
+bool parse_number(std::string_view s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::variant<Options, Exit> parse_options(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view value;
+    bool inline_value = false;
+    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string_view::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      inline_value = true;
+    }
+    if (arg == "--help" || arg == "-h") return Exit{0, usage()};
+    if (arg == "--version") return Exit{0, std::string{"localray "} + kVersion + "\n"};
+    auto need_value = [&]() -> bool {
+      if (inline_value) return true;
+      if (i + 1 >= argc) return false;
+      value = argv[++i];
+      return true;
+    };
+    auto bad = [&](std::string why) { return Exit{2, "localray: " + std::string{arg} + ": " + why + "\n(see localray --help)\n"}; };
+    if (arg == "--config" || arg == "--host" || arg == "--db" || arg == "--log-level" || arg == "--http-target") {
+      if (!need_value() || value.empty()) return bad("needs a value");
+      if (arg == "--config") o.config_file = std::string{value};
+      else if (arg == "--host") o.host = value;
+      else if (arg == "--db") o.db = value;
+      else if (arg == "--http-target") o.http_target = std::string{value};
+      else {
+        static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+        bool known = false;
+        for (auto* l : levels) known |= value == l;
+        if (!known) return bad("unknown level '" + std::string{value} + "'");
+        o.log_level = value;
+      }
+    } else if (arg == "--port" || arg == "--xray-udp-port") {
+      unsigned port;
+      if (!need_value() || !parse_number(value, port) || port > 65535) return bad("needs a port number from 0 to 65535");
+      (arg == "--port" ? o.port : o.xray_udp_port) = static_cast<unsigned short>(port);
+    } else if (arg == "--seed") {
+      std::uint64_t seed;
+      if (!need_value() || !parse_number(value, seed)) return bad("needs a non-negative integer");
+      o.seed = seed;
+    } else if (arg == "--threads") {
+      unsigned n;
+      if (!need_value() || !parse_number(value, n) || n > 256) return bad("needs a number of threads");
+      o.threads = n;
+    } else if (arg == "--ssl-failure-rate") {
+      if (!need_value()) return bad("needs a rate from 0 to 1");
+      try {
+        std::size_t used = 0;
+        double r = std::stod(std::string{value}, &used);
+        if (used != value.size() || r < 0 || r > 1) return bad("needs a rate from 0 to 1");
+        o.ssl_failure_rate = r;
+      } catch (const std::exception&) {
+        return bad("needs a rate from 0 to 1");
+      }
+    } else {
+      return Exit{2, "localray: unknown option '" + std::string{argv[i]} + "'\n(see localray --help)\n"};
+    }
+  }
+  return o;
+}
+
+}  // namespace localray::emulator

@@ -1,0 +1,31 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace localray::emulator {
+
+struct Options {
+  std::optional<std::string> config_file;  // the embedded pattern when absent
+  std::string host = "127.0.0.1";
+  unsigned short port = 4566;
+  unsigned short xray_udp_port = 2000;
+  std::string db = "./.localray/traces.db";
+  std::optional<std::uint64_t> seed;
+  double ssl_failure_rate = 0.4;
+  std::optional<std::string> http_target;  // the http function's URL; localray's stand-in when absent
+  std::string log_level = "info";
+  unsigned threads = 0;  // 0: one per core
+};
+
+struct Exit {
+  int code;
+  std::string text;  // printed to stdout (help, version) or stderr (errors)
+};
+
+// Either options to run with, or a reason to exit now (--help, --version, a bad flag).
+std::variant<Options, Exit> parse_options(int argc, char** argv);
+std::string usage();
+
+}  // namespace localray::emulator

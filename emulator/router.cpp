@@ -1,0 +1,147 @@
+#include "emulator/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "emulator/version.hpp"
+#include "http/form.hpp"
+#include "services/xray/protocol/api.hpp"
+
+namespace localray::emulator {
+
+using nlohmann::json;
+namespace asio = boost::asio;
+
+namespace {
+
+http::Response unknown_operation(const http::Request& r) {
+  auto res = http::Response::json(
+      404, json{{"__type", "UnknownOperationException"}, {"message", "localray serves no operation at " + r.method + " " + r.path}}.dump());
+  res.headers.set("x-amzn-ErrorType", "UnknownOperationException");
+  return res;
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return parts;
+}
+
+}  // namespace
+
+http::Response Router::resources() const {
+  json apis = json::array();
+  for (const auto& a : s_.apis)
+    apis.push_back({{"name", a->name()},
+                    {"id", a->id()},
+                    {"stage", a->stage()},
+                    {"arn", a->stage_arn()},
+                    {"invoke_url", endpoints_.edge_url + "/restapis/" + a->id() + "/" + a->stage() + "/_user_request_"}});
+  json topics = json::array();
+  for (const auto& arn : s_.sns->topic_arns()) {
+    json subs = json::array();
+    for (const auto& sub : s_.sns->subscriptions(arn))
+      subs.push_back({{"arn", sub.arn}, {"protocol", sub.protocol}, {"endpoint", sub.endpoint}});
+    topics.push_back({{"arn", arn}, {"name", arn.substr(arn.rfind(':') + 1)}, {"subscriptions", subs}});
+  }
+  json queues = json::array();
+  for (const auto& q : s_.sqs->queues())
+    queues.push_back({{"name", q->queue.name()}, {"url", q->queue.url()}, {"arn", q->queue.arn()}});
+  json tables = json::array();
+  for (const auto& name : s_.table_names)
+    tables.push_back({{"name", name}, {"arn", "arn:aws:dynamodb:" + s_.region + ":" + s_.account + ":table/" + name}});
+  json functions = json::array();
+  for (const auto& f : s_.functions) functions.push_back({{"name", f.name}, {"arn", f.arn}, {"handler", f.handler}});
+  json mappings = json::array();
+  for (const auto& m : s_.mappings)
+    mappings.push_back({{"uuid", m->uuid()},
+                        {"event_source_arn", m->queue()->queue.arn()},
+                        {"function_arn", s_.lambda->function_arn(m->function())},
+                        {"batch_size", m->batch_size()}});
+  json out = {{"region", s_.region},   {"account", s_.account},      {"apis", apis},
+              {"topics", topics},      {"queues", queues},           {"tables", tables},
+              {"functions", functions}, {"event_source_mappings", mappings},
+              {"xray", {{"api", endpoints_.edge_url}, {"daemon_udp", endpoints_.udp_address}}}};
+  return http::Response::json(200, out.dump(2));
+}
+
+http::Response Router::localray_endpoint(const http::Request& r) const {
+  std::string_view path = r.path;
+  if (path == "/_localray/health" || path == "/_localray/health/") {
+    json services = {{"apigateway", "running"}, {"sns", "running"}, {"sqs", "running"},
+                     {"dynamodb", "running"},   {"lambda", "running"}, {"xray", "running"}};
+    return http::Response::json(200, json{{"status", "running"}, {"version", kVersion}, {"services", services},
+                                          {"segments_written", s_.pipeline->written()}}
+                                         .dump());
+  }
+  if (path == "/_localray/resources" || path == "/_localray/resources/") return resources();
+  if (path.rfind("/_localray/stand-in/", 0) == 0) {
+    // The http function's default target: an offline stand-in for a public JSON API.
+    auto id = path.substr(path.rfind('/') + 1);
+    return http::Response::json(200, json{{"id", std::string{id}}, {"title", "localray stand-in"}, {"completed", false},
+                                          {"served_by", "localray"}}
+                                         .dump());
+  }
+  return unknown_operation(r);
+}
+
+asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Request& r) {
+  // /restapis/{apiId}/{stage}/_user_request_/{path...}
+  auto parts = split_path(r.path);
+  if (parts.size() < 4 || parts[0] != "restapis" || parts[3] != "_user_request_") co_return std::nullopt;
+  for (const auto& api : s_.apis) {
+    if (api->id() != parts[1]) continue;
+    if (api->stage() != parts[2]) {
+      co_return http::Response::json(403, json{{"message", "Forbidden"}}.dump());
+    }
+    auto prefix = "/restapis/" + api->id() + "/" + api->stage() + "/_user_request_";
+    std::string path = r.path.substr(std::min(r.path.size(), r.path.find("_user_request_") + 14));
+    auto decoded = http::percent_decode(path.empty() ? "/" : path, false);
+    apigateway::model::ApiRequest req;
+    req.method = r.method;
+    req.path = decoded ? *decoded : path;
+    if (req.path.empty() || req.path.front() != '/') req.path.insert(req.path.begin(), '/');
+    req.body = r.body;
+    req.user_agent = std::string{r.headers.get("User-Agent")};
+    req.client_ip = r.remote_address;
+    req.url = endpoints_.edge_url + r.target;
+    if (auto h = r.headers.get("X-Amzn-Trace-Id"); !h.empty()) req.trace = tracing::TraceHeader::parse(h);
+    auto res = co_await api->handle(std::move(req));
+    auto out = http::Response::json(res.status, res.body);
+    out.headers.set("x-amzn-RequestId", res.request_id);
+    out.headers.set("x-amz-apigw-id", res.request_id.substr(0, 8) + "=");
+    out.headers.set("X-Amzn-Trace-Id", res.trace_header);
+    co_return out;
+  }
+  co_return http::Response::json(404, json{{"message", "No API with id " + std::string{parts[1]}}}.dump());
+}
+
+asio::awaitable<http::Response> Router::route(http::Request request) {
+  auto started = std::chrono::steady_clock::now();
+  std::string request_id = s_.ids.uuid();
+  http::Response response;
+  if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
+    response = localray_endpoint(request);
+  } else if (auto api = co_await invoke_api(request)) {
+    response = std::move(*api);
+  } else if (auto x = xray::protocol::handle(request, *s_.xray, request_id)) {
+    response = std::move(*x);
+  } else {
+    response = unknown_operation(request);
+  }
+  if (!response.headers.has("x-amzn-RequestId")) response.headers.set("x-amzn-RequestId", request_id);
+  auto trace = response.headers.get("X-Amzn-Trace-Id");
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  log_->info("[{}] {} {} -> {} ({:.1f} ms)", trace.empty() ? "-" : std::string{trace}, request.method, request.target, response.status, ms);
+  co_return response;
+}
+
+}  // namespace localray::emulator

@@ -1,0 +1,35 @@
+#pragma once
+// Routes one edge request: localray's own endpoints, API Gateway invoke URLs, then the AWS APIs.
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <spdlog/fwd.h>
+
+#include "emulator/wiring.hpp"
+#include "http/message.hpp"
+
+namespace localray::emulator {
+
+struct Endpoints {
+  std::string edge_url;
+  std::string udp_address;
+};
+
+class Router {
+ public:
+  Router(Services& services, Endpoints endpoints, std::shared_ptr<spdlog::logger> log)
+      : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)} {}
+  boost::asio::awaitable<http::Response> route(http::Request request);
+
+  http::Response resources() const;
+
+ private:
+  boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request);
+  http::Response localray_endpoint(const http::Request& request) const;
+
+  Services& s_;
+  Endpoints endpoints_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace localray::emulator

@@ -1,0 +1,148 @@
+#include "emulator/wiring.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "functions/builtin_handlers.hpp"
+
+namespace localray::emulator {
+
+using tracing::Error;
+
+namespace {
+
+constexpr std::size_t kPipelineCapacity = 100'000;
+
+// ${http_target}, ${endpoint}, ${topic:NAME}, ${queue:NAME}, ${table:NAME}, ${function:NAME}
+tracing::Result<std::string> resolve(const std::string& value, const Services& s, const std::string& http_target) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    auto start = value.find("${", pos);
+    if (start == std::string::npos) {
+      out += value.substr(pos);
+      break;
+    }
+    out += value.substr(pos, start - pos);
+    auto end = value.find('}', start);
+    if (end == std::string::npos) return Error{"unterminated ${ in '" + value + "'"};
+    std::string key = value.substr(start + 2, end - start - 2);
+    auto colon = key.find(':');
+    std::string kind = key.substr(0, colon), name = colon == std::string::npos ? "" : key.substr(colon + 1);
+    if (key == "http_target") out += http_target;
+    else if (key == "endpoint") out += s.edge_url;
+    else if (kind == "topic") out += s.sns->topic_arn(name);
+    else if (kind == "queue") out += s.sqs->queue_url(name);
+    else if (kind == "table") out += name;
+    else if (kind == "function") out += s.lambda->function_arn(name);
+    else return Error{"unknown placeholder ${" + key + "}"};
+    pos = end + 1;
+  }
+  return tracing::success(std::move(out));
+}
+
+}  // namespace
+
+tracing::Result<void> open_trace_store(Services& s, const std::string& db, std::shared_ptr<spdlog::logger> log) {
+  auto store = tracing::Store::open(db);
+  if (!store) return Error{"trace store " + db + ": " + store.error().message};
+  s.store = std::move(*store);
+  s.pipeline = std::make_unique<tracing::Pipeline>(*s.store, kPipelineCapacity, std::move(log));
+  s.readers = std::make_unique<tracing::ReaderPool>(s.store->uri());
+  s.xray = std::make_unique<xray::model::Backend>(*s.readers, *s.pipeline);
+  return {};
+}
+
+tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& t,
+                           const std::string& edge_url, std::shared_ptr<spdlog::logger> log) {
+  s.region = t.region;
+  s.account = t.account;
+  s.edge_url = edge_url;
+  auto& sink = *s.pipeline;
+  s.sns = std::make_unique<sns::model::Backend>(s.clock, s.ids, sink, t.region, t.account);
+  s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
+  s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);
+  s.lambda = std::make_unique<lambda::model::Runner>(ex, s.clock, s.ids, sink, log, t.region, t.account);
+  s.aws_clients = std::make_unique<functions::AwsClients>(functions::ServiceModels{*s.sns, *s.sqs, *s.dynamodb, t.region});
+
+  for (const auto& topic : t.topics)
+    if (auto r = s.sns->create_topic(topic.name); !r) return Error{"topic " + topic.name + ": " + r.error().message};
+  for (const auto& q : t.queues) {
+    sqs::model::QueueSettings settings;
+    settings.visibility_timeout = std::chrono::seconds{q.visibility_timeout};
+    settings.delay = std::chrono::seconds{q.delay_seconds};
+    settings.receive_wait = std::chrono::seconds{q.receive_wait};
+    if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{s.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
+    if (auto r = s.sqs->create_queue(q.name, settings); !r) return Error{"queue " + q.name + ": " + r.error().message};
+  }
+  for (const auto& tb : t.tables) {
+    auto r = s.dynamodb->create_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
+                                      tb.range_key ? tb.range_key->type : "");
+    if (!r) return Error{"table " + tb.name + ": " + r.error().message};
+    s.table_names.push_back(tb.name);
+  }
+
+  std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");
+  for (const auto& f : t.functions) {
+    functions::HandlerSettings hs{f.handler, {}, options.ssl_failure_rate};
+    for (const auto& [k, v] : f.environment) {
+      auto resolved = resolve(v, s, http_target);
+      if (!resolved) return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
+      hs.env[k] = *resolved;
+    }
+    // Each function draws from its own stream: which run fails depends on the seed and the
+    // order of that function's runs, not on what other functions did meanwhile.
+    auto handler = functions::make_builtin_handler(hs, *s.aws_clients, s.rng.fork("function:" + f.name));
+    if (!handler) return Error{"function " + f.name + ": " + handler.error().message};
+    lambda::model::FunctionConfig fc;
+    fc.name = f.name;
+    fc.handler = f.handler;
+    fc.timeout = std::chrono::seconds{f.timeout};
+    fc.concurrency = f.concurrency;
+    fc.memory_mb = f.memory;
+    if (auto r = s.lambda->add_function(fc, *handler); !r) return Error{"function " + f.name + ": " + r.error().message};
+    s.functions.push_back({f.name, s.lambda->function_arn(f.name), f.handler});
+  }
+
+  for (const auto& sub : t.subscriptions) {
+    std::shared_ptr<sns::model::Subscriber> target;
+    std::string endpoint;
+    if (sub.protocol == "lambda") {
+      target = std::make_shared<LambdaSubscriber>(*s.lambda, sub.endpoint, log);
+      endpoint = s.lambda->function_arn(sub.endpoint);
+    } else {
+      auto q = s.sqs->find(sub.endpoint);
+      if (!q) return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
+      target = std::make_shared<SqsSubscriber>(ex, *s.sqs, *q, edge_url, log);
+      endpoint = (*q)->queue.arn();
+    }
+    auto r = s.sns->subscribe(s.sns->topic_arn(sub.topic), sub.protocol, endpoint, std::move(target), sub.raw_message_delivery);
+    if (!r) return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
+  }
+
+  for (const auto& m : t.event_source_mappings) {
+    auto q = s.sqs->find(m.queue);
+    if (!q) return Error{"event source mapping " + m.queue + ": " + q.error().message};
+    auto esm = std::make_shared<EventSourceMapping>(s.ids.uuid(), *s.sqs, *q, *s.lambda, m.function, m.batch_size, s.clock, s.ids, sink,
+                                                    t.region, log);
+    esm->start(ex);
+    s.mappings.push_back(std::move(esm));
+  }
+
+  for (const auto& api : t.apis) {
+    apigateway::model::RouteConfig route;
+    auto message = apigateway::model::MappingValue::parse(api.message);
+    if (!message) return Error{"api " + api.name + ": unsupported mapping '" + api.message + "'"};
+    route.message = *message;
+    for (const auto& [name, expr] : api.message_attributes) {
+      auto v = apigateway::model::MappingValue::parse(expr);
+      if (!v) return Error{"api " + api.name + ": unsupported mapping '" + expr + "'"};
+      route.message_attributes.emplace(name, *v);
+    }
+    route.integration = std::make_shared<SnsIntegration>(*s.sns, s.sns->topic_arn(api.topic));
+    s.apis.push_back(std::make_unique<apigateway::model::RestApi>(apigateway::model::stable_api_id(api.name + "/" + api.stage), api.name,
+                                                                  api.stage, t.region, t.account, std::move(route), s.clock, s.ids, sink));
+  }
+  return {};
+}
+
+}  // namespace localray::emulator

@@ -1,0 +1,59 @@
+#pragma once
+// Builds every service of a topology and connects them. Each service is named here, once.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <spdlog/fwd.h>
+
+#include "config/topology.hpp"
+#include "emulator/adapters.hpp"
+#include "emulator/options.hpp"
+#include "functions/aws_clients.hpp"
+#include "services/apigateway/model/rest_api.hpp"
+#include "services/dynamodb/model/access.hpp"
+#include "services/lambda/model/function.hpp"
+#include "services/sns/model/topic.hpp"
+#include "services/sqs/model/backend.hpp"
+#include "services/xray/model/backend.hpp"
+#include "tracing/clock.hpp"
+#include "tracing/ids.hpp"
+#include "tracing/pipeline.hpp"
+#include "tracing/store.hpp"
+
+namespace localray::emulator {
+
+struct FunctionInfo {
+  std::string name, arn, handler;
+};
+
+struct Services {
+  Services(std::uint64_t seed) : rng{seed}, ids{clock, rng.fork("ids")} {}
+
+  tracing::SystemClock clock;
+  tracing::Rng rng;
+  tracing::IdGenerator ids;
+  std::string region, account, edge_url;
+  std::unique_ptr<tracing::Store> store;
+  std::unique_ptr<tracing::Pipeline> pipeline;
+  std::unique_ptr<tracing::ReaderPool> readers;
+  std::unique_ptr<sns::model::Backend> sns;
+  std::unique_ptr<sqs::model::Backend> sqs;
+  std::unique_ptr<dynamodb::model::Access> dynamodb;
+  std::unique_ptr<lambda::model::Runner> lambda;
+  std::unique_ptr<xray::model::Backend> xray;
+  std::unique_ptr<functions::AwsClients> aws_clients;
+  std::vector<std::unique_ptr<apigateway::model::RestApi>> apis;
+  std::vector<std::shared_ptr<EventSourceMapping>> mappings;
+  std::vector<FunctionInfo> functions;
+  std::vector<std::string> table_names;
+};
+
+// Opens the store and starts the pipeline.
+tracing::Result<void> open_trace_store(Services& s, const std::string& db, std::shared_ptr<spdlog::logger> log);
+// Creates the resources of the topology; `edge_url` is where this process answers.
+tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
+                           const std::string& edge_url, std::shared_ptr<spdlog::logger> log);
+
+}  // namespace localray::emulator

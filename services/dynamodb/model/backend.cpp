@@ -1,0 +1,106 @@
+#include "services/dynamodb/model/backend.hpp"
+
+#include <cstdio>
+
+#include "services/dynamodb/model/limits.hpp"
+
+namespace localray::dynamodb::model {
+namespace {
+
+const tracing::SystemClock kSystemClock;
+
+// A UUID-shaped id derived from the ARN and a counter: stable for a given run, no randomness
+// needed (--seed reproducibility does not have to reach table ids).
+std::string table_id(const std::string& arn, std::uint64_t counter) {
+  std::uint64_t a = 1469598103934665603ULL;
+  for (unsigned char c : arn) a = (a ^ c) * 1099511628211ULL;
+  std::uint64_t b = (a ^ (counter + 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%08llx-%04llx-4%03llx-%04llx-%012llx", static_cast<unsigned long long>(a >> 32),
+                static_cast<unsigned long long>((a >> 16) & 0xffff), static_cast<unsigned long long>(a & 0xfff),
+                static_cast<unsigned long long>(0x8000 | ((b >> 48) & 0x3fff)), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buffer;
+}
+
+Error not_found() { return Error{Code::ResourceNotFound, "Requested resource not found"}; }
+
+}  // namespace
+
+Backend::Backend(std::string region, std::string account_id) : Backend(std::move(region), std::move(account_id), kSystemClock) {}
+
+Backend::Backend(std::string region, std::string account_id, const tracing::Clock& clock)
+    : region_{std::move(region)}, account_id_{std::move(account_id)}, clock_{clock} {}
+
+std::string Backend::table_arn(std::string_view name) const {
+  return "arn:aws:dynamodb:" + region_ + ":" + account_id_ + ":table/" + std::string{name};
+}
+
+auto Backend::create_table(TableDefinition definition) -> Result<TableDescription> {
+  auto resolved = resolve_definition(std::move(definition));
+  if (!resolved) return resolved.error();
+  if (tables_.count(resolved->name) > 0) {
+    return Error{Code::ResourceInUse, "Table already exists: " + resolved->name};
+  }
+  std::string name = resolved->name;
+  Entry entry{std::make_shared<Table>(std::move(*resolved), clock_.now()), table_id(table_arn(name), created_count_++)};
+  auto [it, _] = tables_.emplace(name, std::move(entry));
+  return describe(it->second);
+}
+
+auto Backend::describe_table(std::string_view name) const -> Result<TableDescription> {
+  auto found = tables_.find(name);
+  if (found == tables_.end()) return not_found();
+  return describe(found->second);
+}
+
+auto Backend::delete_table(std::string_view name) -> Result<TableDescription> {
+  auto found = tables_.find(name);
+  if (found == tables_.end()) return not_found();
+  TableDescription description = describe(found->second);
+  description.status = "DELETING";
+  tables_.erase(found);
+  return description;
+}
+
+auto Backend::list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
+    -> Result<TableList> {
+  std::size_t max = limit.value_or(kMaxListTablesLimit);
+  if (max < 1 || max > kMaxListTablesLimit) {
+    return validation_error("1 validation error detected: Value '" + std::to_string(max) +
+                            "' at 'limit' failed to satisfy constraint: Member must have value " +
+                            (max < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
+  }
+  TableList out;
+  auto it = exclusive_start_table_name ? tables_.upper_bound(*exclusive_start_table_name) : tables_.begin();
+  for (; it != tables_.end() && out.names.size() < max; ++it) out.names.push_back(it->first);
+  if (it != tables_.end() && !out.names.empty()) out.last_evaluated_table_name = out.names.back();
+  return out;
+}
+
+auto Backend::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
+  auto found = tables_.find(name);
+  if (found == tables_.end()) return not_found();
+  return found->second.table;
+}
+
+TableDescription Backend::describe(const Entry& entry) const {
+  const Table& table = *entry.table;
+  const TableDefinition& d = table.definition();
+  return TableDescription{
+      d.name,
+      table_arn(d.name),
+      entry.id,
+      "ACTIVE",
+      table.created(),
+      d.key,
+      d.attribute_definitions,
+      d.billing_mode,
+      d.provisioned_throughput,
+      d.global_secondary_indexes,
+      d.local_secondary_indexes,
+      table.item_count(),
+      table.size_bytes(),
+  };
+}
+
+}  // namespace localray::dynamodb::model

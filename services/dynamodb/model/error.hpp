@@ -1,0 +1,46 @@
+#pragma once
+// DynamoDB model errors as values. The protocol codec maps each Code to AWS's `__type` and HTTP
+// status in one table; messages are DynamoDB's own words, because SDKs and users match on them.
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <boost/system/result.hpp>
+
+namespace localray::dynamodb::model {
+
+class AttributeValue;
+using Item = std::map<std::string, AttributeValue>;
+
+enum class Code {
+  ResourceNotFound,        // ResourceNotFoundException
+  ResourceInUse,           // ResourceInUseException
+  Validation,              // ValidationException
+  ConditionalCheckFailed,  // ConditionalCheckFailedException
+  Serialization,           // SerializationException: wire value of the wrong JSON type (codec only)
+};
+
+struct Error {
+  Code code;
+  std::string message;
+  // ConditionalCheckFailed only: the item as it stood, for ReturnValuesOnConditionCheckFailure
+  // ALL_OLD. Shared so that copying an Error stays cheap and error.hpp needs no AttributeValue.
+  std::shared_ptr<const Item> item = {};
+};
+
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw std::runtime_error(e.message);
+}
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+inline Error validation_error(std::string message) { return Error{Code::Validation, std::move(message)}; }
+
+// "One or more parameter values were invalid: ..." prefixes most request-shape errors.
+inline Error invalid_parameter(const std::string& detail) {
+  return validation_error("One or more parameter values were invalid: " + detail);
+}
+
+}  // namespace localray::dynamodb::model

@@ -1,0 +1,128 @@
+#include "services/dynamodb/model/table.hpp"
+
+#include <memory>
+
+#include "services/dynamodb/model/expression/condition.hpp"
+#include "services/dynamodb/model/expression/projection.hpp"
+#include "services/dynamodb/model/expression/update.hpp"
+#include "services/dynamodb/model/limits.hpp"
+
+namespace localray::dynamodb::model {
+namespace {
+
+auto check_put_return_values(ReturnValues r) -> Result<void> {
+  if (r != ReturnValues::None && r != ReturnValues::AllOld) return validation_error("Return values set to invalid value");
+  return {};
+}
+
+bool condition_holds(const std::optional<expression::Condition>& condition, const Item* existing) {
+  static const Item kNoItem;
+  return !condition || expression::evaluate(*condition, existing ? *existing : kNoItem);
+}
+
+std::optional<Item> non_empty(Item item) {
+  if (item.empty()) return std::nullopt;
+  return item;
+}
+
+}  // namespace
+
+Table::Table(TableDefinition definition, std::chrono::system_clock::time_point created)
+    : definition_{std::move(definition)}, created_{created} {}
+
+Error Table::condition_failed(const Item* existing, bool return_item) const {
+  Error e{Code::ConditionalCheckFailed, "The conditional request failed"};
+  if (return_item && existing != nullptr) e.item = std::make_shared<const Item>(*existing);
+  return e;
+}
+
+void Table::store(const PrimaryKey& key, Item item) {
+  size_bytes_ += item_size(item);
+  auto [it, inserted] = items_.try_emplace(key);
+  if (!inserted) size_bytes_ -= item_size(it->second);
+  it->second = std::move(item);
+}
+
+auto Table::put_item(PutRequest request) -> Result<std::optional<Item>> {
+  if (auto ok = check_put_return_values(request.return_values); !ok) return ok.error();
+  auto key = key_of_item(definition_.key, request.item);
+  if (!key) return key.error();
+  if (auto ok = check_index_keys(definition_, request.item); !ok) return ok.error();
+  if (item_size(request.item) > kMaxItemBytes) return validation_error("Item size has exceeded the maximum allowed size");
+
+  auto found = items_.find(*key);
+  const Item* existing = found == items_.end() ? nullptr : &found->second;
+  if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
+
+  std::optional<Item> old;
+  if (existing && request.return_values == ReturnValues::AllOld) old = *existing;
+  store(*key, std::move(request.item));
+  return old;
+}
+
+auto Table::delete_item(const DeleteRequest& request) -> Result<std::optional<Item>> {
+  if (auto ok = check_put_return_values(request.return_values); !ok) return ok.error();
+  auto key = parse_key(definition_.key, request.key);
+  if (!key) return key.error();
+  auto found = items_.find(*key);
+  const Item* existing = found == items_.end() ? nullptr : &found->second;
+  if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
+  if (!existing) return std::optional<Item>{};
+
+  std::optional<Item> old;
+  if (request.return_values == ReturnValues::AllOld) old = std::move(found->second);
+  size_bytes_ -= item_size(old ? *old : found->second);
+  items_.erase(found);
+  return old;
+}
+
+auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<Item>> {
+  auto key = parse_key(definition_.key, request.key);
+  if (!key) return key.error();
+  if (request.update) {
+    for (const auto& action : request.update->actions) {
+      const auto& attribute = std::get<std::string>(action.path.steps.front());
+      if (definition_.key.contains(attribute)) {
+        return invalid_parameter("Cannot update attribute " + attribute + ". This attribute is part of the key");
+      }
+    }
+  }
+
+  auto found = items_.find(*key);
+  const Item* existing = found == items_.end() ? nullptr : &found->second;
+  if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
+
+  // An absent item is upserted: the update starts from its key attributes.
+  const Item base = existing ? *existing : request.key;
+  Item updated = base;
+  if (request.update) {
+    auto applied = expression::apply_update(*request.update, base);
+    if (!applied) return applied.error();
+    updated = std::move(*applied);
+  }
+  if (auto ok = check_index_keys(definition_, updated); !ok) return ok.error();
+  if (item_size(updated) > kMaxItemBytes) return validation_error("Item size to update has exceeded the maximum allowed size");
+
+  std::vector<expression::Path> paths = request.update ? expression::updated_paths(*request.update) : std::vector<expression::Path>{};
+  std::optional<Item> result;
+  switch (request.return_values) {
+    case ReturnValues::None: break;
+    case ReturnValues::AllOld: if (existing) result = *existing; break;
+    case ReturnValues::UpdatedOld: if (existing) result = non_empty(expression::project(*existing, paths)); break;
+    case ReturnValues::AllNew: result = updated; break;
+    case ReturnValues::UpdatedNew: result = non_empty(expression::project(updated, paths)); break;
+  }
+  store(*key, std::move(updated));
+  return result;
+}
+
+auto Table::get_item(const GetRequest& request) const -> Result<std::optional<Item>> {
+  auto key = parse_key(definition_.key, request.key);
+  if (!key) return key.error();
+  auto found = items_.find(*key);
+  if (found == items_.end()) return std::optional<Item>{};
+  if (request.projection) return std::optional<Item>{expression::project(found->second, request.projection->paths)};
+  return std::optional<Item>{found->second};
+}
+
+}  // namespace localray::dynamodb::model

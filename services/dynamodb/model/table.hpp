@@ -1,0 +1,115 @@
+#pragma once
+// One DynamoDB table: its definition and its items, ordered by hash key then range key.
+// Plain synchronous C++; not thread-safe: the caller serialises access (one strand per table).
+// Expressions arrive parsed and validated (expression/expressions.hpp); the table evaluates them.
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/dynamodb/model/attribute_value.hpp"
+#include "services/dynamodb/model/error.hpp"
+#include "services/dynamodb/model/expression/ast.hpp"
+#include "services/dynamodb/model/expression/key_condition.hpp"
+#include "services/dynamodb/model/key_schema.hpp"
+#include "services/dynamodb/model/table_definition.hpp"
+
+namespace localray::dynamodb::model {
+
+enum class ReturnValues { None, AllOld, UpdatedOld, AllNew, UpdatedNew };
+
+// Query/Scan `Select`; unset means ALL_ATTRIBUTES on a table, ALL_PROJECTED_ATTRIBUTES on an index.
+enum class Select { AllAttributes, AllProjectedAttributes, SpecificAttributes, Count };
+
+struct PutRequest {
+  Item item = {};
+  std::optional<expression::Condition> condition = {};
+  ReturnValues return_values = ReturnValues::None;      // NONE or ALL_OLD
+  bool return_old_item_on_condition_failure = false;    // ReturnValuesOnConditionCheckFailure ALL_OLD
+};
+
+struct GetRequest {
+  Item key = {};
+  std::optional<expression::Projection> projection = {};
+};
+
+struct DeleteRequest {
+  Item key = {};
+  std::optional<expression::Condition> condition = {};
+  ReturnValues return_values = ReturnValues::None;  // NONE or ALL_OLD
+  bool return_old_item_on_condition_failure = false;
+};
+
+struct UpdateRequest {
+  Item key = {};
+  std::optional<expression::UpdateExpression> update = {};  // none: the item is created with its key only
+  std::optional<expression::Condition> condition = {};
+  ReturnValues return_values = ReturnValues::None;
+  bool return_old_item_on_condition_failure = false;
+};
+
+struct QueryRequest {
+  std::optional<std::string> index_name = {};
+  expression::KeyCondition key_condition = {};
+  std::optional<expression::Condition> filter = {};
+  std::optional<expression::Projection> projection = {};
+  std::optional<Select> select = {};
+  bool scan_index_forward = true;
+  std::optional<std::size_t> limit = {};  // items evaluated (before the filter), as DynamoDB counts
+  std::optional<Item> exclusive_start_key = {};
+};
+
+struct ScanRequest {
+  std::optional<std::string> index_name = {};
+  std::optional<expression::Condition> filter = {};
+  std::optional<expression::Projection> projection = {};
+  std::optional<Select> select = {};
+  std::optional<std::size_t> limit = {};
+  std::optional<Item> exclusive_start_key = {};
+  std::optional<int> segment = {};  // parallel scan: both or neither
+  std::optional<int> total_segments = {};
+};
+
+// One page of a Query or Scan. last_evaluated_key is set only when more items remain, whether
+// the page ended at Limit or at 1 MB of items read.
+struct Page {
+  std::vector<Item> items = {};  // empty with Select COUNT
+  std::size_t count = 0;
+  std::size_t scanned_count = 0;
+  std::optional<Item> last_evaluated_key = {};
+};
+
+class Table {
+ public:
+  Table(TableDefinition definition, std::chrono::system_clock::time_point created);
+
+  const TableDefinition& definition() const { return definition_; }
+  std::chrono::system_clock::time_point created() const { return created_; }
+  std::size_t item_count() const { return items_.size(); }
+  std::size_t size_bytes() const { return size_bytes_; }
+
+  // Each write returns the `Attributes` to send back, or nothing to omit them.
+  auto put_item(PutRequest request) -> Result<std::optional<Item>>;
+  auto delete_item(const DeleteRequest& request) -> Result<std::optional<Item>>;
+  auto update_item(const UpdateRequest& request) -> Result<std::optional<Item>>;  // upserts
+
+  // Nothing when there is no such item.
+  auto get_item(const GetRequest& request) const -> Result<std::optional<Item>>;
+
+  auto query(const QueryRequest& request) const -> Result<Page>;
+  auto scan(const ScanRequest& request) const -> Result<Page>;
+
+ private:
+  // Where a write's condition failed: the error, carrying the old item when asked for.
+  Error condition_failed(const Item* existing, bool return_item) const;
+  void store(const PrimaryKey& key, Item item);
+
+  TableDefinition definition_;
+  std::chrono::system_clock::time_point created_;
+  std::map<PrimaryKey, Item> items_;
+  std::size_t size_bytes_ = 0;  // sum of item_size over items_
+};
+
+}  // namespace localray::dynamodb::model

@@ -1,0 +1,61 @@
+#pragma once
+// What CreateTable declares: name, key schema, attribute definitions, billing, secondary indexes.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/dynamodb/model/attribute_value.hpp"
+#include "services/dynamodb/model/error.hpp"
+#include "services/dynamodb/model/key_schema.hpp"
+
+namespace localray::dynamodb::model {
+
+enum class ProjectionType { All, KeysOnly, Include };
+
+struct IndexDefinition {
+  std::string name;
+  KeySchema key;
+  ProjectionType projection = ProjectionType::All;
+  std::vector<std::string> non_key_attributes = {};  // INCLUDE only
+};
+
+struct AttributeDefinition {
+  std::string name;
+  Type type = Type::String;  // S, N or B
+};
+
+enum class BillingMode { PayPerRequest, Provisioned };
+
+struct ProvisionedThroughput {
+  long long read_capacity_units = 0;
+  long long write_capacity_units = 0;
+};
+
+struct TableDefinition {
+  std::string name;
+  // Key element types are filled from attribute_definitions by resolve_definition; a caller that
+  // reads the wire form (names and HASH/RANGE only) may leave them at their default.
+  KeySchema key;
+  std::vector<AttributeDefinition> attribute_definitions;
+  BillingMode billing_mode = BillingMode::PayPerRequest;
+  std::optional<ProvisionedThroughput> provisioned_throughput;  // required iff PROVISIONED
+  std::vector<IndexDefinition> global_secondary_indexes;
+  std::vector<IndexDefinition> local_secondary_indexes;
+
+  const IndexDefinition* find_index(std::string_view index_name) const;
+};
+
+auto validate_table_name(std::string_view name) -> Result<void>;
+
+// Checks a CreateTable request as DynamoDB does and returns it with every key element typed
+// from the attribute definitions.
+auto resolve_definition(TableDefinition definition) -> Result<TableDefinition>;
+
+// A written item must give every secondary index key it carries the declared type.
+auto check_index_keys(const TableDefinition& definition, const Item& item) -> Result<void>;
+
+// The attributes of `item` an index holds: table key, index key, and what its projection keeps.
+Item project_to_index(const TableDefinition& definition, const IndexDefinition& index, const Item& item);
+
+}  // namespace localray::dynamodb::model

@@ -1,0 +1,48 @@
+#pragma once
+// X-Ray's read and write operations over the trace store: what the wire codec calls.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tracing/error.hpp"
+#include "tracing/service_graph.hpp"
+#include "tracing/sink.hpp"
+#include "tracing/store.hpp"
+#include "tracing/trace_summary.hpp"
+
+namespace localray::xray::model {
+
+struct Unprocessed {
+  std::string id;
+  std::string error_code;
+  std::string message;
+};
+
+struct SummaryPage {
+  std::vector<tracing::TraceSummary> summaries;
+  std::size_t traces_processed = 0;
+  std::optional<std::string> next_token;
+};
+
+class Backend {
+ public:
+  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink) : readers_{readers}, sink_{sink} {}
+
+  // Each document is validated on its own; the rejected ones are reported, the rest recorded.
+  std::vector<Unprocessed> put_trace_segments(const std::vector<std::string>& documents);
+  tracing::Result<SummaryPage> trace_summaries(double start, double end, const std::optional<std::string>& next_token);
+  // Unknown ids are returned in `unprocessed`.
+  tracing::Result<std::vector<tracing::Trace>> traces(const std::vector<std::string>& ids, std::vector<std::string>& unprocessed);
+  tracing::Result<tracing::ServiceGraph> service_graph(double start, double end);
+
+ private:
+  tracing::Result<std::vector<tracing::Trace>> traces_between(double start, double end, std::size_t limit);
+  tracing::ReaderPool& readers_;
+  tracing::SegmentSink& sink_;
+};
+
+constexpr std::size_t kSummaryPageSize = 100;
+constexpr std::size_t kMaxGraphTraces = 20000;  // a graph over more traces than this reads the newest ones
+constexpr std::size_t kMaxBatchGetTraces = 5;    // BatchGetTraces quota
+
+}  // namespace localray::xray::model

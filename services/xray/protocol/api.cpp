@@ -1,0 +1,162 @@
+#include "services/xray/protocol/api.hpp"
+
+#include <ctime>
+#include <functional>
+#include <map>
+
+#include "services/xray/protocol/query_json.hpp"
+
+namespace localray::xray::protocol {
+
+using nlohmann::json;
+
+namespace {
+
+http::Response error(unsigned status, const std::string& type, const std::string& message) {
+  auto r = http::Response::json(status, json{{"__type", type}, {"Message", message}}.dump());
+  r.headers.set("x-amzn-ErrorType", type);
+  return r;
+}
+
+http::Response invalid(const std::string& message) { return error(400, "InvalidRequestException", message); }
+
+// Timestamps arrive as epoch seconds (botocore, SDKs) or ISO 8601 (hand-written calls).
+std::optional<double> timestamp(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end()) return std::nullopt;
+  if (it->is_number()) return it->get<double>();
+  if (!it->is_string()) return std::nullopt;
+  std::string s = it->get<std::string>();
+  std::tm tm{};
+  if (strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return static_cast<double>(timegm(&tm));
+  try {
+    return std::stod(s);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+using Operation = std::function<http::Response(const json&, model::Backend&)>;
+
+http::Response put_trace_segments(const json& body, model::Backend& backend) {
+  auto it = body.find("TraceSegmentDocuments");
+  if (it == body.end() || !it->is_array()) return invalid("TraceSegmentDocuments is required");
+  std::vector<std::string> docs;
+  for (const auto& d : *it) {
+    if (!d.is_string()) return invalid("TraceSegmentDocuments must be strings");
+    docs.push_back(d.get<std::string>());
+  }
+  json unprocessed = json::array();
+  for (const auto& u : backend.put_trace_segments(docs))
+    unprocessed.push_back({{"Id", u.id}, {"ErrorCode", u.error_code}, {"Message", u.message}});
+  return http::Response::json(200, json{{"UnprocessedTraceSegments", unprocessed}}.dump());
+}
+
+std::optional<http::Response> time_range(const json& body, double& start, double& end) {
+  auto s = timestamp(body, "StartTime"), e = timestamp(body, "EndTime");
+  if (!s || !e) return invalid("StartTime and EndTime are required");
+  if (*e < *s) return invalid("EndTime must be after StartTime");
+  start = *s;
+  end = *e;
+  return std::nullopt;
+}
+
+http::Response trace_summaries(const json& body, model::Backend& backend) {
+  double start, end;
+  if (auto bad = time_range(body, start, end)) return *bad;
+  if (auto f = body.find("FilterExpression"); f != body.end() && f->is_string() && !f->get<std::string>().empty())
+    return invalid("FilterExpression is not supported by this localray version");
+  std::optional<std::string> token;
+  if (auto t = body.find("NextToken"); t != body.end() && t->is_string()) token = t->get<std::string>();
+  auto page = backend.trace_summaries(start, end, token);
+  if (!page) return invalid(page.error().message);
+  json out = {{"TraceSummaries", json::array()}, {"ApproximateTime", end}, {"TracesProcessedCount", page->traces_processed}};
+  for (const auto& s : page->summaries) out["TraceSummaries"].push_back(to_json(s));
+  if (page->next_token) out["NextToken"] = *page->next_token;
+  return http::Response::json(200, out.dump());
+}
+
+std::optional<std::vector<std::string>> trace_ids(const json& body, http::Response& bad) {
+  auto it = body.find("TraceIds");
+  if (it == body.end() || !it->is_array()) {
+    bad = invalid("TraceIds is required");
+    return std::nullopt;
+  }
+  std::vector<std::string> ids;
+  for (const auto& id : *it) {
+    if (!id.is_string()) {
+      bad = invalid("TraceIds must be strings");
+      return std::nullopt;
+    }
+    ids.push_back(id.get<std::string>());
+  }
+  return ids;
+}
+
+http::Response batch_get_traces(const json& body, model::Backend& backend) {
+  http::Response bad;
+  auto ids = trace_ids(body, bad);
+  if (!ids) return bad;
+  if (ids->size() > model::kMaxBatchGetTraces) return invalid("TraceIds: at most 5 trace ids per request");
+  std::vector<std::string> unprocessed;
+  auto traces = backend.traces(*ids, unprocessed);
+  if (!traces) return invalid(traces.error().message);
+  json out = {{"Traces", json::array()}, {"UnprocessedTraceIds", unprocessed}};
+  for (const auto& t : *traces) out["Traces"].push_back(trace_to_json(t));
+  return http::Response::json(200, out.dump());
+}
+
+http::Response service_graph(const json& body, model::Backend& backend) {
+  double start, end;
+  if (auto bad = time_range(body, start, end)) return *bad;
+  if (body.contains("GroupName") || body.contains("GroupARN")) {
+    auto name = body.value("GroupName", std::string{});
+    if (!name.empty() && name != "Default") return invalid("Group not found: " + name);
+  }
+  auto graph = backend.service_graph(start, end);
+  if (!graph) return invalid(graph.error().message);
+  return http::Response::json(200, to_json(*graph).dump());
+}
+
+http::Response trace_graph(const json& body, model::Backend& backend) {
+  http::Response bad;
+  auto ids = trace_ids(body, bad);
+  if (!ids) return bad;
+  std::vector<std::string> unprocessed;
+  auto traces = backend.traces(*ids, unprocessed);
+  if (!traces) return invalid(traces.error().message);
+  auto out = to_json(tracing::build_trace_graph(*traces));
+  out.erase("StartTime");
+  out.erase("EndTime");
+  out.erase("ContainsOldGroupVersions");
+  return http::Response::json(200, out.dump());
+}
+
+const std::map<std::string, Operation, std::less<>>& operations() {
+  static const std::map<std::string, Operation, std::less<>> ops = {
+      {"/TraceSegments", put_trace_segments}, {"/TraceSummaries", trace_summaries}, {"/Traces", batch_get_traces},
+      {"/ServiceGraph", service_graph},       {"/TraceGraph", trace_graph},
+  };
+  return ops;
+}
+
+}  // namespace
+
+std::optional<http::Response> handle(const http::Request& request, model::Backend& backend, const std::string& request_id) {
+  std::string_view path = request.path;
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  auto op = operations().find(path);
+  if (op == operations().end()) return std::nullopt;
+  http::Response response;
+  if (request.method != "POST") {
+    response = error(405, "InvalidRequestException", "X-Ray operations take POST");
+  } else {
+    auto body = json::parse(request.body.empty() ? std::string_view{"{}"} : std::string_view{request.body}, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) response = invalid("the request body is not a JSON object");
+    else response = op->second(body, backend);
+  }
+  response.headers.set("x-amzn-RequestId", request_id);
+  return response;
+}
+
+}  // namespace localray::xray::protocol

@@ -1,0 +1,4 @@
+localray_test(xray_protocol_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/query_json_test.cpp
+  LIBS localray_xray_protocol)
