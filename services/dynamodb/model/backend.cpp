@@ -65,11 +65,8 @@ auto Backend::delete_table(std::string_view name) -> Result<TableDescription> {
 auto Backend::list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
     -> Result<TableList> {
   std::size_t max = limit.value_or(kMaxListTablesLimit);
-  if (max < 1 || max > kMaxListTablesLimit) {
-    return validation_error("1 validation error detected: Value '" + std::to_string(max) +
-                            "' at 'limit' failed to satisfy constraint: Member must have value " +
-                            (max < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
-  }
+  if (max < 1) return constraint_error(std::to_string(max), "limit", "have value greater than or equal to 1");
+  if (max > kMaxListTablesLimit) return constraint_error(std::to_string(max), "limit", "have value less than or equal to 100");
   TableList out;
   auto it = exclusive_start_table_name ? tables_.upper_bound(*exclusive_start_table_name) : tables_.begin();
   for (; it != tables_.end() && out.names.size() < max; ++it) out.names.push_back(it->first);

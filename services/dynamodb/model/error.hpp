@@ -43,4 +43,11 @@ inline Error invalid_parameter(const std::string& detail) {
   return validation_error("One or more parameter values were invalid: " + detail);
 }
 
+// The request-shape form: "1 validation error detected: Value '0' at 'limit' failed to satisfy
+// constraint: Member must have value greater than or equal to 1".
+inline Error constraint_error(const std::string& value, const std::string& member, const std::string& constraint) {
+  return validation_error("1 validation error detected: Value '" + value + "' at '" + member +
+                          "' failed to satisfy constraint: Member must " + constraint);
+}
+
 }  // namespace localray::dynamodb::model

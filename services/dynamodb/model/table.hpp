@@ -83,6 +83,7 @@ struct Page {
 
 class Table {
  public:
+  // `definition` as resolve_definition returns it (checked, key elements typed).
   Table(TableDefinition definition, std::chrono::system_clock::time_point created);
 
   const TableDefinition& definition() const { return definition_; }

@@ -16,18 +16,15 @@ const IndexDefinition* TableDefinition::find_index(std::string_view index_name) 
 
 namespace {
 
-auto name_constraint(std::string_view value, std::string_view member, std::string_view constraint) -> Error {
-  return validation_error("1 validation error detected: Value '" + std::string{value} + "' at '" + std::string{member} +
-                          "' failed to satisfy constraint: Member must " + std::string{constraint});
-}
-
 auto check_name(std::string_view value, std::string_view member) -> Result<void> {
-  if (value.size() < 3) return name_constraint(value, member, "have length greater than or equal to 3");
-  if (value.size() > 255) return name_constraint(value, member, "have length less than or equal to 255");
+  std::string v{value};
+  std::string m{member};
+  if (value.size() < 3) return constraint_error(v, m, "have length greater than or equal to 3");
+  if (value.size() > 255) return constraint_error(v, m, "have length less than or equal to 255");
   bool valid = std::all_of(value.begin(), value.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
   });
-  if (!valid) return name_constraint(value, member, "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  if (!valid) return constraint_error(v, m, "satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   return {};
 }
 
@@ -109,7 +106,8 @@ auto resolve_definition(TableDefinition definition) -> Result<TableDefinition> {
   std::set<std::string> defined;
   for (const auto& d : definition.attribute_definitions) defined.insert(d.name);
   if (defined != used || defined.size() != definition.attribute_definitions.size()) {
-    return invalid_parameter("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+    return invalid_parameter(
+        "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
   }
 
   if (definition.billing_mode == BillingMode::Provisioned && !definition.provisioned_throughput) {

@@ -43,7 +43,7 @@ auto find_source(const TableDefinition& definition, const std::optional<std::str
 
 auto check_limit(const std::optional<std::size_t>& limit) -> Result<void> {
   if (limit && *limit == 0) {
-    return validation_error("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    return constraint_error("0", "limit", "have value greater than or equal to 1");
   }
   return {};
 }
@@ -220,14 +220,11 @@ auto Table::scan(const ScanRequest& request) const -> Result<Page> {
   if (request.total_segments) {
     int total = *request.total_segments;
     int segment = *request.segment;
-    if (total < 1 || total > kMaxTotalSegments) {
-      return validation_error("1 validation error detected: Value '" + std::to_string(total) + "' at 'totalSegments' failed to satisfy constraint: Member must have value " +
-                              (total < 1 ? "greater than or equal to 1" : "less than or equal to 1000000"));
+    if (total < 1) return constraint_error(std::to_string(total), "totalSegments", "have value greater than or equal to 1");
+    if (total > kMaxTotalSegments) {
+      return constraint_error(std::to_string(total), "totalSegments", "have value less than or equal to 1000000");
     }
-    if (segment < 0) {
-      return validation_error("1 validation error detected: Value '" + std::to_string(segment) +
-                              "' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0");
-    }
+    if (segment < 0) return constraint_error(std::to_string(segment), "segment", "have value greater than or equal to 0");
     if (segment >= total) {
       return validation_error("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
                               std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total));

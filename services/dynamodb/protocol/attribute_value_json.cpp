@@ -86,7 +86,8 @@ auto attribute_value_from_json(const nlohmann::json& json) -> Result<AttributeVa
     auto found = json.find(std::string{key});
     if (found == json.end() || found->is_null()) continue;
     if (value != nullptr) {
-      return model::validation_error("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+      return model::validation_error(
+          "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
     }
     type = key;
     value = &*found;

@@ -100,7 +100,8 @@ class Parser {
     std::size_t to = tokens_[at].end;
     if (at + 1 < tokens_.size() && tokens_[at + 1].type != TokenType::End) to = tokens_[at + 1].end;
     if (tokens_[at].type == TokenType::End && at > 0) to = tokens_[at - 1].end;  // not the trailing blanks
-    return invalid(kind_, "Syntax error; token: \"" + tokens_[at].text + "\", near: \"" + std::string{text_.substr(from, to - from)} + "\"");
+    std::string near{text_.substr(from, to - from)};
+    return invalid(kind_, "Syntax error; token: \"" + tokens_[at].text + "\", near: \"" + near + "\"");
   }
 
   std::optional<ActionType> clause_keyword() const {

@@ -136,7 +136,8 @@ class Validator {
       const auto* low = literal(between->low);
       const auto* high = literal(between->high);
       if (low && high) {
-        std::string bounds = "; lower bound operand: AttributeValue: " + describe(*low) + ", upper bound operand: AttributeValue: " + describe(*high);
+        std::string bounds = "; lower bound operand: AttributeValue: " + describe(*low) +
+                             ", upper bound operand: AttributeValue: " + describe(*high);
         if (low->type() != high->type()) {
           return invalid(kind_, "The BETWEEN operator requires same data type for lower and upper bounds" + bounds);
         }
@@ -148,7 +149,8 @@ class Validator {
     }
     if (auto* in = std::get_if<In>(&c.node)) {
       if (in->candidates.size() > kMaxInOperands) {
-        return invalid(kind_, "The IN operator is provided with too many operands; number of operands: " + std::to_string(in->candidates.size()));
+        return invalid(kind_, "The IN operator is provided with too many operands; number of operands: " +
+                                  std::to_string(in->candidates.size()));
       }
       if (auto ok = operand(in->value, Place::ConditionOperand); !ok) return ok;
       for (auto& candidate : in->candidates) {

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs, builds and runs the whole test suite (unit, integration) with CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+ctest --test-dir build --output-on-failure -j2 --timeout 600

@@ -1,0 +1,213 @@
+// The default pattern end to end against the real binary: 30 requests in, everything checked
+// through the public APIs (X-Ray, DynamoDB) only.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <set>
+#include <thread>
+
+#include "tests/integration/localray_process.hpp"
+
+namespace localray::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr int kRequests = 30;
+constexpr double kSslFailureRate = 0.4;
+const std::vector<std::string> kPaths = {"/alpha", "/beta", "/gamma"};
+const std::vector<std::string> kFunctions = {"http", "dynamo", "sns_publish", "sns_subscribe", "sqs", "sqs_subscribe"};
+
+double now_seconds() { return static_cast<double>(std::time(nullptr)); }
+
+// Every trace id in the window (follows NextToken).
+std::vector<json> all_summaries(const LocalrayProcess& lr) {
+  std::vector<json> out;
+  json req = {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds() + 60}};
+  for (;;) {
+    auto page = lr.xray("/TraceSummaries", req);
+    for (auto& s : page.at("TraceSummaries")) out.push_back(s);
+    if (!page.contains("NextToken")) break;
+    req["NextToken"] = page["NextToken"];
+  }
+  return out;
+}
+
+std::vector<json> documents(const LocalrayProcess& lr, const std::vector<std::string>& ids) {
+  std::vector<json> docs;
+  for (std::size_t i = 0; i < ids.size(); i += 5) {
+    std::vector<std::string> chunk(ids.begin() + i, ids.begin() + std::min(ids.size(), i + 5));
+    auto r = lr.xray("/Traces", {{"TraceIds", chunk}});
+    EXPECT_TRUE(r.at("UnprocessedTraceIds").empty());
+    for (const auto& t : r.at("Traces"))
+      for (const auto& s : t.at("Segments")) {
+        auto d = json::parse(s.at("Document").get<std::string>());
+        d["_trace"] = t.at("Id");
+        docs.push_back(std::move(d));
+      }
+  }
+  return docs;
+}
+
+class PatternTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    lr_ = new LocalrayProcess({"--db", ":memory:", "--seed", "20261125", "--ssl-failure-rate", std::to_string(kSslFailureRate)});
+    for (int i = 0; i < kRequests; ++i) {
+      const auto& path = kPaths[i % kPaths.size()];
+      auto r = lr_->post_json(lr_->invoke_path() + path, {{"status", i % 2 ? "ok" : "degraded"}});
+      responses_.push_back(r);
+    }
+    // The fan-out is asynchronous (the queue delays its message by a second): wait until every
+    // trace holds its SQS consumer, or give up after 30 s and let the assertions say what is missing.
+    eventually([] {
+      auto s = all_summaries(*lr_);
+      if (s.size() < kRequests) return false;
+      std::vector<std::string> ids;
+      for (const auto& x : s) ids.push_back(x.at("Id"));
+      int consumers = 0;
+      for (const auto& d : documents(*lr_, ids)) consumers += d.value("origin", "") == "AWS::Lambda::Function" && d.at("name") == "sqs_subscribe";
+      return consumers >= kRequests;
+    }, 30s);
+    // Failed http runs are retried after 1 s and 2 s: let the retries land too.
+    std::this_thread::sleep_for(3500ms);
+  }
+  static void TearDownTestSuite() {
+    delete lr_;
+    lr_ = nullptr;
+  }
+  static LocalrayProcess* lr_;
+  static std::vector<HttpResult> responses_;
+};
+
+LocalrayProcess* PatternTest::lr_ = nullptr;
+std::vector<HttpResult> PatternTest::responses_;
+
+TEST_F(PatternTest, ApiGatewayAnswersAtOnceWithTheSeedsBodyAndATraceHeader) {
+  ASSERT_EQ(responses_.size(), static_cast<std::size_t>(kRequests));
+  std::set<std::string> roots;
+  for (const auto& r : responses_) {
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(json::parse(r.body), json({{"message", "message added to topic"}}));
+    ASSERT_TRUE(r.headers.count("x-amzn-trace-id"));
+    auto h = r.headers.at("x-amzn-trace-id");
+    EXPECT_EQ(h.rfind("Root=1-", 0), 0u) << h;
+    roots.insert(h.substr(5, 35));
+  }
+  EXPECT_EQ(roots.size(), static_cast<std::size_t>(kRequests)) << "one trace per request";
+}
+
+TEST_F(PatternTest, OneTracePerRequestHoldingEveryHopIncludingTheSqsConsumer) {
+  auto summaries = all_summaries(*lr_);
+  ASSERT_EQ(summaries.size(), static_cast<std::size_t>(kRequests));
+  std::vector<std::string> ids;
+  for (const auto& s : summaries) ids.push_back(s.at("Id"));
+  std::map<std::string, std::multiset<std::string>> per_trace;  // trace -> "origin name"
+  for (const auto& d : documents(*lr_, ids)) {
+    if (d.value("inferred", false)) continue;
+    per_trace[d.at("_trace")].insert(d.value("origin", "") + " " + d.at("name").get<std::string>());
+  }
+  ASSERT_EQ(per_trace.size(), static_cast<std::size_t>(kRequests));
+  for (const auto& [trace, seen] : per_trace) {
+    EXPECT_EQ(seen.count("AWS::ApiGateway::Stage xrayTracerAPI/prod"), 1u) << trace;
+    EXPECT_EQ(seen.count("AWS::SNS::Topic xrayTracerTopic"), 1u) << trace;
+    EXPECT_EQ(seen.count("AWS::SNS::Topic snsFlowTopic"), 1u) << trace;
+    EXPECT_EQ(seen.count("AWS::SQS::Queue sqsFlowQueue"), 1u) << trace;
+    for (const auto& f : kFunctions) {
+      EXPECT_GE(seen.count("AWS::Lambda " + f), 1u) << trace << " " << f;
+      EXPECT_GE(seen.count("AWS::Lambda::Function " + f), 1u) << trace << " " << f;
+    }
+  }
+}
+
+TEST_F(PatternTest, ServiceGraphHasTheSeedsShapeNodeByNodeAndEdgeByEdge) {
+  auto g = lr_->xray("/ServiceGraph", {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds() + 60}});
+  std::map<int, std::string> by_ref;
+  for (const auto& s : g.at("Services")) by_ref[s.at("ReferenceId")] = s.at("Type").get<std::string>() + " " + s.at("Name").get<std::string>();
+  std::set<std::string> nodes, edges;
+  for (const auto& [ref, n] : by_ref) nodes.insert(n);
+  for (const auto& s : g.at("Services"))
+    for (const auto& e : s.at("Edges")) edges.insert(by_ref.at(s.at("ReferenceId")) + " -> " + by_ref.at(e.at("ReferenceId")));
+
+  std::set<std::string> want_nodes = {"client xrayTracerAPI/prod",        "AWS::ApiGateway::Stage xrayTracerAPI/prod",
+                                      "AWS::SNS::Topic xrayTracerTopic",  "AWS::SNS::Topic snsFlowTopic",
+                                      "AWS::SQS::Queue sqsFlowQueue",     "AWS::DynamoDB::Table hits",
+                                      "remote 127.0.0.1"};
+  for (const auto& f : kFunctions) {
+    want_nodes.insert("AWS::Lambda " + f);
+    want_nodes.insert("AWS::Lambda::Function " + f);
+  }
+  EXPECT_EQ(nodes, want_nodes);
+
+  std::set<std::string> want_edges = {
+      "client xrayTracerAPI/prod -> AWS::ApiGateway::Stage xrayTracerAPI/prod",
+      "AWS::ApiGateway::Stage xrayTracerAPI/prod -> AWS::SNS::Topic xrayTracerTopic",
+      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda http",
+      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda dynamo",
+      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda sns_publish",
+      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda sqs",
+      "AWS::Lambda::Function http -> remote 127.0.0.1",
+      "AWS::Lambda::Function dynamo -> AWS::DynamoDB::Table hits",
+      "AWS::Lambda::Function sns_publish -> AWS::SNS::Topic snsFlowTopic",
+      "AWS::SNS::Topic snsFlowTopic -> AWS::Lambda sns_subscribe",
+      "AWS::Lambda::Function sqs -> AWS::SQS::Queue sqsFlowQueue",
+      "AWS::SQS::Queue sqsFlowQueue -> AWS::Lambda sqs_subscribe",
+  };
+  for (const auto& f : kFunctions) want_edges.insert("AWS::Lambda " + f + " -> AWS::Lambda::Function " + f);
+  EXPECT_EQ(edges, want_edges);
+
+  // Counts: every request went through the stage and the topic once.
+  for (const auto& s : g.at("Services")) {
+    if (s.at("Name") == "xrayTracerAPI/prod" && s.at("Type") == "AWS::ApiGateway::Stage") {
+      EXPECT_EQ(s.at("SummaryStatistics").at("TotalCount"), kRequests);
+      EXPECT_EQ(s.at("SummaryStatistics").at("OkCount"), kRequests);
+      EXPECT_TRUE(s.value("Root", false));
+    }
+    if (s.at("Name") == "sqs_subscribe" && s.at("Type") == "AWS::Lambda::Function")
+      EXPECT_EQ(s.at("SummaryStatistics").at("TotalCount"), kRequests);
+  }
+}
+
+TEST_F(PatternTest, SslFailuresFollowTheConfiguredRate) {
+  auto summaries = all_summaries(*lr_);
+  std::vector<std::string> ids;
+  for (const auto& s : summaries) ids.push_back(s.at("Id"));
+  int runs = 0, faults = 0;
+  for (const auto& d : documents(*lr_, ids)) {
+    if (d.value("origin", "") != "AWS::Lambda::Function" || d.at("name") != "http") continue;
+    ++runs;
+    if (d.value("fault", false)) {
+      ++faults;
+      EXPECT_EQ(d.at("cause").at("exceptions").at(0).at("message"), "SSL Cert Exception");
+    }
+  }
+  // Each request runs http once, plus a retry per failure (at most two).
+  EXPECT_GE(runs, kRequests);
+  EXPECT_LE(runs, 3 * kRequests);
+  double mean = runs * kSslFailureRate, sd = std::sqrt(runs * kSslFailureRate * (1 - kSslFailureRate));
+  EXPECT_GE(faults, mean - 4 * sd) << faults << " faults in " << runs << " runs";
+  EXPECT_LE(faults, mean + 4 * sd) << faults << " faults in " << runs << " runs";
+  // Every request's summary reports the fault of its first run when it failed.
+  int with_fault = 0;
+  for (const auto& s : summaries) with_fault += s.at("HasFault").get<bool>();
+  EXPECT_GT(with_fault, 0);
+}
+
+TEST_F(PatternTest, DynamoDbCountsHitsPerPath) {
+  std::map<std::string, int> sent;
+  for (int i = 0; i < kRequests; ++i) ++sent["/prod" + kPaths[i % kPaths.size()]];
+  for (const auto& [path, count] : sent) {
+    auto r = http_request(lr_->port(), "POST", "/", json{{"TableName", "hits"}, {"Key", {{"path", {{"S", path}}}}}}.dump(),
+                          {{"X-Amz-Target", "DynamoDB_20120810.GetItem"}, {"Content-Type", "application/x-amz-json-1.0"}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto item = json::parse(r.body);
+    ASSERT_TRUE(item.contains("Item")) << path << ": " << r.body;
+    EXPECT_EQ(item["Item"]["hits"]["N"], std::to_string(count)) << path;
+  }
+}
+
+}  // namespace
+}  // namespace localray::testing

@@ -1,0 +1,130 @@
+#include "services/sqs/model/queue.hpp"
+
+#include <gtest/gtest.h>
+
+namespace localray::sqs::model {
+namespace {
+
+using namespace std::chrono_literals;
+
+class QueueTest : public ::testing::Test {
+ protected:
+  tracing::ManualClock clock;
+  tracing::IdGenerator ids{clock, tracing::Rng{1}};
+  Queue make(QueueSettings s = {}) { return Queue{"q", "arn:aws:sqs:us-east-1:000000000000:q", "http://h/000000000000/q", s, clock, ids}; }
+  OutgoingMessage msg(std::string body) {
+    OutgoingMessage m;
+    m.body = std::move(body);
+    return m;
+  }
+};
+
+TEST_F(QueueTest, ReceivedMessageHiddenUntilVisibilityTimeoutThenRedeliveredWithNewHandle) {
+  auto q = make();
+  ASSERT_TRUE(q.send(msg("hello")));
+  auto first = q.receive(10, 5s);
+  ASSERT_EQ(first.messages.size(), 1u);
+  EXPECT_EQ(first.messages[0].receive_count, 1);
+  EXPECT_TRUE(q.receive(10, std::nullopt).messages.empty()) << "in flight";
+  clock.advance(4s);
+  EXPECT_TRUE(q.receive(10, std::nullopt).messages.empty()) << "still in flight at 4 s";
+  clock.advance(1s);
+  auto second = q.receive(10, std::nullopt);
+  ASSERT_EQ(second.messages.size(), 1u);
+  EXPECT_EQ(second.messages[0].receive_count, 2);
+  EXPECT_NE(second.messages[0].receipt_handle, first.messages[0].receipt_handle);
+  EXPECT_FALSE(q.delete_message(first.messages[0].receipt_handle)) << "a stale handle no longer names the message";
+  EXPECT_TRUE(q.delete_message(second.messages[0].receipt_handle));
+  clock.advance(60s);
+  EXPECT_TRUE(q.receive(10, std::nullopt).messages.empty()) << "deleted for good";
+}
+
+TEST_F(QueueTest, DelayedMessageBecomesVisibleAfterItsDelay) {
+  auto q = make();
+  auto m = msg("later");
+  m.delay = 1s;
+  ASSERT_TRUE(q.send(m));
+  EXPECT_EQ(q.delayed_count(), 1u);
+  EXPECT_TRUE(q.receive(1, std::nullopt).messages.empty());
+  ASSERT_TRUE(q.next_visible_at());
+  EXPECT_EQ(*q.next_visible_at(), clock.now() + 1s);
+  clock.advance(1s);
+  EXPECT_EQ(q.receive(1, std::nullopt).messages.size(), 1u);
+}
+
+TEST_F(QueueTest, ReceiveReturnsAtMostTheRequestedNumberInArrivalOrder) {
+  auto q = make();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.send(msg("m" + std::to_string(i))));
+  auto got = q.receive(3, std::nullopt);
+  ASSERT_EQ(got.messages.size(), 3u);
+  EXPECT_EQ(got.messages[0].body, "m0");
+  EXPECT_EQ(got.messages[2].body, "m2");
+  EXPECT_EQ(q.visible_count(), 2u);
+  EXPECT_EQ(q.in_flight_count(), 3u);
+}
+
+TEST_F(QueueTest, MessagePastMaxReceiveCountIsHandedBackForTheDeadLetterQueue) {
+  QueueSettings s;
+  s.redrive = RedrivePolicy{"arn:aws:sqs:us-east-1:000000000000:dlq", 2};
+  auto q = make(s);
+  ASSERT_TRUE(q.send(msg("poison")));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(q.receive(1, 1s).messages.size(), 1u);
+    clock.advance(1s);
+  }
+  auto third = q.receive(1, 1s);
+  EXPECT_TRUE(third.messages.empty());
+  ASSERT_EQ(third.dead_letters.size(), 1u);
+  EXPECT_EQ(third.dead_letters[0].body, "poison");
+  EXPECT_EQ(third.dead_letters[0].receive_count, 2);
+  EXPECT_EQ(q.visible_count() + q.in_flight_count(), 0u);
+}
+
+TEST_F(QueueTest, ChangeVisibilityToZeroMakesTheMessageVisibleAtOnce) {
+  auto q = make();
+  ASSERT_TRUE(q.send(msg("x")));
+  auto got = q.receive(1, 30s);
+  ASSERT_TRUE(q.change_visibility(got.messages[0].receipt_handle, 0s));
+  EXPECT_EQ(q.receive(1, std::nullopt).messages.size(), 1u);
+}
+
+TEST_F(QueueTest, RejectsEmptyInvalidAndOversizeBodies) {
+  auto q = make();
+  auto empty = q.send(msg(""));
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, Code::InvalidParameterValue);
+  auto control = q.send(msg(std::string{"a\x01z"}));
+  ASSERT_FALSE(control);
+  EXPECT_EQ(control.error().code, Code::InvalidMessageContents);
+  auto big = q.send(msg(std::string(262145, 'x')));
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, Code::InvalidParameterValue);
+  EXPECT_TRUE(q.send(msg(std::string(262144, 'x'))));
+}
+
+TEST_F(QueueTest, Md5sMatchWhatTheSdksVerify) {
+  EXPECT_EQ(md5_hex("hello"), "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(md5_of_attributes({{"status", {"String", "ok"}}}), "465059203729da81b6cb1c2fa939318a");
+  EXPECT_EQ(md5_of_attributes({}), "");
+  auto q = make();
+  auto m = msg("hello");
+  m.attributes["status"] = {"String", "ok"};
+  auto r = q.send(m);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->md5_of_body, "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(r->md5_of_attributes, "465059203729da81b6cb1c2fa939318a");
+}
+
+TEST_F(QueueTest, TraceHeaderTravelsWithTheMessage) {
+  auto q = make();
+  auto m = msg("traced");
+  m.trace_header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+  ASSERT_TRUE(q.send(m));
+  auto got = q.receive(1, std::nullopt);
+  ASSERT_EQ(got.messages.size(), 1u);
+  EXPECT_EQ(got.messages[0].trace_header, m.trace_header);
+}
+
+}  // namespace
+}  // namespace localray::sqs::model
