@@ -55,6 +55,14 @@ struct Subscription {
   std::shared_ptr<Subscriber> target;
 };
 
+// Makes the in-process subscriber a Subscribe call names ("lambda" + function ARN, "sqs" + queue
+// ARN); implemented by the emulator's wiring, which knows the other services.
+class SubscriberFactory {
+ public:
+  virtual ~SubscriberFactory() = default;
+  virtual Result<std::shared_ptr<Subscriber>> make(const std::string& protocol, const std::string& endpoint) = 0;
+};
+
 struct PublishRequest {
   std::string topic_arn;
   std::string message;

@@ -1,0 +1,22 @@
+#pragma once
+// The SQS API in both wire protocols: JSON 1.0 (`X-Amz-Target: AmazonSQS.<Operation>`, current
+// SDKs) and query (form `Action=<Operation>&Version=2012-11-05`, older SDKs and Debian's awscli),
+// answered in the protocol of the request.
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "http/message.hpp"
+#include "services/sqs/model/backend.hpp"
+
+namespace localray::sqs::protocol {
+
+enum class WireProtocol { Json, Query };
+
+// `request` is known to be SQS (the router decided); `protocol` says which codec; for the query
+// protocol `form` holds the decoded form fields (body or query string).
+boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
+                                              std::string request_id);
+
+}  // namespace localray::sqs::protocol

@@ -1,0 +1,16 @@
+localray_test(dynamodb_model_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/model/number_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/attribute_value_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/table_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/table_read_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/backend_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/expression/update_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/expression/condition_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/expression/expressions_test.cpp
+  LIBS localray_dynamodb_model)
+
+localray_test(dynamodb_protocol_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/attribute_value_json_test.cpp
+  LIBS localray_dynamodb_protocol)
