@@ -1,0 +1,62 @@
+#include "emulator/options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace localray::emulator {
+namespace {
+
+std::variant<Options, Exit> parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "localray");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  return parse_options(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(OptionsTest, DefaultsMatchTheDesign) {
+  auto o = std::get<Options>(parse({}));
+  EXPECT_EQ(o.host, "127.0.0.1");
+  EXPECT_EQ(o.port, 4566);
+  EXPECT_EQ(o.xray_udp_port, 2000);
+  EXPECT_EQ(o.db, "./.localray/traces.db");
+  EXPECT_DOUBLE_EQ(o.ssl_failure_rate, 0.4);
+  EXPECT_FALSE(o.seed);
+  EXPECT_FALSE(o.config_file);
+}
+
+TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
+  auto o = std::get<Options>(parse({"--port", "0", "--xray-udp-port=0", "--db", ":memory:", "--seed", "42", "--ssl-failure-rate", "0.25",
+                                    "--config", "app.json", "--host=0.0.0.0", "--log-level", "debug", "--http-target", "http://x/y"}));
+  EXPECT_EQ(o.port, 0);
+  EXPECT_EQ(o.xray_udp_port, 0);
+  EXPECT_EQ(o.db, ":memory:");
+  EXPECT_EQ(o.seed, 42u);
+  EXPECT_DOUBLE_EQ(o.ssl_failure_rate, 0.25);
+  EXPECT_EQ(o.config_file, "app.json");
+  EXPECT_EQ(o.host, "0.0.0.0");
+  EXPECT_EQ(o.log_level, "debug");
+  EXPECT_EQ(o.http_target, "http://x/y");
+}
+
+TEST(OptionsTest, BadValuesExitWithStatus2AndSayWhy) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--port", "65536"}, {"--port"}, {"--ssl-failure-rate", "1.5"}, {"--seed", "-1"}, {"--log-level", "loud"}, {"--bogus"}}) {
+    auto r = parse(args);
+    ASSERT_TRUE(std::holds_alternative<Exit>(r)) << args[0];
+    EXPECT_EQ(std::get<Exit>(r).code, 2);
+    EXPECT_NE(std::get<Exit>(r).text.find("localray"), std::string::npos);
+  }
+}
+
+TEST(OptionsTest, HelpAndVersionExitZero) {
+  auto help = std::get<Exit>(parse({"--help"}));
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.text.find("--xray-udp-port"), std::string::npos);
+  auto version = std::get<Exit>(parse({"--version"}));
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.text.rfind("localray ", 0), 0u);
+}
+
+}  // namespace
+}  // namespace localray::emulator

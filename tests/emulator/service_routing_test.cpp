@@ -1,0 +1,50 @@
+#include "emulator/service_routing.hpp"
+
+#include <gtest/gtest.h>
+
+namespace localray::emulator {
+namespace {
+
+http::Request form_post(std::string body, std::string authorization = {}) {
+  http::Request r;
+  r.method = "POST";
+  r.path = "/";
+  r.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  if (!authorization.empty()) r.headers.set("Authorization", authorization);
+  r.body = std::move(body);
+  return r;
+}
+
+TEST(ServiceRoutingTest, TargetHeaderDecidesJsonProtocols) {
+  http::Request r;
+  r.method = "POST";
+  r.headers.set("X-Amz-Target", "DynamoDB_20120810.GetItem");
+  EXPECT_EQ(identify_service(r).service, Service::DynamoDB);
+  r.headers.set("X-Amz-Target", "AmazonSQS.SendMessage");
+  EXPECT_EQ(identify_service(r).service, Service::SqsJson);
+}
+
+TEST(ServiceRoutingTest, FormVersionDecidesQueryProtocols) {
+  EXPECT_EQ(identify_service(form_post("Action=Publish&Version=2010-03-31")).service, Service::Sns);
+  auto sqs = identify_service(form_post("Action=SendMessage&Version=2012-11-05&MessageBody=a+b"));
+  EXPECT_EQ(sqs.service, Service::SqsQuery);
+  EXPECT_EQ(http::form_value(sqs.form, "MessageBody"), "a b");
+}
+
+TEST(ServiceRoutingTest, SigV4ScopeDecidesWhenVersionIsMissing) {
+  const std::string auth = "AWS4-HMAC-SHA256 Credential=test/20240501/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc";
+  EXPECT_EQ(sigv4_service(auth), "sqs");
+  EXPECT_EQ(identify_service(form_post("Action=ListQueues", auth)).service, Service::SqsQuery);
+  EXPECT_EQ(identify_service(form_post("Action=ListQueues")).service, Service::Unknown);
+}
+
+TEST(ServiceRoutingTest, GetWithQueryStringIsAQueryRequest) {
+  http::Request r;
+  r.method = "GET";
+  r.path = "/";
+  r.query = "Action=ListTopics&Version=2010-03-31";
+  EXPECT_EQ(identify_service(r).service, Service::Sns);
+}
+
+}  // namespace
+}  // namespace localray::emulator
