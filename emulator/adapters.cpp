@@ -44,6 +44,22 @@ void SqsSubscriber::describe_target(json& aws) const {
   aws["resource_names"] = {queue_->queue.url()};
 }
 
+sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactory::make(const std::string& protocol,
+                                                                                     const std::string& endpoint) {
+  using sns::model::Code;
+  if (protocol == "lambda") {
+    auto fn = runner_.find(endpoint);
+    if (!fn) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Endpoint: no function " + endpoint};
+    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<LambdaSubscriber>(runner_, (*fn)->config().name, log_)};
+  }
+  if (protocol == "sqs") {
+    auto q = sqs_.find(endpoint);
+    if (!q) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
+    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<SqsSubscriber>(ex_, sqs_, *q, endpoint_, log_)};
+  }
+  return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol};
+}
+
 void SnsIntegration::describe_target(json& aws) const {
   aws["topic_arn"] = topic_arn_;
   aws["resource_names"] = {topic_arn_};

@@ -52,6 +52,22 @@ class SqsSubscriber final : public sns::model::Subscriber {
   std::shared_ptr<spdlog::logger> log_;
 };
 
+// Subscribe calls made over the wire: "lambda" + function ARN, "sqs" + queue ARN.
+class WireSubscriberFactory final : public sns::model::SubscriberFactory {
+ public:
+  WireSubscriberFactory(boost::asio::any_io_executor ex, lambda::model::Runner& runner, sqs::model::Backend& sqs, std::string endpoint,
+                        std::shared_ptr<spdlog::logger> log)
+      : ex_{std::move(ex)}, runner_{runner}, sqs_{sqs}, endpoint_{std::move(endpoint)}, log_{std::move(log)} {}
+  sns::model::Result<std::shared_ptr<sns::model::Subscriber>> make(const std::string& protocol, const std::string& endpoint) override;
+
+ private:
+  boost::asio::any_io_executor ex_;
+  lambda::model::Runner& runner_;
+  sqs::model::Backend& sqs_;
+  std::string endpoint_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
 // API Gateway -> SNS Publish.
 class SnsIntegration final : public apigateway::model::Integration {
  public:
