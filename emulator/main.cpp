@@ -65,12 +65,13 @@ int main(int argc, char** argv) {
   auto topology = config::parse_topology(topology_text);
   if (!topology) return fail((options.config_file ? *options.config_file : std::string{"default pattern"}) + ": " + topology.error().message);
 
+  // The io_context outlives every service: strands and timers must not outlive their context.
+  unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());
+  asio::io_context io{static_cast<int>(threads)};
+
   std::uint64_t seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   emulator::Services services{seed};
   if (auto r = emulator::open_trace_store(services, options.db, log); !r) return fail(r.error().message);
-
-  unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());
-  asio::io_context io{static_cast<int>(threads)};
 
   std::shared_ptr<emulator::Router> router;
   emulator::EdgeServer edge{io, [&router](http::Request r) { return router->route(std::move(r)); }, log};
@@ -108,26 +109,29 @@ int main(int argc, char** argv) {
                    .dump()
             << std::endl;
 
+  // Joined before anything is destroyed: it reads the services while runs in progress finish.
+  std::thread stopper;
   asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log->info("signal {}: stopping", sig);
     edge.stop();
     udp.stop();
-    for (auto& m : services.mappings) m->stop();
+    services.mappings->stop_all();
     // Let runs in progress finish and record their segments, within a bound.
-    std::thread([&] {
+    stopper = std::thread([&] {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
       while (std::chrono::steady_clock::now() < deadline && services.lambda->pending() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
       io.stop();
-    }).detach();
+    });
   });
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  if (stopper.joinable()) stopper.join();
   services.pipeline->stop();
   log->info("stopped; {} segments stored", services.pipeline->written());
   return 0;

@@ -30,7 +30,7 @@ class LocalrayProcess {
   LocalrayProcess(const LocalrayProcess&) = delete;
   LocalrayProcess& operator=(const LocalrayProcess&) = delete;
 
-  // SIGINT, then the exit status (-1 if it had to be killed).
+  // SIGINT, then the exit status: 128 + signal if a signal ended it, -1 if it had to be killed.
   int stop();
 
   unsigned short port() const { return port_; }
