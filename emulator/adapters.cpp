@@ -168,4 +168,51 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<sqs::model::Messag
   --in_flight_;
 }
 
+lambda::model::Result<lambda::model::MappingInfo> MappingRegistry::create(const std::string& event_source_arn, const std::string& function,
+                                                                          int batch_size) {
+  using lambda::model::Code;
+  if (batch_size < 1 || batch_size > 10)
+    return lambda::model::Error{Code::InvalidParameterValue, "BatchSize must be between 1 and 10 for SQS event sources"};
+  auto q = sqs_.find(event_source_arn);
+  if (!q) return lambda::model::Error{Code::InvalidParameterValue, "Invalid event source: " + event_source_arn};
+  auto fn = runner_.find(function);
+  if (!fn) return fn.error();
+  auto m = std::make_shared<EventSourceMapping>(ids_.uuid(), sqs_, *q, runner_, (*fn)->config().name, batch_size, clock_, ids_, sink_,
+                                                region_, log_);
+  m->created_at = tracing::epoch_seconds(clock_.now());
+  m->start(ex_);
+  std::lock_guard lock{mutex_};
+  mappings_.push_back(m);
+  return info(*m);
+}
+
+std::vector<lambda::model::MappingInfo> MappingRegistry::list() const {
+  std::lock_guard lock{mutex_};
+  std::vector<lambda::model::MappingInfo> out;
+  for (const auto& m : mappings_) out.push_back(info(*m));
+  return out;
+}
+
+lambda::model::Result<lambda::model::MappingInfo> MappingRegistry::remove(const std::string& uuid) {
+  std::lock_guard lock{mutex_};
+  for (auto it = mappings_.begin(); it != mappings_.end(); ++it) {
+    if ((*it)->uuid() != uuid) continue;
+    (*it)->stop();
+    auto i = info(**it);
+    i.state = "Deleting";
+    mappings_.erase(it);
+    return i;
+  }
+  return lambda::model::Error{lambda::model::Code::ResourceNotFound, "The resource you requested does not exist."};
+}
+
+void MappingRegistry::stop_all() {
+  std::lock_guard lock{mutex_};
+  for (auto& m : mappings_) m->stop();
+}
+
+lambda::model::MappingInfo MappingRegistry::info(const EventSourceMapping& m) const {
+  return {m.uuid(), m.queue()->queue.arn(), runner_.function_arn(m.function()), m.batch_size(), "Enabled", m.created_at};
+}
+
 }  // namespace localray::emulator

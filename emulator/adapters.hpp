@@ -2,6 +2,7 @@
 // The glue between services, which know nothing of each other: SNS subscribers backed by Lambda
 // and SQS, API Gateway's SNS integration, and the SQS -> Lambda event source mapping.
 #include <atomic>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include <spdlog/fwd.h>
 
 #include "services/apigateway/model/rest_api.hpp"
+#include "services/lambda/model/event_source_mappings.hpp"
 #include "services/lambda/model/function.hpp"
 #include "services/sns/model/topic.hpp"
 #include "services/sqs/model/backend.hpp"
@@ -94,6 +96,7 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
                      tracing::IdGenerator& ids, tracing::SegmentSink& sink, std::string region, std::shared_ptr<spdlog::logger> log);
   void start(boost::asio::any_io_executor ex);
   void stop() { stopping_ = true; }
+  double created_at = 0;  // epoch seconds
   const std::string& uuid() const { return uuid_; }
   const std::string& function() const { return function_; }
   const std::shared_ptr<sqs::model::QueueHandle>& queue() const { return queue_; }
@@ -118,6 +121,38 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> in_flight_{0};
+};
+
+}  // namespace localray::emulator
+
+namespace localray::emulator {
+
+// The event source mappings of the process, created from the topology or over the Lambda API.
+class MappingRegistry final : public lambda::model::EventSourceMappings {
+ public:
+  MappingRegistry(boost::asio::any_io_executor ex, sqs::model::Backend& sqs, lambda::model::Runner& runner, const tracing::Clock& clock,
+                  tracing::IdGenerator& ids, tracing::SegmentSink& sink, std::string region, std::shared_ptr<spdlog::logger> log)
+      : ex_{std::move(ex)}, sqs_{sqs}, runner_{runner}, clock_{clock}, ids_{ids}, sink_{sink}, region_{std::move(region)}, log_{std::move(log)} {}
+
+  lambda::model::Result<lambda::model::MappingInfo> create(const std::string& event_source_arn, const std::string& function,
+                                                           int batch_size) override;
+  std::vector<lambda::model::MappingInfo> list() const override;
+  lambda::model::Result<lambda::model::MappingInfo> remove(const std::string& uuid) override;
+  void stop_all();
+
+ private:
+  lambda::model::MappingInfo info(const EventSourceMapping& m) const;
+
+  boost::asio::any_io_executor ex_;
+  sqs::model::Backend& sqs_;
+  lambda::model::Runner& runner_;
+  const tracing::Clock& clock_;
+  tracing::IdGenerator& ids_;
+  tracing::SegmentSink& sink_;
+  std::string region_;
+  std::shared_ptr<spdlog::logger> log_;
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<EventSourceMapping>> mappings_;
 };
 
 }  // namespace localray::emulator

@@ -4,6 +4,11 @@
 
 #include "emulator/version.hpp"
 #include "http/form.hpp"
+#include "emulator/service_routing.hpp"
+#include "services/dynamodb/protocol/dispatch.hpp"
+#include "services/lambda/protocol/api.hpp"
+#include "services/sns/protocol/dispatch.hpp"
+#include "services/sqs/protocol/dispatch.hpp"
 #include "services/xray/protocol/api.hpp"
 
 namespace localray::emulator {
@@ -61,11 +66,8 @@ http::Response Router::resources() const {
   json functions = json::array();
   for (const auto& f : s_.functions) functions.push_back({{"name", f.name}, {"arn", f.arn}, {"handler", f.handler}});
   json mappings = json::array();
-  for (const auto& m : s_.mappings)
-    mappings.push_back({{"uuid", m->uuid()},
-                        {"event_source_arn", m->queue()->queue.arn()},
-                        {"function_arn", s_.lambda->function_arn(m->function())},
-                        {"batch_size", m->batch_size()}});
+  for (const auto& m : s_.mappings->list())
+    mappings.push_back({{"uuid", m.uuid}, {"event_source_arn", m.event_source_arn}, {"function_arn", m.function_arn}, {"batch_size", m.batch_size}});
   json out = {{"region", s_.region},   {"account", s_.account},      {"apis", apis},
               {"topics", topics},      {"queues", queues},           {"tables", tables},
               {"functions", functions}, {"event_source_mappings", mappings},
@@ -124,6 +126,24 @@ asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Re
   co_return http::Response::json(404, json{{"message", "No API with id " + std::string{parts[1]}}}.dump());
 }
 
+asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const std::string& request_id) {
+  switch (routed.service) {
+    case Service::DynamoDB:
+      co_return co_await dynamodb::protocol::handle(request, *s_.dynamodb, request_id);
+    case Service::SqsJson:
+      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Json, *s_.sqs, request_id);
+    case Service::SqsQuery:
+      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, *s_.sqs, request_id);
+    case Service::Sns: {
+      std::optional<tracing::TraceHeader> trace;
+      if (auto h = request.headers.get("X-Amzn-Trace-Id"); !h.empty()) trace = tracing::TraceHeader::parse(h);
+      co_return sns::protocol::handle(request, *s_.sns, *s_.subscriber_factory, trace, request_id);
+    }
+    case Service::Unknown: break;
+  }
+  co_return unknown_operation(request);
+}
+
 asio::awaitable<http::Response> Router::route(http::Request request) {
   auto started = std::chrono::steady_clock::now();
   std::string request_id = s_.ids.uuid();
@@ -132,6 +152,10 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     response = localray_endpoint(request);
   } else if (auto api = co_await invoke_api(request)) {
     response = std::move(*api);
+  } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
+    response = co_await call_service(request, routed, request_id);
+  } else if (auto l = co_await lambda::protocol::handle(request, *s_.lambda, *s_.mappings, request_id)) {
+    response = std::move(*l);
   } else if (auto x = xray::protocol::handle(request, *s_.xray, request_id)) {
     response = std::move(*x);
   } else {

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/fwd.h>
 
+#include "emulator/service_routing.hpp"
 #include "emulator/wiring.hpp"
 #include "http/message.hpp"
 
@@ -26,6 +27,7 @@ class Router {
  private:
   boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request);
   http::Response localray_endpoint(const http::Request& request) const;
+  boost::asio::awaitable<http::Response> call_service(const http::Request& request, const Routed& routed, const std::string& request_id);
 
   Services& s_;
   Endpoints endpoints_;

@@ -119,14 +119,12 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
     if (!r) return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
   }
 
+  s.mappings = std::make_unique<MappingRegistry>(ex, *s.sqs, *s.lambda, s.clock, s.ids, sink, t.region, log);
   for (const auto& m : t.event_source_mappings) {
-    auto q = s.sqs->find(m.queue);
-    if (!q) return Error{"event source mapping " + m.queue + ": " + q.error().message};
-    auto esm = std::make_shared<EventSourceMapping>(s.ids.uuid(), *s.sqs, *q, *s.lambda, m.function, m.batch_size, s.clock, s.ids, sink,
-                                                    t.region, log);
-    esm->start(ex);
-    s.mappings.push_back(std::move(esm));
+    auto r = s.mappings->create(s.sqs->queue_arn(m.queue), m.function, m.batch_size);
+    if (!r) return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
   }
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, log);
 
   for (const auto& api : t.apis) {
     apigateway::model::RouteConfig route;

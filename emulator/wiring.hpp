@@ -45,7 +45,8 @@ struct Services {
   std::unique_ptr<xray::model::Backend> xray;
   std::unique_ptr<functions::AwsClients> aws_clients;
   std::vector<std::unique_ptr<apigateway::model::RestApi>> apis;
-  std::vector<std::shared_ptr<EventSourceMapping>> mappings;
+  std::unique_ptr<MappingRegistry> mappings;
+  std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   std::vector<FunctionInfo> functions;
   std::vector<std::string> table_names;
 };

@@ -8,7 +8,10 @@ packages=(
   curl python3
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(sqlite3)
+  # Real clients for the compatibility tests: Debian's awscli and boto3; Node.js for the npm SDKs
+  # (a Node.js already on the machine is used as it is).
+  packages+=(awscli python3-boto3)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 missing=()
 for p in "${packages[@]}"; do

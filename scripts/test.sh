@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs, builds and runs the whole test suite (unit, integration) with CTest.
+# Installs, builds and runs the whole test suite (unit, integration, client compatibility) with CTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+(cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j2 --timeout 600

@@ -5,7 +5,18 @@
 
 namespace localray::sns::model {
 
-enum class Code { NotFound, InvalidParameter };
+// SNS's own error vocabulary; the wire codec maps each code to its AWS Code, Type and HTTP status.
+enum class Code {
+  NotFound,
+  InvalidParameter,
+  ParameterValueInvalid,         // message attribute problems
+  ValidationError,               // a required member is missing
+  EmptyBatchRequest,
+  TooManyEntriesInBatchRequest,
+  BatchEntryIdsNotDistinct,
+  InvalidBatchEntryId,
+  BatchRequestTooLong,
+};
 
 struct Error {
   Code code;

@@ -5,4 +5,8 @@ namespace localray::sns::model {
 constexpr std::size_t kMaxMessageBytes = 256 * 1024;  // SNS quota: message + attributes
 constexpr std::size_t kMaxSubjectChars = 99;          // "Subject must be less than 100 characters"
 constexpr std::size_t kMaxTopicNameChars = 256;
+constexpr std::size_t kMaxAttributeNameBytes = 256;   // "Length of message attribute name must be less than 256 bytes"
+constexpr std::size_t kMaxBatchEntries = 10;          // PublishBatch quota
+constexpr std::size_t kMaxBatchEntryIdChars = 80;     // as SQS batch ids
+constexpr std::size_t kMaxFilterPolicyKeys = 5;       // "Filter policy can not have more than 5 keys"
 }  // namespace localray::sns::model

@@ -6,6 +6,8 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 
 #include "services/sqs/model/limits.hpp"
@@ -22,12 +24,17 @@ Backend::Backend(asio::any_io_executor ex, const tracing::Clock& clock, tracing:
                  std::string account, std::string endpoint)
     : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, region_{std::move(region)}, account_{std::move(account)}, endpoint_{std::move(endpoint)} {}
 
-Result<std::shared_ptr<QueueHandle>> Backend::create_queue(const std::string& name, QueueSettings settings) {
+Result<void> validate_queue_name(std::string_view name) {
   bool valid = !name.empty() && name.size() <= 80 &&
                std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
   if (!valid)
     return Error{Code::InvalidParameterValue,
                  "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"};
+  return {};
+}
+
+Result<std::shared_ptr<QueueHandle>> Backend::create_queue(const std::string& name, QueueSettings settings) {
+  if (auto v = validate_queue_name(name); !v) return v.error();
   std::unique_lock lock{mutex_};
   if (auto it = queues_.find(name); it != queues_.end()) return it->second;
   auto h = std::make_shared<QueueHandle>(ex_, Queue{name, queue_arn(name), queue_url(name), std::move(settings), clock_, ids_});
@@ -50,6 +57,28 @@ Result<std::shared_ptr<QueueHandle>> Backend::find(std::string_view key) const {
   return it->second;
 }
 
+Result<void> Backend::delete_queue(std::string_view key) {
+  auto found = find(key);
+  if (!found) return found.error();
+  auto q = *found;
+  {
+    std::unique_lock lock{mutex_};
+    auto it = queues_.find(q->queue.name());
+    if (it == queues_.end() || it->second != q) return no_queue();  // deleted meanwhile
+    queues_.erase(it);
+  }
+  asio::post(q->strand, [q] { q->queue.clear(); });
+  return {};
+}
+
+std::vector<std::shared_ptr<QueueHandle>> Backend::list_queues(std::string_view name_prefix) const {
+  std::shared_lock lock{mutex_};
+  std::vector<std::shared_ptr<QueueHandle>> out;
+  for (auto it = queues_.lower_bound(std::string{name_prefix}); it != queues_.end() && it->first.starts_with(name_prefix); ++it)
+    out.push_back(it->second);
+  return out;
+}
+
 std::vector<std::shared_ptr<QueueHandle>> Backend::queues() const {
   std::shared_lock lock{mutex_};
   std::vector<std::shared_ptr<QueueHandle>> out;
@@ -70,6 +99,9 @@ asio::awaitable<Result<std::vector<Message>>> Backend::receive(std::shared_ptr<Q
   if (options.max_messages < 1 || options.max_messages > kMaxReceiveBatch)
     co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.max_messages) +
                                                      " for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."};
+  if (options.visibility_timeout && (options.visibility_timeout->count() < 0 || *options.visibility_timeout > kMaxVisibilityTimeout))
+    co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.visibility_timeout->count()) +
+                                                     " for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."};
   if (options.wait && (options.wait->count() < 0 || *options.wait > kMaxWait))
     co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.wait->count()) +
                                                      " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."};
@@ -116,6 +148,28 @@ asio::awaitable<Result<void>> Backend::change_visibility(std::shared_ptr<QueueHa
   if (r && timeout.count() == 0)
     for (auto* t : q->waiters) t->cancel();
   co_return r;
+}
+
+asio::awaitable<Result<void>> Backend::purge(std::shared_ptr<QueueHandle> q) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  co_return q->queue.purge();
+}
+
+asio::awaitable<QueueSnapshot> Backend::describe(std::shared_ptr<QueueHandle> q) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  const Queue& queue = q->queue;
+  co_return QueueSnapshot{queue.name(),         queue.arn(),           queue.url(),       queue.settings(),
+                          queue.created_at(),   queue.last_modified_at(), queue.visible_count(), queue.in_flight_count(),
+                          queue.delayed_count()};
+}
+
+asio::awaitable<Result<void>> Backend::update_settings(std::shared_ptr<QueueHandle> q,
+                                                      std::function<Result<QueueSettings>(const QueueSettings&)> change) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  auto next = change(q->queue.settings());
+  if (!next) co_return next.error();
+  q->queue.set_settings(std::move(*next));
+  co_return Result<void>{};
 }
 
 }  // namespace localray::sqs::model

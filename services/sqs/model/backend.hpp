@@ -1,6 +1,9 @@
 #pragma once
 // The queues of one account and region. Each queue works on its own strand: every method below
-// hops onto the queue's strand, so no two threads ever touch one Queue at once.
+// that takes a QueueHandle hops onto the queue's strand, so no two threads ever touch one Queue
+// at once. The name -> queue map (create, find, list, delete) has its own lock and never touches
+// a Queue's mutable state (name, ARN and URL are fixed at construction).
+#include <functional>
 #include <list>
 #include <memory>
 #include <shared_mutex>
@@ -15,11 +18,22 @@
 
 namespace localray::sqs::model {
 
+// 1 to 80 characters of `[A-Za-z0-9_-]`.
+Result<void> validate_queue_name(std::string_view name);
+
 struct QueueHandle {
   QueueHandle(boost::asio::any_io_executor ex, Queue q) : strand{boost::asio::make_strand(ex)}, queue{std::move(q)} {}
   boost::asio::strand<boost::asio::any_io_executor> strand;
   Queue queue;                                      // strand only
   std::list<boost::asio::steady_timer*> waiters;  // long polls to wake on send; strand only
+};
+
+// What GetQueueAttributes reports, read on the queue's strand.
+struct QueueSnapshot {
+  std::string name, arn, url;
+  QueueSettings settings;
+  tracing::TimePoint created_at, last_modified_at;
+  std::size_t visible = 0, in_flight = 0, delayed = 0;
 };
 
 struct ReceiveOptions {
@@ -33,10 +47,16 @@ class Backend {
   Backend(boost::asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, std::string region,
           std::string account, std::string endpoint);
 
+  // Returns the existing queue when the name is taken (callers compare settings through describe()).
   Result<std::shared_ptr<QueueHandle>> create_queue(const std::string& name, QueueSettings settings);
+  // Forgets the queue and drops its messages; long polls already waiting on it end empty at
+  // their deadline.
+  Result<void> delete_queue(std::string_view name_url_or_arn);
   // Looks a queue up by name, URL (any host: the last two path segments count) or ARN.
   Result<std::shared_ptr<QueueHandle>> find(std::string_view name_url_or_arn) const;
   std::vector<std::shared_ptr<QueueHandle>> queues() const;
+  // Queues whose name starts with `name_prefix`, ordered by name.
+  std::vector<std::shared_ptr<QueueHandle>> list_queues(std::string_view name_prefix) const;
 
   boost::asio::awaitable<Result<SendReceipt>> send(std::shared_ptr<QueueHandle> q, OutgoingMessage m);
   // Long polls up to the wait time; returns as soon as one message is visible.
@@ -44,6 +64,12 @@ class Backend {
   boost::asio::awaitable<Result<void>> delete_message(std::shared_ptr<QueueHandle> q, std::string receipt_handle);
   boost::asio::awaitable<Result<void>> change_visibility(std::shared_ptr<QueueHandle> q, std::string receipt_handle,
                                                          std::chrono::seconds timeout);
+  boost::asio::awaitable<Result<void>> purge(std::shared_ptr<QueueHandle> q);
+  boost::asio::awaitable<QueueSnapshot> describe(std::shared_ptr<QueueHandle> q);
+  // Replaces the settings with change(current) in one step on the queue's strand; a failed
+  // change leaves them as they were.
+  boost::asio::awaitable<Result<void>> update_settings(std::shared_ptr<QueueHandle> q,
+                                                       std::function<Result<QueueSettings>(const QueueSettings&)> change);
 
   std::string queue_url(const std::string& name) const { return endpoint_ + "/" + account_ + "/" + name; }
   std::string queue_arn(const std::string& name) const { return "arn:aws:sqs:" + region_ + ":" + account_ + ":" + name; }

@@ -5,6 +5,8 @@
 
 namespace localray::sqs::model {
 
+// Every SQS error the API can answer with. The wire shapes (query code, JSON type, status) live
+// in one table in protocol/errors.cpp.
 enum class Code {
   QueueDoesNotExist,
   QueueNameExists,
@@ -15,6 +17,18 @@ enum class Code {
   InvalidMessageContents,
   MessageTooLong,
   PurgeQueueInProgress,
+  MessageNotInflight,
+  EmptyBatchRequest,
+  TooManyEntriesInBatchRequest,
+  BatchEntryIdsNotDistinct,
+  InvalidBatchEntryId,
+  BatchRequestTooLong,
+  UnsupportedOperation,
+  // Raised by a codec before any model call (the request lacks a member, names no known
+  // operation, or cannot be parsed); listed here so that the same table maps them.
+  MissingParameter,
+  InvalidAction,
+  MalformedInput,
 };
 
 struct Error {

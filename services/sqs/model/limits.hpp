@@ -4,9 +4,17 @@
 
 namespace localray::sqs::model {
 constexpr std::size_t kMaxMessageBytes = 256 * 1024;  // SQS quota: body + attributes
+constexpr std::size_t kMinMessageBytes = 1024;        // SQS quota: lowest MaximumMessageSize
 constexpr std::chrono::seconds kMaxDelay{900};
 constexpr std::chrono::seconds kMaxVisibilityTimeout{12 * 60 * 60};
 constexpr std::chrono::seconds kMaxWait{20};
+constexpr std::chrono::seconds kMinRetention{60};              // SQS quota: 1 minute
+constexpr std::chrono::seconds kMaxRetention{14 * 24 * 3600};  // SQS quota: 14 days
+constexpr std::chrono::seconds kPurgeInterval{60};             // SQS: one PurgeQueue per queue per 60 s
 constexpr int kMaxReceiveBatch = 10;
 constexpr int kMaxMessageAttributes = 10;
+constexpr std::size_t kMaxBatchEntries = 10;         // SQS quota: entries per *Batch request
+constexpr std::size_t kMaxBatchEntryIdLength = 80;   // `[A-Za-z0-9_-]{1,80}`
+constexpr std::size_t kMaxAttributeNameLength = 256; // message attribute names
+constexpr int kMaxMaxReceiveCount = 1000;            // RedrivePolicy maxReceiveCount 1..1000
 }  // namespace localray::sqs::model

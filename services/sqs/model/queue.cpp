@@ -1,5 +1,8 @@
 #include "services/sqs/model/queue.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "services/sqs/model/limits.hpp"
 
 namespace localray::sqs::model {
@@ -30,6 +33,24 @@ bool valid_body(std::string_view s) {
   return true;
 }
 
+// `[A-Za-z0-9_.-]{1,256}`, no reserved prefix, no leading, trailing or doubled period.
+bool valid_attribute_name(std::string_view n) {
+  if (n.empty() || n.size() > kMaxAttributeNameLength || n.front() == '.' || n.back() == '.') return false;
+  if (n.find("..") != std::string_view::npos) return false;
+  auto lower_starts = [&](std::string_view prefix) {
+    return n.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), n.begin(), [](char p, char c) {
+             return p == std::tolower(static_cast<unsigned char>(c));
+           });
+  };
+  if (lower_starts("aws.") || lower_starts("amazon.")) return false;
+  return std::all_of(n.begin(), n.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
+}
+
+// `String`, `String.custom`: the base type exactly, or followed by a '.' and a label.
+bool typed(std::string_view data_type, std::string_view base) {
+  return data_type == base || (data_type.size() > base.size() + 1 && data_type.starts_with(base) && data_type[base.size()] == '.');
+}
+
 }  // namespace
 
 Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
@@ -46,10 +67,14 @@ Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
   std::size_t size = m.body.size();
   for (const auto& [name, a] : m.attributes) {
     size += name.size() + a.data_type.size() + a.value.size();
-    bool typed = a.data_type.rfind("String", 0) == 0 || a.data_type.rfind("Number", 0) == 0 || a.data_type.rfind("Binary", 0) == 0;
-    if (!typed) return Error{Code::InvalidParameterValue, "The type of message (user) attribute '" + name + "' is invalid. You must use only the following supported type prefixes: Binary, Number, String."};
+    if (!valid_attribute_name(name))
+      return Error{Code::InvalidParameterValue, "Message (user) attribute name '" + name + "' is invalid. The attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters, must not start or end with a period, must not contain consecutive periods, must not start with AWS. or Amazon., and must be at most 256 characters."};
+    if (!typed(a.data_type, "String") && !typed(a.data_type, "Number") && !typed(a.data_type, "Binary"))
+      return Error{Code::InvalidParameterValue, "The type of message (user) attribute '" + name + "' is invalid. You must use only the following supported type prefixes: Binary, Number, String."};
     if (a.value.empty())
       return Error{Code::InvalidParameterValue, "Message (user) attribute '" + name + "' must contain a non-empty value of type '" + a.data_type + "'."};
+    if (!typed(a.data_type, "Binary") && !valid_body(a.value))
+      return Error{Code::InvalidParameterValue, "Message (user) attribute '" + name + "' value contains invalid characters."};
   }
   if (size > max_size)
     return Error{Code::InvalidParameterValue, "One or more parameters are invalid. Reason: Message must be shorter than " +
@@ -60,7 +85,7 @@ Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
 Queue::Queue(std::string name, std::string arn, std::string url, QueueSettings settings, const tracing::Clock& clock,
              tracing::IdGenerator& ids)
     : name_{std::move(name)}, arn_{std::move(arn)}, url_{std::move(url)}, settings_{std::move(settings)}, clock_{clock}, ids_{ids},
-      created_at_{clock.now()} {}
+      created_at_{clock.now()}, last_modified_at_{created_at_} {}
 
 Result<SendReceipt> Queue::send(OutgoingMessage m) {
   if (auto v = validate_message(m, settings_.maximum_message_size); !v) return v.error();
@@ -142,12 +167,21 @@ Result<void> Queue::change_visibility(const std::string& receipt_handle, std::ch
   auto& m = messages_.at(h->second);
   auto now = clock_.now();
   if (m.visible_at <= now)
-    return Error{Code::InvalidParameterValue, "Value " + receipt_handle + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."};
+    return Error{Code::MessageNotInflight, "Value " + receipt_handle + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."};
   m.visible_at = now + timeout;
   return {};
 }
 
-void Queue::purge() {
+Result<void> Queue::purge() {
+  auto now = clock_.now();
+  if (last_purge_at_ && now < *last_purge_at_ + kPurgeInterval)
+    return Error{Code::PurgeQueueInProgress, "Only one PurgeQueue operation on " + name_ + " is allowed every 60 seconds."};
+  last_purge_at_ = now;
+  clear();
+  return {};
+}
+
+void Queue::clear() {
   messages_.clear();
   by_handle_.clear();
 }

@@ -8,11 +8,16 @@
 //                                  visible_at = now + visibility timeout)
 //   time passes         IN FLIGHT -> VISIBLE (the consumer did not delete it in time)
 //   change_visibility() IN FLIGHT -> IN FLIGHT with a new deadline (0: VISIBLE at once)
+//                       (any other state: MessageNotInflight)
 //   delete_message()    IN FLIGHT -> gone
 //   receive()           VISIBLE with receive_count >= maxReceiveCount -> DEAD-LETTERED: handed
 //                       back to the caller to move to the dead-letter queue, never delivered here
-//   purge()             any -> gone
+//   purge()             any -> gone (at most once per kPurgeInterval, else PurgeQueueInProgress)
+//   clear()             any -> gone (no rate limit: the queue itself is being deleted,
+//                       Backend::delete_queue())
 // Invariant: a receipt handle names exactly one message and only its latest receive.
+// Counts (visible_count, in_flight_count, delayed_count) partition the stored messages:
+// visible = visible_at <= now; in flight = hidden after a receive; delayed = hidden, never received.
 #include <chrono>
 #include <map>
 #include <optional>
@@ -64,6 +69,7 @@ struct Message {
 struct RedrivePolicy {
   std::string dead_letter_target_arn;
   int max_receive_count = 0;
+  friend bool operator==(const RedrivePolicy&, const RedrivePolicy&) = default;
 };
 
 struct QueueSettings {
@@ -73,6 +79,10 @@ struct QueueSettings {
   std::chrono::seconds receive_wait{0};
   std::size_t maximum_message_size = 262144;
   std::optional<RedrivePolicy> redrive;
+  // Attributes kept and returned as given, with no behaviour here (Policy, KMS and SSE
+  // settings, RedriveAllowPolicy): by attribute name.
+  std::map<std::string, std::string> other;
+  friend bool operator==(const QueueSettings&, const QueueSettings&) = default;
 };
 
 struct ReceiveResult {
@@ -91,7 +101,10 @@ class Queue {
   ReceiveResult receive(int max_messages, std::optional<std::chrono::seconds> visibility_timeout);
   Result<void> delete_message(const std::string& receipt_handle);
   Result<void> change_visibility(const std::string& receipt_handle, std::chrono::seconds timeout);
-  void purge();
+  // Drops every message; at most once per kPurgeInterval.
+  Result<void> purge();
+  // Drops every message, no rate limit (the queue is being deleted).
+  void clear();
 
   // When the next delayed or in-flight message becomes visible, if any.
   std::optional<tracing::TimePoint> next_visible_at() const;
@@ -103,8 +116,12 @@ class Queue {
   const std::string& arn() const { return arn_; }
   const std::string& url() const { return url_; }
   const QueueSettings& settings() const { return settings_; }
-  void set_settings(QueueSettings s) { settings_ = std::move(s); }
+  void set_settings(QueueSettings s) {
+    settings_ = std::move(s);
+    last_modified_at_ = clock_.now();
+  }
   tracing::TimePoint created_at() const { return created_at_; }
+  tracing::TimePoint last_modified_at() const { return last_modified_at_; }
 
  private:
   void expire_old_messages(tracing::TimePoint now);
@@ -114,6 +131,8 @@ class Queue {
   const tracing::Clock& clock_;
   tracing::IdGenerator& ids_;
   tracing::TimePoint created_at_;
+  tracing::TimePoint last_modified_at_;
+  std::optional<tracing::TimePoint> last_purge_at_;
   std::uint64_t next_seq_ = 0;
   std::map<std::uint64_t, Message> messages_;                  // by arrival order
   std::unordered_map<std::string, std::uint64_t> by_handle_;  // latest receipt handle -> seq
@@ -122,6 +141,9 @@ class Queue {
 std::string md5_hex(std::string_view data);
 // The MD5 the SDKs verify: names sorted, each as length-prefixed name, type, transport byte and value.
 std::string md5_of_attributes(const MessageAttributes& attrs);
+// Body characters, delay, attribute count, names (`[A-Za-z0-9_.-]{1,256}`, no `AWS.`/`Amazon.`
+// prefix, no leading, trailing or doubled '.'), types (String|Number|Binary[.custom]), values and
+// the total size. The trace header counts for none of them.
 Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size);
 
 }  // namespace localray::sqs::model

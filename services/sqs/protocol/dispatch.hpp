@@ -14,8 +14,10 @@ namespace localray::sqs::protocol {
 
 enum class WireProtocol { Json, Query };
 
-// `request` is known to be SQS (the router decided); `protocol` says which codec; for the query
-// protocol `form` holds the decoded form fields (body or query string).
+// `request` is known to be SQS (the router decided); `protocol` says which codec. Query fields come
+// from the query string and the form body; a query request posted to a queue URL path
+// (`/<account>/<name>`) without QueueUrl addresses that queue. Every failure, bad input included,
+// is answered in the request's protocol with SQS's error shape, never a 500.
 boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
                                               std::string request_id);
 

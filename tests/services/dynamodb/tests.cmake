@@ -14,3 +14,8 @@ localray_test(dynamodb_protocol_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/protocol/attribute_value_json_test.cpp
   LIBS localray_dynamodb_protocol)
+
+localray_test(dynamodb_dispatch_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/dispatch_test.cpp
+  LIBS localray_dynamodb_protocol)

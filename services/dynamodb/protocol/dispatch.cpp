@@ -1,0 +1,63 @@
+#include "services/dynamodb/protocol/dispatch.hpp"
+
+#include <exception>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "services/dynamodb/protocol/operations.hpp"
+#include "services/dynamodb/protocol/request_json.hpp"
+#include "services/dynamodb/protocol/response.hpp"
+
+namespace localray::dynamodb::protocol {
+namespace {
+
+using Operations = std::map<std::string_view, Operation, std::less<>>;
+
+const Operations& operations() {
+  static const Operations table{
+      {"BatchGetItem", &batch_get_item}, {"BatchWriteItem", &batch_write_item}, {"CreateTable", &create_table},
+      {"DeleteItem", &delete_item},      {"DeleteTable", &delete_table},        {"DescribeTable", &describe_table},
+      {"GetItem", &get_item},            {"ListTables", &list_tables},          {"PutItem", &put_item},
+      {"Query", &query},                 {"Scan", &scan},                       {"UpdateItem", &update_item},
+  };
+  return table;
+}
+
+// "DynamoDB_20120810.GetItem" -> the GetItem operation, or nothing.
+std::optional<Operation> operation_of(const http::Request& request) {
+  std::string_view target = request.headers.get("X-Amz-Target");
+  auto dot = target.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto found = operations().find(target.substr(dot + 1));
+  if (found == operations().end()) return std::nullopt;
+  return found->second;
+}
+
+}  // namespace
+
+boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Access& access, std::string request_id) {
+  // AWS names the operation before it reads the body: an unknown one is reported as such even
+  // when the body is malformed too.
+  auto operation = operation_of(request);
+  if (!operation) co_return error_reply(kUnknownOperation, "An unknown operation was requested.", request_id);
+  auto body = parse_body(request.body);
+  if (!body) co_return error_reply(body.error(), request_id);
+
+  std::optional<model::Result<nlohmann::json>> result;
+  try {
+    // The whole operation runs on the strand, reading its request included: that parsing is
+    // brief, and it keeps each operation one function from request JSON to response JSON.
+    result = co_await access.run([&](model::Backend& backend) { return (*operation)(*body, backend); });
+  } catch (const std::exception&) {
+    // Not bad input (that is answered as a value above): a bug. Answered in DynamoDB's own shape,
+    // which SDKs retry, rather than as the edge server's generic failure.
+    co_return error_reply(kInternalServerError, "Internal server error", request_id);
+  }
+  if (!*result) co_return error_reply(result->error(), request_id);
+  co_return success_reply(**result, request_id);
+}
+
+}  // namespace localray::dynamodb::protocol

@@ -1,0 +1,218 @@
+#include "services/lambda/protocol/api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "http/form.hpp"
+
+namespace localray::lambda::protocol {
+
+using nlohmann::json;
+namespace asio = boost::asio;
+
+namespace {
+
+struct WireError {
+  const char* type;
+  unsigned status;
+};
+
+WireError wire_error(model::Code code) {
+  switch (code) {
+    case model::Code::ResourceNotFound: return {"ResourceNotFoundException", 404};
+    case model::Code::TooManyRequests: return {"TooManyRequestsException", 429};
+    case model::Code::InvalidParameterValue: return {"InvalidParameterValueException", 400};
+    case model::Code::RequestTooLarge: return {"RequestTooLargeException", 413};
+  }
+  return {"ServiceException", 500};
+}
+
+http::Response error(const model::Error& e) {
+  auto w = wire_error(e.code);
+  auto r = http::Response::json(w.status, json{{"Type", "User"}, {"message", e.message}}.dump());
+  r.headers.set("x-amzn-ErrorType", w.type);
+  return r;
+}
+
+http::Response error(model::Code code, std::string message) { return error(model::Error{code, std::move(message)}); }
+
+std::string base64(std::string_view in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+    for (int s : {18, 12, 6, 0}) out += t[(v >> s) & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += t[v >> 18];
+    out += t[(v >> 12) & 63];
+    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+json configuration(const model::Function& f) {
+  const auto& c = f.config();
+  return {{"FunctionName", c.name},
+          {"FunctionArn", f.arn()},
+          {"Runtime", c.runtime},
+          {"Role", "arn:aws:iam::000000000000:role/localray"},
+          {"Handler", c.handler},
+          {"CodeSize", 0},
+          {"Description", "localray built-in handler '" + c.handler + "'"},
+          {"Timeout", std::chrono::duration_cast<std::chrono::seconds>(c.timeout).count()},
+          {"MemorySize", c.memory_mb},
+          {"LastModified", "2024-01-01T00:00:00.000+0000"},
+          {"CodeSha256", ""},
+          {"Version", "$LATEST"},
+          {"TracingConfig", {{"Mode", "Active"}}},
+          {"State", "Active"},
+          {"LastUpdateStatus", "Successful"},
+          {"PackageType", "Zip"},
+          {"Architectures", {"x86_64"}}};
+}
+
+json mapping_json(const model::MappingInfo& m) {
+  return {{"UUID", m.uuid},
+          {"EventSourceArn", m.event_source_arn},
+          {"FunctionArn", m.function_arn},
+          {"BatchSize", m.batch_size},
+          {"State", m.state},
+          {"StateTransitionReason", "USER_INITIATED"},
+          {"LastModified", m.last_modified},
+          {"MaximumBatchingWindowInSeconds", 0}};
+}
+
+// Path split into segments, each percent-decoded; trailing slashes ignored.
+std::vector<std::string> segments(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    auto part = path.substr(0, slash);
+    out.push_back(http::percent_decode(part, false).value_or(std::string{part}));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+
+asio::awaitable<http::Response> invoke(const http::Request& r, model::Runner& runner, const std::string& function, bool legacy_async) {
+  std::string type = legacy_async ? "Event" : std::string{r.headers.get("X-Amz-Invocation-Type")};
+  if (type.empty()) type = "RequestResponse";
+  std::optional<tracing::TraceHeader> trace;
+  if (auto h = r.headers.get("X-Amzn-Trace-Id"); !h.empty()) trace = tracing::TraceHeader::parse(h);
+  std::string payload = r.body.empty() ? "{}" : r.body;
+  if (type == "DryRun") {
+    auto f = runner.find(function);
+    if (!f) co_return error(f.error());
+    http::Response res;
+    res.status = 204;
+    co_return res;
+  }
+  if (type == "Event") {
+    auto id = runner.invoke_async(function, payload, trace);
+    if (!id) co_return error(id.error());
+    http::Response res = legacy_async ? http::Response::json(202, R"({"Status":202})") : http::Response{};
+    res.status = 202;
+    co_return res;
+  }
+  if (type != "RequestResponse")
+    co_return error(model::Code::InvalidParameterValue, "1 validation error detected: Value '" + type +
+                                                            "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+  auto result = co_await runner.invoke(function, payload, trace);
+  if (!result) co_return error(result.error());
+  auto res = http::Response::json(200, result->payload);
+  res.headers.set("X-Amz-Executed-Version", result->executed_version);
+  if (result->error) res.headers.set("X-Amz-Function-Error", "Unhandled");
+  if (r.headers.get("X-Amz-Log-Type") == "Tail") {
+    // Lambda returns the last 4 KB of the run's log.
+    std::string_view log = result->log_tail;
+    if (log.size() > 4096) log = log.substr(log.size() - 4096);
+    res.headers.set("X-Amz-Log-Result", base64(log));
+  }
+  co_return res;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, model::Runner& runner, model::EventSourceMappings& mappings,
+                                                      std::string request_id) {
+  auto parts = segments(r.path);
+  if (parts.size() < 2 || (parts[0] != "2015-03-31" && parts[0] != "2014-11-13")) co_return std::nullopt;
+  std::optional<http::Response> out;
+  const std::string& method = r.method;
+  if (parts[0] == "2014-11-13") {
+    if (parts.size() == 4 && parts[1] == "functions" && parts[3] == "invoke-async" && method == "POST")
+      out = co_await invoke(r, runner, parts[2], true);
+  } else if (parts[1] == "functions") {
+    if (parts.size() == 2 && method == "GET") {
+      json fns = json::array();
+      for (const auto& f : runner.functions()) fns.push_back(configuration(*f));
+      out = http::Response::json(200, json{{"Functions", fns}}.dump());
+    } else if (parts.size() >= 3) {
+      if (parts.size() == 4 && parts[3] == "invocations" && method == "POST") {
+        out = co_await invoke(r, runner, parts[2], false);
+      } else if (method == "GET" && (parts.size() == 3 || (parts.size() == 4 && parts[3] == "configuration"))) {
+        auto f = runner.find(parts[2]);
+        if (!f) out = error(f.error());
+        else if (parts.size() == 4) out = http::Response::json(200, configuration(**f).dump());
+        else
+          out = http::Response::json(200, json{{"Configuration", configuration(**f)},
+                                               {"Code", {{"RepositoryType", "S3"}, {"Location", ""}}},
+                                               {"Tags", json::object()}}
+                                              .dump());
+      }
+    }
+  } else if (parts[1] == "event-source-mappings") {
+    if (parts.size() == 2 && method == "GET") {
+      std::string fn_filter, arn_filter;
+      for (const auto& [k, v] : http::parse_form(r.query).value_or(http::FormFields{})) {
+        if (k == "FunctionName") fn_filter = v;
+        if (k == "EventSourceArn") arn_filter = v;
+      }
+      json list = json::array();
+      for (const auto& m : mappings.list()) {
+        if (!arn_filter.empty() && m.event_source_arn != arn_filter) continue;
+        if (!fn_filter.empty() && m.function_arn != fn_filter && m.function_arn.substr(m.function_arn.rfind(':') + 1) != fn_filter) continue;
+        list.push_back(mapping_json(m));
+      }
+      out = http::Response::json(200, json{{"EventSourceMappings", list}}.dump());
+    } else if (parts.size() == 2 && method == "POST") {
+      auto body = json::parse(r.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object() || !body.contains("FunctionName") || !body["FunctionName"].is_string())
+        out = error(model::Code::InvalidParameterValue, "FunctionName is required");
+      else if (!body.contains("EventSourceArn") || !body["EventSourceArn"].is_string())
+        out = error(model::Code::InvalidParameterValue, "Unrecognized event source, must be SQS: EventSourceArn is required");
+      else {
+        int batch = body.value("BatchSize", 10);
+        auto m = mappings.create(body["EventSourceArn"], body["FunctionName"], batch);
+        out = m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());
+      }
+    } else if (parts.size() == 3 && (method == "GET" || method == "DELETE")) {
+      if (method == "DELETE") {
+        auto m = mappings.remove(parts[2]);
+        out = m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());
+      } else {
+        out = error(model::Code::ResourceNotFound, "The resource you requested does not exist.");
+        for (const auto& m : mappings.list())
+          if (m.uuid == parts[2]) out = http::Response::json(200, mapping_json(m).dump());
+      }
+    }
+  }
+  if (!out) {
+    auto res = http::Response::json(404, json{{"Type", "User"}, {"message", "localray serves no Lambda operation at " + method + " " + r.path}}.dump());
+    res.headers.set("x-amzn-ErrorType", "UnknownOperationException");
+    out = std::move(res);
+  }
+  out->headers.set("x-amzn-RequestId", request_id);
+  co_return out;
+}
+
+}  // namespace localray::lambda::protocol

@@ -1,0 +1,47 @@
+#include "services/sqs/protocol/dispatch.hpp"
+
+#include "services/sqs/protocol/json_codec.hpp"
+#include "services/sqs/protocol/operations.hpp"
+#include "services/sqs/protocol/query_codec.hpp"
+
+namespace localray::sqs::protocol {
+
+namespace asio = boost::asio;
+
+boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
+                                              std::string request_id) {
+  const bool json = protocol == WireProtocol::Json;
+  auto fail = [&](const model::Error& e) { return json ? encode_json_error(e, request_id) : encode_query_error(e, request_id); };
+
+  std::string operation;
+  Tree input;
+  if (json) {
+    operation = json_operation(request);
+  } else {
+    auto decoded = decode_query(request);
+    if (!decoded) co_return fail(decoded.error());
+    operation = std::move(decoded->action);
+    input = std::move(decoded->input);
+  }
+  if (operation.empty()) co_return fail(model::Error{model::Code::MissingParameter, "The request must contain the parameter Action."});
+  const Operation* op = find_operation(operation);
+  if (!op) co_return fail(model::Error{model::Code::InvalidAction, "The action " + operation + " is not valid for this endpoint."});
+  if (json) {
+    auto decoded = decode_json(request);
+    if (!decoded) co_return fail(decoded.error());
+    input = std::move(*decoded);
+  }
+
+  Call call{input, backend, request.path, std::string{request.headers.get("X-Amzn-Trace-Id")}};
+  Outcome outcome = model::Error{model::Code::InvalidParameterValue, "The request could not be read."};
+  try {
+    outcome = co_await op->run(call);
+  } catch (const nlohmann::json::exception&) {
+    // Operations read the Tree with checked accessors; this guards the wire against one that
+    // slipped, as a 400 rather than a failed connection.
+  }
+  if (!outcome) co_return fail(outcome.error());
+  co_return json ? encode_json(*outcome, request_id) : encode_query(op->name, op->has_result, *outcome, request_id);
+}
+
+}  // namespace localray::sqs::protocol

@@ -1,0 +1,33 @@
+#include "services/sqs/protocol/operations.hpp"
+
+#include <array>
+
+namespace localray::sqs::protocol {
+namespace {
+
+constexpr std::array kOperations = {
+    Operation{"CreateQueue", &ops::create_queue, true},
+    Operation{"GetQueueUrl", &ops::get_queue_url, true},
+    Operation{"ListQueues", &ops::list_queues, true},
+    Operation{"DeleteQueue", &ops::delete_queue, false},
+    Operation{"PurgeQueue", &ops::purge_queue, false},
+    Operation{"GetQueueAttributes", &ops::get_queue_attributes, true},
+    Operation{"SetQueueAttributes", &ops::set_queue_attributes, false},
+    Operation{"SendMessage", &ops::send_message, true},
+    Operation{"SendMessageBatch", &ops::send_message_batch, true},
+    Operation{"ReceiveMessage", &ops::receive_message, true},
+    Operation{"DeleteMessage", &ops::delete_message, false},
+    Operation{"DeleteMessageBatch", &ops::delete_message_batch, true},
+    Operation{"ChangeMessageVisibility", &ops::change_message_visibility, false},
+    Operation{"ChangeMessageVisibilityBatch", &ops::change_message_visibility_batch, true},
+};
+
+}  // namespace
+
+const Operation* find_operation(std::string_view name) {
+  for (const auto& op : kOperations)
+    if (op.name == name) return &op;
+  return nullptr;
+}
+
+}  // namespace localray::sqs::protocol

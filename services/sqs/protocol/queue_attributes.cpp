@@ -1,0 +1,146 @@
+#include "services/sqs/protocol/queue_attributes.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "services/sqs/model/limits.hpp"
+#include "services/sqs/protocol/tree.hpp"
+
+namespace localray::sqs::protocol {
+namespace {
+
+using namespace std::chrono;
+
+// Kept as given and returned by name; no behaviour here.
+constexpr std::array<std::string_view, 5> kStoredAsGiven = {"Policy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+                                                            "SqsManagedSseEnabled", "RedriveAllowPolicy"};
+// Reported, never set.
+constexpr std::array<std::string_view, 6> kReadOnly = {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                                                       "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp",
+                                                       "LastModifiedTimestamp", "QueueArn"};
+
+bool contains(const auto& list, std::string_view name) { return std::find(list.begin(), list.end(), name) != list.end(); }
+
+model::Error bad_value(std::string_view name) {
+  return {model::Code::InvalidAttributeValue, "Invalid value for the parameter " + std::string{name} + "."};
+}
+
+std::optional<long long> integer(std::string_view s) {
+  long long n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return n;
+}
+
+model::Result<long long> in_range(std::string_view name, std::string_view value, long long lo, long long hi) {
+  auto n = integer(value);
+  if (!n || *n < lo || *n > hi) return bad_value(name);
+  return *n;
+}
+
+model::Result<std::optional<model::RedrivePolicy>> parse_redrive(std::string_view text, const model::Backend& backend) {
+  if (text.empty()) return std::optional<model::RedrivePolicy>{};  // "" removes the policy
+  auto invalid = [&](std::string_view reason) {
+    return model::Error{model::Code::InvalidAttributeValue,
+                        "Value " + std::string{text} + " for parameter RedrivePolicy is invalid. Reason: " + std::string{reason}};
+  };
+  auto j = Tree::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return invalid("Redrive policy is not a valid JSON map.");
+  auto arn = j.find("deadLetterTargetArn");
+  auto count = j.find("maxReceiveCount");
+  if (arn == j.end() || !arn->is_string() || count == j.end())
+    return invalid("Redrive policy does not contain mandatory attribute: deadLetterTargetArn, maxReceiveCount.");
+  std::optional<long long> n;
+  if (count->is_number_integer()) n = count->get<long long>();
+  else if (count->is_string()) n = integer(count->get_ref<const std::string&>());
+  if (!n || *n < 1 || *n > model::kMaxMaxReceiveCount) return invalid("Invalid value for maxReceiveCount: must be between 1 and 1000.");
+  auto target = arn->get<std::string>();
+  if (!target.starts_with("arn:") || !backend.find(target)) return invalid("Dead-letter target does not exist.");
+  return std::optional<model::RedrivePolicy>{model::RedrivePolicy{target, static_cast<int>(*n)}};
+}
+
+std::string redrive_json(const model::RedrivePolicy& r) {
+  Tree j = Tree::object();
+  j["deadLetterTargetArn"] = r.dead_letter_target_arn;
+  j["maxReceiveCount"] = r.max_receive_count;
+  return j.dump(-1, ' ', false, Tree::error_handler_t::replace);
+}
+
+std::string epoch_seconds(tracing::TimePoint t) { return std::to_string(duration_cast<seconds>(t.time_since_epoch()).count()); }
+
+}  // namespace
+
+model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings s, const std::map<std::string, std::string>& attributes,
+                                                           const model::Backend& backend) {
+  for (const auto& [name, value] : attributes) {
+    if (name == "VisibilityTimeout") {
+      auto n = in_range(name, value, 0, model::kMaxVisibilityTimeout.count());
+      if (!n) return n.error();
+      s.visibility_timeout = seconds{*n};
+    } else if (name == "DelaySeconds") {
+      auto n = in_range(name, value, 0, model::kMaxDelay.count());
+      if (!n) return n.error();
+      s.delay = seconds{*n};
+    } else if (name == "ReceiveMessageWaitTimeSeconds") {
+      auto n = in_range(name, value, 0, model::kMaxWait.count());
+      if (!n) return n.error();
+      s.receive_wait = seconds{*n};
+    } else if (name == "MessageRetentionPeriod") {
+      auto n = in_range(name, value, model::kMinRetention.count(), model::kMaxRetention.count());
+      if (!n) return n.error();
+      s.retention = seconds{*n};
+    } else if (name == "MaximumMessageSize") {
+      auto n = in_range(name, value, model::kMinMessageBytes, model::kMaxMessageBytes);
+      if (!n) return n.error();
+      s.maximum_message_size = static_cast<std::size_t>(*n);
+    } else if (name == "RedrivePolicy") {
+      auto r = parse_redrive(value, backend);
+      if (!r) return r.error();
+      s.redrive = std::move(*r);
+    } else if (name == "FifoQueue") {
+      // A standard queue may say so; localray serves no FIFO queues.
+      if (value == "true") return model::Error{model::Code::UnsupportedOperation, "localray serves standard queues only: FifoQueue must be false."};
+      if (value != "false") return bad_value(name);
+    } else if (contains(kStoredAsGiven, name)) {
+      s.other[name] = value;
+    } else {
+      return model::Error{model::Code::InvalidAttributeName, "Unknown Attribute " + name + "."};
+    }
+  }
+  return s;
+}
+
+model::Result<std::vector<std::pair<std::string, std::string>>> queue_attributes(const model::QueueSnapshot& q,
+                                                                                 const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    bool known = n == "All" || n == "VisibilityTimeout" || n == "DelaySeconds" || n == "ReceiveMessageWaitTimeSeconds" ||
+                 n == "MessageRetentionPeriod" || n == "MaximumMessageSize" || n == "RedrivePolicy" || n == "FifoQueue" ||
+                 contains(kStoredAsGiven, n) || contains(kReadOnly, n);
+    if (!known) return model::Error{model::Code::InvalidAttributeName, "Unknown Attribute " + n + "."};
+  }
+  auto wanted = [&](std::string_view n) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& x) { return x == "All" || x == n; });
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  auto put = [&](std::string_view name, std::string value) {
+    if (wanted(name)) out.emplace_back(std::string{name}, std::move(value));
+  };
+  const auto& s = q.settings;
+  put("QueueArn", q.arn);
+  put("ApproximateNumberOfMessages", std::to_string(q.visible));
+  put("ApproximateNumberOfMessagesNotVisible", std::to_string(q.in_flight));
+  put("ApproximateNumberOfMessagesDelayed", std::to_string(q.delayed));
+  put("CreatedTimestamp", epoch_seconds(q.created_at));
+  put("LastModifiedTimestamp", epoch_seconds(q.last_modified_at));
+  put("VisibilityTimeout", std::to_string(s.visibility_timeout.count()));
+  put("MaximumMessageSize", std::to_string(s.maximum_message_size));
+  put("MessageRetentionPeriod", std::to_string(s.retention.count()));
+  put("DelaySeconds", std::to_string(s.delay.count()));
+  put("ReceiveMessageWaitTimeSeconds", std::to_string(s.receive_wait.count()));
+  if (s.redrive) put("RedrivePolicy", redrive_json(*s.redrive));
+  for (const auto& [name, value] : s.other) put(name, value);
+  return out;
+}
+
+}  // namespace localray::sqs::protocol

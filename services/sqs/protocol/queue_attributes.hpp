@@ -1,0 +1,23 @@
+#pragma once
+// Queue attributes by name (string values, as both protocols carry them) and the model's
+// QueueSettings. RedrivePolicy is a JSON string: `{"deadLetterTargetArn":"arn:…","maxReceiveCount":"5"}`.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/sqs/model/backend.hpp"
+
+namespace localray::sqs::protocol {
+
+// `attributes` applied over `base`. Unknown or read-only names: InvalidAttributeName; values out of
+// range or a dead-letter target that does not exist: InvalidAttributeValue.
+model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings base, const std::map<std::string, std::string>& attributes,
+                                                           const model::Backend& backend);
+
+// GetQueueAttributes for `names` (`All` or names), in SQS's order; InvalidAttributeName for a
+// name SQS does not know.
+model::Result<std::vector<std::pair<std::string, std::string>>> queue_attributes(const model::QueueSnapshot& q,
+                                                                                 const std::vector<std::string>& names);
+
+}  // namespace localray::sqs::protocol

@@ -1,0 +1,220 @@
+// AWS SDK for JavaScript v3 against localray: every operation localray serves, results asserted.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import * as sns from "@aws-sdk/client-sns";
+import * as sqs from "@aws-sdk/client-sqs";
+import * as ddb from "@aws-sdk/client-dynamodb";
+import * as lambda from "@aws-sdk/client-lambda";
+import * as xray from "@aws-sdk/client-xray";
+import { startLocalray, v3Options, eventually } from "./lib/localray.mjs";
+
+let lr;
+let opts;
+before(async () => {
+  lr = await startLocalray(["--seed", "5"]);
+  opts = v3Options(lr.endpoint);
+});
+after(async () => lr?.stop());
+
+test("SQS (JSON protocol): queue lifecycle, messages with attributes and MD5s, batches, long poll, typed errors", async () => {
+  const c = new sqs.SQSClient(opts);
+  const { QueueUrl: dlqUrl } = await c.send(new sqs.CreateQueueCommand({ QueueName: "v3-dlq" }));
+  const dlqArn = (await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes.QueueArn;
+  const { QueueUrl } = await c.send(new sqs.CreateQueueCommand({
+    QueueName: "v3-orders",
+    Attributes: { VisibilityTimeout: "5", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: "3" }) },
+  }));
+  assert.match(QueueUrl, /\/000000000000\/v3-orders$/);
+  assert.equal((await c.send(new sqs.GetQueueUrlCommand({ QueueName: "v3-orders" }))).QueueUrl, QueueUrl);
+  const listed = await c.send(new sqs.ListQueuesCommand({ QueueNamePrefix: "v3-" }));
+  assert.deepEqual(listed.QueueUrls.map((u) => u.split("/").pop()).sort(), ["v3-dlq", "v3-orders"]);
+
+  const sent = await c.send(new sqs.SendMessageCommand({
+    QueueUrl, MessageBody: "hello", MessageAttributes: { status: { DataType: "String", StringValue: "ok" } },
+  }));
+  assert.equal(sent.MD5OfMessageBody, "5d41402abc4b2a76b9719d911017c592");
+  assert.equal(sent.MD5OfMessageAttributes, "465059203729da81b6cb1c2fa939318a");
+  const batch = await c.send(new sqs.SendMessageBatchCommand({
+    QueueUrl, Entries: [{ Id: "a", MessageBody: "one" }, { Id: "b", MessageBody: "two", DelaySeconds: 0 }],
+  }));
+  assert.equal(batch.Successful.length, 2);
+
+  const got = await c.send(new sqs.ReceiveMessageCommand({
+    QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], MessageSystemAttributeNames: ["All"], WaitTimeSeconds: 1,
+  }));
+  assert.equal(got.Messages.length, 3);
+  const hello = got.Messages.find((m) => m.Body === "hello");
+  assert.equal(hello.MessageAttributes.status.StringValue, "ok");
+  assert.equal(hello.Attributes.ApproximateReceiveCount, "1");
+  await c.send(new sqs.ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: hello.ReceiptHandle, VisibilityTimeout: 0 }));
+  const again = await c.send(new sqs.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+  assert.equal(again.Messages[0].Body, "hello");
+  await c.send(new sqs.DeleteMessageCommand({ QueueUrl, ReceiptHandle: again.Messages[0].ReceiptHandle }));
+  const del = await c.send(new sqs.DeleteMessageBatchCommand({
+    QueueUrl, Entries: got.Messages.filter((m) => m.Body !== "hello").map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })),
+  }));
+  assert.equal(del.Successful.length, 2);
+
+  // Long poll: a receive waiting on an empty queue returns when a message arrives.
+  const waiting = c.send(new sqs.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));
+  await new Promise((r) => setTimeout(r, 200));
+  await c.send(new sqs.SendMessageCommand({ QueueUrl, MessageBody: "late" }));
+  assert.equal((await waiting).Messages[0].Body, "late");
+
+  await c.send(new sqs.SetQueueAttributesCommand({ QueueUrl, Attributes: { DelaySeconds: "2" } }));
+  const attrs = (await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }))).Attributes;
+  assert.equal(attrs.DelaySeconds, "2");
+  assert.equal(attrs.VisibilityTimeout, "5");
+  await c.send(new sqs.PurgeQueueCommand({ QueueUrl }));
+  await c.send(new sqs.DeleteQueueCommand({ QueueUrl }));
+  await assert.rejects(c.send(new sqs.GetQueueUrlCommand({ QueueName: "v3-orders" })), (e) => e.name === "QueueDoesNotExist");
+});
+
+test("SNS: topics, subscriptions to SQS with raw delivery, publish with attributes, batch, typed errors", async () => {
+  const c = new sns.SNSClient(opts);
+  const q = new sqs.SQSClient(opts);
+  const { TopicArn } = await c.send(new sns.CreateTopicCommand({ Name: "v3-events" }));
+  assert.equal(TopicArn, "arn:aws:sns:us-east-1:000000000000:v3-events");
+  assert.ok((await c.send(new sns.ListTopicsCommand({}))).Topics.some((t) => t.TopicArn === TopicArn));
+  assert.equal((await c.send(new sns.GetTopicAttributesCommand({ TopicArn }))).Attributes.TopicArn, TopicArn);
+
+  const { QueueUrl } = await q.send(new sqs.CreateQueueCommand({ QueueName: "v3-events-sink" }));
+  const { QueueUrl: rawUrl } = await q.send(new sqs.CreateQueueCommand({ QueueName: "v3-events-raw" }));
+  const arnOf = async (url) => (await q.send(new sqs.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes.QueueArn;
+  const { SubscriptionArn } = await c.send(new sns.SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: await arnOf(QueueUrl) }));
+  await c.send(new sns.SubscribeCommand({
+    TopicArn, Protocol: "sqs", Endpoint: await arnOf(rawUrl), Attributes: { RawMessageDelivery: "true" },
+  }));
+  assert.equal((await c.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions.length, 2);
+  assert.ok((await c.send(new sns.ListSubscriptionsCommand({}))).Subscriptions.some((s) => s.SubscriptionArn === SubscriptionArn));
+
+  const { MessageId } = await c.send(new sns.PublishCommand({
+    TopicArn, Message: "order-1", Subject: "new", MessageAttributes: { kind: { DataType: "String", StringValue: "order" } },
+  }));
+  const envelope = await eventually(async () => (await q.send(new sqs.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }))).Messages?.[0]);
+  const body = JSON.parse(envelope.Body);
+  assert.equal(body.Type, "Notification");
+  assert.equal(body.MessageId, MessageId);
+  assert.equal(body.Message, "order-1");
+  assert.equal(body.Subject, "new");
+  assert.deepEqual(body.MessageAttributes.kind, { Type: "String", Value: "order" });
+  const raw = await eventually(async () => (await q.send(new sqs.ReceiveMessageCommand({
+    QueueUrl: rawUrl, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }))).Messages?.[0]);
+  assert.equal(raw.Body, "order-1");
+  assert.equal(raw.MessageAttributes.kind.StringValue, "order");
+
+  const batch = await c.send(new sns.PublishBatchCommand({
+    TopicArn, PublishBatchRequestEntries: [{ Id: "1", Message: "a" }, { Id: "2", Message: "b" }],
+  }));
+  assert.equal(batch.Successful.length, 2);
+  await c.send(new sns.UnsubscribeCommand({ SubscriptionArn }));
+  assert.equal((await c.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions.length, 1);
+  await c.send(new sns.DeleteTopicCommand({ TopicArn }));
+  await assert.rejects(c.send(new sns.PublishCommand({ TopicArn, Message: "x" })), (e) => e.name === "NotFoundException");
+});
+
+test("DynamoDB: tables, items, update expressions, query and scan paging, batches, typed errors", async () => {
+  const c = new ddb.DynamoDBClient(opts);
+  await c.send(new ddb.CreateTableCommand({
+    TableName: "v3-orders",
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+    BillingMode: "PAY_PER_REQUEST",
+  }));
+  assert.equal((await c.send(new ddb.DescribeTableCommand({ TableName: "v3-orders" }))).Table.TableStatus, "ACTIVE");
+  assert.ok((await c.send(new ddb.ListTablesCommand({}))).TableNames.includes("hits"));
+  for (let i = 0; i < 5; i++)
+    await c.send(new ddb.PutItemCommand({ TableName: "v3-orders", Item: { pk: { S: "a" }, sk: { N: String(i) }, v: { S: `v${i}` } } }));
+  const got = await c.send(new ddb.GetItemCommand({ TableName: "v3-orders", Key: { pk: { S: "a" }, sk: { N: "3" } } }));
+  assert.equal(got.Item.v.S, "v3");
+  const upd = await c.send(new ddb.UpdateItemCommand({
+    TableName: "v3-orders", Key: { pk: { S: "a" }, sk: { N: "3" } },
+    UpdateExpression: "SET #v = :v ADD hits :one", ExpressionAttributeNames: { "#v": "v" },
+    ExpressionAttributeValues: { ":v": { S: "new" }, ":one": { N: "1" } }, ReturnValues: "ALL_NEW",
+  }));
+  assert.equal(upd.Attributes.v.S, "new");
+  assert.equal(upd.Attributes.hits.N, "1");
+  await assert.rejects(c.send(new ddb.PutItemCommand({
+    TableName: "v3-orders", Item: { pk: { S: "a" }, sk: { N: "3" } }, ConditionExpression: "attribute_not_exists(pk)",
+  })), (e) => e.name === "ConditionalCheckFailedException");
+  const page1 = await c.send(new ddb.QueryCommand({
+    TableName: "v3-orders", KeyConditionExpression: "pk = :p AND sk BETWEEN :a AND :b",
+    ExpressionAttributeValues: { ":p": { S: "a" }, ":a": { N: "1" }, ":b": { N: "4" } }, Limit: 2, ScanIndexForward: false,
+  }));
+  assert.deepEqual(page1.Items.map((i) => i.sk.N), ["4", "3"]);
+  const page2 = await c.send(new ddb.QueryCommand({
+    TableName: "v3-orders", KeyConditionExpression: "pk = :p AND sk BETWEEN :a AND :b",
+    ExpressionAttributeValues: { ":p": { S: "a" }, ":a": { N: "1" }, ":b": { N: "4" } }, Limit: 2, ScanIndexForward: false,
+    ExclusiveStartKey: page1.LastEvaluatedKey,
+  }));
+  assert.deepEqual(page2.Items.map((i) => i.sk.N), ["2", "1"]);
+  const scan = await c.send(new ddb.ScanCommand({
+    TableName: "v3-orders", FilterExpression: "begins_with(v, :p)", ExpressionAttributeValues: { ":p": { S: "v" } },
+  }));
+  assert.equal(scan.Count, 4);
+  await c.send(new ddb.BatchWriteItemCommand({ RequestItems: { "v3-orders": [
+    { PutRequest: { Item: { pk: { S: "b" }, sk: { N: "1" } } } }, { DeleteRequest: { Key: { pk: { S: "a" }, sk: { N: "0" } } } }] } }));
+  const bg = await c.send(new ddb.BatchGetItemCommand({ RequestItems: { "v3-orders": { Keys: [
+    { pk: { S: "b" }, sk: { N: "1" } }, { pk: { S: "a" }, sk: { N: "0" } }] } } }));
+  assert.equal(bg.Responses["v3-orders"].length, 1);
+  await c.send(new ddb.DeleteItemCommand({ TableName: "v3-orders", Key: { pk: { S: "b" }, sk: { N: "1" } } }));
+  await c.send(new ddb.DeleteTableCommand({ TableName: "v3-orders" }));
+  await assert.rejects(c.send(new ddb.GetItemCommand({ TableName: "v3-orders", Key: { pk: { S: "a" } } })),
+    (e) => e.name === "ResourceNotFoundException");
+  await assert.rejects(c.send(new ddb.UpdateItemCommand({ TableName: "hits", Key: { path: { S: "/x" } }, UpdateExpression: "SET a = :unused_missing" })),
+    (e) => e.name === "ValidationException");
+});
+
+test("Lambda: list, get, invoke in every mode, event source mappings, typed errors", async () => {
+  const c = new lambda.LambdaClient(opts);
+  const names = (await c.send(new lambda.ListFunctionsCommand({}))).Functions.map((f) => f.FunctionName).sort();
+  assert.deepEqual(names, ["dynamo", "http", "sns_publish", "sns_subscribe", "sqs", "sqs_subscribe"]);
+  const fn = await c.send(new lambda.GetFunctionCommand({ FunctionName: "sns_subscribe" }));
+  assert.equal(fn.Configuration.FunctionArn, "arn:aws:lambda:us-east-1:000000000000:function:sns_subscribe");
+  const event = { Records: [{ Sns: { Message: "from v3" } }] };
+  const out = await c.send(new lambda.InvokeCommand({ FunctionName: "sns_subscribe", Payload: JSON.stringify(event), LogType: "Tail" }));
+  assert.equal(out.StatusCode, 200);
+  assert.equal(out.FunctionError, undefined);
+  assert.match(Buffer.from(out.LogResult, "base64").toString(), /received message: from v3/);
+  const bad = await c.send(new lambda.InvokeCommand({ FunctionName: "sns_subscribe", Payload: "{}" }));
+  assert.equal(bad.FunctionError, "Unhandled");
+  assert.equal(JSON.parse(Buffer.from(bad.Payload).toString()).errorMessage, "event has no SNS message");
+  assert.equal((await c.send(new lambda.InvokeCommand({ FunctionName: "sns_subscribe", InvocationType: "Event", Payload: JSON.stringify(event) }))).StatusCode, 202);
+  assert.equal((await c.send(new lambda.InvokeCommand({ FunctionName: "sns_subscribe", InvocationType: "DryRun" }))).StatusCode, 204);
+  await assert.rejects(c.send(new lambda.InvokeCommand({ FunctionName: "nope" })), (e) => e.name === "ResourceNotFoundException");
+
+  const mappings = await c.send(new lambda.ListEventSourceMappingsCommand({ FunctionName: "sqs_subscribe" }));
+  assert.equal(mappings.EventSourceMappings.length, 1);
+  const q = new sqs.SQSClient(opts);
+  const { QueueUrl } = await q.send(new sqs.CreateQueueCommand({ QueueName: "v3-lambda-source" }));
+  const arn = (await q.send(new sqs.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes.QueueArn;
+  const created = await c.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: "sqs_subscribe", EventSourceArn: arn, BatchSize: 5 }));
+  assert.equal(created.BatchSize, 5);
+  await q.send(new sqs.SendMessageCommand({ QueueUrl, MessageBody: "consumed by the mapping" }));
+  const drained = await eventually(async () => {
+    const a = (await q.send(new sqs.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }))).Attributes;
+    return a.ApproximateNumberOfMessages === "0" && a.ApproximateNumberOfMessagesNotVisible === "0";
+  });
+  assert.ok(drained, "the mapping consumed and deleted the message");
+});
+
+test("X-Ray: put segments, summaries, batch get, service and trace graphs, typed errors", async () => {
+  const c = new xray.XRayClient(opts);
+  const now = Math.floor(Date.now() / 1000);
+  const traceId = `1-${now.toString(16)}-${"ab".repeat(12)}`;
+  const doc = { name: "v3-service", id: "0123456789abcdef", trace_id: traceId, start_time: now, end_time: now + 0.5,
+                http: { request: { method: "GET", url: "http://example/x" }, response: { status: 200 } } };
+  const put = await c.send(new xray.PutTraceSegmentsCommand({ TraceSegmentDocuments: [JSON.stringify(doc), "{bad"] }));
+  assert.equal(put.UnprocessedTraceSegments.length, 1);
+  const summary = await eventually(async () => (await c.send(new xray.GetTraceSummariesCommand({
+    StartTime: new Date((now - 60) * 1000), EndTime: new Date((now + 60) * 1000) }))).TraceSummaries.find((s) => s.Id === traceId));
+  assert.equal(summary.Http.HttpURL, "http://example/x");
+  const traces = await c.send(new xray.BatchGetTracesCommand({ TraceIds: [traceId] }));
+  assert.equal(JSON.parse(traces.Traces[0].Segments[0].Document).name, "v3-service");
+  const graph = await c.send(new xray.GetServiceGraphCommand({ StartTime: new Date((now - 60) * 1000), EndTime: new Date((now + 60) * 1000) }));
+  assert.ok(graph.Services.some((s) => s.Name === "v3-service" && s.Type === "client"));
+  const tg = await c.send(new xray.GetTraceGraphCommand({ TraceIds: [traceId] }));
+  assert.deepEqual(tg.Services.map((s) => s.Name).sort(), ["v3-service", "v3-service"]);
+  await assert.rejects(c.send(new xray.GetTraceSummariesCommand({ StartTime: new Date(now * 1000), EndTime: new Date((now - 10) * 1000) })),
+    (e) => e.name === "InvalidRequestException");
+});

@@ -1,0 +1,13 @@
+# Compatibility tests: real AWS clients against the real binary. The JavaScript clients come from
+# tests/compat/package-lock.json (scripts/test.sh runs npm ci), the Python and CLI ones from Debian.
+find_program(LOCALRAY_NODE node)
+set(LOCALRAY_COMPAT_ENV "LOCALRAY_BINARY=$<TARGET_FILE:localray>")
+if(LOCALRAY_NODE)
+  foreach(suite IN ITEMS js_v3 js_v2 xray_sdk)
+    add_test(NAME compat_${suite} COMMAND ${LOCALRAY_NODE} --test ${CMAKE_CURRENT_LIST_DIR}/${suite}.test.mjs)
+    set_tests_properties(compat_${suite} PROPERTIES ENVIRONMENT "${LOCALRAY_COMPAT_ENV}" TIMEOUT 300)
+  endforeach()
+endif()
+add_test(NAME compat_boto3 COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/boto3_test.py)
+add_test(NAME compat_awscli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/awscli_test.sh)
+set_tests_properties(compat_boto3 compat_awscli PROPERTIES ENVIRONMENT "${LOCALRAY_COMPAT_ENV}" TIMEOUT 300)

@@ -1,0 +1,127 @@
+// The pieces of the SNS query codec: base64, XML escaping, member lists, filter policy JSON.
+#include <gtest/gtest.h>
+
+#include "services/sns/model/topic.hpp"
+#include "services/sns/protocol/base64.hpp"
+#include "services/sns/protocol/filter_policy_json.hpp"
+#include "services/sns/protocol/query_params.hpp"
+#include "services/sns/protocol/xml_writer.hpp"
+
+namespace localray::sns::protocol {
+namespace {
+
+TEST(Base64Test, RoundTripsEveryPaddingLength) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  const std::string bytes{"\x00\xff\x10\x80\x7f", 5};
+  EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes);
+  EXPECT_EQ(base64_decode("Zm9vYg=="), "foob");
+}
+
+TEST(Base64Test, RejectsWhatIsNotPaddedBase64) {
+  EXPECT_FALSE(base64_decode("Zm9"));
+  EXPECT_FALSE(base64_decode("Zm9*"));
+  EXPECT_FALSE(base64_decode("Z==="));
+  EXPECT_FALSE(base64_decode("Zg==Zg=="));
+  EXPECT_FALSE(base64_decode("Zg=a"));
+}
+
+TEST(XmlWriterTest, EscapesMarkupQuotesAndCarriageReturns) {
+  EXPECT_EQ(xml_escape(R"(a<b>&"c'd)"), "a&lt;b&gt;&amp;&quot;c&apos;d");
+  EXPECT_EQ(xml_escape("line\r\nnext\ttab"), "line&#xD;\nnext\ttab");
+  EXPECT_EQ(xml_escape(std::string{"\x01"}), "&#x1;");
+  EXPECT_EQ(XmlWriter{}.open("a").element("b", "<x>").close("a").str(), "<a><b>&lt;x&gt;</b></a>");
+}
+
+TEST(QueryParamsTest, GroupsMembersByIndexAndSkipsMalformedIndexes) {
+  QueryParams p{http::FormFields{{"Attributes.entry.2.key", "B"},
+                                 {"Attributes.entry.1.key", "A"},
+                                 {"Attributes.entry.1.value", "a"},
+                                 {"Attributes.entry.x.key", "ignored"},
+                                 {"Attributes.entry.0.key", "ignored"},
+                                 {"Attributes.entryX.3.key", "ignored"},
+                                 {"Attributes.entry.4", "ignored"},
+                                 {"Other", "o"}}};
+  auto members = p.members("Attributes.entry");
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members.at(1).get("key"), "A");
+  EXPECT_EQ(members.at(1).get("value"), "a");
+  EXPECT_EQ(members.at(2).get("key"), "B");
+  EXPECT_FALSE(members.at(2).get("value"));
+  EXPECT_EQ(p.get("Other"), "o");
+}
+
+TEST(QueryParamsTest, NestedMembersKeepTheirRestForTheNextLevel) {
+  QueryParams p{http::FormFields{{"PublishBatchRequestEntries.member.1.MessageAttributes.entry.1.Name", "k"}}};
+  auto entries = p.members("PublishBatchRequestEntries.member");
+  ASSERT_EQ(entries.size(), 1u);
+  auto attrs = entries.at(1).members("MessageAttributes.entry");
+  ASSERT_EQ(attrs.size(), 1u);
+  EXPECT_EQ(attrs.at(1).get("Name"), "k");
+}
+
+model::FilterPolicy parse(const std::string& text) {
+  auto p = parse_filter_policy(text, "Invalid parameter: ");
+  EXPECT_TRUE(p) << text << ": " << (p ? "" : p.error().message);
+  return p ? *p : model::FilterPolicy{};
+}
+
+std::string problem(const std::string& text) {
+  auto p = parse_filter_policy(text, "Invalid parameter: ");
+  if (p) return "accepted";
+  EXPECT_EQ(p.error().code, model::Code::InvalidParameter);
+  return p.error().message;
+}
+
+TEST(FilterPolicyJsonTest, ReadsEveryConditionKind) {
+  using Kind = model::FilterCondition::Kind;
+  auto p = parse(R"({"a":["x",5,true],"b":[{"prefix":"p"},{"suffix":"s"},{"equals-ignore-case":"E"}],
+                     "c":[{"anything-but":["n",1]},{"anything-but":{"prefix":"q"}}],"d":[{"numeric":[">",0,"<=",5]}],
+                     "e":[{"exists":false}]})");
+  EXPECT_EQ(p.source.rfind(R"({"a":)", 0), 0u) << "the source is kept as written";
+  ASSERT_EQ(p.conditions.size(), 5u);
+  const auto& a = p.conditions.at("a");
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].kind, Kind::Equals);
+  EXPECT_EQ(a[0].text, "x");
+  EXPECT_EQ(a[1].kind, Kind::EqualsNumber);
+  EXPECT_EQ(a[1].number, 5);
+  EXPECT_EQ(a[2].text, "true");
+  const auto& b = p.conditions.at("b");
+  EXPECT_EQ(b[0].kind, Kind::Prefix);
+  EXPECT_EQ(b[1].kind, Kind::Suffix);
+  EXPECT_EQ(b[2].kind, Kind::EqualsIgnoreCase);
+  const auto& c = p.conditions.at("c");
+  EXPECT_EQ(c[0].kind, Kind::AnythingBut);
+  EXPECT_EQ(c[0].texts, std::vector<std::string>{"n"});
+  EXPECT_EQ(c[0].numbers, std::vector<double>{1});
+  EXPECT_EQ(c[1].kind, Kind::AnythingButPrefix);
+  const auto& d = p.conditions.at("d");
+  ASSERT_EQ(d[0].range.size(), 2u);
+  EXPECT_EQ(d[0].range[1].first, model::FilterCondition::Comparison::LessOrEqual);
+  EXPECT_EQ(d[0].range[1].second, 5);
+  EXPECT_FALSE(p.conditions.at("e")[0].exists);
+  EXPECT_EQ(parse(R"({"a":"bare"})").conditions.at("a").at(0).text, "bare") << "a bare value is a one-element array";
+}
+
+TEST(FilterPolicyJsonTest, RefusesWhatSnsRefusesWithItsWords) {
+  EXPECT_EQ(problem("{"), "Invalid parameter: FilterPolicy: failed to parse JSON.");
+  EXPECT_EQ(problem(R"(["a"])"), "Invalid parameter: FilterPolicy: Filter policy must be a JSON object");
+  EXPECT_EQ(problem(R"({"a":[]})"), "Invalid parameter: FilterPolicy: Empty arrays are not allowed");
+  EXPECT_EQ(problem(R"({"a":{"b":["c"]}})"), "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy");
+  EXPECT_EQ(problem(R"({"a":[1],"b":[1],"c":[1],"d":[1],"e":[1],"f":[1]})"),
+            "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys");
+  EXPECT_EQ(problem(R"({"a":[{"wildcard":"*"}]})"), "Invalid parameter: FilterPolicy: Unrecognized match type wildcard");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":["~",1]}]})"), "Invalid parameter: FilterPolicy: Unrecognized numeric range operator: ~");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":[">","x"]}]})"), "Invalid parameter: FilterPolicy: Value of > must be numeric");
+  EXPECT_EQ(problem(R"({"a":[{"exists":"yes"}]})"), "Invalid parameter: FilterPolicy: exists match pattern must be either true or false.");
+  EXPECT_EQ(problem(R"({"a":[null]})"), "Invalid parameter: FilterPolicy: Match value must be String, number, true, or false");
+  EXPECT_EQ(parse_filter_policy("{", "Invalid parameter: Attributes Reason: ").error().message,
+            "Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON.");
+}
+
+}  // namespace
+}  // namespace localray::sns::protocol
