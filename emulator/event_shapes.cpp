@@ -5,33 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/base64.hpp"
+
 namespace localray::emulator {
 
 using ordered = nlohmann::ordered_json;
 
 namespace {
 
-std::string base64(std::string_view in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += t[(v >> 6) & 63];
-    out += t[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::string epoch_millis(tracing::TimePoint t) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
@@ -41,7 +22,7 @@ ordered sns_attributes(const sns::model::MessageAttributes& attrs) {
   ordered out = ordered::object();
   for (const auto& [name, a] : attrs) {
     bool binary = a.data_type.rfind("Binary", 0) == 0;
-    out[name] = ordered{{"Type", a.data_type}, {"Value", binary ? base64(a.value) : a.value}};
+    out[name] = ordered{{"Type", a.data_type}, {"Value", binary ? http::base64_encode(a.value) : a.value}};
   }
   return out;
 }
@@ -108,7 +89,7 @@ std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, c
     for (const auto& [name, a] : m.attributes) {
       bool binary = a.data_type.rfind("Binary", 0) == 0;
       ordered v = ordered::object();
-      if (binary) v["binaryValue"] = base64(a.value);
+      if (binary) v["binaryValue"] = http::base64_encode(a.value);
       else v["stringValue"] = a.value;
       v["stringListValues"] = ordered::array();
       v["binaryListValues"] = ordered::array();

@@ -19,6 +19,7 @@
 #include "emulator/router.hpp"
 #include "emulator/version.hpp"
 #include "emulator/wiring.hpp"
+#include "services/xray/protocol/api.hpp"
 #include "tracing/udp_receiver.hpp"
 
 namespace asio = boost::asio;
@@ -85,6 +86,14 @@ int main(int argc, char** argv) {
   auto udp_port = udp.listen(options.host, options.xray_udp_port);
   if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
+  // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
+  emulator::EdgeServer daemon_tcp{io, [&services](http::Request r) -> asio::awaitable<http::Response> {
+    if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets")
+      if (auto res = xray::protocol::handle(r, *services.xray, services.ids.uuid())) co_return std::move(*res);
+    co_return http::Response::json(404, R"({"message":"the X-Ray daemon port serves /GetSamplingRules and /SamplingTargets"})");
+  }, log};
+  if (auto tcp = daemon_tcp.listen(options.host, *udp_port); !tcp)
+    log->warn("X-Ray daemon TCP (sampling) not served: {}", tcp.error().message);
   router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
 
   // What a person reads, then one line a program can parse.
@@ -116,6 +125,7 @@ int main(int argc, char** argv) {
     if (ec) return;
     log->info("signal {}: stopping", sig);
     edge.stop();
+    daemon_tcp.stop();
     udp.stop();
     services.mappings->stop_all();
     // Let runs in progress finish and record their segments, within a bound.

@@ -48,7 +48,6 @@ tracing::Result<void> open_trace_store(Services& s, const std::string& db, std::
   s.store = std::move(*store);
   s.pipeline = std::make_unique<tracing::Pipeline>(*s.store, kPipelineCapacity, std::move(log));
   s.readers = std::make_unique<tracing::ReaderPool>(s.store->uri());
-  s.xray = std::make_unique<xray::model::Backend>(*s.readers, *s.pipeline);
   return {};
 }
 
@@ -58,6 +57,10 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
   s.account = t.account;
   s.edge_url = edge_url;
   auto& sink = *s.pipeline;
+  auto config = xray::model::XrayConfig::open(s.store->uri(), t.region, t.account, s.ids, s.clock);
+  if (!config) return Error{"X-Ray groups and sampling rules: " + config.error().message};
+  s.xray_config = std::move(*config);
+  s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_config);
   s.sns = std::make_unique<sns::model::Backend>(s.clock, s.ids, sink, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);

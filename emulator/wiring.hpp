@@ -42,6 +42,7 @@ struct Services {
   std::unique_ptr<sqs::model::Backend> sqs;
   std::unique_ptr<dynamodb::model::Access> dynamodb;
   std::unique_ptr<lambda::model::Runner> lambda;
+  std::unique_ptr<xray::model::XrayConfig> xray_config;
   std::unique_ptr<xray::model::Backend> xray;
   std::unique_ptr<functions::AwsClients> aws_clients;
   std::vector<std::unique_ptr<apigateway::model::RestApi>> apis;

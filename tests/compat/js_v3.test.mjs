@@ -218,3 +218,29 @@ test("X-Ray: put segments, summaries, batch get, service and trace graphs, typed
   await assert.rejects(c.send(new xray.GetTraceSummariesCommand({ StartTime: new Date(now * 1000), EndTime: new Date((now - 10) * 1000) })),
     (e) => e.name === "InvalidRequestException");
 });
+
+test("X-Ray: groups and sampling rules", async () => {
+  const c = new xray.XRayClient(opts);
+  const created = await c.send(new xray.CreateGroupCommand({ GroupName: "errors", FilterExpression: "fault" }));
+  assert.match(created.Group.GroupARN, /^arn:aws:xray:us-east-1:000000000000:group\/errors\//);
+  assert.equal((await c.send(new xray.GetGroupCommand({ GroupARN: created.Group.GroupARN }))).Group.FilterExpression, "fault");
+  const updated = await c.send(new xray.UpdateGroupCommand({ GroupName: "errors", FilterExpression: "error OR fault" }));
+  assert.equal(updated.Group.FilterExpression, "error OR fault");
+  assert.deepEqual((await c.send(new xray.GetGroupsCommand({}))).Groups.map((g) => g.GroupName).sort(), ["Default", "errors"]);
+  await assert.rejects(c.send(new xray.CreateGroupCommand({ GroupName: "errors" })), (e) => e.name === "InvalidRequestException");
+  await c.send(new xray.DeleteGroupCommand({ GroupName: "errors" }));
+  await assert.rejects(c.send(new xray.GetGroupCommand({ GroupName: "errors" })), (e) => e.name === "InvalidRequestException");
+
+  const rules = (await c.send(new xray.GetSamplingRulesCommand({}))).SamplingRuleRecords;
+  assert.equal(rules.at(-1).SamplingRule.RuleName, "Default");
+  assert.equal(rules.at(-1).SamplingRule.FixedRate, 1);
+  await c.send(new xray.CreateSamplingRuleCommand({ SamplingRule: {
+    RuleName: "api", ResourceARN: "*", Priority: 1, FixedRate: 0.5, ReservoirSize: 2, ServiceName: "*", ServiceType: "*",
+    Host: "*", HTTPMethod: "*", URLPath: "/api/*", Version: 1 } }));
+  const targets = await c.send(new xray.GetSamplingTargetsCommand({ SamplingStatisticsDocuments: [
+    { RuleName: "api", ClientID: "0123456789abcdef01234567", Timestamp: new Date(), RequestCount: 5, SampledCount: 2 }] }));
+  assert.equal(targets.SamplingTargetDocuments[0].FixedRate, 0.5);
+  assert.equal(targets.SamplingTargetDocuments[0].ReservoirQuota, 2);
+  await c.send(new xray.DeleteSamplingRuleCommand({ RuleName: "api" }));
+  assert.equal((await c.send(new xray.GetSamplingRulesCommand({}))).SamplingRuleRecords.length, 1);
+});

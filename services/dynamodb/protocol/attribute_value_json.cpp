@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "services/dynamodb/protocol/base64.hpp"
+#include "http/base64.hpp"
 
 namespace localray::dynamodb::protocol {
 
@@ -41,7 +41,7 @@ auto string_of(const nlohmann::json& json) -> Result<std::string> {
 
 auto binary_of(const nlohmann::json& json) -> Result<std::string> {
   if (!json.is_string()) return serialization_error(json, "Blob");
-  auto decoded = base64_decode(json.get_ref<const std::string&>());
+  auto decoded = http::base64_decode(json.get_ref<const std::string&>());
   if (!decoded) return Error{model::Code::Serialization, "Base64 encoded value is not valid: " + json.get<std::string>()};
   return *decoded;
 }
@@ -155,7 +155,7 @@ nlohmann::json attribute_value_to_json(const AttributeValue& value) {
   struct Visitor {
     nlohmann::json operator()(const std::string& s) const { return {{"S", s}}; }
     nlohmann::json operator()(const model::Number& n) const { return {{"N", n.to_string()}}; }
-    nlohmann::json operator()(const model::Binary& b) const { return {{"B", base64_encode(b.bytes)}}; }
+    nlohmann::json operator()(const model::Binary& b) const { return {{"B", http::base64_encode(b.bytes)}}; }
     nlohmann::json operator()(bool b) const { return {{"BOOL", b}}; }
     nlohmann::json operator()(const model::Null&) const { return {{"NULL", true}}; }
     nlohmann::json operator()(const model::Map& m) const { return {{"M", item_to_json(m)}}; }
@@ -172,7 +172,7 @@ nlohmann::json attribute_value_to_json(const AttributeValue& value) {
     }
     nlohmann::json operator()(const model::BinarySet& s) const {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& b : s.values) out.push_back(base64_encode(b));
+      for (const auto& b : s.values) out.push_back(http::base64_encode(b));
       return {{"BS", std::move(out)}};
     }
   };

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/base64.hpp"
+
 #include "http/form.hpp"
 
 namespace localray::lambda::protocol {
@@ -35,24 +37,6 @@ http::Response error(const model::Error& e) {
 
 http::Response error(model::Code code, std::string message) { return error(model::Error{code, std::move(message)}); }
 
-std::string base64(std::string_view in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    for (int s : {18, 12, 6, 0}) out += t[(v >> s) & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += t[v >> 18];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 json configuration(const model::Function& f) {
   const auto& c = f.config();
@@ -135,7 +119,7 @@ asio::awaitable<http::Response> invoke(const http::Request& r, model::Runner& ru
     // Lambda returns the last 4 KB of the run's log.
     std::string_view log = result->log_tail;
     if (log.size() > 4096) log = log.substr(log.size() - 4096);
-    res.headers.set("X-Amz-Log-Result", base64(log));
+    res.headers.set("X-Amz-Log-Result", http::base64_encode(log));
   }
   co_return res;
 }

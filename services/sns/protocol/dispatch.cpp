@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "services/sns/protocol/base64.hpp"
+#include "http/base64.hpp"
 #include "services/sns/protocol/error_shapes.hpp"
 #include "services/sns/protocol/filter_policy_json.hpp"
 #include "services/sns/protocol/query_params.hpp"
@@ -97,7 +97,7 @@ Result<model::MessageAttributes> message_attributes(const QueryParams& p, const 
                                                     "' must use field '" + (binary ? "Binary" : "String") + "'."};
     std::string value{binary ? *binary_value : *string_value};
     if (binary) {
-      auto bytes = base64_decode(value);
+      auto bytes = http::base64_decode(value, http::Padding::Required);
       if (!bytes) return Error{Code::ParameterValueInvalid, "The message attribute '" + attr + "' has a BinaryValue that is not valid base64."};
       value = std::move(*bytes);
     }
@@ -143,7 +143,7 @@ Result<model::PublishRequest> publish_request(const QueryParams& p, std::string 
 Result<std::size_t> page_start(const QueryParams& p) {
   auto token = p.get("NextToken");
   if (!token || token->empty()) return std::size_t{0};
-  auto decoded = base64_decode(*token);
+  auto decoded = http::base64_decode(*token, http::Padding::Required);
   std::size_t offset = 0;
   if (decoded && !decoded->empty()) {
     auto [end, ec] = std::from_chars(decoded->data(), decoded->data() + decoded->size(), offset);
@@ -173,7 +173,7 @@ void write_subscriptions(XmlWriter& xml, const std::vector<model::Subscription>&
         .element("TopicArn", subs[i].topic_arn)
         .close("member");
   xml.close("Subscriptions");
-  if (start + kPageSize < subs.size()) xml.element("NextToken", base64_encode(std::to_string(start + kPageSize)));
+  if (start + kPageSize < subs.size()) xml.element("NextToken", http::base64_encode(std::to_string(start + kPageSize)));
 }
 
 // The policy SNS gives a new topic: the owner's account may do everything.
@@ -282,7 +282,7 @@ Result<std::string> list_topics(const Call& c) {
   xml.open("Topics");
   for (std::size_t i = *start; i < arns.size() && i < *start + kPageSize; ++i) xml.open("member").element("TopicArn", arns[i]).close("member");
   xml.close("Topics");
-  if (*start + kPageSize < arns.size()) xml.element("NextToken", base64_encode(std::to_string(*start + kPageSize)));
+  if (*start + kPageSize < arns.size()) xml.element("NextToken", http::base64_encode(std::to_string(*start + kPageSize)));
   return xml.str();
 }
 

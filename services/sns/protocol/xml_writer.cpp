@@ -2,32 +2,6 @@
 
 namespace localray::sns::protocol {
 
-std::string xml_escape(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#xD;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += "&#x";
-          if (static_cast<unsigned char>(c) >= 16) out += hex[static_cast<unsigned char>(c) >> 4];
-          out += hex[static_cast<unsigned char>(c) & 15];
-          out += ';';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 XmlWriter& XmlWriter::open(std::string_view name) {
   out_ += '<';
   out_ += name;

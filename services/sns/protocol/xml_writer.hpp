@@ -1,15 +1,15 @@
 #pragma once
 // Just enough XML for query-protocol answers: nested elements with escaped text.
 #include <string>
+
+#include "http/xml.hpp"
 #include <string_view>
 
 namespace localray::sns::protocol {
 
 constexpr std::string_view kXmlns = "http://sns.amazonaws.com/doc/2010-03-31/";
 
-// Escapes text for element content and attribute values. `"` and CR are escaped too: clients that
-// compare MD5s or parse strictly must read back exactly the characters that were sent.
-std::string xml_escape(std::string_view text);
+using http::xml_escape;
 
 class XmlWriter {
  public:

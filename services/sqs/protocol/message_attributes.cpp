@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "services/sqs/protocol/base64.hpp"
+#include "http/base64.hpp"
 #include "services/sqs/protocol/params.hpp"
 
 namespace localray::sqs::protocol {
@@ -35,7 +35,7 @@ model::Result<model::MessageAttributes> read_message_attributes(const Tree& in, 
       auto text = optional_string(value, "BinaryValue");
       if (!text) return text.error();
       if (*text) {
-        auto bytes = base64_decode(**text);
+        auto bytes = http::base64_decode(**text);
         if (!bytes) return invalid_parameter("BinaryValue", name, "the value is not valid base64.");
         a.value = std::move(*bytes);
       }
@@ -53,7 +53,7 @@ Tree write_message_attributes(const model::MessageAttributes& attributes) {
   Tree out = Tree::object();
   for (const auto& [name, a] : attributes) {
     Tree v = Tree::object();
-    if (is_binary(a.data_type)) v["BinaryValue"] = base64_encode(a.value);
+    if (is_binary(a.data_type)) v["BinaryValue"] = http::base64_encode(a.value);
     else v["StringValue"] = a.value;
     v["DataType"] = a.data_type;
     out[name] = std::move(v);

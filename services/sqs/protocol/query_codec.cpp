@@ -175,27 +175,6 @@ http::Response xml_response(unsigned status, std::string body, const std::string
 
 }  // namespace
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#xD;"; break;
-      default:
-        // Other C0 controls are not XML characters at all (bodies cannot hold them; echoed
-        // input in error messages can): replaced rather than emitted as invalid XML.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += "\xEF\xBF\xBD";
-        else out += c;
-    }
-  }
-  return out;
-}
-
 model::Result<QueryRequest> decode_query(const http::Request& request) {
   FormNode root;
   for (std::string_view source : {std::string_view{request.query}, std::string_view{request.body}}) {

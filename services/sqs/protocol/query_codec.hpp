@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
+#include "http/xml.hpp"
 #include "services/sqs/model/error.hpp"
 #include "services/sqs/protocol/tree.hpp"
 
@@ -26,6 +27,6 @@ http::Response encode_query_error(const model::Error& error, const std::string& 
 
 // XML text: `& < > " '` as entities, CR as `&#xD;` (a raw CR would be normalised away by the
 // client's parser and break the body MD5), never CDATA.
-std::string xml_escape(std::string_view text);
+using http::xml_escape;
 
 }  // namespace localray::sqs::protocol

@@ -1,7 +1,7 @@
 // CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, Get/SetQueueAttributes.
 #include <algorithm>
 
-#include "services/sqs/protocol/base64.hpp"
+#include "http/base64.hpp"
 #include "services/sqs/protocol/operations.hpp"
 #include "services/sqs/protocol/params.hpp"
 #include "services/sqs/protocol/queue_attributes.hpp"
@@ -71,7 +71,7 @@ asio::awaitable<Outcome> list_queues(const Call& c) {
   if (!token) co_return token.error();
   std::string start;
   if (*token) {
-    auto decoded = base64_decode(**token);
+    auto decoded = http::base64_decode(**token);
     if (!decoded || decoded->empty()) co_return model::Error{model::Code::InvalidParameterValue, "Invalid NextToken value."};
     start = std::move(*decoded);
   }
@@ -84,7 +84,7 @@ asio::awaitable<Outcome> list_queues(const Call& c) {
 
   Tree out = Tree::object();
   if (!urls.empty()) out["QueueUrls"] = std::move(urls);  // absent, not empty, when none
-  if (*max && it != queues.end()) out["NextToken"] = base64_encode((*it)->queue.name());
+  if (*max && it != queues.end()) out["NextToken"] = http::base64_encode((*it)->queue.name());
   co_return ok(out);
 }
 

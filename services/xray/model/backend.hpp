@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "services/xray/model/groups.hpp"
 #include "tracing/error.hpp"
 #include "tracing/service_graph.hpp"
 #include "tracing/sink.hpp"
@@ -26,7 +27,9 @@ struct SummaryPage {
 
 class Backend {
  public:
-  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink) : readers_{readers}, sink_{sink} {}
+  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink, XrayConfig& config) : readers_{readers}, sink_{sink}, config_{config} {}
+
+  XrayConfig& config() { return config_; }
 
   // Each document is validated on its own; the rejected ones are reported, the rest recorded.
   std::vector<Unprocessed> put_trace_segments(const std::vector<std::string>& documents);
@@ -39,6 +42,7 @@ class Backend {
   tracing::Result<std::vector<tracing::Trace>> traces_between(double start, double end, std::size_t limit);
   tracing::ReaderPool& readers_;
   tracing::SegmentSink& sink_;
+  XrayConfig& config_;
 };
 
 constexpr std::size_t kSummaryPageSize = 100;

@@ -1,5 +1,6 @@
 #include "services/xray/protocol/api.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -132,10 +133,149 @@ http::Response trace_graph(const json& body, model::Backend& backend) {
   return http::Response::json(200, out.dump());
 }
 
+json group_json(const model::Group& g) {
+  return {{"GroupName", g.name},
+          {"GroupARN", g.arn},
+          {"FilterExpression", g.filter_expression},
+          {"InsightsConfiguration", {{"InsightsEnabled", g.insights_enabled}, {"NotificationsEnabled", g.notifications_enabled}}}};
+}
+
+http::Response config_error(const model::ConfigError& e) {
+  return e.kind == model::GroupError::Storage ? error(500, "InternalFailure", e.message) : invalid(e.message);
+}
+
+std::string group_key(const json& body) {
+  if (auto it = body.find("GroupARN"); it != body.end() && it->is_string()) return it->get<std::string>();
+  if (auto it = body.find("GroupName"); it != body.end() && it->is_string()) return it->get<std::string>();
+  return {};
+}
+
+void read_insights(const json& body, std::optional<bool>& insights, std::optional<bool>& notifications) {
+  auto it = body.find("InsightsConfiguration");
+  if (it == body.end() || !it->is_object()) return;
+  if (it->contains("InsightsEnabled") && (*it)["InsightsEnabled"].is_boolean()) insights = (*it)["InsightsEnabled"].get<bool>();
+  if (it->contains("NotificationsEnabled") && (*it)["NotificationsEnabled"].is_boolean())
+    notifications = (*it)["NotificationsEnabled"].get<bool>();
+}
+
+http::Response create_group(const json& body, model::Backend& backend) {
+  auto name = body.find("GroupName");
+  if (name == body.end() || !name->is_string()) return invalid("GroupName is required");
+  model::Group g;
+  g.name = name->get<std::string>();
+  g.filter_expression = body.value("FilterExpression", "");
+  std::optional<bool> insights, notifications;
+  read_insights(body, insights, notifications);
+  g.insights_enabled = insights.value_or(false);
+  g.notifications_enabled = notifications.value_or(false);
+  auto created = backend.config().create_group(std::move(g));
+  if (!created) return config_error(created.error());
+  return http::Response::json(200, json{{"Group", group_json(*created)}}.dump());
+}
+
+http::Response get_group(const json& body, model::Backend& backend) {
+  auto key = group_key(body);
+  if (key.empty()) return invalid("GroupName or GroupARN is required");
+  auto g = backend.config().group(key);
+  if (!g) return config_error(g.error());
+  return http::Response::json(200, json{{"Group", group_json(*g)}}.dump());
+}
+
+http::Response get_groups(const json&, model::Backend& backend) {
+  json groups = json::array();
+  for (const auto& g : backend.config().groups()) groups.push_back(group_json(g));
+  return http::Response::json(200, json{{"Groups", groups}}.dump());
+}
+
+http::Response update_group(const json& body, model::Backend& backend) {
+  auto key = group_key(body);
+  if (key.empty()) return invalid("GroupName or GroupARN is required");
+  std::optional<std::string> filter;
+  if (auto f = body.find("FilterExpression"); f != body.end() && f->is_string()) filter = f->get<std::string>();
+  std::optional<bool> insights, notifications;
+  read_insights(body, insights, notifications);
+  auto g = backend.config().update_group(key, filter, insights, notifications);
+  if (!g) return config_error(g.error());
+  return http::Response::json(200, json{{"Group", group_json(*g)}}.dump());
+}
+
+http::Response delete_group(const json& body, model::Backend& backend) {
+  auto key = group_key(body);
+  if (key.empty()) return invalid("GroupName or GroupARN is required");
+  auto r = backend.config().delete_group(key);
+  if (!r) return config_error(r.error());
+  return http::Response::json(200, "{}");
+}
+
+json rule_record(const model::SamplingRuleRecord& r) {
+  return {{"SamplingRule", r.rule}, {"CreatedAt", r.created_at}, {"ModifiedAt", r.modified_at}};
+}
+
+http::Response get_sampling_rules(const json&, model::Backend& backend) {
+  json records = json::array();
+  for (const auto& r : backend.config().sampling_rules()) records.push_back(rule_record(r));
+  return http::Response::json(200, json{{"SamplingRuleRecords", records}}.dump());
+}
+
+http::Response sampling_targets(const json& body, model::Backend& backend) {
+  auto docs = body.find("SamplingStatisticsDocuments");
+  if (docs == body.end() || !docs->is_array()) return invalid("SamplingStatisticsDocuments is required");
+  auto rules = backend.config().sampling_rules();
+  double last_modified = 0;
+  for (const auto& r : rules) last_modified = std::max(last_modified, r.modified_at);
+  json targets = json::array(), unprocessed = json::array();
+  double now = static_cast<double>(std::time(nullptr));
+  for (const auto& d : *docs) {
+    std::string name = d.is_object() ? d.value("RuleName", "") : "";
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.rule.value("RuleName", "") == name; });
+    if (rule == rules.end()) {
+      unprocessed.push_back({{"RuleName", name}, {"ErrorCode", "400"}, {"Message", "Unknown rule"}});
+      continue;
+    }
+    targets.push_back({{"RuleName", name},
+                       {"FixedRate", rule->rule.value("FixedRate", 1.0)},
+                       {"ReservoirQuota", rule->rule.value("ReservoirSize", 1)},
+                       {"ReservoirQuotaTTL", now + 10},
+                       {"Interval", 10}});
+  }
+  return http::Response::json(200, json{{"SamplingTargetDocuments", targets}, {"LastRuleModification", last_modified},
+                                        {"UnprocessedStatistics", unprocessed}}
+                                       .dump());
+}
+
+http::Response create_sampling_rule(const json& body, model::Backend& backend) {
+  auto rule = body.find("SamplingRule");
+  if (rule == body.end() || !rule->is_object()) return invalid("SamplingRule is required");
+  auto r = backend.config().create_sampling_rule(*rule);
+  if (!r) return config_error(r.error());
+  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
+}
+
+http::Response update_sampling_rule(const json& body, model::Backend& backend) {
+  auto update = body.find("SamplingRuleUpdate");
+  if (update == body.end() || !update->is_object()) return invalid("SamplingRuleUpdate is required");
+  auto r = backend.config().update_sampling_rule(*update);
+  if (!r) return config_error(r.error());
+  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
+}
+
+http::Response delete_sampling_rule(const json& body, model::Backend& backend) {
+  std::string key = body.value("RuleARN", body.value("RuleName", ""));
+  if (key.empty()) return invalid("RuleName or RuleARN is required");
+  auto r = backend.config().delete_sampling_rule(key);
+  if (!r) return config_error(r.error());
+  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
+}
+
 const std::map<std::string, Operation, std::less<>>& operations() {
   static const std::map<std::string, Operation, std::less<>> ops = {
       {"/TraceSegments", put_trace_segments}, {"/TraceSummaries", trace_summaries}, {"/Traces", batch_get_traces},
       {"/ServiceGraph", service_graph},       {"/TraceGraph", trace_graph},
+      {"/CreateGroup", create_group},         {"/GetGroup", get_group},
+      {"/Groups", get_groups},                {"/UpdateGroup", update_group},
+      {"/DeleteGroup", delete_group},         {"/GetSamplingRules", get_sampling_rules},
+      {"/SamplingTargets", sampling_targets}, {"/CreateSamplingRule", create_sampling_rule},
+      {"/UpdateSamplingRule", update_sampling_rule}, {"/DeleteSamplingRule", delete_sampling_rule},
   };
   return ops;
 }

@@ -2,3 +2,5 @@ localray_test(xray_protocol_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/protocol/query_json_test.cpp
   LIBS localray_xray_protocol)
+
+localray_test(xray_model_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/model/groups_test.cpp LIBS localray_xray_model)

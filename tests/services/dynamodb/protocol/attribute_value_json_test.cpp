@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "services/dynamodb/protocol/base64.hpp"
+#include "http/base64.hpp"
 
 namespace localray::dynamodb::protocol {
 namespace {
@@ -81,12 +81,12 @@ TEST(dynamodbBase64Test, EncodesAndDecodesEveryByteValue) {
   for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
   for (std::size_t length : {0u, 1u, 2u, 3u, 4u, 255u, 256u}) {
     std::string part = bytes.substr(0, length);
-    EXPECT_EQ(base64_decode(base64_encode(part)), part) << length;
+    EXPECT_EQ(http::base64_decode(http::base64_encode(part)), part) << length;
   }
-  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64_decode("Zm9vYg"), "foob");  // padding optional
-  EXPECT_FALSE(base64_decode("Zm9v!g=="));
-  EXPECT_FALSE(base64_decode("Z"));
+  EXPECT_EQ(http::base64_encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(http::base64_decode("Zm9vYg"), "foob");  // padding optional
+  EXPECT_FALSE(http::base64_decode("Zm9v!g=="));
+  EXPECT_FALSE(http::base64_decode("Z"));
 }
 
 }  // namespace

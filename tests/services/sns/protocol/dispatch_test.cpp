@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "http/form.hpp"
-#include "services/sns/protocol/base64.hpp"
+#include "http/base64.hpp"
 #include "tests/support/recording_sink.hpp"
 
 namespace localray::sns::protocol {
@@ -448,7 +448,7 @@ TEST_F(DispatchTest, PublishDeliversTheMessageAndItsAttributesAndPassesTheTraceO
                             {"MessageAttributes.entry.2.Value.StringValue", "5"},
                             {"MessageAttributes.entry.3.Name", "blob"},
                             {"MessageAttributes.entry.3.Value.DataType", "Binary"},
-                            {"MessageAttributes.entry.3.Value.BinaryValue", base64_encode(binary)}});
+                            {"MessageAttributes.entry.3.Value.BinaryValue", http::base64_encode(binary)}});
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_NE(r.body.find("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>"), std::string::npos);
   auto message_id = text(r.body, "MessageId");

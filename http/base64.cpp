@@ -1,8 +1,8 @@
-#include "services/dynamodb/protocol/base64.hpp"
+#include "http/base64.hpp"
 
 #include <cstdint>
 
-namespace localray::dynamodb::protocol {
+namespace localray::http {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -42,7 +42,8 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
+std::optional<std::string> base64_decode(std::string_view text, Padding rule) {
+  if (rule == Padding::Required && text.size() % 4 != 0) return std::nullopt;
   std::size_t padding = 0;
   while (!text.empty() && text.back() == '=' && padding < 2) {
     text.remove_suffix(1);
@@ -67,4 +68,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace localray::dynamodb::protocol
+}  // namespace localray::http
