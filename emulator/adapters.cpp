@@ -153,7 +153,16 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<sqs::model::Messag
   }
   auto event = sqs_lambda_event(batch, queue_->queue.arn(), region_);
   if (links.empty()) links = nullptr;
-  auto result = co_await runner_.invoke(function_, std::move(event), ctx, std::move(links));
+  // A throttled invocation is retried with backoff while the messages stay in flight, as the
+  // Lambda poller does; only the function's own failures leave them to the visibility timeout.
+  auto result = co_await runner_.invoke(function_, event, ctx, links);
+  auto backoff = std::chrono::milliseconds{50};
+  while (!result && result.error().code == lambda::model::Code::TooManyRequests && !stopping_) {
+    asio::steady_timer pause{co_await asio::this_coro::executor, backoff};
+    co_await pause.async_wait(asio::use_awaitable);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds{2000});
+    result = co_await runner_.invoke(function_, event, ctx, links);
+  }
   if (result && !result->error) {
     for (const auto& m : batch) {
       auto d = co_await sqs_.delete_message(queue_, m.receipt_handle);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "functions/builtin_handlers.hpp"
+#include "tracing/filter/filter.hpp"
 
 namespace localray::emulator {
 
@@ -60,6 +61,11 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
   auto config = xray::model::XrayConfig::open(s.store->uri(), t.region, t.account, s.ids, s.clock);
   if (!config) return Error{"X-Ray groups and sampling rules: " + config.error().message};
   s.xray_config = std::move(*config);
+  s.xray_config->validate_filter = [](const std::string& text) -> std::optional<std::string> {
+    auto parsed = tracing::filter::parse(text);
+    if (parsed) return std::nullopt;
+    return tracing::filter::describe(parsed.error());
+  };
   s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_config);
   s.sns = std::make_unique<sns::model::Backend>(s.clock, s.ids, sink, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);

@@ -196,6 +196,48 @@ TEST_F(PatternTest, SslFailuresFollowTheConfiguredRate) {
   EXPECT_GT(with_fault, 0);
 }
 
+std::set<std::string> ids_matching(const LocalrayProcess& lr, const std::string& filter) {
+  json req = {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds() + 60}, {"FilterExpression", filter}};
+  std::set<std::string> ids;
+  for (;;) {
+    auto page = lr.xray("/TraceSummaries", req);
+    for (const auto& s : page.at("TraceSummaries")) ids.insert(s.at("Id"));
+    if (!page.contains("NextToken")) break;
+    req["NextToken"] = page["NextToken"];
+  }
+  return ids;
+}
+
+TEST_F(PatternTest, FilterExpressionsAndGroupsSelectTheTracesThatMatch) {
+  // Traces whose http function faulted, found from the documents themselves.
+  auto summaries = all_summaries(*lr_);
+  std::vector<std::string> ids;
+  for (const auto& s : summaries) ids.push_back(s.at("Id"));
+  std::set<std::string> faulted;
+  for (const auto& d : documents(*lr_, ids))
+    if (d.value("origin", "") == "AWS::Lambda::Function" && d.at("name") == "http" && d.value("fault", false)) faulted.insert(d.at("_trace"));
+  ASSERT_FALSE(faulted.empty());
+  EXPECT_EQ(ids_matching(*lr_, R"(service("http") { fault })"), faulted);
+  EXPECT_EQ(ids_matching(*lr_, R"(annotation.path = "/prod/alpha")").size(), static_cast<std::size_t>(kRequests / 3));
+  EXPECT_EQ(ids_matching(*lr_, R"(edge("sqsFlowQueue", "sqs_subscribe") AND http.status = 200)").size(), static_cast<std::size_t>(kRequests));
+  EXPECT_TRUE(ids_matching(*lr_, "fault").empty()) << "API Gateway answered 200 to every client";
+
+  auto bad = lr_->post_json("/TraceSummaries", {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds()}, {"FilterExpression", "duration >"}});
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(bad.headers.at("x-amzn-errortype"), "InvalidRequestException");
+  EXPECT_NE(bad.body.find("column"), std::string::npos) << bad.body;
+
+  // A group scopes the service graph: only traces with a faulted http run, so no other function
+  // is missing, but every node counts only those traces.
+  lr_->xray("/CreateGroup", {{"GroupName", "ssl-failures"}, {"FilterExpression", R"(service("http") { fault })"}});
+  auto g = lr_->xray("/ServiceGraph", {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds() + 60}, {"GroupName", "ssl-failures"}});
+  for (const auto& s : g.at("Services"))
+    if (s.at("Name") == "xrayTracerAPI/prod" && s.at("Type") == "AWS::ApiGateway::Stage")
+      EXPECT_EQ(s.at("SummaryStatistics").at("TotalCount"), faulted.size());
+  auto badgroup = lr_->post_json("/CreateGroup", {{"GroupName", "broken"}, {"FilterExpression", "service(\"x\" {"}});
+  EXPECT_EQ(badgroup.status, 400u);
+}
+
 TEST_F(PatternTest, DynamoDbCountsHitsPerPath) {
   std::map<std::string, int> sent;
   for (int i = 0; i < kRequests; ++i) ++sent["/prod" + kPaths[i % kPaths.size()]];

@@ -1,5 +1,8 @@
 #include "services/xray/model/backend.hpp"
 
+#include <algorithm>
+
+#include "tracing/filter/filter.hpp"
 #include "tracing/segment_json.hpp"
 
 namespace localray::xray::model {
@@ -34,7 +37,34 @@ tracing::Result<std::vector<tracing::Trace>> Backend::traces_between(double star
   return out;
 }
 
-tracing::Result<SummaryPage> Backend::trace_summaries(double start, double end, const std::optional<std::string>& next_token) {
+tracing::Result<std::vector<tracing::Trace>> Backend::select(std::vector<tracing::Trace> traces, const TraceSelection& selection) {
+  std::vector<tracing::filter::Expression> filters;
+  tracing::filter::MatchContext context;
+  auto add = [&](const std::string& text) -> tracing::Result<void> {
+    auto parsed = tracing::filter::parse(text);
+    if (!parsed) return tracing::Error{tracing::filter::describe(parsed.error())};
+    filters.push_back(std::move(*parsed));
+    return {};
+  };
+  if (selection.group) {
+    auto group = config_.group(*selection.group);
+    if (!group) return tracing::Error{"Group not found: " + *selection.group};
+    context.group_name = group->name;
+    context.group_arn = group->arn;
+    if (!group->filter_expression.empty())
+      if (auto r = add(group->filter_expression); !r) return r.error();
+  }
+  if (selection.filter_expression && !selection.filter_expression->empty())
+    if (auto r = add(*selection.filter_expression); !r) return r.error();
+  if (filters.empty()) return traces;
+  std::erase_if(traces, [&](const tracing::Trace& t) {
+    return !std::all_of(filters.begin(), filters.end(), [&](const auto& f) { return tracing::filter::matches(f, t, context); });
+  });
+  return traces;
+}
+
+tracing::Result<SummaryPage> Backend::trace_summaries(double start, double end, const TraceSelection& selection,
+                                                      const std::optional<std::string>& next_token) {
   std::size_t offset = 0;
   if (next_token) {
     try {
@@ -43,11 +73,16 @@ tracing::Result<SummaryPage> Backend::trace_summaries(double start, double end, 
       return tracing::Error{"NextToken is not valid"};
     }
   }
-  auto traces = traces_between(start, end, offset + kSummaryPageSize + 1);
+  // Filters are evaluated on the traces of the window, newest first; the page is cut after.
+  bool filtered = selection.group || (selection.filter_expression && !selection.filter_expression->empty());
+  auto loaded = traces_between(start, end, filtered ? kMaxGraphTraces : offset + kSummaryPageSize + 1);
+  if (!loaded) return loaded.error();
+  std::size_t processed = loaded->size();
+  auto traces = select(std::move(*loaded), selection);
   if (!traces) return traces.error();
   SummaryPage page;
   for (std::size_t i = offset; i < traces->size() && i < offset + kSummaryPageSize; ++i) page.summaries.push_back(tracing::summarize((*traces)[i]));
-  page.traces_processed = page.summaries.size();
+  page.traces_processed = processed;
   if (traces->size() > offset + kSummaryPageSize) page.next_token = std::to_string(offset + kSummaryPageSize);
   return page;
 }
@@ -65,8 +100,10 @@ tracing::Result<std::vector<tracing::Trace>> Backend::traces(const std::vector<s
   return out;
 }
 
-tracing::Result<tracing::ServiceGraph> Backend::service_graph(double start, double end) {
-  auto traces = traces_between(start, end, kMaxGraphTraces);
+tracing::Result<tracing::ServiceGraph> Backend::service_graph(double start, double end, const TraceSelection& selection) {
+  auto loaded = traces_between(start, end, kMaxGraphTraces);
+  if (!loaded) return loaded.error();
+  auto traces = select(std::move(*loaded), selection);
   if (!traces) return traces.error();
   auto graph = tracing::build_service_graph(*traces);
   graph.start = start;

@@ -39,6 +39,8 @@ std::optional<double> timestamp(const json& body, const char* key) {
 
 using Operation = std::function<http::Response(const json&, model::Backend&)>;
 
+std::string group_key(const json& body);
+
 http::Response put_trace_segments(const json& body, model::Backend& backend) {
   auto it = body.find("TraceSegmentDocuments");
   if (it == body.end() || !it->is_array()) return invalid("TraceSegmentDocuments is required");
@@ -65,11 +67,11 @@ std::optional<http::Response> time_range(const json& body, double& start, double
 http::Response trace_summaries(const json& body, model::Backend& backend) {
   double start, end;
   if (auto bad = time_range(body, start, end)) return *bad;
-  if (auto f = body.find("FilterExpression"); f != body.end() && f->is_string() && !f->get<std::string>().empty())
-    return invalid("FilterExpression is not supported by this localray version");
+  model::TraceSelection selection;
+  if (auto f = body.find("FilterExpression"); f != body.end() && f->is_string()) selection.filter_expression = f->get<std::string>();
   std::optional<std::string> token;
   if (auto t = body.find("NextToken"); t != body.end() && t->is_string()) token = t->get<std::string>();
-  auto page = backend.trace_summaries(start, end, token);
+  auto page = backend.trace_summaries(start, end, selection, token);
   if (!page) return invalid(page.error().message);
   json out = {{"TraceSummaries", json::array()}, {"ApproximateTime", end}, {"TracesProcessedCount", page->traces_processed}};
   for (const auto& s : page->summaries) out["TraceSummaries"].push_back(to_json(s));
@@ -110,11 +112,9 @@ http::Response batch_get_traces(const json& body, model::Backend& backend) {
 http::Response service_graph(const json& body, model::Backend& backend) {
   double start, end;
   if (auto bad = time_range(body, start, end)) return *bad;
-  if (body.contains("GroupName") || body.contains("GroupARN")) {
-    auto name = body.value("GroupName", std::string{});
-    if (!name.empty() && name != "Default") return invalid("Group not found: " + name);
-  }
-  auto graph = backend.service_graph(start, end);
+  model::TraceSelection selection;
+  if (auto key = group_key(body); !key.empty()) selection.group = key;
+  auto graph = backend.service_graph(start, end, selection);
   if (!graph) return invalid(graph.error().message);
   return http::Response::json(200, to_json(*graph).dump());
 }
