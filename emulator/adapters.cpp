@@ -33,9 +33,10 @@ void SqsSubscriber::deliver(const sns::model::Notification& n, const sns::model:
   }
   m.trace_header = ctx.to_string();
   m.sender_id = "AIDAIT2UOQQY3AUEKVGXU";
-  asio::co_spawn(ex_, [this, m = std::move(m), root = ctx.root, q = queue_]() mutable -> asio::awaitable<void> {
-    auto r = co_await sqs_.send(q, std::move(m));
-    if (!r) log_->error("[{}] SNS delivery to queue {} failed: {}", root, q->queue.name(), r.error().message);
+  // Captures what the send needs, not `this`: an Unsubscribe may drop this subscriber meanwhile.
+  asio::co_spawn(ex_, [&sqs = sqs_, log = log_, m = std::move(m), root = ctx.root, q = queue_]() mutable -> asio::awaitable<void> {
+    auto r = co_await sqs.send(q, std::move(m));
+    if (!r) log->error("[{}] SNS delivery to queue {} failed: {}", root, q->queue.name(), r.error().message);
   }, asio::detached);
 }
 
@@ -115,8 +116,16 @@ asio::awaitable<void> EventSourceMapping::poll() {
       groups[it->second].push_back(std::move(m));
     }
     for (auto& g : groups) {
-      ++in_flight_;
-      asio::co_spawn(ex, deliver(std::move(g)), asio::detached);
+      // The spawned delivery owns the mapping too: a deleted mapping lives until it finishes.
+      asio::co_spawn(ex, [self = shared_from_this(), g = std::move(g)]() mutable { return self->deliver(std::move(g)); },
+                     [log = log_](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         log->error("event source mapping delivery failed: {}", ex.what());
+                       }
+                     });
     }
   }
 }
@@ -134,7 +143,9 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<sqs::model::Messag
     if (!h->parent.empty() && links.size() < 20)
       links.push_back({{"trace_id", h->root}, {"id", h->parent}, {"attributes", {{"aws.xray.reserved.reference_type", "parent"}}}});
   }
-  if (producer && producer->is_sampled()) {
+  if (producer && !producer->is_sampled()) {
+    ctx = producer;  // unsampled, not absent: the consumer must not start a sampled trace of its own
+  } else if (producer) {
     // The queue's own segment: from the first send to the hand-over, in the producer's trace.
     tracing::Segment seg;
     seg.name = queue_->queue.name();
@@ -174,7 +185,6 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<sqs::model::Messag
     log_->warn("[{}] event source mapping {}: {} message(s) not processed by {}: {}", ctx ? ctx->root : "-", uuid_, batch.size(), function_,
                result ? result->error->message : result.error().message);
   }
-  --in_flight_;
 }
 
 lambda::model::Result<lambda::model::MappingInfo> MappingRegistry::create(const std::string& event_source_arn, const std::string& function,

@@ -101,8 +101,6 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   const std::string& function() const { return function_; }
   const std::shared_ptr<sqs::model::QueueHandle>& queue() const { return queue_; }
   int batch_size() const { return batch_size_; }
-  // Batches handed to the function and not yet settled.
-  std::size_t in_flight() const { return in_flight_.load(); }
 
  private:
   boost::asio::awaitable<void> poll();
@@ -120,7 +118,6 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   std::string region_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::size_t> in_flight_{0};
 };
 
 }  // namespace localray::emulator

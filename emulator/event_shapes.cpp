@@ -61,7 +61,7 @@ std::string sns_lambda_event(const sns::model::Notification& n, const sns::model
                  {"UnsubscribeUrl", unsubscribe_url("https://sns.localhost", s.arn)},
                  {"MessageAttributes", sns_attributes(n.attributes)}};
   ordered record = {{"EventSource", "aws:sns"}, {"EventVersion", "1.0"}, {"EventSubscriptionArn", s.arn}, {"Sns", std::move(sns)}};
-  return ordered{{"Records", ordered::array({std::move(record)})}}.dump();
+  return ordered{{"Records", ordered::array({std::move(record)})}}.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 
 std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model::Subscription& s, const std::string& endpoint) {
@@ -74,7 +74,7 @@ std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model
   e["SigningCertURL"] = signing_cert_url(endpoint);
   e["UnsubscribeURL"] = unsubscribe_url(endpoint, s.arn);
   if (!n.attributes.empty()) e["MessageAttributes"] = sns_attributes(n.attributes);
-  return e.dump();
+  return e.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 
 std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, const std::string& queue_arn, const std::string& region) {
@@ -104,7 +104,7 @@ std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, c
     r["awsRegion"] = region;
     records.push_back(std::move(r));
   }
-  return ordered{{"Records", std::move(records)}}.dump();
+  return ordered{{"Records", std::move(records)}}.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 
 }  // namespace localray::emulator

@@ -107,7 +107,6 @@ int main(int argc, char** argv) {
   }
   std::cout << "  AWS APIs and X-Ray API:    " << edge_url << "  (aws --endpoint-url " << edge_url << ")\n"
             << "  X-Ray daemon (UDP):        " << udp_address << "\n"
-            << "  Console:                   " << edge_url << "/_localray/\n"
             << "  Resources:                 " << edge_url << "/_localray/resources\n"
             << "  Traces stored in:          " << options.db << "\n"
             << "  Seed:                      " << seed << "\n";

@@ -12,12 +12,12 @@ std::string usage() {
   return R"(Usage: localray [options]
 
 Runs API Gateway, SNS, SQS, DynamoDB and Lambda locally, traces every hop the way AWS X-Ray
-does, and serves the X-Ray API and the local console on one port.
+does, and serves every AWS API and the X-Ray API on one port.
 
 Options:
   --config FILE             topology to run (default: the embedded X-Ray Tracer pattern)
   --host HOST               address to listen on (default 127.0.0.1)
-  --port N                  edge port for every AWS API and the console (default 4566; 0 picks a free one)
+  --port N                  edge port for every AWS API (default 4566; 0 picks a free one)
   --xray-udp-port N         X-Ray daemon UDP port (default 2000; 0 picks a free one)
   --db PATH                 SQLite trace store (default ./.localray/traces.db; :memory: for none on disk)
   --seed N                  make every random choice reproducible, fault injection included

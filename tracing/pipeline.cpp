@@ -74,7 +74,12 @@ void Pipeline::run() {
       }
     }
     has_room_.notify_all();
-    auto result = store_.write(batch);
+    Result<void> result = Error{"not written"};
+    try {
+      result = store_.write(batch);
+    } catch (const std::exception& e) {
+      result = Error{e.what()};
+    }
     if (!result) log_->error("segment batch of {} not stored: {}", batch.size(), result.error().message);
     {
       std::lock_guard lock{mutex_};

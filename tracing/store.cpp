@@ -130,7 +130,8 @@ Result<void> Store::write(const std::vector<Segment>& batch) {
     return e;
   }
   for (const auto& s : batch) {
-    std::string doc = to_json(s).dump();
+    // Replace, not throw: SDKs and headers can carry bytes that are not UTF-8.
+    std::string doc = to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     double end = s.in_progress ? s.start_time : s.end_time;
     bind_text(seg.stmt, 1, s.trace_id);
     bind_text(seg.stmt, 2, s.id);

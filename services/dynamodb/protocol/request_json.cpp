@@ -207,6 +207,10 @@ auto expression_input(const json& object, std::initializer_list<std::string_view
     if (std::find(expressions.begin(), expressions.end(), text.name) == expressions.end()) continue;
     auto value = string_member(object, text.name);
     if (!value) return value.error();
+    // DynamoDB's limit; it also bounds the parser's recursion.
+    if (*value && (*value)->size() > 4096)
+      return model::validation_error("Invalid " + std::string{text.name} + ": Expression size has exceeded the maximum allowed size; expression size: " +
+                                     std::to_string((*value)->size()));
     *text.target = std::move(*value);
   }
   auto names = names_member(object);

@@ -207,7 +207,8 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   auto& invocation = function.add_subsegment("Invocation", ids.segment_id(), epoch_seconds(clock.now()));
 
   tracing::TraceHeader handler_trace = run.trace.child(invocation.id);
-  handler_trace.sampled = tracing::Sampled::Yes;
+  // The caller's decision travels on: an unsampled request records nothing downstream either.
+  if (handler_trace.sampled != tracing::Sampled::No) handler_trace.sampled = tracing::Sampled::Yes;
   InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), handler_trace, invocation, ids, clock,
                         runner_.ex_, log_, {}};
   ctx.print("START RequestId: " + run.request_id + " Version: $LATEST");

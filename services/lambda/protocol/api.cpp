@@ -175,7 +175,7 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
       else if (!body.contains("EventSourceArn") || !body["EventSourceArn"].is_string())
         out = error(model::Code::InvalidParameterValue, "Unrecognized event source, must be SQS: EventSourceArn is required");
       else {
-        int batch = body.value("BatchSize", 10);
+        int batch = body.contains("BatchSize") && body["BatchSize"].is_number_integer() ? body["BatchSize"].get<int>() : 10;
         auto m = mappings.create(body["EventSourceArn"], body["FunctionName"], batch);
         out = m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());
       }

@@ -1,5 +1,7 @@
 #include "services/sqs/protocol/dispatch.hpp"
 
+#include "tracing/trace_header.hpp"
+
 #include "services/sqs/protocol/json_codec.hpp"
 #include "services/sqs/protocol/operations.hpp"
 #include "services/sqs/protocol/query_codec.hpp"
@@ -32,7 +34,10 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, Wire
     input = std::move(*decoded);
   }
 
-  Call call{input, backend, request.path, std::string{request.headers.get("X-Amzn-Trace-Id")}};
+  // Only a header that parses becomes a message's AWSTraceHeader; anything else is not a trace.
+  std::string trace_header;
+  if (auto h = tracing::TraceHeader::parse(request.headers.get("X-Amzn-Trace-Id"))) trace_header = h->to_string();
+  Call call{input, backend, request.path, trace_header};
   Outcome outcome = model::Error{model::Code::InvalidParameterValue, "The request could not be read."};
   try {
     outcome = co_await op->run(call);

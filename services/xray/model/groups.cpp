@@ -81,7 +81,7 @@ ConfigResult<Group> XrayConfig::create_group(Group g) {
   if (validate_filter && !g.filter_expression.empty())
     if (auto err = validate_filter(g.filter_expression)) return ConfigError{GroupError::Invalid, *err};
   std::lock_guard lock{mutex_};
-  if (group(g.name)) return ConfigError{GroupError::AlreadyExists, "Group " + g.name + " already exists"};
+  if (find_group(g.name)) return ConfigError{GroupError::AlreadyExists, "Group " + g.name + " already exists"};
   auto id = ids_.uuid();
   std::erase(id, '-');
   g.arn = "arn:aws:xray:" + region_ + ":" + account_ + ":group/" + g.name + "/" + id.substr(0, 26);
@@ -90,6 +90,11 @@ ConfigResult<Group> XrayConfig::create_group(Group g) {
 }
 
 ConfigResult<Group> XrayConfig::group(const std::string& name_or_arn) const {
+  std::lock_guard lock{mutex_};
+  return find_group(name_or_arn);
+}
+
+ConfigResult<Group> XrayConfig::find_group(const std::string& name_or_arn) const {
   auto name = name_of(name_or_arn);
   if (name == "Default") return default_group();
   sqlite3* db = conn_->handle();
@@ -119,7 +124,7 @@ ConfigResult<Group> XrayConfig::update_group(const std::string& name_or_arn, std
   if (validate_filter && filter_expression && !filter_expression->empty())
     if (auto err = validate_filter(*filter_expression)) return ConfigError{GroupError::Invalid, *err};
   std::lock_guard lock{mutex_};
-  auto g = group(name_or_arn);
+  auto g = find_group(name_or_arn);
   if (!g) return g.error();
   if (g->name == "Default") return ConfigError{GroupError::Invalid, "The Default group cannot be changed"};
   if (filter_expression) g->filter_expression = *filter_expression;
@@ -131,7 +136,7 @@ ConfigResult<Group> XrayConfig::update_group(const std::string& name_or_arn, std
 
 ConfigResult<void> XrayConfig::delete_group(const std::string& name_or_arn) {
   std::lock_guard lock{mutex_};
-  auto g = group(name_or_arn);
+  auto g = find_group(name_or_arn);
   if (!g) return g.error();
   if (g->name == "Default") return ConfigError{GroupError::Invalid, "The Default group cannot be deleted"};
   Stmt st;
@@ -213,8 +218,14 @@ ConfigResult<SamplingRuleRecord> XrayConfig::update_sampling_rule(const json& up
   std::lock_guard lock{mutex_};
   for (auto& r : rules) {
     if (r.rule.value("RuleName", "") != name || name == "Default") continue;
-    for (const auto& [k, v] : update.items())
-      if (k != "RuleName" && k != "RuleARN") r.rule[k] = v;
+    for (const auto& [k, v] : update.items()) {
+      if (k == "RuleName" || k == "RuleARN") continue;
+      bool number = k == "Priority" || k == "FixedRate" || k == "ReservoirSize";
+      bool text = k == "ResourceARN" || k == "ServiceName" || k == "ServiceType" || k == "Host" || k == "HTTPMethod" || k == "URLPath";
+      if ((number && !v.is_number()) || (text && !v.is_string()) || (k == "Attributes" && !v.is_object()))
+        return ConfigError{GroupError::Invalid, k + " has the wrong type"};
+      if (number || text || k == "Attributes") r.rule[k] = v;
+    }
     r.modified_at = tracing::epoch_seconds(clock_.now());
     if (auto saved = save_rule(r, false); !saved) return saved.error();
     return r;

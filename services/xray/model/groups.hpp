@@ -72,6 +72,7 @@ class XrayConfig {
   XrayConfig(std::unique_ptr<tracing::Connection> c, std::string region, std::string account, tracing::IdGenerator& ids,
              const tracing::Clock& clock)
       : conn_{std::move(c)}, region_{std::move(region)}, account_{std::move(account)}, ids_{ids}, clock_{clock} {}
+  ConfigResult<Group> find_group(const std::string& name_or_arn) const;  // caller holds mutex_
   ConfigResult<void> save_group(const Group& g, bool insert);
   ConfigResult<void> save_rule(const SamplingRuleRecord& r, bool insert);
   Group default_group() const;

@@ -41,6 +41,12 @@ using Operation = std::function<http::Response(const json&, model::Backend&)>;
 
 std::string group_key(const json& body);
 
+// A string member, or `fallback` when absent or of another type (never throws on client input).
+std::string string_member(const json& object, const char* key, std::string fallback = {}) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 http::Response put_trace_segments(const json& body, model::Backend& backend) {
   auto it = body.find("TraceSegmentDocuments");
   if (it == body.end() || !it->is_array()) return invalid("TraceSegmentDocuments is required");
@@ -163,7 +169,7 @@ http::Response create_group(const json& body, model::Backend& backend) {
   if (name == body.end() || !name->is_string()) return invalid("GroupName is required");
   model::Group g;
   g.name = name->get<std::string>();
-  g.filter_expression = body.value("FilterExpression", "");
+  g.filter_expression = string_member(body, "FilterExpression");
   std::optional<bool> insights, notifications;
   read_insights(body, insights, notifications);
   g.insights_enabled = insights.value_or(false);
@@ -226,8 +232,8 @@ http::Response sampling_targets(const json& body, model::Backend& backend) {
   json targets = json::array(), unprocessed = json::array();
   double now = static_cast<double>(std::time(nullptr));
   for (const auto& d : *docs) {
-    std::string name = d.is_object() ? d.value("RuleName", "") : "";
-    auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.rule.value("RuleName", "") == name; });
+    std::string name = d.is_object() ? string_member(d, "RuleName") : "";
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return string_member(r.rule, "RuleName") == name; });
     if (rule == rules.end()) {
       unprocessed.push_back({{"RuleName", name}, {"ErrorCode", "400"}, {"Message", "Unknown rule"}});
       continue;
@@ -260,7 +266,7 @@ http::Response update_sampling_rule(const json& body, model::Backend& backend) {
 }
 
 http::Response delete_sampling_rule(const json& body, model::Backend& backend) {
-  std::string key = body.value("RuleARN", body.value("RuleName", ""));
+  std::string key = string_member(body, "RuleARN", string_member(body, "RuleName"));
   if (key.empty()) return invalid("RuleName or RuleARN is required");
   auto r = backend.config().delete_sampling_rule(key);
   if (!r) return config_error(r.error());
