@@ -11,3 +11,5 @@ endif()
 add_test(NAME compat_boto3 COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/boto3_test.py)
 add_test(NAME compat_awscli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/awscli_test.sh)
 set_tests_properties(compat_boto3 compat_awscli PROPERTIES ENVIRONMENT "${LOCALRAY_COMPAT_ENV}" TIMEOUT 300)
+# About a hundred CLI calls of ~1 s of Python start-up each (two minutes on an idle machine).
+set_tests_properties(compat_awscli PROPERTIES TIMEOUT 600)
