@@ -1,5 +1,7 @@
 #include "emulator/edge_server.hpp"
 
+#include "http/event_stream.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
@@ -70,6 +73,27 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
     return r;
   }
 
+  // A streamed body has no length: it ends when the connection closes.
+  asio::awaitable<void> send_stream(beast::tcp_stream& stream, http::Response& response, unsigned version) {
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), version};
+    head.set(bhttp::field::server, "localray");
+    for (const auto& [k, v] : response.headers) head.set(k, v);
+    head.keep_alive(false);
+    bhttp::response_serializer<bhttp::empty_body> serializer{head};
+    stream.expires_after(30s);
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable));
+    while (!hec && !stopping) {
+      stream.expires_never();
+      auto chunk = co_await response.stream->next();
+      if (!chunk) break;
+      stream.expires_after(30s);
+      auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(*chunk), asio::as_tuple(asio::use_awaitable));
+      if (wec) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
   asio::awaitable<void> session(beast::tcp_stream stream) {
     auto self = shared_from_this();
     beast::flat_buffer buffer;
@@ -112,6 +136,10 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
           log->error("handler failed: {}", e.what());
           response = plain_error(500, "InternalFailure", "internal error");
         }
+      }
+      if (response.stream) {
+        co_await send_stream(stream, response, version);
+        co_return;
       }
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
       res.set(bhttp::field::server, "localray");

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
 
   std::uint64_t seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   emulator::Services services{seed};
-  if (auto r = emulator::open_trace_store(services, options.db, log); !r) return fail(r.error().message);
+  if (auto r = emulator::open_trace_store(services, options, log); !r) return fail(r.error().message);
 
   std::shared_ptr<emulator::Router> router;
   emulator::EdgeServer edge{io, [&router](http::Request r) { return router->route(std::move(r)); }, log};
@@ -107,12 +107,13 @@ int main(int argc, char** argv) {
   }
   std::cout << "  AWS APIs and X-Ray API:    " << edge_url << "  (aws --endpoint-url " << edge_url << ")\n"
             << "  X-Ray daemon (UDP):        " << udp_address << "\n"
+            << "  Console:                   " << edge_url << "/_localray/\n"
             << "  Resources:                 " << edge_url << "/_localray/resources\n"
             << "  Traces stored in:          " << options.db << "\n"
             << "  Seed:                      " << seed << "\n";
   auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::cout << "LOCALRAY_READY "
-            << nlohmann::json{{"edge_url", edge_url}, {"port", *port}, {"xray_udp_port", *udp_port}, {"apis", apis}, {"db", options.db},
+            << nlohmann::json{{"edge_url", edge_url}, {"port", *port}, {"xray_udp_port", *udp_port}, {"apis", apis}, {"console_url", edge_url + "/_localray/"}, {"db", options.db},
                               {"seed", seed}, {"startup_ms", ready_ms}}
                    .dump()
             << std::endl;
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
     if (ec) return;
     log->info("signal {}: stopping", sig);
     edge.stop();
+    services.live->close();
     daemon_tcp.stop();
     udp.stop();
     services.mappings->stop_all();

@@ -23,6 +23,8 @@ Options:
   --seed N                  make every random choice reproducible, fault injection included
   --ssl-failure-rate R      share of http function runs failing with "SSL Cert Exception" (default 0.4)
   --http-target URL         URL the http function GETs (default: localray's own stand-in JSON endpoint)
+  --retention-traces N      keep at most N traces, the oldest go first (default 100000; 0: no bound)
+  --retention-hours H       remove traces older than H hours (default 72; 0: no bound)
   --threads N               I/O threads (default: one per core)
   --log-level LEVEL         trace, debug, info, warn, error, off (default info)
   --help                    this text
@@ -85,6 +87,20 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       unsigned n;
       if (!need_value() || !parse_number(value, n) || n > 256) return bad("needs a number of threads");
       o.threads = n;
+    } else if (arg == "--retention-traces") {
+      std::size_t n;
+      if (!need_value() || !parse_number(value, n)) return bad("needs a number of traces (0: no bound)");
+      o.retention_traces = n;
+    } else if (arg == "--retention-hours") {
+      if (!need_value()) return bad("needs a number of hours (0: no bound)");
+      try {
+        std::size_t used = 0;
+        double h = std::stod(std::string{value}, &used);
+        if (used != value.size() || !(h >= 0)) return bad("needs a number of hours (0: no bound)");
+        o.retention_hours = h;
+      } catch (const std::exception&) {
+        return bad("needs a number of hours (0: no bound)");
+      }
     } else if (arg == "--ssl-failure-rate") {
       if (!need_value()) return bad("needs a rate from 0 to 1");
       try {

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ struct Options {
   std::optional<std::string> http_target;  // the http function's URL; localray's stand-in when absent
   std::string log_level = "info";
   unsigned threads = 0;  // 0: one per core
+  // Bounds on the trace store; 0 disables one. About 1 KB of disk per stored segment.
+  std::size_t retention_traces = 100000;
+  double retention_hours = 72;
 };
 
 struct Exit {

@@ -1,5 +1,6 @@
 #include "emulator/router.hpp"
 
+#include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
 #include "emulator/version.hpp"
@@ -10,6 +11,7 @@
 #include "services/sns/protocol/dispatch.hpp"
 #include "services/sqs/protocol/dispatch.hpp"
 #include "services/xray/protocol/api.hpp"
+#include "web/console.hpp"
 
 namespace localray::emulator {
 
@@ -75,24 +77,29 @@ http::Response Router::resources() const {
   return http::Response::json(200, out.dump(2));
 }
 
-http::Response Router::localray_endpoint(const http::Request& r) const {
+asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r) const {
   std::string_view path = r.path;
+  if (path == "/_localray/events") {
+    auto executor = co_await asio::this_coro::executor;
+    co_return s_.live->subscribe(executor);
+  }
   if (path == "/_localray/health" || path == "/_localray/health/") {
     json services = {{"apigateway", "running"}, {"sns", "running"}, {"sqs", "running"},
                      {"dynamodb", "running"},   {"lambda", "running"}, {"xray", "running"}};
-    return http::Response::json(200, json{{"status", "running"}, {"version", kVersion}, {"services", services},
-                                          {"segments_written", s_.pipeline->written()}}
-                                         .dump());
+    co_return http::Response::json(200, json{{"status", "running"}, {"version", kVersion}, {"services", services},
+                                             {"segments_written", s_.pipeline->written()}}
+                                            .dump());
   }
-  if (path == "/_localray/resources" || path == "/_localray/resources/") return resources();
+  if (path == "/_localray/resources" || path == "/_localray/resources/") co_return resources();
   if (path.rfind("/_localray/stand-in/", 0) == 0) {
     // The http function's default target: an offline stand-in for a public JSON API.
     auto id = path.substr(path.rfind('/') + 1);
-    return http::Response::json(200, json{{"id", std::string{id}}, {"title", "localray stand-in"}, {"completed", false},
-                                          {"served_by", "localray"}}
-                                         .dump());
+    co_return http::Response::json(200, json{{"id", std::string{id}}, {"title", "localray stand-in"}, {"completed", false},
+                                             {"served_by", "localray"}}
+                                            .dump());
   }
-  return unknown_operation(r);
+  if (auto page = web::serve_console(r)) co_return std::move(*page);
+  co_return unknown_operation(r);
 }
 
 asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Request& r) {
@@ -149,7 +156,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   std::string request_id = s_.ids.uuid();
   http::Response response;
   if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
-    response = localray_endpoint(request);
+    response = co_await localray_endpoint(request);
   } else if (auto api = co_await invoke_api(request)) {
     response = std::move(*api);
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {

@@ -26,7 +26,7 @@ class Router {
 
  private:
   boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request);
-  http::Response localray_endpoint(const http::Request& request) const;
+  boost::asio::awaitable<http::Response> localray_endpoint(const http::Request& request) const;
   boost::asio::awaitable<http::Response> call_service(const http::Request& request, const Routed& routed, const std::string& request_id);
 
   Services& s_;

@@ -43,12 +43,14 @@ tracing::Result<std::string> resolve(const std::string& value, const Services& s
 
 }  // namespace
 
-tracing::Result<void> open_trace_store(Services& s, const std::string& db, std::shared_ptr<spdlog::logger> log) {
-  auto store = tracing::Store::open(db);
+tracing::Result<void> open_trace_store(Services& s, const Options& options, std::shared_ptr<spdlog::logger> log) {
+  const std::string& db = options.db;
+  auto store = tracing::Store::open(db, tracing::Retention{options.retention_traces, options.retention_hours * 3600});
   if (!store) return Error{"trace store " + db + ": " + store.error().message};
   s.store = std::move(*store);
   s.pipeline = std::make_unique<tracing::Pipeline>(*s.store, kPipelineCapacity, std::move(log));
   s.readers = std::make_unique<tracing::ReaderPool>(s.store->uri());
+  s.pipeline->on_commit([live = s.live](const std::vector<std::string>& ids) { live->publish(ids); });
   return {};
 }
 

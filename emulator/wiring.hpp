@@ -21,6 +21,7 @@
 #include "tracing/ids.hpp"
 #include "tracing/pipeline.hpp"
 #include "tracing/store.hpp"
+#include "web/live_events.hpp"
 
 namespace localray::emulator {
 
@@ -38,6 +39,7 @@ struct Services {
   std::unique_ptr<tracing::Store> store;
   std::unique_ptr<tracing::Pipeline> pipeline;
   std::unique_ptr<tracing::ReaderPool> readers;
+  std::shared_ptr<web::LiveEvents> live = std::make_shared<web::LiveEvents>();
   std::unique_ptr<sns::model::Backend> sns;
   std::unique_ptr<sqs::model::Backend> sqs;
   std::unique_ptr<dynamodb::model::Access> dynamodb;
@@ -53,7 +55,7 @@ struct Services {
 };
 
 // Opens the store and starts the pipeline.
-tracing::Result<void> open_trace_store(Services& s, const std::string& db, std::shared_ptr<spdlog::logger> log);
+tracing::Result<void> open_trace_store(Services& s, const Options& options, std::shared_ptr<spdlog::logger> log);
 // Creates the resources of the topology; `edge_url` is where this process answers.
 tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
                            const std::string& edge_url, std::shared_ptr<spdlog::logger> log);

@@ -2,12 +2,15 @@
 // Our own HTTP request/response, so that codecs and handlers never include Beast.
 #include <algorithm>
 #include <cctype>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace localray::http {
+
+class EventStream;  // http/event_stream.hpp
 
 inline bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -55,6 +58,9 @@ struct Response {
   unsigned status = 200;
   Headers headers;
   std::string body;
+  // When set, the head is sent, then the stream's chunks as they come, and the connection closes
+  // after the last one (server-sent events).
+  std::shared_ptr<EventStream> stream;
 
   static Response json(unsigned status, std::string body, std::string_view type = "application/json") {
     Response r;

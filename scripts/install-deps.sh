@@ -7,11 +7,13 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev libgtest-dev
   curl python3
 )
+# The console's front end is bundled at build time with npm (a Node.js already on the machine is
+# used as it is).
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
-  # Real clients for the compatibility tests: Debian's awscli and boto3; Node.js for the npm SDKs
-  # (a Node.js already on the machine is used as it is).
-  packages+=(awscli python3-boto3)
-  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+  # Real clients for the compatibility tests: Debian's awscli and boto3 (the npm SDKs come from
+  # tests/compat's lock); Debian's Chromium for the console's browser tests.
+  packages+=(awscli python3-boto3 chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs, builds and runs the whole test suite (unit, integration, client compatibility) with CTest.
+# Installs, builds and runs the whole test suite (unit, integration, client compatibility, browser)
+# with CTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j2 --timeout 600

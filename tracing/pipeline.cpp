@@ -2,10 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 namespace localray::tracing {
 
 namespace {
 constexpr std::size_t kMaxBatch = 2000;
+// Retention runs between batches in small transactions, so a write never waits behind a long purge.
+constexpr std::size_t kPruneChunk = 500;
+constexpr auto kPruneInterval = std::chrono::seconds{1};
+
+double epoch_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 }
 
 Pipeline::Pipeline(Store& store, std::size_t capacity, std::shared_ptr<spdlog::logger> log)
@@ -51,6 +58,11 @@ void Pipeline::stop() {
   committed_.notify_all();
 }
 
+void Pipeline::on_commit(CommitListener listener) {
+  std::lock_guard lock{mutex_};
+  listener_ = std::move(listener);
+}
+
 std::uint64_t Pipeline::written() const {
   std::lock_guard lock{mutex_};
   return written_ - dropped_;
@@ -61,32 +73,67 @@ std::uint64_t Pipeline::dropped() const {
   return dropped_;
 }
 
+void Pipeline::prune() {
+  for (;;) {
+    Result<std::size_t> removed = Error{"not pruned"};
+    try {
+      removed = store_.prune(epoch_now(), kPruneChunk);
+    } catch (const std::exception& e) {
+      removed = Error{e.what()};
+    }
+    if (!removed) {
+      log_->error("retention: {}", removed.error().message);
+      return;
+    }
+    if (*removed > 0) log_->debug("retention removed {} traces", *removed);
+    if (*removed < kPruneChunk) return;
+    std::lock_guard lock{mutex_};
+    if (!queue_.empty() || stopping_) return;  // writes first; the rest goes next round
+  }
+}
+
 void Pipeline::run() {
   std::vector<Segment> batch;
+  auto last_prune = std::chrono::steady_clock::now();
   for (;;) {
+    if (std::chrono::steady_clock::now() - last_prune >= kPruneInterval) {
+      prune();
+      last_prune = std::chrono::steady_clock::now();
+    }
     {
       std::unique_lock lock{mutex_};
-      has_work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      has_work_.wait_for(lock, kPruneInterval, [&] { return !queue_.empty() || stopping_; });
       if (queue_.empty() && stopping_) return;
+      if (queue_.empty()) continue;
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     has_room_.notify_all();
+    std::vector<std::string> touched;
+    {
+      std::unordered_set<std::string_view> seen;
+      for (const auto& s : batch)
+        if (seen.insert(s.trace_id).second) touched.push_back(s.trace_id);
+    }
+    std::size_t size = batch.size();
     Result<void> result = Error{"not written"};
     try {
-      result = store_.write(batch);
+      result = store_.write(std::move(batch));
     } catch (const std::exception& e) {
       result = Error{e.what()};
     }
-    if (!result) log_->error("segment batch of {} not stored: {}", batch.size(), result.error().message);
+    if (!result) log_->error("segment batch of {} not stored: {}", size, result.error().message);
+    CommitListener listener;
     {
       std::lock_guard lock{mutex_};
-      if (result) written_ += batch.size();
-      else failed_ += batch.size();
+      if (result) written_ += size;
+      else failed_ += size;
+      listener = listener_;
     }
     committed_.notify_all();
+    if (result && listener) listener(touched);
     batch.clear();
   }
 }

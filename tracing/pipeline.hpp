@@ -2,9 +2,13 @@
 // Bounded queue in front of the single SQLite writer. Producers (every hop of every request, the
 // UDP receiver, PutTraceSegments) hand over finished segments; one thread writes whatever has
 // accumulated in one transaction, so the batch grows with the load and stays small when idle.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <string>
+#include <vector>
 #include <mutex>
 #include <thread>
 
@@ -29,11 +33,17 @@ class Pipeline final : public SegmentSink {
   // Drains the queue, then stops the writer. Idempotent.
   void stop();
 
+  // Called on the writer thread after each commit with the ids of the traces it touched (each
+  // once). Set it before segments flow; it must return quickly.
+  using CommitListener = std::function<void(const std::vector<std::string>& trace_ids)>;
+  void on_commit(CommitListener listener);
+
   std::uint64_t written() const;
   std::uint64_t dropped() const;
 
  private:
   void run();
+  void prune();
 
   Store& store_;
   std::size_t capacity_;
@@ -43,6 +53,7 @@ class Pipeline final : public SegmentSink {
   std::deque<Segment> queue_;
   std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0;
   bool stopping_ = false;
+  CommitListener listener_;
   std::thread writer_;
 };
 

@@ -41,43 +41,8 @@ namespace {
 constexpr const char* kActive = "active";
 constexpr const char* kUnknown = "unknown";
 
-// Nodes are told apart by (type, name); this order also numbers them.
-struct NodeKey {
-  std::string type;
-  std::string name;
-  auto operator<=>(const NodeKey&) const = default;
-};
-
-NodeKey key_of(const ServiceId& id) { return {id.type, id.name}; }
-
-// Timing, counts and response times of whatever a node or an edge stands for.
-struct Tally {
-  double start = std::numeric_limits<double>::infinity();
-  double end = -std::numeric_limits<double>::infinity();
-  Statistics stats;
-  std::vector<double> response_times;
-
-  void widen(const Segment& e) {
-    start = std::min(start, e.start_time);
-    end = std::max(end, e.in_progress ? e.start_time : e.end_time);
-  }
-  void add(const Segment& e) {
-    widen(e);
-    if (e.in_progress) return;  // its duration is not known yet
-    stats.add(e);
-    response_times.push_back(e.duration());
-  }
-  double first() const { return std::isfinite(start) ? start : 0; }
-  double last() const { return std::isfinite(end) ? end : 0; }
-};
-
-struct NodeTally {
-  ServiceId id;
-  bool root = false;
-  std::string state = kUnknown;
-  Tally own;
-  std::map<std::pair<NodeKey, std::string>, Tally> edges;  // (target, edge type)
-};
+using Key = GraphTally::Key;
+Key key_of(const ServiceId& id) { return {id.type, id.name}; }
 
 bool is_parent_link(const json& link) {
   if (!link.is_object()) return false;
@@ -93,138 +58,253 @@ std::string link_field(const json& link, const char* key) {
   return it != link.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
-class GraphBuilder {
- public:
-  explicit GraphBuilder(const std::vector<Trace>& traces) {
-    indexes_.reserve(traces.size());
-    for (const auto& t : traces) {
-      const TraceIndex& index = indexes_.emplace_back(t);
-      by_trace_id_.try_emplace(t.id, &index);
-      TimeSpan span = trace_span(t);
-      if (t.segments.empty()) continue;
-      span_.start = std::min(span_.start, span.start);
-      span_.end = std::max(span_.end, span.end);
-    }
-  }
+// A link naming an unanswered call (SendMessage to a queue that records nothing) starts at the
+// inferred node, so the map reads queue -> consumer as AWS draws it.
+ServiceId link_source(const TraceIndex& index, const Segment& owner, const Segment& linked) {
+  bool call = linked.namespace_ == "aws" || linked.namespace_ == "remote";
+  if (&linked != &owner && call && !index.answered(linked)) return inferred_service_id(linked);
+  return service_id(owner);
+}
 
-  ServiceGraph build() {
-    for (const auto& index : indexes_) add_trace(index);
-    return finish();
-  }
+double finite_or_zero(double v) { return std::isfinite(v) ? v : 0; }
 
- private:
-  NodeTally& node(const ServiceId& id) {
-    auto [it, inserted] = nodes_.try_emplace(key_of(id));
-    if (inserted) it->second.id = id;
-    if (it->second.id.account_id.empty()) it->second.id.account_id = id.account_id;
-    return it->second;
-  }
+std::vector<HistogramEntry> histogram_entries(const std::map<long long, long long>& buckets) {
+  std::vector<HistogramEntry> out;
+  out.reserve(buckets.size());
+  for (const auto& [ms, count] : buckets)
+    if (count > 0) out.push_back({static_cast<double>(ms) / 1000, static_cast<int>(count)});
+  return out;
+}
 
-  void add_trace(const TraceIndex& index) {
-    for (const Segment* s : index.segments()) add_segment(index, *s);
-    for (const auto& call : index.inferred_calls()) add_inferred(call);
-  }
+void add_statistics(Statistics& into, const Statistics& from, int sign) {
+  into.ok_count += sign * from.ok_count;
+  into.error.throttle_count += sign * from.error.throttle_count;
+  into.error.other_count += sign * from.error.other_count;
+  into.error.total_count += sign * from.error.total_count;
+  into.fault.other_count += sign * from.fault.other_count;
+  into.fault.total_count += sign * from.fault.total_count;
+  into.total_count += sign * from.total_count;
+  into.total_response_time += sign * from.total_response_time;
+}
 
-  void add_segment(const TraceIndex& index, const Segment& s) {
+// [start, end, ok, throttle, error other, fault other, total response time, traces, [[ms, n]...]]
+// Totals are sums of the parts, so they are not stored.
+json counts_to_json(const GraphTally::Counts& c) {
+  json h = json::array();
+  for (const auto& [ms, n] : c.histogram) h.push_back({ms, n});
+  return json::array({finite_or_zero(c.start), finite_or_zero(c.end), c.stats.ok_count, c.stats.error.throttle_count,
+                      c.stats.error.other_count, c.stats.fault.other_count, c.stats.total_response_time, c.traces, std::move(h)});
+}
+
+GraphTally::Counts counts_from_json(const json& j) {
+  GraphTally::Counts c;
+  c.start = j.at(0).get<double>();
+  c.end = j.at(1).get<double>();
+  c.stats.ok_count = j.at(2).get<long long>();
+  c.stats.error.throttle_count = j.at(3).get<long long>();
+  c.stats.error.other_count = j.at(4).get<long long>();
+  c.stats.error.total_count = c.stats.error.throttle_count + c.stats.error.other_count;
+  c.stats.fault.other_count = j.at(5).get<long long>();
+  c.stats.fault.total_count = c.stats.fault.other_count;
+  c.stats.total_count = c.stats.ok_count + c.stats.error.total_count + c.stats.fault.total_count;
+  c.stats.total_response_time = j.at(6).get<double>();
+  c.traces = j.at(7).get<long long>();
+  for (const auto& e : j.at(8)) c.histogram[e.at(0).get<long long>()] = e.at(1).get<long long>();
+  return c;
+}
+
+}  // namespace
+
+void GraphTally::Counts::widen(const Segment& e) {
+  start = std::min(start, e.start_time);
+  end = std::max(end, e.in_progress ? e.start_time : e.end_time);
+}
+
+void GraphTally::Counts::add(const Segment& e) {
+  widen(e);
+  if (e.in_progress) return;  // its duration is not known yet
+  stats.add(e);
+  ++histogram[std::llround(e.duration() * 1000)];
+}
+
+void GraphTally::Counts::merge(const Counts& other, int sign) {
+  start = std::min(start, other.start);
+  end = std::max(end, other.end);
+  add_statistics(stats, other.stats, sign);
+  for (const auto& [ms, n] : other.histogram) {
+    histogram[ms] += sign * n;
+  }
+  traces += sign * other.traces;
+}
+
+GraphTally::Node& GraphTally::node(const ServiceId& id) {
+  auto [it, inserted] = nodes_.try_emplace(key_of(id));
+  if (inserted) it->second.id = id;
+  if (it->second.id.account_id.empty()) it->second.id.account_id = id.account_id;
+  return it->second;
+}
+
+void GraphTally::add_edge(const ServiceId& from, const ServiceId& to, const std::string& type, const Segment& called) {
+  if (key_of(from) == key_of(to)) return;  // calls inside one service draw no edge
+  node(from).edges[{key_of(to), type}].add(called);
+}
+
+void GraphTally::add_trace(const TraceIndex& index, const LinkResolver& resolve) {
+  // Every node and edge this trace touches counts the trace once, whatever it adds to them.
+  GraphTally one;
+  for (const Segment* sp : index.segments()) {
+    const Segment& s = *sp;
     ServiceId sid = service_id(s);
-    NodeTally& n = node(sid);
-    n.state = kActive;
+    Node& n = one.node(sid);
+    n.active = 1;
     n.own.add(s);
     if (!index.is_root(s)) {
-      add_edge(service_id(*index.owner_of(s.parent_id)), sid, "", s);
-      return;
+      one.add_edge(service_id(*index.owner_of(s.parent_id)), sid, "", s);
+      continue;
     }
-    n.root = true;
+    n.root = 1;
     ServiceId client{s.name, {s.name}, "", "client"};
-    node(client).own.widen(s);
-    add_edge(client, sid, "", s);
-    add_links(index, s, sid);
-  }
-
-  // The AWS form of an asynchronous hop: no parent in the trace, a link to the producer instead.
-  void add_links(const TraceIndex& index, const Segment& s, const ServiceId& sid) {
-    if (!s.links.is_array()) return;
+    one.node(client).own.widen(s);
+    one.add_edge(client, sid, "", s);
+    // The AWS form of an asynchronous hop: no parent in the trace, a link to the producer instead.
+    if (!s.links.is_array()) continue;
     for (const auto& link : s.links) {
       if (!is_parent_link(link)) continue;
       std::string trace_id = link_field(link, "trace_id");
-      const TraceIndex* target = trace_id.empty() ? &index : find_index(trace_id);
+      const TraceIndex* target = trace_id.empty() || trace_id == index.trace().id ? &index : resolve ? resolve(trace_id) : nullptr;
       if (target == nullptr) continue;
       std::string id = link_field(link, "id");
       const Segment* producer = target->owner_of(id);
       if (producer == nullptr || producer == &s) continue;
-      add_edge(link_source(*target, *producer, *target->entity(id)), sid, "link", s);
+      one.add_edge(link_source(*target, *producer, *target->entity(id)), sid, "link", s);
     }
   }
-
-  // A link naming an unanswered call (SendMessage to a queue that records nothing) starts at the
-  // inferred node, so the map reads queue -> consumer as AWS draws it.
-  static ServiceId link_source(const TraceIndex& index, const Segment& owner, const Segment& linked) {
-    bool call = linked.namespace_ == "aws" || linked.namespace_ == "remote";
-    if (&linked != &owner && call && !index.answered(linked)) return inferred_service_id(linked);
-    return service_id(owner);
+  for (const auto& call : index.inferred_calls()) {
+    one.node(call.service).own.add(*call.subsegment);
+    one.add_edge(service_id(*call.segment), call.service, "", *call.subsegment);
   }
-
-  void add_inferred(const InferredCall& call) {
-    node(call.service).own.add(*call.subsegment);
-    add_edge(service_id(*call.segment), call.service, "", *call.subsegment);
+  for (auto& [key, n] : one.nodes_) {
+    n.own.traces = 1;
+    for (auto& [target, e] : n.edges) e.traces = 1;
   }
-
-  void add_edge(const ServiceId& from, const ServiceId& to, const std::string& type, const Segment& called) {
-    if (key_of(from) == key_of(to)) return;  // calls inside one service draw no edge
-    node(from).edges[{key_of(to), type}].add(called);
+  TimeSpan span = trace_span(index.trace());
+  if (!index.trace().segments.empty()) {
+    one.start_ = span.start;
+    one.end_ = span.end;
   }
+  merge(one, 1);
+  compact();
+}
 
-  const TraceIndex* find_index(const std::string& trace_id) const {
-    auto it = by_trace_id_.find(trace_id);
-    return it == by_trace_id_.end() ? nullptr : it->second;
+void GraphTally::merge(const GraphTally& other, int sign) {
+  for (const auto& [key, theirs] : other.nodes_) {
+    Node& mine = node(theirs.id);
+    mine.root += sign * theirs.root;
+    mine.active += sign * theirs.active;
+    mine.own.merge(theirs.own, sign);
+    for (const auto& [target, e] : theirs.edges) {
+      mine.edges[target].merge(e, sign);
+    }
   }
+  start_ = std::min(start_, other.start_);
+  end_ = std::max(end_, other.end_);
+}
 
-  ServiceGraph finish() const {
-    std::map<NodeKey, int> reference;
-    for (const auto& [key, tally] : nodes_) reference.emplace(key, static_cast<int>(reference.size()));
-    ServiceGraph g;
-    g.start = std::isfinite(span_.start) ? span_.start : 0;
-    g.end = std::isfinite(span_.end) ? span_.end : 0;
-    for (const auto& [key, tally] : nodes_) g.services.push_back(to_node(reference.at(key), tally, reference));
-    return g;
+void GraphTally::compact() {
+  auto squeeze = [](Counts& c) { std::erase_if(c.histogram, [](const auto& kv) { return kv.second == 0; }); };
+  std::erase_if(nodes_, [](const auto& kv) { return kv.second.own.traces <= 0; });
+  for (auto& [key, n] : nodes_) {
+    squeeze(n.own);
+    std::erase_if(n.edges, [](const auto& kv) { return kv.second.traces <= 0; });
+    for (auto& [target, e] : n.edges) squeeze(e);
   }
+}
 
-  static ServiceNode to_node(int ref, const NodeTally& t, const std::map<NodeKey, int>& reference) {
+ServiceGraph GraphTally::finish() const {
+  std::map<Key, int> reference;
+  for (const auto& [key, n] : nodes_)
+    if (n.own.traces > 0) reference.emplace(key, static_cast<int>(reference.size()));
+  ServiceGraph g;
+  g.start = finite_or_zero(start_);
+  g.end = finite_or_zero(end_);
+  for (const auto& [key, t] : nodes_) {
+    if (t.own.traces <= 0) continue;
     ServiceNode n;
-    n.reference_id = ref;
+    n.reference_id = reference.at(key);
     n.name = t.id.name;
     n.names = t.id.names;
-    n.root = t.root;
+    n.root = t.root > 0;
     n.type = t.id.type;
-    n.state = t.state;
+    n.state = t.active > 0 ? kActive : kUnknown;
     n.account_id = t.id.account_id;
-    n.start_time = t.own.first();
-    n.end_time = t.own.last();
+    n.start_time = finite_or_zero(t.own.start);
+    n.end_time = finite_or_zero(t.own.end);
     n.summary = t.own.stats;
-    n.response_time_histogram = make_histogram(t.own.response_times);
+    n.response_time_histogram = histogram_entries(t.own.histogram);
     n.duration_histogram = n.response_time_histogram;
     for (const auto& [target, e] : t.edges) {
+      auto ref = reference.find(target.first);
+      if (ref == reference.end() || e.traces <= 0) continue;  // taken back out
       Edge edge;
-      edge.reference_id = reference.at(target.first);
+      edge.reference_id = ref->second;
       edge.edge_type = target.second;
-      edge.start_time = e.first();
-      edge.end_time = e.last();
+      edge.start_time = finite_or_zero(e.start);
+      edge.end_time = finite_or_zero(e.end);
       edge.summary = e.stats;
-      edge.response_time_histogram = make_histogram(e.response_times);
+      edge.response_time_histogram = histogram_entries(e.histogram);
       n.edges.push_back(std::move(edge));
     }
-    return n;
+    g.services.push_back(std::move(n));
   }
+  return g;
+}
 
-  std::vector<TraceIndex> indexes_;
-  std::unordered_map<std::string, const TraceIndex*> by_trace_id_;
-  std::map<NodeKey, NodeTally> nodes_;
-  TimeSpan span_{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
-};
+// {"s": [start, end], "n": [[type, name, [names], account, root, active, own, [[type, name, edge type, counts]...]]...]}
+json GraphTally::to_json() const {
+  json nodes = json::array();
+  for (const auto& [key, n] : nodes_) {
+    json edges = json::array();
+    for (const auto& [target, e] : n.edges) edges.push_back({target.first.type, target.first.name, target.second, counts_to_json(e)});
+    nodes.push_back({n.id.type, n.id.name, n.id.names, n.id.account_id, n.root, n.active, counts_to_json(n.own), std::move(edges)});
+  }
+  return json{{"s", {finite_or_zero(start_), finite_or_zero(end_)}}, {"n", std::move(nodes)}};
+}
 
-}  // namespace
+GraphTally GraphTally::from_json(const json& j) {
+  GraphTally t;
+  if (!j.is_object()) return t;
+  if (auto s = j.find("s"); s != j.end() && s->is_array() && s->size() == 2) {
+    t.start_ = s->at(0).get<double>();
+    t.end_ = s->at(1).get<double>();
+  }
+  auto nodes = j.find("n");
+  if (nodes == j.end()) return t;
+  for (const auto& e : *nodes) {
+    ServiceId id{e.at(1).get<std::string>(), e.at(2).get<std::vector<std::string>>(), e.at(3).get<std::string>(), e.at(0).get<std::string>()};
+    Node& n = t.nodes_[key_of(id)];
+    n.id = std::move(id);
+    n.root = e.at(4).get<long long>();
+    n.active = e.at(5).get<long long>();
+    n.own = counts_from_json(e.at(6));
+    for (const auto& edge : e.at(7))
+      n.edges[{Key{edge.at(0).get<std::string>(), edge.at(1).get<std::string>()}, edge.at(2).get<std::string>()}] = counts_from_json(edge.at(3));
+  }
+  return t;
+}
 
-ServiceGraph build_service_graph(const std::vector<Trace>& traces) { return GraphBuilder{traces}.build(); }
+ServiceGraph build_service_graph(const std::vector<Trace>& traces) {
+  std::vector<TraceIndex> indexes;
+  indexes.reserve(traces.size());
+  std::unordered_map<std::string, const TraceIndex*> by_id;
+  for (const auto& t : traces) by_id.try_emplace(t.id, &indexes.emplace_back(t));
+  GraphTally::LinkResolver resolve = [&](const std::string& id) -> const TraceIndex* {
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  GraphTally tally;
+  for (const auto& index : indexes) tally.add_trace(index, resolve);
+  return tally.finish();
+}
 
 ServiceGraph build_trace_graph(const std::vector<Trace>& traces) { return build_service_graph(traces); }
 

@@ -14,8 +14,14 @@
 // Node response time = its segment's duration; edge response time = the called segment's
 // duration (the call subsegment's for inferred nodes); in-progress entries are not counted yet.
 // Reference ids number the nodes sorted by (type, name), so the same traces give the same graph.
+#include <functional>
+#include <limits>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "tracing/trace_summary.hpp"
 
@@ -78,6 +84,59 @@ struct ServiceGraph {
   std::vector<ServiceNode> services;  // index == reference_id
   double start = 0;                   // earliest segment start over the traces
   double end = 0;                     // latest segment end
+};
+
+// The graph's raw material, before reference ids and histograms are drawn from it: counts,
+// response-time buckets and time spans per node and edge. Tallies add and subtract, so the store
+// keeps one per trace and one per minute and a graph over any window merges a few of them.
+// Time spans only widen: a subtracted trace leaves the span as it was.
+class GraphTally {
+ public:
+  // Resolves a link's trace id to another trace of the same query; null when not at hand.
+  using LinkResolver = std::function<const TraceIndex*(const std::string& trace_id)>;
+
+  void add_trace(const TraceIndex& index, const LinkResolver& resolve = {});
+  // sign +1 adds `other`, -1 takes it back out. A tally of changes may hold negative and zero
+  // counts until it is merged into the total it changes; compact() then drops what reached zero.
+  void merge(const GraphTally& other, int sign = 1);
+  void compact();
+  bool empty() const { return nodes_.empty(); }
+  ServiceGraph finish() const;
+
+  // Compact JSON (arrays, no field names): this is what the store keeps per trace and per minute.
+  nlohmann::json to_json() const;
+  static GraphTally from_json(const nlohmann::json& j);
+
+  struct Key {
+    std::string type;
+    std::string name;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct Counts {
+    double start = std::numeric_limits<double>::infinity();
+    double end = -std::numeric_limits<double>::infinity();
+    Statistics stats;
+    std::map<long long, long long> histogram;  // response time in ms -> count
+    long long traces = 0;                      // contributing traces: at zero the entry goes
+    void widen(const Segment& e);
+    void add(const Segment& e);
+    void merge(const Counts& other, int sign);
+  };
+  struct Node {
+    ServiceId id;
+    long long root = 0;    // traces in which the node is a root
+    long long active = 0;  // traces in which the node recorded a segment of its own
+    Counts own;
+    std::map<std::pair<Key, std::string>, Counts> edges;  // (target, edge type)
+  };
+
+ private:
+  Node& node(const ServiceId& id);
+  void add_edge(const ServiceId& from, const ServiceId& to, const std::string& type, const Segment& called);
+
+  std::map<Key, Node> nodes_;
+  double start_ = std::numeric_limits<double>::infinity();
+  double end_ = -std::numeric_limits<double>::infinity();
 };
 
 ServiceGraph build_service_graph(const std::vector<Trace>& traces);

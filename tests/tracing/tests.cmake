@@ -4,3 +4,7 @@ localray_test(tracing_core_test
     ${CMAKE_CURRENT_LIST_DIR}/segment_json_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_test.cpp
   LIBS localray_tracing)
+
+localray_test(tracing_store_digest_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/store_digest_test.cpp
+  LIBS localray_tracing)

@@ -26,6 +26,14 @@ struct TraceSelection {
   std::optional<std::string> filter_expression;  // GetTraceSummaries' FilterExpression
 };
 
+struct SummaryQuery {
+  tracing::Window window;
+  TraceSelection selection;
+  std::optional<std::string> next_token;
+  // Sampling: keep this share of the window's traces (a fixed, id-derived subset).
+  std::optional<double> sample_rate;
+};
+
 struct SummaryPage {
   std::vector<tracing::TraceSummary> summaries;
   std::size_t traces_processed = 0;
@@ -40,23 +48,32 @@ class Backend {
 
   // Each document is validated on its own; the rejected ones are reported, the rest recorded.
   std::vector<Unprocessed> put_trace_segments(const std::vector<std::string>& documents);
-  tracing::Result<SummaryPage> trace_summaries(double start, double end, const TraceSelection& selection,
-                                               const std::optional<std::string>& next_token);
+  tracing::Result<SummaryPage> trace_summaries(const SummaryQuery& query);
   // Unknown ids are returned in `unprocessed`.
   tracing::Result<std::vector<tracing::Trace>> traces(const std::vector<std::string>& ids, std::vector<std::string>& unprocessed);
   tracing::Result<tracing::ServiceGraph> service_graph(double start, double end, const TraceSelection& selection);
 
  private:
-  tracing::Result<std::vector<tracing::Trace>> traces_between(double start, double end, std::size_t limit);
-  // Keeps the traces the selection covers.
-  tracing::Result<std::vector<tracing::Trace>> select(std::vector<tracing::Trace> traces, const TraceSelection& selection);
+  struct Selector;
+  tracing::Result<Selector> selector(const TraceSelection& selection);
+  // The window's traces the selection's terms let through, newest first, after `after`; null
+  // when the selection narrows nothing (every trace of the window is a candidate).
+  tracing::Result<std::optional<std::vector<tracing::TraceRow>>> candidates(tracing::StoreReader& reader, const Selector& selector,
+                                                                            const tracing::Window& window);
   tracing::ReaderPool& readers_;
   tracing::SegmentSink& sink_;
   XrayConfig& config_;
 };
 
 constexpr std::size_t kSummaryPageSize = 100;
-constexpr std::size_t kMaxGraphTraces = 20000;  // a graph over more traces than this reads the newest ones
+// A filtered graph evaluates at most this many traces, the newest of the window.
+constexpr std::size_t kMaxGraphTraces = 20000;
+// A summaries call evaluates at most this many traces, then answers with what it found and a
+// NextToken, as X-Ray does when a scan takes long.
+constexpr std::size_t kMaxScannedPerPage = 5000;
+// Index terms narrow a query only when they leave fewer traces than this; a term most traces
+// carry (a service every request crosses) is cheaper to check trace by trace in time order.
+constexpr std::size_t kMaxNarrowedCandidates = 10000;
 constexpr std::size_t kMaxBatchGetTraces = 5;    // BatchGetTraces quota
 
 }  // namespace localray::xray::model

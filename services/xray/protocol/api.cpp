@@ -75,9 +75,28 @@ http::Response trace_summaries(const json& body, model::Backend& backend) {
   if (auto bad = time_range(body, start, end)) return *bad;
   model::TraceSelection selection;
   if (auto f = body.find("FilterExpression"); f != body.end() && f->is_string()) selection.filter_expression = f->get<std::string>();
-  std::optional<std::string> token;
-  if (auto t = body.find("NextToken"); t != body.end() && t->is_string()) token = t->get<std::string>();
-  auto page = backend.trace_summaries(start, end, selection, token);
+  model::SummaryQuery query;
+  query.window = {start, end, tracing::TimeRange::TraceId};
+  query.selection = std::move(selection);
+  if (auto t = body.find("NextToken"); t != body.end() && t->is_string()) query.next_token = t->get<std::string>();
+  if (auto t = body.find("TimeRangeType"); t != body.end()) {
+    std::string type = t->is_string() ? t->get<std::string>() : "";
+    // Service time is when the services recorded their segments: the events' time here.
+    if (type == "Event" || type == "Service") query.window.range = tracing::TimeRange::Event;
+    else if (type != "TraceId") return invalid("TimeRangeType must be one of TraceId, Event, Service");
+  }
+  if (auto smp = body.find("Sampling"); smp != body.end() && smp->is_boolean() && smp->get<bool>()) {
+    // Without a strategy, a tenth of the window as the console samples; FixedRate and PartialScan
+    // both take the share given, from a subset fixed by trace id.
+    double rate = 0.1;
+    if (auto st = body.find("SamplingStrategy"); st != body.end() && st->is_object()) {
+      auto value = st->find("Value");
+      if (value != st->end() && value->is_number()) rate = value->get<double>();
+      if (rate < 0 || rate > 1) return invalid("SamplingStrategy.Value must be between 0 and 1");
+    }
+    query.sample_rate = rate;
+  }
+  auto page = backend.trace_summaries(query);
   if (!page) return invalid(page.error().message);
   json out = {{"TraceSummaries", json::array()}, {"ApproximateTime", end}, {"TracesProcessedCount", page->traces_processed}};
   for (const auto& s : page->summaries) out["TraceSummaries"].push_back(to_json(s));

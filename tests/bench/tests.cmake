@@ -1,0 +1,3 @@
+# Benchmarks are built with the tests but run on purpose (see README "Benchmarks"), never by CTest.
+add_executable(localray_store_bench ${CMAKE_CURRENT_LIST_DIR}/store_bench.cpp)
+target_link_libraries(localray_store_bench PRIVATE localray_xray_model localray_tracing)

@@ -1,0 +1,201 @@
+// What the writer keeps beside the documents: digests, index terms, graph buckets, retention.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "tests/support/graph_shape.hpp"
+#include "tests/tracing/queries/pattern_trace.hpp"
+#include "tracing/segment_json.hpp"
+#include "tracing/store.hpp"
+#include "tracing/trace_digest.hpp"
+
+namespace localray::tracing {
+namespace {
+
+using testing::kBase;
+using testing::pattern_trace;
+
+class StoreDigestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("localray-digest-test-" + std::string{::testing::UnitTest::GetInstance()->current_test_info()->name()});
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string path() const { return (dir_ / "traces.db").string(); }
+
+  std::unique_ptr<Store> open(Retention r = {}) {
+    auto s = Store::open(path(), r);
+    EXPECT_TRUE(s) << (s ? "" : s.error().message);
+    return std::move(*s);
+  }
+  std::set<std::string> with_term(const std::string& term) {
+    ReaderPool pool{"file:" + path()};
+    auto reader = pool.acquire();
+    auto rows = (*reader)->traces_with_term(term, Window{0, 4e9, TimeRange::Event});
+    EXPECT_TRUE(rows);
+    std::set<std::string> ids;
+    for (const auto& r : *rows) ids.insert(r.id);
+    return ids;
+  }
+  // The graph the minute buckets add up to.
+  std::string bucket_graph() {
+    ReaderPool pool{"file:" + path()};
+    auto reader = pool.acquire();
+    auto texts = (*reader)->bucket_tallies(kMinuteBuckets, 0, 1LL << 40);
+    EXPECT_TRUE(texts);
+    GraphTally total;
+    for (const auto& t : *texts) total.merge(GraphTally::from_json(nlohmann::json::parse(t)));
+    return shape(total.finish());
+  }
+  static std::string shape(const ServiceGraph& g) { return localray::testing::graph_shape(g); }
+  std::filesystem::path dir_;
+};
+
+Trace shifted(int n, bool fails, double by) {
+  Trace t = pattern_trace(n, fails);
+  std::function<void(Segment&)> shift = [&](Segment& s) {
+    s.start_time += by;
+    s.end_time += by;
+    for (auto& c : s.subsegments) shift(c);
+  };
+  for (auto& s : t.segments) shift(s);
+  return t;
+}
+
+TEST_F(StoreDigestTest, TermsListTheTracesThatCarryThem) {
+  auto store = open();
+  Trace failing = pattern_trace(1, true), fine = pattern_trace(2, false);
+  ASSERT_TRUE(store->write(failing.segments));
+  ASSERT_TRUE(store->write(fine.segments));
+  EXPECT_EQ(with_term(terms::service("dynamo")), (std::set<std::string>{failing.id, fine.id}));
+  EXPECT_EQ(with_term(terms::service("hits")), (std::set<std::string>{failing.id, fine.id})) << "inferred nodes are terms too";
+  EXPECT_EQ(with_term(std::string{terms::kFault}), (std::set<std::string>{failing.id}));
+  EXPECT_EQ(with_term(terms::annotation("path", std::string{"/hello"})), (std::set<std::string>{failing.id, fine.id}));
+  EXPECT_TRUE(with_term(terms::annotation("path", std::string{"/other"})).empty());
+  EXPECT_EQ(with_term(terms::http_status(200)), (std::set<std::string>{failing.id, fine.id}));
+}
+
+TEST_F(StoreDigestTest, TraceCompletedAcrossBatchesIsCountedOnceWithItsLatestState) {
+  auto store = open();
+  Trace t = pattern_trace(1, true);
+  std::vector<Segment> first(t.segments.begin(), t.segments.begin() + 3), rest(t.segments.begin() + 3, t.segments.end());
+  ASSERT_TRUE(store->write(first));
+  EXPECT_TRUE(with_term(std::string{terms::kFault}).empty()) << "the failing function has not arrived yet";
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({Trace{t.id, first}})));
+  ASSERT_TRUE(store->write(rest));
+  EXPECT_EQ(with_term(std::string{terms::kFault}), (std::set<std::string>{t.id}));
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({t})));
+  // The same documents again change nothing.
+  ASSERT_TRUE(store->write(t.segments));
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({t})));
+}
+
+TEST_F(StoreDigestTest, SubsegmentsSentOnTheirOwnJoinTheirParentInTheDigest) {
+  auto store = open();
+  Trace t = pattern_trace(1, false);
+  // The dynamo function's Invocation subtree, sent on its own as SDKs in Lambda do.
+  Segment& fn = t.segments[3];
+  ASSERT_EQ(fn.origin, "AWS::Lambda::Function");
+  Segment loose = fn.subsegments.front();
+  fn.subsegments.clear();
+  loose.type = "subsegment";
+  loose.trace_id = t.id;
+  loose.parent_id = fn.id;
+  ASSERT_TRUE(store->write({loose}));
+  ASSERT_TRUE(store->write(t.segments));
+  EXPECT_EQ(with_term(terms::service("hits")), (std::set<std::string>{t.id}));
+  EXPECT_EQ(with_term(terms::annotation_key("path")), (std::set<std::string>{t.id}));
+}
+
+TEST_F(StoreDigestTest, RetentionByCountRemovesTheOldestTracesWithEverythingTheyHeld) {
+  auto store = open(Retention{2, 0});
+  std::vector<Trace> traces;
+  for (int i = 0; i < 5; ++i) {
+    traces.push_back(shifted(i + 1, i % 2 == 0, i * 100.0));
+    ASSERT_TRUE(store->write(traces.back().segments));
+  }
+  auto removed = store->prune(kBase + 1000, 2);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2u) << "no more than the chunk asked for";
+  removed = store->prune(kBase + 1000, 100);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1u);
+  ReaderPool pool{"file:" + path()};
+  auto reader = pool.acquire();
+  EXPECT_EQ(*(*reader)->trace_count(), 2u);
+  EXPECT_EQ(with_term(terms::service("dynamo")), (std::set<std::string>{traces[3].id, traces[4].id}));
+  EXPECT_TRUE((*reader)->trace_segments(traces[0].id)->empty());
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({traces[3], traces[4]})));
+}
+
+TEST_F(StoreDigestTest, RetentionByAgeRemovesWhatStartedBeforeTheCutoff) {
+  auto store = open(Retention{0, 3600});
+  Trace old = shifted(1, false, 0), recent = shifted(2, false, 7200);
+  ASSERT_TRUE(store->write(old.segments));
+  ASSERT_TRUE(store->write(recent.segments));
+  auto removed = store->prune(kBase + 7300, 100);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_EQ(with_term(terms::service("dynamo")), (std::set<std::string>{recent.id}));
+  EXPECT_EQ(*store->prune(kBase + 7300, 100), 0u);
+}
+
+TEST_F(StoreDigestTest, NoRetentionBoundRemovesNothing) {
+  auto store = open();
+  ASSERT_TRUE(store->write(pattern_trace(1, false).segments));
+  EXPECT_EQ(*store->prune(kBase + 1e9, 100), 0u);
+}
+
+TEST_F(StoreDigestTest, DatabaseOfTheFirstSchemaIsMigratedWithDigests) {
+  Trace t = pattern_trace(1, true);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE segments(trace_id TEXT NOT NULL, id TEXT NOT NULL, parent_id TEXT, name TEXT NOT NULL,"
+                           " origin TEXT, standalone INTEGER NOT NULL, start_time REAL NOT NULL, end_time REAL, document TEXT NOT NULL,"
+                           " PRIMARY KEY (trace_id, id)) WITHOUT ROWID;"
+                           "CREATE TABLE traces(trace_id TEXT PRIMARY KEY, start_time REAL NOT NULL, end_time REAL NOT NULL) WITHOUT ROWID;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* ins = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO segments VALUES(?,?,?,?,?,0,?,?,?)", -1, &ins, nullptr);
+    for (const auto& s : t.segments) {
+      std::string doc = to_json(s).dump();
+      sqlite3_bind_text(ins, 1, s.trace_id.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 2, s.id.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 3, s.parent_id.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 4, s.name.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 5, s.origin.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_double(ins, 6, s.start_time);
+      sqlite3_bind_double(ins, 7, s.end_time);
+      sqlite3_bind_text(ins, 8, doc.c_str(), -1, SQLITE_TRANSIENT);
+      ASSERT_EQ(sqlite3_step(ins), SQLITE_DONE);
+      sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+  }
+  auto store = open();
+  EXPECT_EQ(with_term(std::string{terms::kFault}), (std::set<std::string>{t.id}));
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({t})));
+  ReaderPool pool{"file:" + path()};
+  auto reader = pool.acquire();
+  EXPECT_EQ((*reader)->trace_segments(t.id)->size(), t.segments.size());
+}
+
+TEST(TraceIdTimeTest, ReadsTheEpochSecondsOfAnXRayId) {
+  EXPECT_EQ(trace_id_time("1-5759e988-bd862e3fe1be46a994272793"), 0x5759e988);
+  EXPECT_EQ(trace_id_time("not-an-id"), 0);
+  EXPECT_EQ(trace_id_time("1-zzzzzzzz-bd862e3fe1be46a994272793"), 0);
+}
+
+}  // namespace
+}  // namespace localray::tracing

@@ -1,0 +1,45 @@
+#pragma once
+// What the store keeps about a trace beside its documents, recomputed by the writer each time the
+// trace changes: the scalars queries sort and window on, the index terms filter expressions are
+// narrowed with, and the trace's share of the service graph.
+//
+// Terms are necessary conditions only: a trace matching a filter always carries the terms the
+// filter asks for (tracing/filter/pushdown.hpp), so narrowing by terms never loses a match; the
+// filter itself is still evaluated on what the terms let through.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tracing/service_graph.hpp"
+#include "tracing/trace_summary.hpp"
+
+namespace localray::tracing {
+
+struct TraceDigest {
+  double start_time = 0;
+  double end_time = 0;
+  double id_time = 0;  // the epoch second written in the trace id
+  int segment_count = 0;
+  std::vector<std::string> terms;  // sorted, unique
+  GraphTally tally;
+};
+
+TraceDigest digest_trace(const Trace& trace);
+
+// The epoch second of a trace id "1-5f84c7a3-..."; 0 when the id is not of that form.
+double trace_id_time(std::string_view trace_id);
+
+// Index terms. The 0x1f separator cannot appear in a filter's literal text unescaped, and the
+// value keeps its type, so `annotation.n = 5` and `annotation.n = "5"` are different terms.
+namespace terms {
+std::string service(std::string_view name);
+std::string annotation_key(std::string_view key);
+std::string annotation(std::string_view key, const AnnotationValue& value);
+std::string http_status(int status);
+inline constexpr std::string_view kFault = "f\x1f" "fault";
+inline constexpr std::string_view kError = "f\x1f" "error";
+inline constexpr std::string_view kThrottle = "f\x1f" "throttle";
+}  // namespace terms
+
+}  // namespace localray::tracing
