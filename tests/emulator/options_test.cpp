@@ -23,11 +23,14 @@ TEST(OptionsTest, DefaultsMatchTheDesign) {
   EXPECT_DOUBLE_EQ(o.ssl_failure_rate, 0.4);
   EXPECT_FALSE(o.seed);
   EXPECT_FALSE(o.config_file);
+  EXPECT_EQ(o.retention_traces, 100000u);
+  EXPECT_DOUBLE_EQ(o.retention_hours, 72);
 }
 
 TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
   auto o = std::get<Options>(parse({"--port", "0", "--xray-udp-port=0", "--db", ":memory:", "--seed", "42", "--ssl-failure-rate", "0.25",
-                                    "--config", "app.json", "--host=0.0.0.0", "--log-level", "debug", "--http-target", "http://x/y"}));
+                                    "--config", "app.json", "--host=0.0.0.0", "--log-level", "debug", "--http-target", "http://x/y",
+                                    "--retention-traces", "500", "--retention-hours=0.5"}));
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.xray_udp_port, 0);
   EXPECT_EQ(o.db, ":memory:");
@@ -37,11 +40,17 @@ TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
   EXPECT_EQ(o.host, "0.0.0.0");
   EXPECT_EQ(o.log_level, "debug");
   EXPECT_EQ(o.http_target, "http://x/y");
+  EXPECT_EQ(o.retention_traces, 500u);
+  EXPECT_DOUBLE_EQ(o.retention_hours, 0.5);
+  auto unbounded = std::get<Options>(parse({"--retention-traces", "0", "--retention-hours", "0"}));
+  EXPECT_EQ(unbounded.retention_traces, 0u);
+  EXPECT_DOUBLE_EQ(unbounded.retention_hours, 0);
 }
 
 TEST(OptionsTest, BadValuesExitWithStatus2AndSayWhy) {
   for (auto args : std::vector<std::vector<std::string>>{
-           {"--port", "65536"}, {"--port"}, {"--ssl-failure-rate", "1.5"}, {"--seed", "-1"}, {"--log-level", "loud"}, {"--bogus"}}) {
+           {"--port", "65536"}, {"--port"}, {"--ssl-failure-rate", "1.5"}, {"--seed", "-1"}, {"--log-level", "loud"}, {"--bogus"},
+           {"--retention-traces", "-3"}, {"--retention-hours", "soon"}, {"--retention-hours", "-1"}}) {
     auto r = parse(args);
     ASSERT_TRUE(std::holds_alternative<Exit>(r)) << args[0];
     EXPECT_EQ(std::get<Exit>(r).code, 2);
@@ -53,6 +62,7 @@ TEST(OptionsTest, HelpAndVersionExitZero) {
   auto help = std::get<Exit>(parse({"--help"}));
   EXPECT_EQ(help.code, 0);
   EXPECT_NE(help.text.find("--xray-udp-port"), std::string::npos);
+  EXPECT_NE(help.text.find("--retention-traces"), std::string::npos);
   auto version = std::get<Exit>(parse({"--version"}));
   EXPECT_EQ(version.code, 0);
   EXPECT_EQ(version.text.rfind("localray ", 0), 0u);
