@@ -8,6 +8,9 @@ namespace localray::tracing {
 
 namespace {
 constexpr std::size_t kMaxBatch = 2000;
+// Prepared batches waiting for the writer: enough to keep it busy, few enough that the queue in
+// front (and its back-pressure) stays the one place segments wait.
+constexpr std::size_t kMaxPrepared = 2;
 // Retention runs between batches in small transactions, so a write never waits behind a long purge.
 constexpr std::size_t kPruneChunk = 500;
 constexpr auto kPruneInterval = std::chrono::seconds{1};
@@ -16,7 +19,7 @@ double epoch_now() { return std::chrono::duration<double>(std::chrono::system_cl
 }
 
 Pipeline::Pipeline(Store& store, std::size_t capacity, std::shared_ptr<spdlog::logger> log)
-    : store_{store}, capacity_{capacity}, log_{std::move(log)}, writer_{[this] { run(); }} {}
+    : store_{store}, capacity_{capacity}, log_{std::move(log)}, preparer_{[this] { run_preparer(); }}, writer_{[this] { run_writer(); }} {}
 
 Pipeline::~Pipeline() { stop(); }
 
@@ -54,6 +57,9 @@ void Pipeline::stop() {
   }
   has_work_.notify_all();
   has_room_.notify_all();
+  prepared_room_.notify_all();
+  if (preparer_.joinable()) preparer_.join();
+  has_prepared_.notify_all();
   if (writer_.joinable()) writer_.join();
   committed_.notify_all();
 }
@@ -88,35 +94,67 @@ void Pipeline::prune() {
     if (*removed > 0) log_->debug("retention removed {} traces", *removed);
     if (*removed < kPruneChunk) return;
     std::lock_guard lock{mutex_};
-    if (!queue_.empty() || stopping_) return;  // writes first; the rest goes next round
+    if (!queue_.empty() || !prepared_.empty() || stopping_) return;  // writes first; the rest goes next round
   }
 }
 
-void Pipeline::run() {
-  std::vector<Segment> batch;
-  auto last_prune = std::chrono::steady_clock::now();
+void Pipeline::run_preparer() {
   for (;;) {
-    if (std::chrono::steady_clock::now() - last_prune >= kPruneInterval) {
-      prune();
-      last_prune = std::chrono::steady_clock::now();
-    }
+    std::vector<Segment> batch;
     {
       std::unique_lock lock{mutex_};
-      has_work_.wait_for(lock, kPruneInterval, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty() && stopping_) return;
-      if (queue_.empty()) continue;
+      has_work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty() && stopping_) {
+        preparer_done_ = true;
+        has_prepared_.notify_all();
+        return;
+      }
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     has_room_.notify_all();
-    std::vector<std::string> touched;
-    {
-      std::unordered_set<std::string_view> seen;
-      for (const auto& s : batch)
-        if (seen.insert(s.trace_id).second) touched.push_back(s.trace_id);
+    std::size_t size = batch.size();
+    PreparedBatch prepared;
+    try {
+      prepared = Store::prepare(std::move(batch));
+    } catch (const std::exception& e) {
+      log_->error("segment batch of {} not prepared: {}", size, e.what());
+      std::lock_guard lock{mutex_};
+      failed_ += size;
+      committed_.notify_all();
+      continue;
     }
+    std::unique_lock lock{mutex_};
+    // Stopping still hands over what was taken: every recorded segment is stored.
+    prepared_room_.wait(lock, [&] { return prepared_.size() < kMaxPrepared || stopping_; });
+    prepared_.push_back(std::move(prepared));
+    has_prepared_.notify_one();
+  }
+}
+
+void Pipeline::run_writer() {
+  auto last_prune = std::chrono::steady_clock::now();
+  for (;;) {
+    if (std::chrono::steady_clock::now() - last_prune >= kPruneInterval) {
+      prune();
+      last_prune = std::chrono::steady_clock::now();
+    }
+    PreparedBatch batch;
+    {
+      std::unique_lock lock{mutex_};
+      has_prepared_.wait_for(lock, kPruneInterval, [&] { return !prepared_.empty() || preparer_done_; });
+      if (prepared_.empty()) {
+        if (preparer_done_) return;
+        continue;
+      }
+      batch = std::move(prepared_.front());
+      prepared_.pop_front();
+    }
+    prepared_room_.notify_all();
+    std::vector<std::string> touched;
+    for (const auto& [id, update] : batch.traces) touched.push_back(id);
     std::size_t size = batch.size();
     Result<void> result = Error{"not written"};
     try {
@@ -134,7 +172,6 @@ void Pipeline::run() {
     }
     committed_.notify_all();
     if (result && listener) listener(touched);
-    batch.clear();
   }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Bounded queue in front of the single SQLite writer. Producers (every hop of every request, the
-// UDP receiver, PutTraceSegments) hand over finished segments; one thread writes whatever has
-// accumulated in one transaction, so the batch grows with the load and stays small when idle.
+// UDP receiver, PutTraceSegments) hand over finished segments; a preparer thread takes whatever
+// has accumulated as one batch and does the pure work (documents, digests), and the writer thread
+// stores it in one transaction, so the batch grows with the load and stays small when idle, and
+// the two halves of the work run on two cores.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -42,19 +44,22 @@ class Pipeline final : public SegmentSink {
   std::uint64_t dropped() const;
 
  private:
-  void run();
+  void run_preparer();
+  void run_writer();
   void prune();
 
   Store& store_;
   std::size_t capacity_;
   std::shared_ptr<spdlog::logger> log_;
   mutable std::mutex mutex_;
-  std::condition_variable has_work_, has_room_, committed_;
+  std::condition_variable has_work_, has_room_, committed_, has_prepared_, prepared_room_;
   std::deque<Segment> queue_;
+  std::deque<PreparedBatch> prepared_;  // at most kMaxPrepared, waiting for the writer
+  bool preparer_done_ = false;
   std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0;
   bool stopping_ = false;
   CommitListener listener_;
-  std::thread writer_;
+  std::thread preparer_, writer_;
 };
 
 }  // namespace localray::tracing

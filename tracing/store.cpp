@@ -42,10 +42,14 @@ CREATE TABLE IF NOT EXISTS traces(
 );
 CREATE INDEX IF NOT EXISTS traces_by_start ON traces(start_time);
 CREATE INDEX IF NOT EXISTS traces_by_id_time ON traces(id_time);
+CREATE TABLE IF NOT EXISTS terms(
+  id   INTEGER PRIMARY KEY,
+  term TEXT NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS trace_terms(
-  term     TEXT NOT NULL,
-  trace_id TEXT NOT NULL,
-  PRIMARY KEY (term, trace_id)
+  term  INTEGER NOT NULL,
+  trace INTEGER NOT NULL,
+  PRIMARY KEY (term, trace)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graph_buckets(
   level  INTEGER NOT NULL,
@@ -124,10 +128,9 @@ Result<std::vector<Segment>> load_trace(sqlite3* db, sqlite3_stmt* st, const std
 
 constexpr const char* kLoadTraceSql = "SELECT standalone,document FROM segments WHERE trace_id=? ORDER BY standalone, start_time";
 
-long long minute_of(double t) { return static_cast<long long>(std::floor(t / 60)); }
 long long ten_seconds_of(double t) { return static_cast<long long>(std::floor(t / 10)); }
 
-Result<void> prepare(sqlite3* db, const char* sql, sqlite3_stmt** out) {
+Result<void> prepare_sql(sqlite3* db, const char* sql, sqlite3_stmt** out) {
   if (sqlite3_prepare_v2(db, sql, -1, out, nullptr) != SQLITE_OK) return sql_error(db, "prepare");
   return {};
 }
@@ -142,7 +145,8 @@ Result<void> step_done(sqlite3* db, sqlite3_stmt* st, const char* what) {
 }  // namespace
 
 struct Store::Statements {
-  Statement insert_segment, old_digest, load_trace, upsert_trace, insert_term, delete_term, read_bucket, write_bucket,
+  Statement insert_segment, old_digest, load_trace, insert_trace, update_trace, insert_term, delete_term, intern_term, term_id, orphan_term,
+      read_bucket, write_bucket,
       delete_bucket, delete_segments, delete_trace, count, oldest, expired;
 };
 
@@ -208,14 +212,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
            {"INSERT OR REPLACE INTO segments(trace_id,id,parent_id,name,origin,standalone,start_time,end_time,document)"
             " VALUES(?,?,?,?,?,?,?,?,?)",
             &st.insert_segment.stmt},
-           {"SELECT start_time,terms FROM traces WHERE trace_id=?", &st.old_digest.stmt},
+           {"SELECT start_time,terms,rowid FROM traces WHERE trace_id=?", &st.old_digest.stmt},
            {kLoadTraceSql, &st.load_trace.stmt},
-           {"INSERT INTO traces(trace_id,start_time,end_time,id_time,segment_count,terms) VALUES(?,?,?,?,?,?)"
-            " ON CONFLICT(trace_id) DO UPDATE SET start_time=excluded.start_time, end_time=excluded.end_time,"
-            " id_time=excluded.id_time, segment_count=excluded.segment_count, terms=excluded.terms",
-            &st.upsert_trace.stmt},
-           {"INSERT OR IGNORE INTO trace_terms(term,trace_id) VALUES(?,?)", &st.insert_term.stmt},
-           {"DELETE FROM trace_terms WHERE term=? AND trace_id=?", &st.delete_term.stmt},
+           {"INSERT INTO traces(trace_id,start_time,end_time,id_time,segment_count,terms) VALUES(?1,?2,?3,?4,?5,?6)",
+            &st.insert_trace.stmt},
+           {"UPDATE traces SET start_time=?2, end_time=?3, id_time=?4, segment_count=?5, terms=?6 WHERE rowid=?7", &st.update_trace.stmt},
+           {"INSERT OR IGNORE INTO trace_terms(term,trace) VALUES(?,?)", &st.insert_term.stmt},
+           {"DELETE FROM trace_terms WHERE term=? AND trace=?", &st.delete_term.stmt},
+           {"INSERT OR IGNORE INTO terms(term) VALUES(?)", &st.intern_term.stmt},
+           {"SELECT id FROM terms WHERE term=?", &st.term_id.stmt},
+           {"DELETE FROM terms WHERE id=?1 AND NOT EXISTS (SELECT 1 FROM trace_terms WHERE term=?1)", &st.orphan_term.stmt},
            {"SELECT tally FROM graph_buckets WHERE level=? AND bucket=?", &st.read_bucket.stmt},
            {"INSERT OR REPLACE INTO graph_buckets(level,bucket,tally) VALUES(?,?,?)", &st.write_bucket.stmt},
            {"DELETE FROM graph_buckets WHERE level=? AND bucket=?", &st.delete_bucket.stmt},
@@ -225,12 +231,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
            {"SELECT trace_id FROM traces ORDER BY start_time LIMIT ?", &st.oldest.stmt},
            {"SELECT trace_id FROM traces WHERE start_time<? ORDER BY start_time LIMIT ?", &st.expired.stmt},
        }) {
-    if (auto r = prepare(db, sql, out); !r) return r.error();
+    if (auto r = prepare_sql(db, sql, out); !r) return r.error();
   }
   if (store->redigest_) {
     // Digests of the migrated traces, computed as if each trace had just arrived.
     Statement ids;
-    if (auto r = prepare(db, "SELECT DISTINCT trace_id FROM segments", &ids.stmt); !r) return r.error();
+    if (auto r = prepare_sql(db, "SELECT DISTINCT trace_id FROM segments", &ids.stmt); !r) return r.error();
     std::vector<std::string> all;
     while (sqlite3_step(ids.stmt) == SQLITE_ROW) all.push_back(column_text(ids.stmt, 0));
     if (auto r = store->conn_->exec("BEGIN"); !r) return r.error();
@@ -255,13 +261,13 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
 Result<void> Store::migrate() {
   sqlite3* db = conn_->handle();
   Statement version;
-  if (auto r = prepare(db, "PRAGMA user_version", &version.stmt); !r) return r;
+  if (auto r = prepare_sql(db, "PRAGMA user_version", &version.stmt); !r) return r;
   int current = sqlite3_step(version.stmt) == SQLITE_ROW ? sqlite3_column_int(version.stmt, 0) : 0;
   sqlite3_reset(version.stmt);  // an unfinished statement would lock the tables the migration renames
   if (current == kSchemaVersion) return conn_->exec(kSchema);
   if (current > kSchemaVersion) return Error{"the trace database was written by a newer localray (schema " + std::to_string(current) + ")"};
   Statement probe;
-  bool had_segments = prepare(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='segments'", &probe.stmt) &&
+  bool had_segments = prepare_sql(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='segments'", &probe.stmt) &&
                       sqlite3_step(probe.stmt) == SQLITE_ROW;
   sqlite3_reset(probe.stmt);
   if (auto r = conn_->exec("BEGIN"); !r) return r;
@@ -290,63 +296,107 @@ Result<std::vector<Segment>> Store::load_stored(const std::string& trace_id) {
   return load_trace(conn_->handle(), st_->load_trace.stmt, trace_id);
 }
 
-// A trace's share of the graph goes to the ten seconds and the minute its first segment started in.
+// A trace's share of the graph goes to the ten seconds (and so the minute) its first segment
+// started in.
 void Store::count_in_buckets(const Trace& trace, double start, int sign, BucketDeltas& deltas) {
   if (trace.segments.empty()) return;
   TraceIndex index{trace};
   GraphTally tally;
   tally.add_trace(index);
   deltas[{kTenSecondBuckets, ten_seconds_of(start)}].merge(tally, sign);
-  deltas[{kMinuteBuckets, minute_of(start)}].merge(tally, sign);
 }
 
 Result<void> Store::update_digest(const std::string& trace_id, std::vector<Segment> segments, const OldDigest& old, BucketDeltas& deltas) {
+  Trace trace{trace_id, std::move(segments)};
+  bool has_segments = !trace.segments.empty();
+  return write_digest(trace_id, digest_trace(trace), has_segments, old, deltas);
+}
+
+Result<void> Store::write_digest(const std::string& trace_id, TraceDigest digest, bool has_segments, const OldDigest& old,
+                                 BucketDeltas& deltas) {
   sqlite3* db = conn_->handle();
   auto& st = *st_;
-  Trace trace{trace_id, std::move(segments)};
-  TraceDigest digest = digest_trace(trace);
-  if (trace.segments.empty()) {
+  if (!has_segments) {
     // Only loose subsegments so far: the span comes from their rows.
     Statement span;
-    if (auto r = prepare(db, "SELECT min(start_time), max(end_time) FROM segments WHERE trace_id=?", &span.stmt); !r) return r;
+    if (auto r = prepare_sql(db, "SELECT min(start_time), max(end_time) FROM segments WHERE trace_id=?", &span.stmt); !r) return r;
     bind_text(span.stmt, 1, trace_id);
     if (sqlite3_step(span.stmt) == SQLITE_ROW) {
       digest.start_time = sqlite3_column_double(span.stmt, 0);
       digest.end_time = sqlite3_column_double(span.stmt, 1);
     }
   }
-  std::vector<std::string> gone;
-  std::set_difference(old.terms.begin(), old.terms.end(), digest.terms.begin(), digest.terms.end(), std::back_inserter(gone));
-  for (const auto& t : gone) {
-    bind_text(st.delete_term.stmt, 1, t);
-    bind_text(st.delete_term.stmt, 2, trace_id);
-    if (auto r = step_done(db, st.delete_term.stmt, "delete term"); !r) return r;
-  }
+  // The trace row first: postings name it by rowid.
+  std::vector<std::int64_t> ids;
+  ids.reserve(digest.terms.size());
   for (const auto& t : digest.terms) {
-    if (std::binary_search(old.terms.begin(), old.terms.end(), t)) continue;
-    bind_text(st.insert_term.stmt, 1, t);
-    bind_text(st.insert_term.stmt, 2, trace_id);
-    if (auto r = step_done(db, st.insert_term.stmt, "insert term"); !r) return r;
+    auto id = term_id(t);
+    if (!id) return id.error();
+    ids.push_back(*id);
   }
-  auto dumped_terms = nlohmann::json(digest.terms).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  sqlite3_stmt* up = st.upsert_trace.stmt;
+  std::sort(ids.begin(), ids.end());
+  nlohmann::json id_list = ids;
+  auto dumped_terms = id_list.dump();
+  // A new trace is inserted, a known one updated in place by rowid: no conflict handling needed.
+  sqlite3_stmt* up = old.row ? st.update_trace.stmt : st.insert_trace.stmt;
   bind_text(up, 1, trace_id);
   sqlite3_bind_double(up, 2, digest.start_time);
   sqlite3_bind_double(up, 3, digest.end_time);
   sqlite3_bind_double(up, 4, digest.id_time);
   sqlite3_bind_int(up, 5, digest.segment_count);
   sqlite3_bind_text(up, 6, dumped_terms.data(), static_cast<int>(dumped_terms.size()), SQLITE_TRANSIENT);
+  if (old.row) sqlite3_bind_int64(up, 7, old.row);
   if (auto r = step_done(db, up, "write digest"); !r) return r;
-  if (!trace.segments.empty()) {
+  sqlite3_int64 row = old.row ? old.row : sqlite3_last_insert_rowid(db);
+  std::vector<std::int64_t> gone;
+  std::set_difference(old.terms.begin(), old.terms.end(), ids.begin(), ids.end(), std::back_inserter(gone));
+  for (auto t : gone) {
+    sqlite3_bind_int64(st.delete_term.stmt, 1, t);
+    sqlite3_bind_int64(st.delete_term.stmt, 2, row);
+    if (auto r = step_done(db, st.delete_term.stmt, "delete term"); !r) return r;
+  }
+  for (auto t : ids) {
+    if (std::binary_search(old.terms.begin(), old.terms.end(), t)) continue;
+    sqlite3_bind_int64(st.insert_term.stmt, 1, t);
+    sqlite3_bind_int64(st.insert_term.stmt, 2, row);
+    if (auto r = step_done(db, st.insert_term.stmt, "insert term"); !r) return r;
+  }
+  if (has_segments) {
     deltas[{kTenSecondBuckets, ten_seconds_of(digest.start_time)}].merge(digest.tally, 1);
-    deltas[{kMinuteBuckets, minute_of(digest.start_time)}].merge(digest.tally, 1);
   }
   return {};
+}
+
+Result<std::int64_t> Store::term_id(const std::string& term) {
+  if (auto it = term_ids_.find(term); it != term_ids_.end()) return it->second;
+  sqlite3* db = conn_->handle();
+  auto& st = *st_;
+  bind_text(st.intern_term.stmt, 1, term);
+  if (auto r = step_done(db, st.intern_term.stmt, "intern term"); !r) return r.error();
+  bind_text(st.term_id.stmt, 1, term);
+  int rc = sqlite3_step(st.term_id.stmt);
+  sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(st.term_id.stmt, 0) : 0;
+  sqlite3_reset(st.term_id.stmt);
+  if (rc != SQLITE_ROW) return sql_error(db, "intern term");
+  // Bounded: the vocabulary of one-off values (ids in annotations) must not grow the cache forever.
+  if (term_ids_.size() >= kTermCacheSize) term_ids_.clear();
+  term_ids_.emplace(term, id);
+  return id;
+}
+
+void Store::forget_term(std::int64_t id) {
+  std::erase_if(term_ids_, [&](const auto& kv) { return kv.second == id; });
 }
 
 Result<void> Store::apply_buckets(BucketDeltas& deltas) {
   sqlite3* db = conn_->handle();
   auto& st = *st_;
+  // Changes are gathered per ten seconds; each minute takes the sum of its six.
+  std::vector<std::pair<long long, const GraphTally*>> tens;
+  for (const auto& [key, delta] : deltas)
+    if (key.first == kTenSecondBuckets) tens.emplace_back(key.second, &delta);
+  for (const auto& [ten, delta] : tens)
+    deltas[{kMinuteBuckets, static_cast<long long>(std::floor(static_cast<double>(ten) / 6))}].merge(*delta, 1);
   for (auto& [key, delta] : deltas) {
     auto [level, bucket] = key;
     GraphTally total;
@@ -392,10 +442,12 @@ Result<std::optional<Store::OldDigest>> Store::old_digest(const std::string& tra
   OldDigest d;
   d.start_time = sqlite3_column_double(old, 0);
   auto terms = nlohmann::json::parse(column_text(old, 1), nullptr, false);
+  d.row = sqlite3_column_int64(old, 2);
   sqlite3_reset(old);
   if (terms.is_array())
     for (const auto& t : terms)
-      if (t.is_string()) d.terms.push_back(t.get<std::string>());
+      if (t.is_number_integer()) d.terms.push_back(t.get<std::int64_t>());
+  std::sort(d.terms.begin(), d.terms.end());
   return std::optional<OldDigest>{std::move(d)};
 }
 
@@ -404,75 +456,91 @@ Result<void> Store::write(const std::vector<Segment>& batch) {
   return write(std::move(copy));
 }
 
-Result<void> Store::write(std::vector<Segment>&& batch) {
+PreparedBatch Store::prepare(std::vector<Segment>&& batch) {
+  PreparedBatch out;
+  out.documents.reserve(batch.size());
+  std::map<std::string, std::vector<Segment>> by_trace;
+  for (auto& s : batch) {
+    PreparedBatch::Document d;
+    // Replace, not throw: SDKs and headers can carry bytes that are not UTF-8.
+    d.json = to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    d.trace_id = s.trace_id;
+    d.id = s.id;
+    d.parent_id = s.parent_id;
+    d.name = s.name;
+    d.origin = s.origin;
+    d.standalone = s.type == "subsegment";
+    d.start_time = s.start_time;
+    d.end_time = s.in_progress ? s.start_time : s.end_time;
+    out.documents.push_back(std::move(d));
+    by_trace[s.trace_id].push_back(std::move(s));
+  }
+  for (auto& [id, fresh] : by_trace) {
+    // What the trace is if this batch holds all of it; the writer reads the stored documents
+    // instead when the trace was seen before.
+    std::list<Segment> whole;
+    std::vector<Segment> loose;
+    std::map<std::string, std::size_t> last;  // a later document with the same id replaces the earlier
+    for (std::size_t i = 0; i < fresh.size(); ++i) last[fresh[i].id] = i;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      if (last[fresh[i].id] != i) continue;
+      if (fresh[i].type == "subsegment") loose.push_back(std::move(fresh[i]));
+      else whole.push_back(std::move(fresh[i]));
+    }
+    whole.sort([](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
+    std::stable_sort(loose.begin(), loose.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
+    Trace trace{id, assemble(std::move(whole), std::move(loose))};
+    out.traces[id] = {digest_trace(trace), !trace.segments.empty()};
+  }
+  return out;
+}
+
+Result<void> Store::write(PreparedBatch&& batch) {
   sqlite3* db = conn_->handle();
   auto& st = *st_;
   if (auto r = conn_->exec("BEGIN"); !r) return r.error();
   auto fail = [&](Error e) -> Result<void> {
     conn_->exec("ROLLBACK");
+    term_ids_.clear();  // ids interned by the rolled-back transaction are gone
     return e;
   };
-  // Per trace: its digest before this batch (taken back out of the graph from the documents as
-  // stored so far), then this batch's documents in arrival order.
-  struct Touched {
-    std::optional<OldDigest> old;
-    std::vector<Segment> fresh;
-  };
-  std::map<std::string, Touched> touched;
+  // A trace seen before: its old tally comes out of the graph (from the documents as stored so
+  // far), and its digest is recomputed from every stored document once this batch is in.
+  std::map<std::string, OldDigest> seen_before;
   BucketDeltas deltas;
-  for (auto& s : batch) {
-    auto [it, first] = touched.try_emplace(s.trace_id);
-    if (!first) continue;
-    auto old = old_digest(s.trace_id);
+  for (const auto& [id, update] : batch.traces) {
+    auto old = old_digest(id);
     if (!old) return fail(old.error());
-    if (*old) {
-      auto before = load_stored(s.trace_id);
-      if (!before) return fail(before.error());
-      count_in_buckets(Trace{s.trace_id, std::move(*before)}, (*old)->start_time, -1, deltas);
-    }
-    it->second.old = std::move(*old);
+    if (!*old) continue;
+    auto before = load_stored(id);
+    if (!before) return fail(before.error());
+    count_in_buckets(Trace{id, std::move(*before)}, (*old)->start_time, -1, deltas);
+    seen_before.emplace(id, std::move(**old));
   }
-  for (auto& s : batch) {
-    // Replace, not throw: SDKs and headers can carry bytes that are not UTF-8.
-    std::string doc = to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    double end = s.in_progress ? s.start_time : s.end_time;
+  for (const auto& d : batch.documents) {
     sqlite3_stmt* seg = st.insert_segment.stmt;
-    bind_text(seg, 1, s.trace_id);
-    bind_text(seg, 2, s.id);
-    bind_text(seg, 3, s.parent_id);
-    bind_text(seg, 4, s.name);
-    bind_text(seg, 5, s.origin);
-    sqlite3_bind_int(seg, 6, s.type == "subsegment" ? 1 : 0);
-    sqlite3_bind_double(seg, 7, s.start_time);
-    sqlite3_bind_double(seg, 8, end);
-    bind_text(seg, 9, doc);
+    bind_text(seg, 1, d.trace_id);
+    bind_text(seg, 2, d.id);
+    bind_text(seg, 3, d.parent_id);
+    bind_text(seg, 4, d.name);
+    bind_text(seg, 5, d.origin);
+    sqlite3_bind_int(seg, 6, d.standalone ? 1 : 0);
+    sqlite3_bind_double(seg, 7, d.start_time);
+    sqlite3_bind_double(seg, 8, d.end_time);
+    bind_text(seg, 9, d.json);
     if (auto r = step_done(db, seg, "insert segment"); !r) return fail(r.error());
-    std::string trace_id = s.trace_id;
-    touched[trace_id].fresh.push_back(std::move(s));
   }
-  for (auto& [id, t] : touched) {
-    std::vector<Segment> segments;
-    if (t.old) {
+  for (auto& [id, update] : batch.traces) {
+    auto old = seen_before.find(id);
+    Result<void> r;
+    if (old == seen_before.end()) {
+      r = write_digest(id, std::move(update.digest), update.has_segments, OldDigest{}, deltas);
+    } else {
       auto stored = load_stored(id);
       if (!stored) return fail(stored.error());
-      segments = std::move(*stored);
-    } else {
-      // A trace seen for the first time: its documents are all in this batch, no need to read back.
-      std::list<Segment> whole;
-      std::vector<Segment> loose;
-      std::map<std::string, std::size_t> last;  // a later document with the same id replaces the earlier
-      for (std::size_t i = 0; i < t.fresh.size(); ++i) last[t.fresh[i].id] = i;
-      for (std::size_t i = 0; i < t.fresh.size(); ++i) {
-        if (last[t.fresh[i].id] != i) continue;
-        Segment& seg = t.fresh[i];
-        if (seg.type == "subsegment") loose.push_back(std::move(seg));
-        else whole.push_back(std::move(seg));
-      }
-      whole.sort([](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
-      std::stable_sort(loose.begin(), loose.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
-      segments = assemble(std::move(whole), std::move(loose));
+      r = update_digest(id, std::move(*stored), old->second, deltas);
     }
-    if (auto r = update_digest(id, std::move(segments), t.old ? *t.old : OldDigest{}, deltas); !r) return fail(r.error());
+    if (!r) return fail(r.error());
   }
   if (auto r = apply_buckets(deltas); !r) return fail(r.error());
   if (auto r = conn_->exec("COMMIT"); !r) return fail(r.error());
@@ -511,6 +579,7 @@ Result<std::size_t> Store::prune(double now, std::size_t limit) {
   if (auto r = conn_->exec("BEGIN"); !r) return r.error();
   auto fail = [&](Error e) -> Result<std::size_t> {
     conn_->exec("ROLLBACK");
+    term_ids_.clear();
     return e;
   };
   BucketDeltas deltas;
@@ -521,10 +590,14 @@ Result<std::size_t> Store::prune(double now, std::size_t limit) {
       auto stored = load_stored(id);
       if (!stored) return fail(stored.error());
       count_in_buckets(Trace{id, std::move(*stored)}, (*old)->start_time, -1, deltas);
-      for (const auto& t : (*old)->terms) {
-        bind_text(st.delete_term.stmt, 1, t);
-        bind_text(st.delete_term.stmt, 2, id);
+      for (auto t : (*old)->terms) {
+        sqlite3_bind_int64(st.delete_term.stmt, 1, t);
+        sqlite3_bind_int64(st.delete_term.stmt, 2, (*old)->row);
         if (auto r = step_done(db, st.delete_term.stmt, "delete term"); !r) return fail(r.error());
+        // A term no trace carries any more goes too, or one-off values would pile up forever.
+        sqlite3_bind_int64(st.orphan_term.stmt, 1, t);
+        if (auto r = step_done(db, st.orphan_term.stmt, "delete term"); !r) return fail(r.error());
+        if (sqlite3_changes(db) > 0) forget_term(t);
       }
     }
     bind_text(st.delete_segments.stmt, 1, id);
@@ -559,7 +632,7 @@ Result<std::vector<TraceRow>> StoreReader::traces_between(double start, double e
 Result<std::vector<Segment>> StoreReader::trace_segments(const std::string& trace_id) {
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare(db, kLoadTraceSql, &st.stmt); !r) return r.error();
+  if (auto r = prepare_sql(db, kLoadTraceSql, &st.stmt); !r) return r.error();
   return load_trace(db, st.stmt, trace_id);
 }
 
@@ -594,7 +667,7 @@ Result<std::vector<TraceRow>> StoreReader::traces_page(const Window& w, const Cu
             " AND (?3 IS NULL OR id_time<?3 OR (id_time=?3 AND trace_id<?4)) ORDER BY id_time DESC, trace_id DESC LIMIT ?5"
           : "SELECT trace_id,start_time,end_time,start_time FROM traces WHERE start_time<=?2 AND end_time>=?1"
             " AND (?3 IS NULL OR start_time<?3 OR (start_time=?3 AND trace_id<?4)) ORDER BY start_time DESC, trace_id DESC LIMIT ?5";
-  if (auto r = prepare(db, sql, &st.stmt); !r) return r.error();
+  if (auto r = prepare_sql(db, sql, &st.stmt); !r) return r.error();
   sqlite3_bind_double(st.stmt, 1, w.start);
   sqlite3_bind_double(st.stmt, 2, w.end);
   if (after) {
@@ -609,11 +682,11 @@ Result<std::vector<TraceRow>> StoreReader::traces_with_term(const std::string& t
   sqlite3* db = conn_->handle();
   Statement st;
   const char* sql = w.range == TimeRange::TraceId
-                        ? "SELECT t.trace_id,t.start_time,t.end_time,t.id_time FROM trace_terms p JOIN traces t ON t.trace_id=p.trace_id"
-                          " WHERE p.term=?1 AND t.id_time>=?2 AND t.id_time<=?3 LIMIT ?4"
-                        : "SELECT t.trace_id,t.start_time,t.end_time,t.start_time FROM trace_terms p JOIN traces t ON t.trace_id=p.trace_id"
-                          " WHERE p.term=?1 AND t.start_time<=?3 AND t.end_time>=?2 LIMIT ?4";
-  if (auto r = prepare(db, sql, &st.stmt); !r) return r.error();
+                        ? "SELECT t.trace_id,t.start_time,t.end_time,t.id_time FROM terms k JOIN trace_terms p ON p.term=k.id"
+                          " JOIN traces t ON t.rowid=p.trace WHERE k.term=?1 AND t.id_time>=?2 AND t.id_time<=?3 LIMIT ?4"
+                        : "SELECT t.trace_id,t.start_time,t.end_time,t.start_time FROM terms k JOIN trace_terms p ON p.term=k.id"
+                          " JOIN traces t ON t.rowid=p.trace WHERE k.term=?1 AND t.start_time<=?3 AND t.end_time>=?2 LIMIT ?4";
+  if (auto r = prepare_sql(db, sql, &st.stmt); !r) return r.error();
   bind_text(st.stmt, 1, term);
   sqlite3_bind_double(st.stmt, 2, w.start);
   sqlite3_bind_double(st.stmt, 3, w.end);
@@ -624,7 +697,7 @@ Result<std::vector<TraceRow>> StoreReader::traces_with_term(const std::string& t
 Result<std::vector<std::string>> StoreReader::bucket_tallies(int level, long long first, long long last) {
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare(db, "SELECT tally FROM graph_buckets WHERE level=? AND bucket>=? AND bucket<=?", &st.stmt); !r) return r.error();
+  if (auto r = prepare_sql(db, "SELECT tally FROM graph_buckets WHERE level=? AND bucket>=? AND bucket<=?", &st.stmt); !r) return r.error();
   sqlite3_bind_int(st.stmt, 1, level);
   sqlite3_bind_int64(st.stmt, 2, first);
   sqlite3_bind_int64(st.stmt, 3, last);
@@ -634,7 +707,7 @@ Result<std::vector<std::string>> StoreReader::bucket_tallies(int level, long lon
 Result<std::vector<std::string>> StoreReader::traces_starting_in(double start, double end) {
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare(db, "SELECT trace_id FROM traces WHERE start_time>=? AND start_time<?", &st.stmt); !r) return r.error();
+  if (auto r = prepare_sql(db, "SELECT trace_id FROM traces WHERE start_time>=? AND start_time<?", &st.stmt); !r) return r.error();
   sqlite3_bind_double(st.stmt, 1, start);
   sqlite3_bind_double(st.stmt, 2, end);
   return read_texts(db, st.stmt);
@@ -643,7 +716,7 @@ Result<std::vector<std::string>> StoreReader::traces_starting_in(double start, d
 Result<std::size_t> StoreReader::trace_count() {
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare(db, "SELECT count(*) FROM traces", &st.stmt); !r) return r.error();
+  if (auto r = prepare_sql(db, "SELECT count(*) FROM traces", &st.stmt); !r) return r.error();
   if (sqlite3_step(st.stmt) != SQLITE_ROW) return sql_error(db, "count traces");
   return static_cast<std::size_t>(sqlite3_column_int64(st.stmt, 0));
 }

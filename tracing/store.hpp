@@ -7,7 +7,8 @@
 //     earlier one (an in-progress segment completed later).
 //  2. `traces` holds one row per trace id present in `segments`: its span, the time in its id, and
 //     its digest (tracing/trace_digest.hpp) computed from every segment stored so far.
-//  3. `trace_terms` holds exactly the terms of each trace's current digest.
+//  3. `trace_terms` holds exactly the terms of each trace's current digest, as (term id, trace
+//     rowid); `terms` interns the term texts and keeps only those some trace carries.
 //  4. `graph_buckets` holds, per ten seconds and per minute of trace start time, the sum of the graph
 //     tallies of the traces starting in it; a bucket with no trace left has no row.
 // Retention removes whole traces, oldest first, keeping all four.
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "tracing/error.hpp"
 #include "tracing/segment.hpp"
 #include "tracing/service_graph.hpp"
+#include "tracing/trace_digest.hpp"
 #include "tracing/trace_summary.hpp"
 
 struct sqlite3;
@@ -56,12 +59,33 @@ struct Retention {
   double max_age_seconds = 0;
 };
 
+// A batch made ready for the writer off its thread: documents serialised, and for each trace the
+// digest its documents in this batch give (the whole digest when the trace is new).
+struct PreparedBatch {
+  struct Document {
+    std::string trace_id, id, parent_id, name, origin;
+    bool standalone = false;
+    double start_time = 0, end_time = 0;
+    std::string json;
+  };
+  struct TraceUpdate {
+    TraceDigest digest;
+    bool has_segments = false;  // false: only subsegments sent on their own so far
+  };
+  std::vector<Document> documents;
+  std::map<std::string, TraceUpdate> traces;
+  std::size_t size() const { return documents.size(); }
+};
+
 class Store {
  public:
+  // Pure work, safe on any thread: the writer's thread is then left with SQLite only.
+  static PreparedBatch prepare(std::vector<Segment>&& batch);
   static Result<std::unique_ptr<Store>> open(const std::string& path, Retention retention = {});
   ~Store();
   // One transaction for the whole batch, digests and tallies included.
-  Result<void> write(std::vector<Segment>&& batch);
+  Result<void> write(PreparedBatch&& batch);
+  Result<void> write(std::vector<Segment>&& batch) { return write(prepare(std::move(batch))); }
   Result<void> write(const std::vector<Segment>& batch);
   // Removes at most `limit` traces beyond the retention bounds, in one transaction; returns how
   // many went. The writer calls it between batches so that writes never wait long.
@@ -76,7 +100,8 @@ class Store {
   using BucketDeltas = std::map<std::pair<int, long long>, GraphTally>;  // (level, bucket) -> change
   struct OldDigest {
     double start_time = 0;
-    std::vector<std::string> terms;  // sorted
+    std::vector<std::int64_t> terms;  // term ids, sorted
+    std::int64_t row = 0;             // the trace's rowid, which postings name
   };
   Result<void> migrate();
   Result<std::optional<OldDigest>> old_digest(const std::string& trace_id);
@@ -85,7 +110,13 @@ class Store {
   // Writes the digest of `segments` (the trace as it now stands) in place of `old`'s, and adds
   // the trace's tally to `deltas` (the caller has taken the old tally out).
   Result<void> update_digest(const std::string& trace_id, std::vector<Segment> segments, const OldDigest& old, BucketDeltas& deltas);
+  Result<void> write_digest(const std::string& trace_id, TraceDigest digest, bool has_segments, const OldDigest& old, BucketDeltas& deltas);
   Result<void> apply_buckets(BucketDeltas& deltas);
+  // Terms are interned: postings hold two integers, not two strings.
+  Result<std::int64_t> term_id(const std::string& term);
+  void forget_term(std::int64_t id);
+  static constexpr std::size_t kTermCacheSize = 100000;
+  std::unordered_map<std::string, std::int64_t> term_ids_;
   std::unique_ptr<Connection> conn_;
   std::string uri_;
   Retention retention_;

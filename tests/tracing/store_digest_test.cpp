@@ -97,6 +97,45 @@ TEST_F(StoreDigestTest, TraceCompletedAcrossBatchesIsCountedOnceWithItsLatestSta
   EXPECT_EQ(bucket_graph(), shape(build_service_graph({t})));
 }
 
+// The pipeline prepares the next batch while the writer stores the previous one: a trace in both
+// is new to each preparation, and the writer must notice the second time that it is not.
+TEST_F(StoreDigestTest, BatchesPreparedBeforeEitherIsStoredStillCountATraceOnce) {
+  auto store = open();
+  Trace t = pattern_trace(1, true);
+  std::vector<Segment> first(t.segments.begin(), t.segments.begin() + 2), rest(t.segments.begin() + 2, t.segments.end());
+  PreparedBatch a = Store::prepare(std::move(first));
+  PreparedBatch b = Store::prepare(std::move(rest));
+  ASSERT_TRUE(store->write(std::move(a)));
+  ASSERT_TRUE(store->write(std::move(b)));
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({t})));
+  EXPECT_EQ(with_term(std::string{terms::kFault}), (std::set<std::string>{t.id}));
+  EXPECT_EQ(with_term(terms::service("xrayTracerAPI/prod")), (std::set<std::string>{t.id})) << "terms of the first batch stay";
+}
+
+TEST_F(StoreDigestTest, TermsNoTraceCarriesAnyMoreAreForgotten) {
+  auto store = open(Retention{1, 0});
+  Trace a = shifted(1, false, 0), b = shifted(2, false, 100);
+  a.segments[3].subsegments.front().subsegments.front().annotations["request"] = std::string{"only-in-a"};
+  ASSERT_TRUE(store->write(a.segments));
+  ASSERT_TRUE(store->write(b.segments));
+  EXPECT_EQ(with_term(terms::annotation("request", std::string{"only-in-a"})), (std::set<std::string>{a.id}));
+  ASSERT_EQ(*store->prune(kBase + 200, 100), 1u);
+  EXPECT_TRUE(with_term(terms::annotation("request", std::string{"only-in-a"})).empty());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM terms WHERE term LIKE '%only-in-a%'", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0) << "the one-off value left the vocabulary with its trace";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  // A later trace with the same value gets a term again.
+  Trace c = shifted(3, false, 300);
+  c.segments[3].subsegments.front().subsegments.front().annotations["request"] = std::string{"only-in-a"};
+  ASSERT_TRUE(store->write(c.segments));
+  EXPECT_EQ(with_term(terms::annotation("request", std::string{"only-in-a"})), (std::set<std::string>{c.id}));
+}
+
 TEST_F(StoreDigestTest, SubsegmentsSentOnTheirOwnJoinTheirParentInTheDigest) {
   auto store = open();
   Trace t = pattern_trace(1, false);
