@@ -180,7 +180,7 @@ test("service map: the same graph gets the same positions, across reloads and li
   await page.locator("[data-testid=map-node]").first().waitFor();
   assert.deepEqual(await mapPositions(page), first, "identical positions after a reload");
 
-  // A fresh browser context (no stored layouts): ELK computes it again, to the same positions.
+  // A fresh browser context, another window size: the layout is computed again, to the same positions.
   const fresh = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const other = await fresh.newPage();
   await other.goto(`${lr.consoleUrl}#/map`);

@@ -1,18 +1,24 @@
-// Service graph -> a stable model (nodes keyed by type and name, edges by their ends) and its ELK
-// layout. Nodes and edges are sorted by id and ELK keeps that model order, so the same graph always
-// gets the same positions; sizes never depend on the numbers shown, so new traffic moves nothing.
+// Service graph -> a stable model (nodes keyed by type and name, edges by their ends) and its
+// layered layout, left to right, by dagre. Nodes and edges go into dagre sorted by id and every
+// spacing is fixed, so the same graph always gets the same positions; sizes never depend on the
+// numbers shown, so new traffic moves nothing. dagre is small (about 50 KiB) and synchronous (tens
+// of milliseconds for the pattern's 24 nodes, on first use), so nothing is cached or loaded lazily.
+import { graphlib, layout as dagreLayout } from "@dagrejs/dagre";
 
 export const RING_R = 30; // ring radius (centre of the stroke)
-export const NODE_BOX = 76; // square box ELK places; the ring sits in its centre
-export const LABEL_W = 132;
+export const NODE_BOX = 76; // square box around the ring; positions are its top left corner
+export const LABEL_W = 132; // name, type and numbers under the ring
 export const LABEL_H = 48;
 
-// ELK is a large module: it is evaluated (and its engine started) on first use, not at page load,
-// so the traces and timeline pages never pay for it. It stays in the one bundle.
-let elkPromise = null;
-export function loadElk() {
-  elkPromise ??= import("elkjs/lib/elk.bundled.js").then((m) => new (m.default ?? m)());
-  return elkPromise;
+const NODE_W = LABEL_W; // the box dagre places: the ring with its label under it
+const NODE_H = NODE_BOX + LABEL_H;
+const MARGIN = 24;
+
+// The console once kept ELK layouts here; they are of no use any more.
+try {
+  localStorage.removeItem("localray.console.layouts.v1");
+} catch {
+  /* storage unavailable */
 }
 
 export function nodeId(svc) {
@@ -52,72 +58,27 @@ export function buildModel(resp) {
   return { nodes, edges, structure };
 }
 
-// Layouts already computed, by graph structure (the layout is a pure function of it), so a reload
-// or a return to the map draws at once without starting ELK. A few recent ones are kept.
-const CACHE_KEY = "localray.console.layouts.v1";
-const CACHE_SIZE = 8;
-
-function cached(structure) {
-  try {
-    const list = JSON.parse(localStorage.getItem(CACHE_KEY) ?? "[]");
-    const hit = Array.isArray(list) ? list.find((e) => e.structure === structure) : undefined;
-    if (!hit) return undefined;
-    return { nodes: new Map(hit.nodes), width: hit.width, height: hit.height };
-  } catch {
-    return undefined;
-  }
-}
-
-function remember(structure, lay) {
-  try {
-    const list = JSON.parse(localStorage.getItem(CACHE_KEY) ?? "[]");
-    const rest = (Array.isArray(list) ? list : []).filter((e) => e.structure !== structure).slice(0, CACHE_SIZE - 1);
-    const entry = { structure, nodes: [...lay.nodes], width: lay.width, height: lay.height };
-    localStorage.setItem(CACHE_KEY, JSON.stringify([entry, ...rest]));
-  } catch {
-    /* storage full or unavailable: layouts are just recomputed */
-  }
-}
-
-/** Positions {nodes: Map(id -> {x, y}), width, height} for a model. */
-export async function layout(model) {
-  const hit = cached(model.structure);
-  if (hit && model.nodes.every((n) => hit.nodes.has(n.id))) return hit;
-  const lay = await computeLayout(model);
-  remember(model.structure, lay);
-  return lay;
-}
-
-async function computeLayout(model) {
-  const graph = {
-    id: "root",
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": "RIGHT",
-      "elk.randomSeed": "1",
-      "elk.spacing.nodeNode": "34",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "84",
-      "elk.layered.spacing.edgeNodeBetweenLayers": "40",
-      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-      "elk.layered.crossingMinimization.forceNodeModelOrder": "false",
-      "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
-      "elk.layered.cycleBreaking.strategy": "DEPTH_FIRST",
-      "elk.separateConnectedComponents": "true",
-      "elk.spacing.componentComponent": "60",
-      "elk.padding": "[top=24,left=24,bottom=24,right=24]",
-    },
-    children: model.nodes.map((n) => ({
-      id: n.id,
-      width: NODE_BOX,
-      height: NODE_BOX,
-      layoutOptions: { "elk.nodeLabels.placement": "OUTSIDE V_BOTTOM H_CENTER" },
-      labels: [{ id: `${n.id}:label`, text: "label", width: LABEL_W, height: LABEL_H }],
-    })),
-    edges: model.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-  };
-  const elk = await loadElk();
-  const out = await elk.layout(graph);
+/** Positions {nodes: Map(id -> {x, y}), width, height} for a model; x, y: top left of the ring's box. */
+export function layout(model) {
+  const g = new graphlib.Graph({ directed: true, multigraph: false, compound: false });
+  g.setGraph({
+    rankdir: "LR",
+    ranker: "network-simplex",
+    nodesep: 34, // between nodes of one layer (vertical)
+    ranksep: 84, // between layers (horizontal), room for an edge label
+    edgesep: 20,
+    marginx: MARGIN,
+    marginy: MARGIN,
+  });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of model.nodes) g.setNode(n.id, { width: NODE_W, height: NODE_H });
+  for (const e of model.edges) if (e.source !== e.target) g.setEdge(e.source, e.target, { minlen: 1, weight: 1 });
+  if (model.nodes.length) dagreLayout(g);
   const nodes = new Map();
-  for (const c of out.children ?? []) nodes.set(c.id, { x: Math.round(c.x), y: Math.round(c.y) });
-  return { nodes, width: out.width, height: out.height };
+  for (const n of model.nodes) {
+    const c = g.node(n.id); // centre of the NODE_W x NODE_H box; the ring sits at its top
+    nodes.set(n.id, { x: Math.round(c.x - NODE_BOX / 2), y: Math.round(c.y - NODE_H / 2) });
+  }
+  const size = g.graph();
+  return { nodes, width: Math.round(size.width ?? 2 * MARGIN), height: Math.round(size.height ?? 2 * MARGIN) };
 }

@@ -1,4 +1,4 @@
-// Service map: ELK layered layout, left to right; nodes ringed by their share of ok / error /
+// Service map: layered layout (dagre), left to right; nodes ringed by their share of ok / error /
 // throttle / fault; edges labelled with average latency and calls per minute. Clicking a node or
 // an edge opens a side panel with its histogram, counts and a link to its traces.
 import * as api from "../api.js";
@@ -476,9 +476,7 @@ export function mount(host, _route) {
     const next = buildModel(resp);
     let relaid = false;
     if (!model || next.structure !== model.structure) {
-      const lay = await layout(next);
-      if (my !== seq || destroyed) return;
-      positions = lay;
+      positions = layout(next); // synchronous; only a new node or edge lays the map out again
       relaid = true;
     }
     model = next;
