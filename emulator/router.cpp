@@ -44,7 +44,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
-http::Response Router::resources() const {
+http::Response Router::resources(const std::vector<std::string>& table_names) const {
   json apis = json::array();
   for (const auto& a : s_.apis)
     apis.push_back({{"name", a->name()},
@@ -63,7 +63,7 @@ http::Response Router::resources() const {
   for (const auto& q : s_.sqs->queues())
     queues.push_back({{"name", q->queue.name()}, {"url", q->queue.url()}, {"arn", q->queue.arn()}});
   json tables = json::array();
-  for (const auto& name : s_.table_names)
+  for (const auto& name : table_names)
     tables.push_back({{"name", name}, {"arn", "arn:aws:dynamodb:" + s_.region + ":" + s_.account + ":table/" + name}});
   json functions = json::array();
   for (const auto& f : s_.functions) functions.push_back({{"name", f.name}, {"arn", f.arn}, {"handler", f.handler}});
@@ -90,7 +90,23 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
                                              {"segments_written", s_.pipeline->written()}}
                                             .dump());
   }
-  if (path == "/_localray/resources" || path == "/_localray/resources/") co_return resources();
+  if (path == "/_localray/resources" || path == "/_localray/resources/") {
+    // Tables live on the DynamoDB strand; the pattern's and those created over the API alike.
+    auto list_all = [](dynamodb::model::Backend& b) {
+      std::vector<std::string> all;
+      std::optional<std::string> after;
+      for (;;) {
+        auto page = b.list_tables(after, std::nullopt);
+        if (!page) break;
+        all.insert(all.end(), page->names.begin(), page->names.end());
+        if (!page->last_evaluated_table_name) break;
+        after = page->last_evaluated_table_name;
+      }
+      return all;
+    };
+    auto names = co_await s_.dynamodb->run(list_all);
+    co_return resources(names);
+  }
   if (path.rfind("/_localray/stand-in/", 0) == 0) {
     // The http function's default target: an offline stand-in for a public JSON API.
     auto id = path.substr(path.rfind('/') + 1);

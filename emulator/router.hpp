@@ -22,7 +22,8 @@ class Router {
       : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)} {}
   boost::asio::awaitable<http::Response> route(http::Request request);
 
-  http::Response resources() const;
+  // Every resource; `table_names` are the DynamoDB tables as they stand now.
+  http::Response resources(const std::vector<std::string>& table_names) const;
 
  private:
   boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request);

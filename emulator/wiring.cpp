@@ -89,7 +89,6 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
     auto r = s.dynamodb->create_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
                                       tb.range_key ? tb.range_key->type : "");
     if (!r) return Error{"table " + tb.name + ": " + r.error().message};
-    s.table_names.push_back(tb.name);
   }
 
   std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");

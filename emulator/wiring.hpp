@@ -51,7 +51,6 @@ struct Services {
   std::unique_ptr<MappingRegistry> mappings;
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   std::vector<FunctionInfo> functions;
-  std::vector<std::string> table_names;
 };
 
 // Opens the store and starts the pipeline.

@@ -76,6 +76,31 @@ TEST(ConsoleIntegrationTest, ThePageIsServedAtTheUrlPrintedOnStart) {
   EXPECT_EQ(missing.status, 404u);
 }
 
+TEST(ConsoleIntegrationTest, ResourcesListThePatternAndWhatTheApisCreated) {
+  LocalrayProcess p{{"--db", ":memory:"}};
+  auto names = [](const nlohmann::json& list) {
+    std::vector<std::string> out;
+    for (const auto& r : list) out.push_back(r["name"]);
+    return out;
+  };
+  auto before = nlohmann::json::parse(http_request(p.port(), "GET", "/_localray/resources").body);
+  EXPECT_EQ(names(before["tables"]), std::vector<std::string>{"hits"});
+  EXPECT_EQ(names(before["queues"]), std::vector<std::string>{"sqsFlowQueue"});
+  EXPECT_EQ(before["apis"].size(), 1u);
+  EXPECT_EQ(before["functions"].size(), 6u);
+  EXPECT_EQ(before["topics"].size(), 2u);
+  nlohmann::json create = {{"TableName", "orders"},
+                           {"AttributeDefinitions", {{{"AttributeName", "id"}, {"AttributeType", "S"}}}},
+                           {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}}}},
+                           {"BillingMode", "PAY_PER_REQUEST"}};
+  auto made = http_request(p.port(), "POST", "/", create.dump(),
+                           {{"X-Amz-Target", "DynamoDB_20120810.CreateTable"}, {"Content-Type", "application/x-amz-json-1.0"}});
+  ASSERT_EQ(made.status, 200u) << made.body;
+  auto after = nlohmann::json::parse(http_request(p.port(), "GET", "/_localray/resources").body);
+  EXPECT_EQ(names(after["tables"]), (std::vector<std::string>{"hits", "orders"}));
+  EXPECT_EQ(after["tables"][1]["arn"], "arn:aws:dynamodb:us-east-1:000000000000:table/orders");
+}
+
 TEST(ConsoleIntegrationTest, EachStoredTraceIsAnnouncedOnTheEventStream) {
   LocalrayProcess p{{"--db", ":memory:"}};
   EventStreamClient events{p.port()};
