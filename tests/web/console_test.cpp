@@ -78,6 +78,15 @@ TEST(ConsoleTest, EveryAssetHasAContentTypeOfItsKind) {
   }
 }
 
+TEST(ConsoleTest, TheLicencesOfWhatTheBundleHoldsAreServedBesideIt) {
+  auto r = serve_console(get("/_localray/THIRD-PARTY-LICENSES.txt"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->headers.get("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_NE(r->body.find("==== @dagrejs/dagre"), std::string::npos);
+  EXPECT_NE(r->body.find("==== uplot"), std::string::npos);
+  EXPECT_NE(r->body.find("Permission is hereby granted"), std::string::npos);
+}
+
 TEST(ConsoleTest, OtherPathsAndMethodsAreNotTheConsoles) {
   EXPECT_FALSE(serve_console(get("/_localray/nope.js")));
   EXPECT_FALSE(serve_console(get("/elsewhere")));

@@ -2,7 +2,7 @@
 // index.html names its assets by relative URLs because localray serves it at /_localray/.
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +24,7 @@ const result = await esbuild.build({
   outdir: "out", // nothing is written (write: false); names the outputs only
   write: false,
   legalComments: "eof",
+  metafile: true,
   logLevel: "warning",
   define: { "process.env.NODE_ENV": '"production"' },
 });
@@ -39,6 +40,26 @@ for (const file of result.outputFiles) {
   await writeFile(join(outDir, hashed[ext]), file.contents);
 }
 if (!hashed.js || !hashed.css) throw new Error("the bundle needs one JS and one CSS file");
+
+// The licences of every npm package that ends up in the bundle, shipped beside it.
+const packages = new Set();
+const legal = [];  // notices a package's own bundle points to (what it bundled in turn)
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  if (!m) continue;
+  packages.add(m[1]);
+  const text = await readFile(join(here, input + ".LEGAL.txt"), "utf8").catch(() => null);
+  if (text) legal.push(`\n==== notices of ${input.replace(/^.*node_modules\//, "")} ====\n\n${text.trim()}\n`);
+}
+let notices = "Third-party software bundled in the localray console\n";
+for (const name of [...packages].sort()) {
+  const dir = join(here, "node_modules", name);
+  const meta = JSON.parse(await readFile(join(dir, "package.json"), "utf8"));
+  const file = (await readdir(dir)).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+  if (!file) throw new Error(`${name} ships no licence file`);
+  notices += `\n==== ${name} ${meta.version} (${meta.license}) ====\n\n` + (await readFile(join(dir, file), "utf8")).trim() + "\n";
+}
+await writeFile(join(outDir, "THIRD-PARTY-LICENSES.txt"), notices + legal.join(""));
 
 const template = await readFile(join(here, "src/index.html"), "utf8");
 const html = template.replace("%APP_CSS%", hashed.css).replace("%APP_JS%", hashed.js);
