@@ -1,5 +1,7 @@
 #include "tracing/trace_summary.hpp"
 
+#include "tracing/filter/response_time_cause.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -368,6 +370,14 @@ TraceSummary summarize(const Trace& trace) {
   summarize_services(index, out);
   out.fault_root_causes = RootCauseFinder{index, has_fault}.find();
   out.error_root_causes = RootCauseFinder{index, has_error}.find();
+  if (auto cause = filter::find_response_time_cause(index)) {
+    ResponseTimeRootCauseService service{cause->service.service, {}, cause->service.inferred};
+    for (std::size_t i = 0; i < cause->service.entity_path.size(); ++i) {
+      const auto& e = cause->service.entity_path[i];
+      service.entity_path.push_back({e.name, i < cause->coverage.size() ? cause->coverage[i] : 0, e.remote});
+    }
+    out.response_time_root_causes.push_back({{std::move(service)}, true});
+  }
   return out;
 }
 

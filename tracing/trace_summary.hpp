@@ -144,6 +144,27 @@ struct RootCause {
   bool operator==(const RootCause&) const = default;
 };
 
+// The services the client's wait went to (ResponseTimeRootCauses), with each entity's share of it.
+struct ResponseTimeEntity {
+  std::string name;
+  double coverage = 0;  // the entity's duration over the entry segment's
+  bool remote = false;
+  bool operator==(const ResponseTimeEntity&) const = default;
+};
+
+struct ResponseTimeRootCauseService {
+  ServiceId service;
+  std::vector<ResponseTimeEntity> entity_path;
+  bool inferred = false;
+  bool operator==(const ResponseTimeRootCauseService&) const = default;
+};
+
+struct ResponseTimeRootCause {
+  std::vector<ResponseTimeRootCauseService> services;
+  bool client_impacting = true;  // the path starts at what the client called
+  bool operator==(const ResponseTimeRootCause&) const = default;
+};
+
 struct TraceSummary {
   std::string id;
   double start_time = 0;
@@ -163,6 +184,7 @@ struct TraceSummary {
   std::optional<ServiceId> entry_point;
   std::vector<RootCause> fault_root_causes;
   std::vector<RootCause> error_root_causes;
+  std::vector<ResponseTimeRootCause> response_time_root_causes;  // empty while the entry is open
   int revision = 0;  // number of segment documents: grows as the trace fills in
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// The response time root cause of one trace, which tracing::summarize does not compute: the
-// entity that spent the time the client waited.
+// The response time root cause of one trace: the entity that spent the time the client waited.
+// The filter's rootcause.responsetime keywords read it, and tracing::summarize reports it as
+// ResponseTimeRootCauses.
 //
 // From the entry segment, step into the child that took longest: a subsegment, or a segment that
 // names the current entity as parent. Only children that ended before their parent did count: a

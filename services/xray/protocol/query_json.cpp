@@ -84,6 +84,23 @@ json root_causes_json(const std::vector<t::RootCause>& causes) {
   return out;
 }
 
+json response_time_root_causes_json(const std::vector<t::ResponseTimeRootCause>& causes) {
+  json out = json::array();
+  for (const auto& c : causes) {
+    json services = json::array();
+    for (const auto& s : c.services) {
+      json path = json::array();
+      for (const auto& e : s.entity_path) path.push_back({{"Name", e.name}, {"Coverage", e.coverage}, {"Remote", e.remote}});
+      json j = service_id_json(s.service);
+      j["EntityPath"] = std::move(path);
+      j["Inferred"] = s.inferred;
+      services.push_back(std::move(j));
+    }
+    out.push_back({{"Services", std::move(services)}, {"ClientImpacting", c.client_impacting}});
+  }
+  return out;
+}
+
 // EdgeStatistics and ServiceStatistics share one shape.
 json statistics_json(const t::Statistics& s) {
   return {
@@ -166,7 +183,7 @@ json to_json(const t::TraceSummary& s) {
       {"AvailabilityZones", json::array()},
       {"FaultRootCauses", root_causes_json(s.fault_root_causes)},
       {"ErrorRootCauses", root_causes_json(s.error_root_causes)},
-      {"ResponseTimeRootCauses", json::array()},
+      {"ResponseTimeRootCauses", response_time_root_causes_json(s.response_time_root_causes)},
       {"Revision", s.revision},
   };
   if (s.response_time) j["ResponseTime"] = *s.response_time;

@@ -169,6 +169,23 @@ TEST(TraceSummaryTest, ErrorRootCauseFollowsCalledSegmentsAndIsClientImpactingAt
       << "the stage and its SNS subsegment are explained by the topic segment they called";
 }
 
+TEST(TraceSummaryTest, ResponseTimeRootCauseIsWhereTheClientsWaitWent) {
+  // The stage (50 ms) waited on its SNS call (30 ms); the topic segment ended after the call and
+  // the subscribers after the stage answered, so neither made the client wait.
+  TraceSummary s = summarize(pattern_trace(1, false));
+  ASSERT_EQ(s.response_time_root_causes.size(), 1u);
+  const auto& cause = s.response_time_root_causes[0];
+  EXPECT_TRUE(cause.client_impacting);
+  ASSERT_EQ(cause.services.size(), 1u);
+  EXPECT_EQ(cause.services[0].service, sid("xrayTracerAPI/prod", "AWS::ApiGateway::Stage"));
+  EXPECT_FALSE(cause.services[0].inferred);
+  ASSERT_EQ(cause.services[0].entity_path.size(), 2u);
+  EXPECT_EQ(cause.services[0].entity_path[0].name, "xrayTracerAPI/prod");
+  EXPECT_NEAR(cause.services[0].entity_path[0].coverage, 1.0, 1e-6);
+  EXPECT_EQ(cause.services[0].entity_path[1].name, "SNS");
+  EXPECT_NEAR(cause.services[0].entity_path[1].coverage, 0.6, 1e-6);
+}
+
 TEST(TraceSummaryTest, InProgressRootHasNoResponseTimeYet) {
   Trace t = pattern_trace(1, false);
   t.segments[0].in_progress = true;
@@ -176,6 +193,7 @@ TEST(TraceSummaryTest, InProgressRootHasNoResponseTimeYet) {
   TraceSummary s = summarize(t);
   EXPECT_TRUE(s.is_partial);
   EXPECT_FALSE(s.response_time);
+  EXPECT_TRUE(s.response_time_root_causes.empty());
   EXPECT_NEAR(s.duration, 0.300, 1e-6) << "an open segment does not stretch or shrink the trace";
 }
 

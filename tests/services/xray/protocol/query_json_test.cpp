@@ -27,6 +27,7 @@ const std::set<std::string> kRootCause = {"Services", "ClientImpacting"};
 const std::set<std::string> kRootCauseService = {"Name", "Names", "Type", "AccountId", "EntityPath", "Inferred"};
 const std::set<std::string> kRootCauseEntity = {"Name", "Exceptions", "Remote"};
 const std::set<std::string> kRootCauseException = {"Name", "Message"};
+const std::set<std::string> kResponseTimeRootCauseEntity = {"Name", "Coverage", "Remote"};
 const std::set<std::string> kService = {"ReferenceId", "Name", "Names", "Root", "AccountId", "Type", "State",
                                         "StartTime", "EndTime", "Edges", "SummaryStatistics", "DurationHistogram",
                                         "ResponseTimeHistogram"};
@@ -119,6 +120,16 @@ TEST(TraceSummaryJsonTest, CarriesTheSummaryValues) {
                   {"Exceptions", {{{"Name", "Error"}, {"Message", "SSL Cert Exception"}}}},
                   {"Remote", false}}));
   EXPECT_EQ(j.at("FaultRootCauses").at(0).at("ClientImpacting"), false);
+
+  const json& waited = j.at("ResponseTimeRootCauses").at(0);
+  for (const auto& [k, v] : waited.items()) EXPECT_TRUE(kRootCause.count(k)) << k;
+  const json& culprit = waited.at("Services").at(0);
+  for (const auto& [k, v] : culprit.items()) EXPECT_TRUE(kRootCauseService.count(k)) << k;
+  EXPECT_EQ(culprit.at("Name"), "xrayTracerAPI/prod");
+  for (const auto& e : culprit.at("EntityPath"))
+    for (const auto& [k, v] : e.items()) EXPECT_TRUE(kResponseTimeRootCauseEntity.count(k)) << k;
+  EXPECT_EQ(culprit.at("EntityPath").at(1).at("Name"), "SNS");
+  EXPECT_NEAR(culprit.at("EntityPath").at(1).at("Coverage").get<double>(), 0.6, 1e-6);
 }
 
 TEST(TraceSummaryJsonTest, NumberAndBooleanAnnotationsUseTheirOwnMembers) {
