@@ -1,8 +1,10 @@
 #pragma once
+#include <optional>
 #include <string>
 
 #include "tracing/clock.hpp"
 #include "tracing/rng.hpp"
+#include "tracing/trace_header.hpp"
 
 namespace localray::tracing {
 
@@ -14,6 +16,11 @@ class IdGenerator {
   std::string segment_id();
   // Request ids as Lambda, SQS and SNS print them (UUID v4 layout).
   std::string uuid();
+  // The context a hop works in: the caller's when it sent one, else a new sampled root, as AWS
+  // services start a trace for an untraced request.
+  TraceHeader continue_or_start(const std::optional<TraceHeader>& caller) {
+    return caller ? *caller : TraceHeader{trace_id(), "", Sampled::Yes, {}};
+  }
 
  private:
   const Clock& clock_;

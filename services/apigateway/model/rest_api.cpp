@@ -91,7 +91,7 @@ boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) {
   auto start = clock_.now();
   std::string request_id = ids_.uuid();
   // A caller's Root is kept (with its Parent as our parent); otherwise this stage starts the trace.
-  tracing::TraceHeader trace = request.trace ? *request.trace : tracing::TraceHeader{ids_.trace_id(), "", tracing::Sampled::Yes, {}};
+  tracing::TraceHeader trace = ids_.continue_or_start(request.trace);
   if (trace.sampled == tracing::Sampled::Unknown || trace.sampled == tracing::Sampled::Requested) trace.sampled = tracing::Sampled::Yes;
 
   tracing::Segment seg;

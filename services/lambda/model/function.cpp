@@ -84,7 +84,7 @@ asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std:
   auto fn = *found;
   if (payload.size() > kMaxSyncPayloadBytes)
     co_return Error{Code::RequestTooLarge, "Request must be smaller than 6291456 bytes for the InvokeFunction operation"};
-  tracing::TraceHeader trace = ctx ? *ctx : tracing::TraceHeader{ids_.trace_id(), "", tracing::Sampled::Yes, {}};
+  tracing::TraceHeader trace = ids_.continue_or_start(ctx);
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
   if (fn->running_ >= fn->config_.concurrency) co_return Error{Code::TooManyRequests, "Rate Exceeded."};
   ++fn->running_;
@@ -107,7 +107,7 @@ Result<std::string> Runner::invoke_async(std::string_view name, std::string payl
   auto fn = *found;
   if (payload.size() > kMaxAsyncPayloadBytes)
     return Error{Code::RequestTooLarge, "Request must be smaller than 262144 bytes for the InvokeAsync operation"};
-  tracing::TraceHeader trace = ctx ? *ctx : tracing::TraceHeader{ids_.trace_id(), "", tracing::Sampled::Yes, {}};
+  tracing::TraceHeader trace = ids_.continue_or_start(ctx);
   Function::AsyncEvent e{ids_.uuid(), std::move(payload), std::move(trace), clock_.now(), 1};
   auto id = e.request_id;
   ++fn->pending_;

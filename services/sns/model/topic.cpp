@@ -361,7 +361,7 @@ Result<void> Backend::deliver(const PublishRequest& request, const std::string& 
   auto now = clock_.now();
   Notification n{message_id, request.topic_arn, request.subject, request.message, now, request.attributes};
 
-  tracing::TraceHeader trace = ctx ? *ctx : tracing::TraceHeader{ids_.trace_id(), "", tracing::Sampled::Yes, {}};
+  tracing::TraceHeader trace = ids_.continue_or_start(ctx);
   tracing::Segment seg;
   seg.name = topic_name;
   seg.id = ids_.segment_id();
