@@ -366,6 +366,40 @@ test("timeline: every segment and subsegment as a bar, nested, with details and 
   assert.ok(consumer.left > 10, "the SQS consumer runs a second later, to the right");
   for (const b of bars) assert.ok(b.left >= 0 && b.left + b.width <= 100.5, `${b.name} inside the axis`);
 
+  // The trace map above the timeline: GetTraceGraph's nodes for this trace, drawn as on the map.
+  const graph = (await xray(lr.endpoint, "TraceGraph", { TraceIds: [id] })).Services;
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=trace-map] [data-testid=trace-map-node]").length === n, graph.length, { timeout: 10000 });
+  const mapNodes = await page.$$eval("[data-testid=trace-map] [data-testid=trace-map-node]", (els) => els.map((e) => `${e.getAttribute("data-node-type")}|${e.getAttribute("data-node-name")}`).sort());
+  assert.deepEqual(mapNodes, graph.map((s) => `${s.Type}|${s.Name}`).sort(), "one trace-map node per service of GetTraceGraph");
+  assert.ok(mapNodes.includes("AWS::ApiGateway::Stage|xrayTracerAPI/prod"), "the trace map holds the API stage");
+  assert.ok(mapNodes.some((n) => n.startsWith("AWS::Lambda::Function|")), "the trace map holds a Lambda function");
+  assert.ok(mapNodes.includes("AWS::Lambda::Function|dynamo"), "the trace map holds the dynamo function");
+  // Clicking the dynamo function's node marks its bars (its segment and subsegments), dims the rest.
+  const ownIds = new Set();
+  const collect = (d) => {
+    ownIds.add(d.id);
+    for (const s of d.subsegments ?? []) collect(s);
+  };
+  for (const d of docs) if (d.name === "dynamo" && d.origin === "AWS::Lambda::Function") collect(d);
+  assert.ok(ownIds.size > 1, "the dynamo function's segment has subsegments");
+  const fnNode = page.locator('[data-testid=trace-map-node][data-node-name="dynamo"][data-node-type="AWS::Lambda::Function"]');
+  await fnNode.click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=timeline-bar][data-highlight]"));
+  const marks = await page.$$eval("[data-testid=timeline-bar]", (els) =>
+    els.map((e) => ({ id: e.getAttribute("data-id"), mark: e.getAttribute("data-highlight"), on: e.classList.contains("node-highlighted"), off: e.classList.contains("node-dimmed") })),
+  );
+  assert.deepEqual(marks.filter((m) => m.mark === "on").map((m) => m.id).sort(), [...ownIds].sort(), "exactly the function's bars are highlighted");
+  for (const m of marks) {
+    if (ownIds.has(m.id)) assert.ok(m.on && !m.off, `bar ${m.id} of the function highlighted`);
+    else assert.ok(m.mark === "off" && m.off && !m.on, `bar ${m.id} of another node dimmed`);
+  }
+  assert.equal(await fnNode.getAttribute("class"), "map-node selected");
+  await page.screenshot({ path: join(artifacts, "trace-map.png") });
+  // Clicking it again clears the marks.
+  await page.locator('[data-testid=trace-map-node][data-node-name="dynamo"][data-node-type="AWS::Lambda::Function"]').click();
+  await page.waitForFunction(() => !document.querySelector("[data-testid=timeline-bar][data-highlight]"));
+  assert.equal(await page.locator("[data-testid=timeline-bar].node-dimmed, [data-testid=timeline-bar].node-highlighted").count(), 0);
+
   // Details of the DynamoDB Query subsegment: its annotation and metadata.
   await page.locator(`[data-testid=timeline-row][data-id="${query.id}"]`).click();
   const details = page.locator("[data-testid=details]");
@@ -394,6 +428,18 @@ test("timeline: every segment and subsegment as a bar, nested, with details and 
   const raw = JSON.parse(readFileSync(await download.path(), "utf8"));
   assert.equal(raw.Id, id);
   assert.deepEqual(raw.Segments, docs);
+
+  // GetTraceGraph failing: the timeline still shows, the map area says why.
+  await page.route("**/TraceGraph", (route) =>
+    route.fulfill({ status: 500, contentType: "application/json", headers: { "x-amzn-ErrorType": "ServiceException" }, body: JSON.stringify({ message: "graph unavailable" }) }),
+  );
+  await page.goto(`${lr.consoleUrl}#/trace/${worldIds[1]}`);
+  await page.waitForFunction((tid) => document.querySelector("[data-testid=trace-title]")?.textContent === tid, worldIds[1]);
+  await page.locator("[data-testid=timeline-bar]").first().waitFor();
+  await page.waitForFunction(() => document.querySelector("[data-testid=trace-map]")?.dataset.state === "error");
+  assert.equal(await page.locator("[data-testid=trace-map-message]").textContent(), "Could not load the trace map: graph unavailable");
+  assert.equal(await page.locator("[data-testid=trace-map-node]").count(), 0);
+  await page.unroute("**/TraceGraph");
   assert.deepEqual(problems, []);
 });
 
@@ -402,6 +448,9 @@ test("XSS: HTML in a node name, annotation, metadata, URL and exception renders 
   await page.locator("[data-testid=timeline-bar]").first().waitFor();
   const names = await page.$$eval("[data-testid=timeline-row] .tl-name", (els) => els.map((e) => e.textContent));
   assert.deepEqual(names, [XSS.service, "DynamoDB", XSS.node], "the segment, its call, and the inferred table segment");
+  const xssMapNode = page.locator(`[data-testid=trace-map-node][data-node-name="${XSS.node}"]`);
+  await xssMapNode.waitFor();
+  assert.equal(await xssMapNode.locator(".node-name").textContent(), XSS.node.slice(0, 19) + "…", "the trace map's node name is text");
   await page.locator("[data-testid=timeline-row]").first().click();
   const details = page.locator("[data-testid=details]");
   await details.waitFor({ state: "visible" });

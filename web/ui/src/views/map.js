@@ -5,24 +5,12 @@ import * as api from "../api.js";
 import { histogram } from "../chart.js";
 import { h, s, replaceChildren } from "../dom.js";
 import { duration, perMinute } from "../format.js";
-import { iconGroup, icon, kindOf } from "../icons.js";
+import { icon, kindOf } from "../icons.js";
 import * as state from "../state.js";
 import { STATES, average, counts } from "../status.js";
-import { NODE_BOX, RING_R, buildModel, layout } from "./graph.js";
+import { arrowDefs, drawEdge as drawEdgeShared, drawNode as drawNodeShared, rateStats } from "./draw.js";
+import { buildModel, layout } from "./graph.js";
 import { kv, quote, section, statusBreakdown } from "./panel.js";
-
-const CLIENT_R = 22;
-
-function truncate(text, max) {
-  const t = String(text ?? "");
-  return t.length > max ? t.slice(0, max - 1) + "…" : t;
-}
-
-function bezier(t, p0, p1, p2, p3) {
-  const u = 1 - t;
-  const f = (i) => u * u * u * p0[i] + 3 * u * u * t * p1[i] + 3 * u * t * t * p2[i] + t * t * t * p3[i];
-  return { x: f(0), y: f(1) };
-}
 
 export function legend() {
   return h(
@@ -44,21 +32,11 @@ export function mount(host, _route) {
   let panelChart = null;
   let resources = null;
 
-  const arrow = s(
-    "marker",
-    { id: "map-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
-    s("path", { d: "M0 1L9 5L0 9z", class: "arrow-head" }),
-  );
-  const arrowSel = s(
-    "marker",
-    { id: "map-arrow-sel", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
-    s("path", { d: "M0 1L9 5L0 9z", class: "arrow-head selected" }),
-  );
   const edgeLayer = s("g", { class: "edges" });
   const nodeLayer = s("g", { class: "nodes" });
   const viewport = s("g", { class: "viewport" }, edgeLayer, nodeLayer);
   const background = s("rect", { class: "map-bg", x: -100000, y: -100000, width: 200000, height: 200000 });
-  const svg = s("svg", { class: "map-svg", "data-testid": "map-canvas", role: "img", "aria-label": "Service map" }, s("defs", {}, arrow, arrowSel), background, viewport);
+  const svg = s("svg", { class: "map-svg", "data-testid": "map-canvas", role: "img", "aria-label": "Service map" }, arrowDefs("map"), background, viewport);
 
   const zoomIn = h("button", { class: "btn icon-btn", type: "button", title: "Zoom in", "aria-label": "Zoom in" }, "+");
   const zoomOut = h("button", { class: "btn icon-btn", type: "button", title: "Zoom out", "aria-label": "Zoom out" }, "−");
@@ -136,142 +114,11 @@ export function mount(host, _route) {
   });
   resize.observe(canvas);
 
-  // ---- drawing ----
-  function ring(c, r, width) {
-    const g = s("g", { transform: "rotate(-90)", class: "ring" });
-    const C = 2 * Math.PI * r;
-    if (!c.total) {
-      g.appendChild(s("circle", { r, class: "ring-empty", "stroke-width": width }));
-      return g;
-    }
-    let offset = 0;
-    for (const st of STATES) {
-      const v = c[st.key];
-      if (!v) continue;
-      const len = (C * v) / c.total;
-      g.appendChild(
-        s("circle", { r, fill: "none", stroke: st.color, "stroke-width": width, "stroke-dasharray": `${len} ${C - len}`, "stroke-dashoffset": -offset, "data-state": st.key }),
-      );
-      offset += len;
-    }
-    return g;
-  }
-
-  function center(id) {
-    const p = positions.nodes.get(id);
-    return { x: p.x + NODE_BOX / 2, y: p.y + NODE_BOX / 2 };
-  }
-
-  function drawNode(n) {
-    const { svc } = n;
-    const p = positions.nodes.get(n.id);
-    const c = counts(svc.SummaryStatistics);
-    const kind = kindOf(svc.Type);
-    const isClient = svc.Type === "client";
-    const r = isClient ? CLIENT_R : RING_R;
-    const { x: cx, y: cy } = center(n.id);
-    const avg = average(svc.SummaryStatistics);
-    const stats = isClient ? "" : c.total ? `${duration(avg)} · ${perMinute(c.total, windowSec)}` : "no requests";
-    const isSel = selected?.kind === "node" && selected.id === n.id;
-    const g = s(
-      "g",
-      {
-        class: `map-node${isSel ? " selected" : ""}${isClient ? " client" : ""}`,
-        transform: `translate(${cx} ${cy})`,
-        "data-testid": "map-node",
-        "data-node-id": n.id,
-        "data-node-name": svc.Name ?? "",
-        "data-node-type": svc.Type ?? "",
-        "data-x": p.x,
-        "data-y": p.y,
-        "data-total": c.total,
-        "data-ok": c.ok,
-        "data-error": c.error,
-        "data-throttle": c.throttle,
-        "data-fault": c.fault,
-        tabindex: 0,
-        role: "button",
-        "aria-label": `${svc.Name} (${kind.label})`,
-      },
-      s("title", {}, `${svc.Name}\n${svc.Type}`),
-      s("circle", { r: r + 9, class: "node-halo" }),
-      ring(c, r, isClient ? 4 : 6),
-      s("circle", { r: r - (isClient ? 3 : 4), class: "node-disc" }),
-      iconGroup(svc.Type, 0, 0, isClient ? 20 : 26),
-      s("text", { class: "node-name", y: NODE_BOX / 2 + 16 }, isClient ? "Client" : truncate(svc.Name, 20)),
-      s("text", { class: "node-type", y: NODE_BOX / 2 + 31 }, isClient ? truncate(`→ ${svc.Name}`, 22) : kind.label),
-      stats ? s("text", { class: "node-stats", y: NODE_BOX / 2 + 45 }, stats) : null,
-    );
-    g.addEventListener("click", () => select({ kind: "node", id: n.id }));
-    g.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" || e.key === " ") {
-        e.preventDefault();
-        select({ kind: "node", id: n.id });
-      }
-    });
-    return g;
-  }
-
-  function drawEdge(e) {
-    const a = center(e.source), b = center(e.target);
-    const ra = e.from.Type === "client" ? CLIENT_R : RING_R;
-    const rb = e.to.Type === "client" ? CLIENT_R : RING_R;
-    let d, mid;
-    if (b.x > a.x + 1) {
-      const sx = a.x + ra + 4, sy = a.y, tx = b.x - rb - 6, ty = b.y;
-      const dx = Math.max(30, (tx - sx) / 2);
-      d = `M${sx} ${sy}C${sx + dx} ${sy} ${tx - dx} ${ty} ${tx} ${ty}`;
-      // The label sits past the middle, where fanned-out edges are already apart.
-      mid = bezier(0.62, [sx, sy], [sx + dx, sy], [tx - dx, ty], [tx, ty]);
-    } else {
-      // Backwards or same layer: loop below the nodes.
-      const sx = a.x, sy = a.y + ra + 4, tx = b.x, ty = b.y + rb + 6;
-      const drop = 70 + Math.abs(a.x - b.x) * 0.15;
-      d = `M${sx} ${sy}C${sx} ${sy + drop} ${tx} ${ty + drop} ${tx} ${ty}`;
-      mid = bezier(0.5, [sx, sy], [sx, sy + drop], [tx, ty + drop], [tx, ty]);
-    }
-    const stats = e.edge.SummaryStatistics;
-    const c = counts(stats);
-    const text = `${duration(average(stats))} · ${perMinute(c.total, windowSec)}`;
-    const w = text.length * 6.1 + 12;
-    const isSel = selected?.kind === "edge" && selected.id === e.id;
-    const worst = c.fault ? "fault" : c.throttle ? "throttle" : c.error ? "error" : "ok";
-    const g = s(
-      "g",
-      {
-        class: `map-edge${isSel ? " selected" : ""}`,
-        "data-testid": "map-edge",
-        "data-edge-id": e.id,
-        "data-source": e.from.Name ?? "",
-        "data-source-type": e.from.Type ?? "",
-        "data-target": e.to.Name ?? "",
-        "data-target-type": e.to.Type ?? "",
-        "data-total": c.total,
-        "data-state": worst,
-        tabindex: 0,
-        role: "button",
-        "aria-label": `${e.from.Name} to ${e.to.Name}`,
-      },
-      s("title", {}, `${e.from.Name} → ${e.to.Name}`),
-      s("path", { d, class: "edge-hit" }),
-      s("path", { d, class: "edge-line", "marker-end": `url(#${isSel ? "map-arrow-sel" : "map-arrow"})` }),
-      s(
-        "g",
-        { class: "edge-label", transform: `translate(${mid.x} ${mid.y})` },
-        s("rect", { x: -w / 2, y: -9, width: w, height: 18, rx: 9 }),
-        worst !== "ok" ? s("circle", { cx: -w / 2 + 8, cy: 0, r: 3, fill: STATES.find((x) => x.key === worst).color }) : null,
-        s("text", { y: 4, x: worst !== "ok" ? 4 : 0 }, text),
-      ),
-    );
-    g.addEventListener("click", () => select({ kind: "edge", id: e.id }));
-    g.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" || ev.key === " ") {
-        ev.preventDefault();
-        select({ kind: "edge", id: e.id });
-      }
-    });
-    return g;
-  }
+  // ---- drawing (shared with the trace map: draw.js) ----
+  const drawNode = (n) =>
+    drawNodeShared(n, { positions, selected: isSelected("node", n.id), testid: "map-node", stats: rateStats(windowSec), onSelect: () => select({ kind: "node", id: n.id }) });
+  const drawEdge = (e) =>
+    drawEdgeShared(e, { positions, selected: isSelected("edge", e.id), testid: "map-edge", marker: "map", stats: rateStats(windowSec), onSelect: () => select({ kind: "edge", id: e.id }) });
 
   // Elements are kept while what they show is unchanged, so a live refresh only touches the nodes
   // and edges whose numbers moved (and a click in progress on the others is not lost).

@@ -7,6 +7,7 @@ import { duration, timestamp } from "../format.js";
 import { kindOf } from "../icons.js";
 import { colorOf, segmentState } from "../status.js";
 import { jsonBlock, kv, section } from "./panel.js";
+import { traceMap } from "./tracemap.js";
 
 const STATE_LABEL = { ok: "OK", error: "Error", throttle: "Throttle", fault: "Fault" };
 
@@ -63,6 +64,47 @@ export function buildTree(trace) {
   const t0 = starts.length ? Math.min(...starts) : 0;
   const t1 = Math.max(t0 + 1e-6, ...ends, ...starts);
   return { roots, all, docs, t0, t1, segmentCount: segments.length };
+}
+
+function urlHost(url) {
+  try {
+    return new URL(String(url ?? "")).hostname;
+  } catch {
+    return "";
+  }
+}
+
+/** The node (as GetTraceGraph names it) an unanswered aws or remote call is inferred as. */
+function inferredNode(d) {
+  if (d.namespace === "remote") return { Name: urlHost(d.http?.request?.url) || d.name, Type: "remote" };
+  const aws = d.aws && typeof d.aws === "object" ? d.aws : {};
+  if (typeof aws.table_name === "string" && aws.table_name) return { Name: aws.table_name, Type: "AWS::DynamoDB::Table" };
+  if (typeof aws.queue_url === "string" && aws.queue_url) return { Name: aws.queue_url.split("/").filter(Boolean).pop() ?? "", Type: "AWS::SQS::Queue" };
+  if (typeof aws.topic_arn === "string" && aws.topic_arn) return { Name: aws.topic_arn.split(":").pop(), Type: "AWS::SNS" };
+  if (d.name === "SNS") return { Name: "SNS", Type: "AWS::SNS" };
+  return { Name: d.name, Type: `AWS::${d.name}` };
+}
+
+/**
+ * The timeline nodes a trace-map node stands for: the segments of that service (name, origin) with
+ * their subsegments; for a node inferred from calls, the unanswered calls to it with theirs.
+ */
+export function nodeEntities(tree, svc) {
+  const out = new Set();
+  const add = (n) => {
+    if (out.has(n)) return;
+    out.add(n);
+    for (const c of n.children) if (c.kind === "subsegment") add(c);
+  };
+  for (const n of tree.all) if (n.kind === "segment" && (n.doc.name ?? "") === (svc.Name ?? "") && (n.doc.origin ?? "") === (svc.Type ?? "")) add(n);
+  const answered = new Set(tree.all.filter((n) => n.kind === "segment" && n.doc.parent_id).map((n) => n.doc.parent_id));
+  for (const n of tree.all) {
+    const d = n.doc;
+    if (n.kind !== "subsegment" || (d.namespace !== "aws" && d.namespace !== "remote") || answered.has(d.id)) continue;
+    const inf = inferredNode(d);
+    if (inf.Name === svc.Name && inf.Type === svc.Type) add(n);
+  }
+  return out;
 }
 
 function niceStep(span, target = 6) {
@@ -159,6 +201,12 @@ export function mount(host, route) {
   let destroyed = false;
   let seq = 0;
 
+  let marked = null; // the trace map's selected node: {svc, entities: Set of tree nodes}
+  const map = traceMap((svc) => {
+    marked = svc ? { svc, entities: null } : null;
+    host.dataset.mapSelected = svc ? `${svc.Type}::${svc.Name}` : "";
+    if (tree) renderRows();
+  });
   let view = null; // zoomed window {from, to} in epoch seconds, or null for the whole trace
   const title = h("h1", { class: "mono", "data-testid": "trace-title" }, traceId);
   const zoomReset = h("button", { class: "btn", type: "button", "data-testid": "zoom-reset", hidden: true }, "Show whole trace");
@@ -189,6 +237,7 @@ export function mount(host, route) {
     ),
     meta,
     banner,
+    map.el,
     h("div", { class: "tl-wrap" }, timeline, details),
   );
   host.dataset.state = "loading";
@@ -294,6 +343,7 @@ export function mount(host, route) {
     const [v0, v1] = win();
     const span = v1 - v0;
     const out = [];
+    if (marked && !marked.entities) marked.entities = nodeEntities(tree, marked.svc);
     const seen = new Set();
     const walk = (node, depth) => {
       if (seen.has(node)) return;
@@ -318,10 +368,11 @@ export function mount(host, route) {
           renderRows();
         });
       const label = nodeLabel(node);
+      const mark = marked ? (marked.entities.has(node) ? "on" : "off") : undefined;
       const bar = h(
         "div",
         {
-          class: `tl-bar state-${st}${node.kind === "segment" ? " is-segment" : ""}${inProgress ? " in-progress" : ""}${d.inferred ? " inferred" : ""}${outside ? " outside" : ""}`,
+          class: `tl-bar state-${st}${node.kind === "segment" ? " is-segment" : ""}${inProgress ? " in-progress" : ""}${d.inferred ? " inferred" : ""}${outside ? " outside" : ""}${mark === "on" ? " node-highlighted" : mark === "off" ? " node-dimmed" : ""}`,
           style: { left: `${left}%`, width: `${width}%`, background: colorOf(st) },
           "data-testid": "timeline-bar",
           "data-id": d.id ?? "",
@@ -330,6 +381,7 @@ export function mount(host, route) {
           "data-state": st,
           "data-depth": depth,
           "data-origin": node.segment.origin ?? "",
+          "data-highlight": mark,
           title: `${d.name ?? ""} · ${duration(end - start)}`,
         },
       );
@@ -435,8 +487,21 @@ export function mount(host, route) {
     );
   }
 
+  async function loadMap(my) {
+    let graph;
+    try {
+      graph = await api.traceGraph([traceId]);
+    } catch (err) {
+      if (my === seq && !destroyed) map.fail(`Could not load the trace map: ${err.message}`);
+      return;
+    }
+    if (my !== seq || destroyed) return;
+    map.show(graph);
+  }
+
   async function load() {
     const my = ++seq;
+    loadMap(my);
     let resp;
     try {
       resp = await api.batchGetTraces([traceId]);
@@ -461,6 +526,7 @@ export function mount(host, route) {
     rawKey = key;
     raw = trace;
     tree = buildTree(trace);
+    if (marked) marked.entities = null;
     download.disabled = false;
     renderMeta();
     renderAxis();
