@@ -81,19 +81,26 @@ auto table_keys(const std::string& name, const json& entry) -> Result<TableKeys>
   return out;
 }
 
-auto batch_get_input(const json& request) -> Result<std::vector<TableKeys>> {
+// RequestItems parsed table by table with `parse`; `size` counts a part against the batch's
+// quota, which holds over all tables together.
+template <class Part, class Parse, class Size>
+auto per_table(const json& request, Parse parse, Size size, std::size_t quota, const char* operation) -> Result<std::vector<Part>> {
   auto items = request_items(request);
   if (!items) return items.error();
-  std::vector<TableKeys> out;
+  std::vector<Part> out;
   std::size_t total = 0;
   for (const auto& [name, entry] : (*items)->items()) {
-    auto keys = table_keys(name, entry);
-    if (!keys) return keys.error();
-    total += keys->keys.size();
-    out.push_back(std::move(*keys));
+    auto part = parse(name, entry);
+    if (!part) return part.error();
+    total += size(*part);
+    out.push_back(std::move(*part));
   }
-  if (total > kMaxBatchGetKeys) return model::validation_error("Too many items requested for the BatchGetItem call");
+  if (total > quota) return model::validation_error(std::string{"Too many items requested for the "} + operation + " call");
   return out;
+}
+
+auto batch_get_input(const json& request) -> Result<std::vector<TableKeys>> {
+  return per_table<TableKeys>(request, table_keys, [](const TableKeys& p) { return p.keys.size(); }, kMaxBatchGetKeys, "BatchGetItem");
 }
 
 // The table, once every key of its part of the batch is known to be valid and distinct.
@@ -163,18 +170,8 @@ auto table_writes(const std::string& name, const json& list) -> Result<TableWrit
 }
 
 auto batch_write_input(const json& request) -> Result<std::vector<TableWrites>> {
-  auto items = request_items(request);
-  if (!items) return items.error();
-  std::vector<TableWrites> out;
-  std::size_t total = 0;
-  for (const auto& [name, list] : (*items)->items()) {
-    auto writes = table_writes(name, list);
-    if (!writes) return writes.error();
-    total += writes->requests.size();
-    out.push_back(std::move(*writes));
-  }
-  if (total > kMaxBatchWriteItems) return model::validation_error("Too many items requested for the BatchWriteItem call");
-  return out;
+  return per_table<TableWrites>(request, table_writes, [](const TableWrites& p) { return p.requests.size(); }, kMaxBatchWriteItems,
+                                "BatchWriteItem");
 }
 
 // Everything PutItem and DeleteItem would refuse, checked before anything is written.
