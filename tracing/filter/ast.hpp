@@ -16,26 +16,11 @@
 #include <variant>
 #include <vector>
 
+#include "base/box.hpp"
+
 namespace localray::tracing::filter {
 
-// A heap-held child with value semantics: copying a tree copies its children.
-template <class T>
-class Box {
- public:
-  Box(T value) : ptr_{std::make_unique<T>(std::move(value))} {}
-  Box(const Box& other) : ptr_{std::make_unique<T>(*other.ptr_)} {}
-  Box(Box&&) noexcept = default;
-  Box& operator=(const Box& other) {
-    ptr_ = std::make_unique<T>(*other.ptr_);
-    return *this;
-  }
-  Box& operator=(Box&&) noexcept = default;
-  const T& operator*() const { return *ptr_; }
-  const T* operator->() const { return ptr_.get(); }
-
- private:
-  std::unique_ptr<T> ptr_;
-};
+using base::Box;
 
 enum class Keyword {
   // boolean

@@ -1,20 +1,13 @@
 #pragma once
 #include <boost/system/result.hpp>
-#include <stdexcept>
-#include <string>
+
+#include "base/coded_error.hpp"
 
 namespace localray::lambda::model {
 
 enum class Code { ResourceNotFound, TooManyRequests, InvalidParameterValue, RequestTooLarge };
 
-struct Error {
-  Code code;
-  std::string message;
-};
-
-[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
-  throw std::runtime_error(e.message);
-}
+using Error = base::CodedError<Code>;
 
 template <class T>
 using Result = boost::system::result<T, Error>;

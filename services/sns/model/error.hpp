@@ -1,7 +1,7 @@
 #pragma once
 #include <boost/system/result.hpp>
-#include <stdexcept>
-#include <string>
+
+#include "base/coded_error.hpp"
 
 namespace localray::sns::model {
 
@@ -18,14 +18,7 @@ enum class Code {
   BatchRequestTooLong,
 };
 
-struct Error {
-  Code code;
-  std::string message;
-};
-
-[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
-  throw std::runtime_error(e.message);
-}
+using Error = base::CodedError<Code>;
 
 template <class T>
 using Result = boost::system::result<T, Error>;

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "base/box.hpp"
+
 #include "services/dynamodb/model/attribute_value.hpp"
 #include "services/dynamodb/model/error.hpp"
 
@@ -23,26 +25,7 @@ std::string_view parameter_name(Kind kind);  // "UpdateExpression", "ConditionEx
 // "Invalid UpdateExpression: <detail>" and friends.
 Error invalid(Kind kind, const std::string& detail);
 
-// A heap-held child with value semantics, so trees copy like values.
-template <class T>
-class Box {
- public:
-  Box(T value) : ptr_{std::make_unique<T>(std::move(value))} {}
-  Box(const Box& other) : ptr_{std::make_unique<T>(*other.ptr_)} {}
-  Box(Box&&) noexcept = default;
-  Box& operator=(const Box& other) {
-    ptr_ = std::make_unique<T>(*other.ptr_);
-    return *this;
-  }
-  Box& operator=(Box&&) noexcept = default;
-  T& operator*() { return *ptr_; }
-  const T& operator*() const { return *ptr_; }
-  T* operator->() { return ptr_.get(); }
-  const T* operator->() const { return ptr_.get(); }
-
- private:
-  std::unique_ptr<T> ptr_;
-};
+using base::Box;
 
 // A document path: an attribute name, then map keys (`.b`) and list indexes (`[0]`).
 using PathStep = std::variant<std::string, std::size_t>;
