@@ -23,13 +23,25 @@ Pipeline::Pipeline(Store& store, std::size_t capacity, std::shared_ptr<spdlog::l
 
 Pipeline::~Pipeline() { stop(); }
 
-void Pipeline::record(Segment segment) {
+bool Pipeline::record(Segment segment) {
   std::unique_lock lock{mutex_};
-  has_room_.wait(lock, [&] { return queue_.size() < capacity_ || stopping_; });
-  if (stopping_ && !writer_.joinable()) return;
+  if (queue_.size() >= capacity_ || (stopping_ && preparer_done_)) {
+    ++refused_;
+    // One line a second at most: under overload the log must not become the next bottleneck.
+    auto now = std::chrono::steady_clock::now();
+    if (now - refusal_logged_ >= std::chrono::seconds{1}) {
+      refusal_logged_ = now;
+      auto refused = refused_;
+      lock.unlock();
+      log_->warn("trace pipeline full ({} segments waiting): segment {} of trace {} not stored; {} refused so far", capacity_, segment.id,
+                 segment.trace_id, refused);
+    }
+    return false;
+  }
   queue_.push_back(std::move(segment));
   ++enqueued_;
   has_work_.notify_one();
+  return true;
 }
 
 void Pipeline::offer(Segment segment) {
@@ -56,7 +68,6 @@ void Pipeline::stop() {
     stopping_ = true;
   }
   has_work_.notify_all();
-  has_room_.notify_all();
   prepared_room_.notify_all();
   if (preparer_.joinable()) preparer_.join();
   has_prepared_.notify_all();
@@ -77,6 +88,24 @@ std::uint64_t Pipeline::written() const {
 std::uint64_t Pipeline::dropped() const {
   std::lock_guard lock{mutex_};
   return dropped_;
+}
+
+std::uint64_t Pipeline::refused() const {
+  std::lock_guard lock{mutex_};
+  return refused_;
+}
+
+std::size_t Pipeline::room() const {
+  std::lock_guard lock{mutex_};
+  return queue_.size() >= capacity_ ? 0 : capacity_ - queue_.size();
+}
+
+void Pipeline::hold_writer_for_test(bool held) {
+  {
+    std::lock_guard lock{mutex_};
+    writer_held_ = held;
+  }
+  has_prepared_.notify_all();
 }
 
 void Pipeline::prune() {
@@ -114,7 +143,6 @@ void Pipeline::run_preparer() {
         queue_.pop_front();
       }
     }
-    has_room_.notify_all();
     std::size_t size = batch.size();
     PreparedBatch prepared;
     try {
@@ -144,8 +172,8 @@ void Pipeline::run_writer() {
     PreparedBatch batch;
     {
       std::unique_lock lock{mutex_};
-      has_prepared_.wait_for(lock, kPruneInterval, [&] { return !prepared_.empty() || preparer_done_; });
-      if (prepared_.empty()) {
+      has_prepared_.wait_for(lock, kPruneInterval, [&] { return (!prepared_.empty() && !writer_held_) || preparer_done_; });
+      if (prepared_.empty() || (writer_held_ && !preparer_done_)) {
         if (preparer_done_) return;
         continue;
       }

@@ -26,8 +26,8 @@ class Pipeline final : public SegmentSink {
   Pipeline(Store& store, std::size_t capacity, std::shared_ptr<spdlog::logger> log);
   ~Pipeline() override;
 
-  // SegmentSink: waits for room when full, since the caller has already acknowledged the work.
-  void record(Segment segment) override;
+  // SegmentSink: refuses the segment when `capacity` segments wait already, and counts it.
+  bool record(Segment segment) override;
   // For sources that acknowledge nothing (UDP): when full, the oldest waiting segment is dropped.
   void offer(Segment segment);
   // Returns once everything recorded before the call is committed.
@@ -41,7 +41,13 @@ class Pipeline final : public SegmentSink {
   void on_commit(CommitListener listener);
 
   std::uint64_t written() const;
-  std::uint64_t dropped() const;
+  std::uint64_t dropped() const;  // offered and pushed out by newer ones (UDP)
+  std::uint64_t refused() const;  // recorded while full
+  // Free places in the queue now; loaders that may wait (benchmarks, imports) pace themselves on it.
+  std::size_t room() const;
+
+  // Tests only: while held, the writer commits nothing, so the queue fills up.
+  void hold_writer_for_test(bool held);
 
  private:
   void run_preparer();
@@ -52,12 +58,14 @@ class Pipeline final : public SegmentSink {
   std::size_t capacity_;
   std::shared_ptr<spdlog::logger> log_;
   mutable std::mutex mutex_;
-  std::condition_variable has_work_, has_room_, committed_, has_prepared_, prepared_room_;
+  std::condition_variable has_work_, committed_, has_prepared_, prepared_room_;
   std::deque<Segment> queue_;
   std::deque<PreparedBatch> prepared_;  // at most kMaxPrepared, waiting for the writer
   bool preparer_done_ = false;
-  std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0;
+  std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0, refused_ = 0;
+  std::chrono::steady_clock::time_point refusal_logged_{};
   bool stopping_ = false;
+  bool writer_held_ = false;
   CommitListener listener_;
   std::thread preparer_, writer_;
 };

@@ -7,7 +7,10 @@ namespace localray::tracing {
 class SegmentSink {
  public:
   virtual ~SegmentSink() = default;
-  virtual void record(Segment segment) = 0;
+  // Takes the segment, or refuses it at once when the sink is full (it never waits: callers run
+  // on I/O threads and strands). A caller that acknowledges the segment to a client reports a
+  // refusal to it; for the others the sink counts the loss.
+  virtual bool record(Segment segment) = 0;
 };
 
 }  // namespace localray::tracing

@@ -18,6 +18,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "services/xray/model/backend.hpp"
@@ -200,7 +201,11 @@ int main(int argc, char** argv) {
   {
     tracing::Pipeline pipeline{**store, 100000, quiet};
     auto t = Clock::now();
-    for (auto& s : all) pipeline.record(std::move(s));
+    // A loader may wait for room (recording itself never does).
+    for (auto& s : all) {
+      while (pipeline.room() == 0) std::this_thread::sleep_for(std::chrono::microseconds{100});
+      (void)pipeline.record(std::move(s));
+    }
     pipeline.flush();
     ingest_ms = ms_since(t);
   }
@@ -216,7 +221,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   struct NullSink final : tracing::SegmentSink {
-    void record(Segment) override {}
+    bool record(Segment) override { return true; }
   } sink;
   xray::model::Backend backend{readers, sink, **config};
 

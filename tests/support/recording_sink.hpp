@@ -9,9 +9,10 @@ namespace localray::testing {
 // Keeps every recorded segment for a test to inspect.
 class RecordingSink final : public tracing::SegmentSink {
  public:
-  void record(tracing::Segment s) override {
+  bool record(tracing::Segment s) override {
     std::lock_guard lock{mutex_};
     segments_.push_back(std::move(s));
+    return true;
   }
   std::vector<tracing::Segment> segments() const {
     std::lock_guard lock{mutex_};

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "tracing/pipeline.hpp"
 
@@ -86,7 +87,8 @@ TEST_F(StoreTest, PipelineFlushMakesEverySegmentVisibleAndSurvivesReopen) {
     for (int i = 0; i < 100; ++i) {
       char id[17];
       std::snprintf(id, sizeof id, "%016x", i + 1);
-      pipeline.record(make(kTrace, id, 10 + i, 11 + i));
+      while (pipeline.room() == 0) std::this_thread::yield();
+      ASSERT_TRUE(pipeline.record(make(kTrace, id, 10 + i, 11 + i)));
     }
     pipeline.flush();
     EXPECT_EQ(pipeline.written(), 100u);
@@ -98,6 +100,33 @@ TEST_F(StoreTest, PipelineFlushMakesEverySegmentVisibleAndSurvivesReopen) {
   auto segs = (*pool.acquire())->trace_segments(kTrace);
   ASSERT_TRUE(segs);
   EXPECT_EQ(segs->size(), 100u);
+}
+
+TEST_F(StoreTest, PipelineRefusesWhatDoesNotFitInsteadOfWaitingAndStoresWhatItTook) {
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 16, log};
+  pipeline.hold_writer_for_test(true);
+  // With the writer held, at most the queue and the preparer's few batches take segments: the
+  // rest must be refused at once (this loop would hang if recording waited for room).
+  std::uint64_t accepted = 0;
+  const int offered = 2000;
+  for (int i = 0; i < offered; ++i) {
+    char id[17];
+    std::snprintf(id, sizeof id, "%016x", i + 1);
+    accepted += pipeline.record(make(kTrace, id, 10 + i, 11 + i));
+  }
+  EXPECT_GT(accepted, 0u);
+  EXPECT_LT(accepted, static_cast<std::uint64_t>(offered));
+  EXPECT_EQ(pipeline.refused(), offered - accepted);
+  pipeline.hold_writer_for_test(false);
+  pipeline.flush();
+  EXPECT_EQ(pipeline.written(), accepted);
+  ReaderPool pool{(*store)->uri()};
+  auto segs = (*pool.acquire())->trace_segments(kTrace);
+  ASSERT_TRUE(segs);
+  EXPECT_EQ(segs->size(), accepted);
 }
 
 TEST_F(StoreTest, InMemoryDatabaseIsSharedWithReaders) {

@@ -75,7 +75,9 @@ std::vector<Unprocessed> Backend::put_trace_segments(const std::vector<std::stri
       rejected.push_back({id, "InvalidSegment", seg.error().message});
       continue;
     }
-    sink_.record(std::move(*seg));
+    std::string id = seg->id;
+    if (!sink_.record(std::move(*seg)))
+      rejected.push_back({std::move(id), "ThrottledException", "localray's trace store is behind: the segment was not accepted; send it again"});
   }
   return rejected;
 }

@@ -17,8 +17,14 @@ namespace {
 
 using tracing::testing::kBase;
 
+// Takes the first `room` segments, then refuses, as a full pipeline does.
 struct DiscardSink final : tracing::SegmentSink {
-  void record(tracing::Segment) override {}
+  std::size_t room = SIZE_MAX;
+  bool record(tracing::Segment) override {
+    if (room == 0) return false;
+    --room;
+    return true;
+  }
 };
 
 // A pattern trace `n` whose every time is moved by `by` seconds; its id time stays kBase's.
@@ -67,6 +73,18 @@ class BackendTest : public ::testing::Test {
   DiscardSink sink_;
   std::unique_ptr<Backend> backend_;
 };
+
+TEST_F(BackendTest, SegmentsTheSinkRefusesAreReportedUnprocessed) {
+  sink_.room = 1;
+  auto doc = [](const char* id) {
+    return std::string{R"({"name":"svc","id":")"} + id + R"(","trace_id":"1-5759e988-bd862e3fe1be46a994272793","start_time":1,"end_time":2})";
+  };
+  auto unprocessed = backend_->put_trace_segments({doc("70de5b6f19ff9a0a"), doc("70de5b6f19ff9a0b"), "not json"});
+  ASSERT_EQ(unprocessed.size(), 2u);
+  EXPECT_EQ(unprocessed[0].id, "70de5b6f19ff9a0b");
+  EXPECT_EQ(unprocessed[0].error_code, "ThrottledException");
+  EXPECT_EQ(unprocessed[1].error_code, "InvalidSegment");
+}
 
 TEST_F(BackendTest, PagesAreNewestFirstWithoutGapsOrRepeatsWhileTracesArrive) {
   for (int i = 0; i < 250; ++i) add(trace_at(i + 1, i));
