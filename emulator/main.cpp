@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
   emulator::EdgeServer daemon_tcp{io, [&services](http::Request r) -> asio::awaitable<http::Response> {
     if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets")
-      if (auto res = xray::protocol::handle(r, *services.xray, services.ids.uuid())) co_return std::move(*res);
+      if (auto res = co_await xray::protocol::handle(r, *services.xray, services.ids.uuid())) co_return std::move(*res);
     co_return http::Response::json(404, R"({"message":"the X-Ray daemon port serves /GetSamplingRules and /SamplingTargets"})");
   }, log};
   if (auto tcp = daemon_tcp.listen(options.host, *udp_port); !tcp)
@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
   io.run();
   for (auto& t : pool) t.join();
   if (stopper.joinable()) stopper.join();
+  services.blocking->stop();
   services.pipeline->stop();
   log->info("stopped; {} segments stored", services.pipeline->written());
   return 0;

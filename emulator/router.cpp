@@ -179,7 +179,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     response = co_await call_service(request, routed, request_id);
   } else if (auto l = co_await lambda::protocol::handle(request, *s_.lambda, *s_.mappings, request_id)) {
     response = std::move(*l);
-  } else if (auto x = xray::protocol::handle(request, *s_.xray, request_id)) {
+  } else if (auto x = co_await xray::protocol::handle(request, *s_.xray, request_id)) {
     response = std::move(*x);
   } else {
     response = unknown_operation(request);

@@ -12,6 +12,9 @@ using tracing::Error;
 namespace {
 
 constexpr std::size_t kPipelineCapacity = 100'000;
+// Threads for X-Ray queries and settings writes: two, so that the console's map and list load
+// side by side; more would only queue for the same two cores.
+constexpr unsigned kBlockingThreads = 2;
 
 // ${http_target}, ${endpoint}, ${topic:NAME}, ${queue:NAME}, ${table:NAME}, ${function:NAME}
 tracing::Result<std::string> resolve(const std::string& value, const Services& s, const std::string& http_target) {
@@ -68,7 +71,8 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
     if (parsed) return std::nullopt;
     return tracing::filter::describe(parsed.error());
   };
-  s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_config);
+  s.blocking = std::make_unique<BlockingPool>(kBlockingThreads);
+  s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_config, s.blocking->executor());
   s.sns = std::make_unique<sns::model::Backend>(s.clock, s.ids, sink, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);

@@ -9,6 +9,7 @@
 
 #include "config/topology.hpp"
 #include "emulator/adapters.hpp"
+#include "emulator/blocking_pool.hpp"
 #include "emulator/options.hpp"
 #include "functions/aws_clients.hpp"
 #include "services/apigateway/model/rest_api.hpp"
@@ -51,6 +52,8 @@ struct Services {
   std::unique_ptr<MappingRegistry> mappings;
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   std::vector<FunctionInfo> functions;
+  // Last, so destroyed first: its threads use the services above until they are joined.
+  std::unique_ptr<BlockingPool> blocking;
 };
 
 // Opens the store and starts the pipeline.

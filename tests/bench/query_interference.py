@@ -22,7 +22,7 @@ import time
 import urllib.request
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "build", "localray")
-SENDS = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+SENDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 QUERIERS = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 TRACES = int(sys.argv[4]) if len(sys.argv) > 4 else 20000
 

@@ -8,6 +8,7 @@
 //  - ingest against inserting the same documents into a bare table (no digest, no index);
 //  - queries against one full scan of the stored documents, the cost a query that rescans would pay.
 #include <sqlite3.h>
+#include <boost/asio/system_executor.hpp>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
   struct NullSink final : tracing::SegmentSink {
     bool record(Segment) override { return true; }
   } sink;
-  xray::model::Backend backend{readers, sink, **config};
+  xray::model::Backend backend{readers, sink, **config, boost::asio::system_executor{}};
 
   // Reference for queries: one pass over every stored document.
   double scan_ms = median_ms(3, [&] {

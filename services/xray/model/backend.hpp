@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "services/xray/model/groups.hpp"
 #include "tracing/error.hpp"
 #include "tracing/service_graph.hpp"
@@ -40,11 +42,15 @@ struct SummaryPage {
   std::optional<std::string> next_token;
 };
 
+// The query methods below read SQLite and may scan thousands of stored traces: they block, and
+// callers on I/O threads run them on blocking_executor() (base::offload).
 class Backend {
  public:
-  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink, XrayConfig& config) : readers_{readers}, sink_{sink}, config_{config} {}
+  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink, XrayConfig& config, boost::asio::any_io_executor blocking)
+      : readers_{readers}, sink_{sink}, config_{config}, blocking_{std::move(blocking)} {}
 
   XrayConfig& config() { return config_; }
+  const boost::asio::any_io_executor& blocking_executor() const { return blocking_; }
 
   // Each document is validated on its own; the rejected ones are reported, the rest recorded.
   std::vector<Unprocessed> put_trace_segments(const std::vector<std::string>& documents);
@@ -63,6 +69,7 @@ class Backend {
   tracing::ReaderPool& readers_;
   tracing::SegmentSink& sink_;
   XrayConfig& config_;
+  boost::asio::any_io_executor blocking_;
 };
 
 constexpr std::size_t kSummaryPageSize = 100;

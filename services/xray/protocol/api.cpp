@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "base/offload.hpp"
 #include "services/xray/protocol/query_json.hpp"
 
 namespace localray::xray::protocol {
@@ -37,7 +38,7 @@ std::optional<double> timestamp(const json& body, const char* key) {
   }
 }
 
-using Operation = std::function<http::Response(const json&, model::Backend&)>;
+using Handler = http::Response (*)(const json&, model::Backend&);
 
 std::string group_key(const json& body);
 
@@ -292,36 +293,58 @@ http::Response delete_sampling_rule(const json& body, model::Backend& backend) {
   return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
 }
 
+// Blocking operations read the store or write it (and may wait on its lock): they run on the
+// backend's blocking executor, never on an I/O thread.
+struct Operation {
+  Handler handler;
+  bool blocking;
+};
+
 const std::map<std::string, Operation, std::less<>>& operations() {
   static const std::map<std::string, Operation, std::less<>> ops = {
-      {"/TraceSegments", put_trace_segments}, {"/TraceSummaries", trace_summaries}, {"/Traces", batch_get_traces},
-      {"/ServiceGraph", service_graph},       {"/TraceGraph", trace_graph},
-      {"/CreateGroup", create_group},         {"/GetGroup", get_group},
-      {"/Groups", get_groups},                {"/UpdateGroup", update_group},
-      {"/DeleteGroup", delete_group},         {"/GetSamplingRules", get_sampling_rules},
-      {"/SamplingTargets", sampling_targets}, {"/CreateSamplingRule", create_sampling_rule},
-      {"/UpdateSamplingRule", update_sampling_rule}, {"/DeleteSamplingRule", delete_sampling_rule},
+      {"/TraceSegments", {put_trace_segments, false}},
+      {"/TraceSummaries", {trace_summaries, true}},
+      {"/Traces", {batch_get_traces, true}},
+      {"/ServiceGraph", {service_graph, true}},
+      {"/TraceGraph", {trace_graph, true}},
+      {"/CreateGroup", {create_group, true}},
+      {"/GetGroup", {get_group, true}},
+      {"/Groups", {get_groups, true}},
+      {"/UpdateGroup", {update_group, true}},
+      {"/DeleteGroup", {delete_group, true}},
+      {"/GetSamplingRules", {get_sampling_rules, true}},
+      {"/SamplingTargets", {sampling_targets, true}},
+      {"/CreateSamplingRule", {create_sampling_rule, true}},
+      {"/UpdateSamplingRule", {update_sampling_rule, true}},
+      {"/DeleteSamplingRule", {delete_sampling_rule, true}},
   };
   return ops;
 }
 
 }  // namespace
 
-std::optional<http::Response> handle(const http::Request& request, model::Backend& backend, const std::string& request_id) {
+boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& request, model::Backend& backend,
+                                                             const std::string& request_id) {
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   auto op = operations().find(path);
-  if (op == operations().end()) return std::nullopt;
+  if (op == operations().end()) co_return std::nullopt;
   http::Response response;
   if (request.method != "POST") {
     response = error(405, "InvalidRequestException", "X-Ray operations take POST");
   } else {
     auto body = json::parse(request.body.empty() ? std::string_view{"{}"} : std::string_view{request.body}, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) response = invalid("the request body is not a JSON object");
-    else response = op->second(body, backend);
+    if (body.is_discarded() || !body.is_object()) {
+      response = invalid("the request body is not a JSON object");
+    } else if (op->second.blocking) {
+      const Handler handler = op->second.handler;
+      response = co_await base::offload(backend.blocking_executor(), [&] { return handler(body, backend); });
+    } else {
+      response = op->second.handler(body, backend);
+    }
   }
   response.headers.set("x-amzn-RequestId", request_id);
-  return response;
+  co_return response;
 }
 
 }  // namespace localray::xray::protocol

@@ -3,12 +3,16 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "http/message.hpp"
 #include "services/xray/model/backend.hpp"
 
 namespace localray::xray::protocol {
 
-// nullopt when the request is not for an X-Ray path.
-std::optional<http::Response> handle(const http::Request& request, model::Backend& backend, const std::string& request_id);
+// nullopt when the request is not for an X-Ray path. Queries and group and sampling-rule changes
+// run on the backend's blocking executor; the coroutine resumes on the caller's.
+boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& request, model::Backend& backend,
+                                                             const std::string& request_id);
 
 }  // namespace localray::xray::protocol

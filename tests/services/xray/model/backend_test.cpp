@@ -2,6 +2,7 @@
 #include "services/xray/model/backend.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/system_executor.hpp>
 
 #include <filesystem>
 #include <random>
@@ -49,7 +50,7 @@ class BackendTest : public ::testing::Test {
     readers_ = std::make_unique<tracing::ReaderPool>(store_->uri());
     config_ = std::move(*XrayConfig::open(store_->uri(), "us-east-1", "000000000000", ids_, clock_));
     config_->validate_filter = [](const std::string&) { return std::optional<std::string>{}; };
-    backend_ = std::make_unique<Backend>(*readers_, sink_, *config_);
+    backend_ = std::make_unique<Backend>(*readers_, sink_, *config_, boost::asio::system_executor{});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   void add(const tracing::Trace& t) { ASSERT_TRUE(store_->write(t.segments)); }
