@@ -22,6 +22,7 @@
 #include "tracing/ids.hpp"
 #include "tracing/pipeline.hpp"
 #include "tracing/store.hpp"
+#include "tracing/store_reader.hpp"
 #include "web/live_events.hpp"
 
 namespace localray::emulator {

@@ -2,145 +2,19 @@
 
 #include <sqlite3.h>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <unordered_map>
 
-#include <unistd.h>
-
 #include "tracing/segment_json.hpp"
 #include "tracing/trace_digest.hpp"
+#include "tracing/trace_documents.hpp"
 
 namespace localray::tracing {
 namespace {
 
-// Version 2: rowid tables (documents are too large for WITHOUT ROWID to pay), digests, terms and
-// graph tallies per ten seconds and per minute. Version 1 files are migrated on open.
-constexpr int kSchemaVersion = 2;
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS segments(
-  trace_id    TEXT NOT NULL,
-  id          TEXT NOT NULL,
-  parent_id   TEXT,
-  name        TEXT NOT NULL,
-  origin      TEXT,
-  standalone  INTEGER NOT NULL,
-  start_time  REAL NOT NULL,
-  end_time    REAL,
-  document    TEXT NOT NULL,
-  UNIQUE (trace_id, id)
-);
-CREATE TABLE IF NOT EXISTS traces(
-  trace_id      TEXT NOT NULL UNIQUE,
-  start_time    REAL NOT NULL,
-  end_time      REAL NOT NULL,
-  id_time       REAL NOT NULL,
-  segment_count INTEGER NOT NULL,
-  terms         TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS traces_by_start ON traces(start_time);
-CREATE INDEX IF NOT EXISTS traces_by_id_time ON traces(id_time);
-CREATE TABLE IF NOT EXISTS terms(
-  id   INTEGER PRIMARY KEY,
-  term TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS trace_terms(
-  term  INTEGER NOT NULL,
-  trace INTEGER NOT NULL,
-  PRIMARY KEY (term, trace)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS graph_buckets(
-  level  INTEGER NOT NULL,
-  bucket INTEGER NOT NULL,
-  tally  TEXT NOT NULL,
-  PRIMARY KEY (level, bucket)
-);
-)sql";
-
-Error sql_error(sqlite3* db, const char* what) { return Error{std::string{what} + ": " + sqlite3_errmsg(db)}; }
-
-struct Statement {
-  sqlite3_stmt* stmt = nullptr;
-  ~Statement() { sqlite3_finalize(stmt); }
-};
-
-void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
-  if (v.empty()) sqlite3_bind_null(s, i);
-  else sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
-std::string column_text(sqlite3_stmt* s, int i) {
-  auto p = sqlite3_column_text(s, i);
-  return p ? std::string{reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, i))} : std::string{};
-}
-
-Segment* find_by_id(std::list<Segment>& list, const std::string& id) {
-  for (auto& s : list) {
-    if (s.id == id) return &s;
-    if (auto* f = find_by_id(s.subsegments, id)) return f;
-  }
-  return nullptr;
-}
-
-// Whole segments with the subsegments sent on their own attached to their parent. Parents may
-// themselves be loose, so this repeats until nothing moves; orphans whose parent never arrived
-// are left out of the view.
-std::vector<Segment> assemble(std::list<Segment> whole, std::vector<Segment> loose) {
-  bool moved = true;
-  while (moved && !loose.empty()) {
-    moved = false;
-    for (auto it = loose.begin(); it != loose.end();) {
-      if (Segment* parent = find_by_id(whole, it->parent_id)) {
-        Segment child = std::move(*it);
-        child.type.clear();
-        child.trace_id.clear();
-        child.parent_id.clear();
-        if (Segment* existing = find_by_id(parent->subsegments, child.id)) *existing = std::move(child);
-        else parent->subsegments.push_back(std::move(child));
-        it = loose.erase(it);
-        moved = true;
-      } else {
-        ++it;
-      }
-    }
-  }
-  return std::vector<Segment>(std::make_move_iterator(whole.begin()), std::make_move_iterator(whole.end()));
-}
-
-Result<std::vector<Segment>> load_trace(sqlite3* db, sqlite3_stmt* st, const std::string& trace_id) {
-  sqlite3_reset(st);
-  bind_text(st, 1, trace_id);
-  std::list<Segment> whole;
-  std::vector<Segment> loose;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    auto seg = parse_segment_document(column_text(st, 1));
-    if (!seg) continue;  // stored documents were validated on the way in
-    if (sqlite3_column_int(st, 0)) loose.push_back(std::move(*seg));
-    else whole.push_back(std::move(*seg));
-  }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return sql_error(db, "read segments");
-  return assemble(std::move(whole), std::move(loose));
-}
-
-constexpr const char* kLoadTraceSql = "SELECT standalone,document FROM segments WHERE trace_id=? ORDER BY standalone, start_time";
-
 long long ten_seconds_of(double t) { return static_cast<long long>(std::floor(t / 10)); }
-
-Result<void> prepare_sql(sqlite3* db, const char* sql, sqlite3_stmt** out) {
-  if (sqlite3_prepare_v2(db, sql, -1, out, nullptr) != SQLITE_OK) return sql_error(db, "prepare");
-  return {};
-}
-
-Result<void> step_done(sqlite3* db, sqlite3_stmt* st, const char* what) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return sql_error(db, what);
-  return {};
-}
 
 }  // namespace
 
@@ -149,38 +23,6 @@ struct Store::Statements {
       read_bucket, write_bucket,
       delete_bucket, delete_segments, delete_trace, count, oldest, expired;
 };
-
-Result<std::unique_ptr<Connection>> Connection::open(const std::string& uri, bool create) {
-  sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(uri.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    Error e = sql_error(db, "cannot open trace database");
-    sqlite3_close(db);
-    return e;
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return std::unique_ptr<Connection>{new Connection{db}};
-}
-
-Connection::~Connection() { sqlite3_close(db_); }
-
-Result<void> Connection::exec(const char* sql) {
-  char* msg = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    Error e{msg ? msg : "sqlite error"};
-    sqlite3_free(msg);
-    return e;
-  }
-  return {};
-}
-
-std::string database_uri(const std::string& path) {
-  if (path == ":memory:") {
-    static std::atomic<int> counter{0};
-    return "file:localray-mem-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "?mode=memory&cache=shared";
-  }
-  return "file:" + path;
-}
 
 Store::Store(std::unique_ptr<Connection> c, std::string uri, Retention retention)
     : conn_{std::move(c)}, uri_{std::move(uri)}, retention_{retention}, st_{std::make_unique<Statements>()} {}
@@ -234,62 +76,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
     if (auto r = prepare_sql(db, sql, out); !r) return r.error();
   }
   if (store->redigest_) {
-    // Digests of the migrated traces, computed as if each trace had just arrived.
-    Statement ids;
-    if (auto r = prepare_sql(db, "SELECT DISTINCT trace_id FROM segments", &ids.stmt); !r) return r.error();
-    std::vector<std::string> all;
-    while (sqlite3_step(ids.stmt) == SQLITE_ROW) all.push_back(column_text(ids.stmt, 0));
-    if (auto r = store->conn_->exec("BEGIN"); !r) return r.error();
-    BucketDeltas deltas;
-    for (const auto& id : all) {
-      auto segments = store->load_stored(id);
-      Result<void> r = segments ? store->update_digest(id, std::move(*segments), {}, deltas) : Result<void>{segments.error()};
-      if (!r) {
-        store->conn_->exec("ROLLBACK");
-        return r.error();
-      }
-    }
-    if (auto r = store->apply_buckets(deltas); !r) {
-      store->conn_->exec("ROLLBACK");
-      return r.error();
-    }
-    if (auto r = store->conn_->exec("COMMIT"); !r) return r.error();
+    if (auto r = store->redigest_migrated(); !r) return r.error();
   }
   return store;
-}
-
-Result<void> Store::migrate() {
-  sqlite3* db = conn_->handle();
-  Statement version;
-  if (auto r = prepare_sql(db, "PRAGMA user_version", &version.stmt); !r) return r;
-  int current = sqlite3_step(version.stmt) == SQLITE_ROW ? sqlite3_column_int(version.stmt, 0) : 0;
-  sqlite3_reset(version.stmt);  // an unfinished statement would lock the tables the migration renames
-  if (current == kSchemaVersion) return conn_->exec(kSchema);
-  if (current > kSchemaVersion) return Error{"the trace database was written by a newer localray (schema " + std::to_string(current) + ")"};
-  Statement probe;
-  bool had_segments = prepare_sql(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='segments'", &probe.stmt) &&
-                      sqlite3_step(probe.stmt) == SQLITE_ROW;
-  sqlite3_reset(probe.stmt);
-  if (auto r = conn_->exec("BEGIN"); !r) return r;
-  auto fail = [&](Error e) -> Result<void> {
-    conn_->exec("ROLLBACK");
-    return Error{"migrating the trace database: " + e.message};
-  };
-  if (had_segments) {
-    if (auto r = conn_->exec("ALTER TABLE segments RENAME TO segments_v1; DROP TABLE IF EXISTS traces; DROP INDEX IF EXISTS traces_by_start;"); !r)
-      return fail(r.error());
-  }
-  if (auto r = conn_->exec(kSchema); !r) return fail(r.error());
-  if (had_segments) {
-    if (auto r = conn_->exec("INSERT INTO segments SELECT trace_id,id,parent_id,name,origin,standalone,start_time,end_time,document"
-                             " FROM segments_v1; DROP TABLE segments_v1;");
-        !r)
-      return fail(r.error());
-  }
-  if (auto r = conn_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()); !r) return fail(r.error());
-  if (auto r = conn_->exec("COMMIT"); !r) return fail(r.error());
-  redigest_ = had_segments;
-  return {};
 }
 
 Result<std::vector<Segment>> Store::load_stored(const std::string& trace_id) {
@@ -608,139 +397,6 @@ Result<std::size_t> Store::prune(double now, std::size_t limit) {
   if (auto r = apply_buckets(deltas); !r) return fail(r.error());
   if (auto r = conn_->exec("COMMIT"); !r) return fail(r.error());
   return doomed.size();
-}
-
-Result<std::vector<TraceRow>> StoreReader::traces_between(double start, double end, std::size_t limit) {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT trace_id,start_time,end_time,start_time FROM traces WHERE start_time>=? AND start_time<=?"
-                         " ORDER BY start_time DESC LIMIT ?",
-                         -1, &st.stmt, nullptr) != SQLITE_OK)
-    return sql_error(db, "prepare");
-  sqlite3_bind_double(st.stmt, 1, start);
-  sqlite3_bind_double(st.stmt, 2, end);
-  sqlite3_bind_int64(st.stmt, 3, static_cast<sqlite3_int64>(limit));
-  std::vector<TraceRow> out;
-  int rc;
-  while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW)
-    out.push_back({column_text(st.stmt, 0), sqlite3_column_double(st.stmt, 1), sqlite3_column_double(st.stmt, 2), sqlite3_column_double(st.stmt, 1)});
-  if (rc != SQLITE_DONE) return sql_error(db, "read traces");
-  return out;
-}
-
-Result<std::vector<Segment>> StoreReader::trace_segments(const std::string& trace_id) {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  if (auto r = prepare_sql(db, kLoadTraceSql, &st.stmt); !r) return r.error();
-  return load_trace(db, st.stmt, trace_id);
-}
-
-namespace {
-
-Result<std::vector<TraceRow>> read_rows(sqlite3* db, sqlite3_stmt* st) {
-  std::vector<TraceRow> out;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    out.push_back({column_text(st, 0), sqlite3_column_double(st, 1), sqlite3_column_double(st, 2), sqlite3_column_double(st, 3)});
-  if (rc != SQLITE_DONE) return sql_error(db, "read traces");
-  return out;
-}
-
-Result<std::vector<std::string>> read_texts(sqlite3* db, sqlite3_stmt* st) {
-  std::vector<std::string> out;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) out.push_back(column_text(st, 0));
-  if (rc != SQLITE_DONE) return sql_error(db, "read tallies");
-  return out;
-}
-
-}  // namespace
-
-Result<std::vector<TraceRow>> StoreReader::traces_page(const Window& w, const Cursor* after, std::size_t limit) {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  // Two fixed statements, chosen by the window's kind; values are always bound.
-  const char* sql =
-      w.range == TimeRange::TraceId
-          ? "SELECT trace_id,start_time,end_time,id_time FROM traces WHERE id_time>=?1 AND id_time<=?2"
-            " AND (?3 IS NULL OR id_time<?3 OR (id_time=?3 AND trace_id<?4)) ORDER BY id_time DESC, trace_id DESC LIMIT ?5"
-          : "SELECT trace_id,start_time,end_time,start_time FROM traces WHERE start_time<=?2 AND end_time>=?1"
-            " AND (?3 IS NULL OR start_time<?3 OR (start_time=?3 AND trace_id<?4)) ORDER BY start_time DESC, trace_id DESC LIMIT ?5";
-  if (auto r = prepare_sql(db, sql, &st.stmt); !r) return r.error();
-  sqlite3_bind_double(st.stmt, 1, w.start);
-  sqlite3_bind_double(st.stmt, 2, w.end);
-  if (after) {
-    sqlite3_bind_double(st.stmt, 3, after->key);
-    bind_text(st.stmt, 4, after->id);
-  }
-  sqlite3_bind_int64(st.stmt, 5, static_cast<sqlite3_int64>(limit));
-  return read_rows(db, st.stmt);
-}
-
-Result<std::vector<TraceRow>> StoreReader::traces_with_term(const std::string& term, const Window& w, std::size_t limit) {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  const char* sql = w.range == TimeRange::TraceId
-                        ? "SELECT t.trace_id,t.start_time,t.end_time,t.id_time FROM terms k JOIN trace_terms p ON p.term=k.id"
-                          " JOIN traces t ON t.rowid=p.trace WHERE k.term=?1 AND t.id_time>=?2 AND t.id_time<=?3 LIMIT ?4"
-                        : "SELECT t.trace_id,t.start_time,t.end_time,t.start_time FROM terms k JOIN trace_terms p ON p.term=k.id"
-                          " JOIN traces t ON t.rowid=p.trace WHERE k.term=?1 AND t.start_time<=?3 AND t.end_time>=?2 LIMIT ?4";
-  if (auto r = prepare_sql(db, sql, &st.stmt); !r) return r.error();
-  bind_text(st.stmt, 1, term);
-  sqlite3_bind_double(st.stmt, 2, w.start);
-  sqlite3_bind_double(st.stmt, 3, w.end);
-  sqlite3_bind_int64(st.stmt, 4, limit > static_cast<std::size_t>(INT64_MAX) ? INT64_MAX : static_cast<sqlite3_int64>(limit));
-  return read_rows(db, st.stmt);
-}
-
-Result<std::vector<std::string>> StoreReader::bucket_tallies(int level, long long first, long long last) {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  if (auto r = prepare_sql(db, "SELECT tally FROM graph_buckets WHERE level=? AND bucket>=? AND bucket<=?", &st.stmt); !r) return r.error();
-  sqlite3_bind_int(st.stmt, 1, level);
-  sqlite3_bind_int64(st.stmt, 2, first);
-  sqlite3_bind_int64(st.stmt, 3, last);
-  return read_texts(db, st.stmt);
-}
-
-Result<std::vector<std::string>> StoreReader::traces_starting_in(double start, double end) {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  if (auto r = prepare_sql(db, "SELECT trace_id FROM traces WHERE start_time>=? AND start_time<?", &st.stmt); !r) return r.error();
-  sqlite3_bind_double(st.stmt, 1, start);
-  sqlite3_bind_double(st.stmt, 2, end);
-  return read_texts(db, st.stmt);
-}
-
-Result<std::size_t> StoreReader::trace_count() {
-  sqlite3* db = conn_->handle();
-  Statement st;
-  if (auto r = prepare_sql(db, "SELECT count(*) FROM traces", &st.stmt); !r) return r.error();
-  if (sqlite3_step(st.stmt) != SQLITE_ROW) return sql_error(db, "count traces");
-  return static_cast<std::size_t>(sqlite3_column_int64(st.stmt, 0));
-}
-
-ReaderPool::Lease::~Lease() {
-  if (!reader_) return;
-  std::lock_guard lock{pool_.mutex_};
-  pool_.idle_.push_back(std::move(reader_));
-}
-
-Result<ReaderPool::Lease> ReaderPool::acquire() {
-  {
-    std::lock_guard lock{mutex_};
-    if (!idle_.empty()) {
-      auto r = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease{*this, std::move(r)};
-    }
-  }
-  auto conn = Connection::open(uri_, false);
-  if (!conn) return conn.error();
-  // Shared-cache (in-memory) databases lock per table; readers must not wait on the writer.
-  if (uri_.find("mode=memory") != std::string::npos) (*conn)->exec("PRAGMA read_uncommitted=1");
-  return Lease{*this, std::make_unique<StoreReader>(std::move(*conn))};
 }
 
 }  // namespace localray::tracing

@@ -1,6 +1,7 @@
 #pragma once
-// SQLite storage of segment documents. One Store owns the single writer connection; readers use
-// connections of their own from a ReaderPool (WAL lets them read while the writer commits).
+// SQLite storage of segment documents: the writer. One Store owns the single writer connection;
+// readers use connections of their own (tracing/store_reader.hpp); the schema and its migrations
+// are in store_schema.cpp.
 //
 // Invariants, all kept by the writer in the transaction that stores the segments:
 //  1. `segments` holds one row per (trace_id, id); a later document with the same id replaces the
@@ -22,31 +23,15 @@
 #include <vector>
 
 #include "tracing/error.hpp"
+#include "tracing/sqlite.hpp"
 #include "tracing/segment.hpp"
 #include "tracing/service_graph.hpp"
 #include "tracing/trace_digest.hpp"
 #include "tracing/trace_summary.hpp"
 
-struct sqlite3;
+
 
 namespace localray::tracing {
-
-class Connection {
- public:
-  static Result<std::unique_ptr<Connection>> open(const std::string& uri, bool create);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-  sqlite3* handle() const { return db_; }
-  Result<void> exec(const char* sql);
-
- private:
-  explicit Connection(sqlite3* db) : db_{db} {}
-  sqlite3* db_;
-};
-
-// ":memory:" becomes a named shared-cache database so that readers see what the writer wrote.
-std::string database_uri(const std::string& path);
 
 // Graph tally buckets: by ten seconds (bucket = floor(start / 10)) and by minute (floor(start / 60)).
 // Ten seconds, not one: a batch of traces spread over time touches few buckets.
@@ -104,6 +89,8 @@ class Store {
     std::int64_t row = 0;             // the trace's rowid, which postings name
   };
   Result<void> migrate();
+  // After a migration: digests, terms and tallies of every stored trace, as if each had just arrived.
+  Result<void> redigest_migrated();
   Result<std::optional<OldDigest>> old_digest(const std::string& trace_id);
   Result<std::vector<Segment>> load_stored(const std::string& trace_id);
   void count_in_buckets(const Trace& trace, double start, int sign, BucketDeltas& deltas);
@@ -122,75 +109,6 @@ class Store {
   Retention retention_;
   std::unique_ptr<Statements> st_;
   bool redigest_ = false;
-};
-
-struct TraceRow {
-  std::string id;
-  double start_time = 0;
-  double end_time = 0;
-  double sort_key = 0;  // what the page is ordered by: id time or start time
-};
-
-// How a window selects traces (GetTraceSummaries' TimeRangeType): by the time in the trace id,
-// or by the trace's events (any segment's span overlaps the window).
-enum class TimeRange { TraceId, Event };
-
-struct Window {
-  double start = 0;
-  double end = 0;
-  TimeRange range = TimeRange::Event;
-};
-
-// Resume point of a newest-first listing: rows strictly after this (key, id) come next.
-struct Cursor {
-  double key = 0;
-  std::string id;
-};
-
-class StoreReader {
- public:
-  explicit StoreReader(std::unique_ptr<Connection> c) : conn_{std::move(c)} {}
-  // Traces whose first segment started in [start, end], newest first.
-  Result<std::vector<TraceRow>> traces_between(double start, double end, std::size_t limit);
-  // The window's traces newest first (by the window's time), after `after` when given.
-  Result<std::vector<TraceRow>> traces_page(const Window& window, const Cursor* after, std::size_t limit);
-  // Traces of the window carrying `term`, at most `limit`, in no order.
-  Result<std::vector<TraceRow>> traces_with_term(const std::string& term, const Window& window, std::size_t limit = SIZE_MAX);
-  // Graph tallies (JSON text) of the buckets [first, last] of a level.
-  Result<std::vector<std::string>> bucket_tallies(int level, long long first, long long last);
-  // Ids of the traces whose first segment started in [start, end).
-  Result<std::vector<std::string>> traces_starting_in(double start, double end);
-  Result<std::size_t> trace_count();
-  // Every stored document of the trace; subsegments sent on their own are merged into their
-  // parent, so the result holds whole segments only. Empty when the trace is unknown.
-  Result<std::vector<Segment>> trace_segments(const std::string& trace_id);
-
- private:
-  std::unique_ptr<Connection> conn_;
-};
-
-// Readers are not thread-safe; the pool hands each query a connection of its own.
-class ReaderPool {
- public:
-  explicit ReaderPool(std::string uri) : uri_{std::move(uri)} {}
-  class Lease {
-   public:
-    Lease(ReaderPool& p, std::unique_ptr<StoreReader> r) : pool_{p}, reader_{std::move(r)} {}
-    ~Lease();
-    Lease(Lease&&) = default;
-    StoreReader* operator->() { return reader_.get(); }
-    StoreReader& operator*() { return *reader_; }
-
-   private:
-    ReaderPool& pool_;
-    std::unique_ptr<StoreReader> reader_;
-  };
-  Result<Lease> acquire();
-
- private:
-  std::string uri_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<StoreReader>> idle_;
 };
 
 }  // namespace localray::tracing

@@ -28,6 +28,7 @@
 #include "tracing/pipeline.hpp"
 #include "tracing/segment_json.hpp"
 #include "tracing/store.hpp"
+#include "tracing/store_reader.hpp"
 
 using namespace localray;
 using tracing::Segment;

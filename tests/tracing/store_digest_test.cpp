@@ -11,6 +11,7 @@
 #include "tests/tracing/queries/pattern_trace.hpp"
 #include "tracing/segment_json.hpp"
 #include "tracing/store.hpp"
+#include "tracing/store_reader.hpp"
 #include "tracing/trace_digest.hpp"
 
 namespace localray::tracing {

@@ -1,4 +1,5 @@
 #include "tracing/store.hpp"
+#include "tracing/store_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>

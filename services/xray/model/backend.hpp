@@ -11,6 +11,7 @@
 #include "tracing/service_graph.hpp"
 #include "tracing/sink.hpp"
 #include "tracing/store.hpp"
+#include "tracing/store_reader.hpp"
 #include "tracing/trace_summary.hpp"
 
 namespace localray::xray::model {
