@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "functions/builtin_handlers.hpp"
-#include "tracing/filter/filter.hpp"
 
 namespace localray::emulator {
 
@@ -63,16 +62,18 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
   s.account = t.account;
   s.edge_url = edge_url;
   auto& sink = *s.pipeline;
-  auto config = xray::model::XrayConfig::open(s.store->uri(), t.region, t.account, s.ids, s.clock);
-  if (!config) return Error{"X-Ray groups and sampling rules: " + config.error().message};
-  s.xray_config = std::move(*config);
-  s.xray_config->validate_filter = [](const std::string& text) -> std::optional<std::string> {
-    auto parsed = tracing::filter::parse(text);
-    if (parsed) return std::nullopt;
-    return tracing::filter::describe(parsed.error());
-  };
+  auto settings = tracing::SettingsStore::open(s.store->uri());
+  if (!settings) return Error{"X-Ray groups and sampling rules: " + settings.error().message};
+  s.settings = std::move(*settings);
+  s.sampler = std::make_unique<tracing::Sampler>(s.clock, s.ids, s.rng.fork("sampling"));
+  auto groups = xray::model::Groups::load(*s.settings, t.region, t.account, s.ids);
+  if (!groups) return Error{"X-Ray groups: " + groups.error().message};
+  s.xray_groups = std::move(*groups);
+  auto rules = xray::model::SamplingRules::load(*s.settings, t.region, t.account, s.clock, *s.sampler);
+  if (!rules) return Error{"X-Ray sampling rules: " + rules.error().message};
+  s.xray_rules = std::move(*rules);
   s.blocking = std::make_unique<BlockingPool>(kBlockingThreads);
-  s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_config, s.blocking->executor());
+  s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_groups, *s.xray_rules, s.blocking->executor());
   s.sns = std::make_unique<sns::model::Backend>(s.clock, s.ids, sink, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);

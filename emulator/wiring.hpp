@@ -21,6 +21,8 @@
 #include "tracing/clock.hpp"
 #include "tracing/ids.hpp"
 #include "tracing/pipeline.hpp"
+#include "tracing/sampling.hpp"
+#include "tracing/settings_store.hpp"
 #include "tracing/store.hpp"
 #include "tracing/store_reader.hpp"
 #include "web/live_events.hpp"
@@ -46,7 +48,10 @@ struct Services {
   std::unique_ptr<sqs::model::Backend> sqs;
   std::unique_ptr<dynamodb::model::Access> dynamodb;
   std::unique_ptr<lambda::model::Runner> lambda;
-  std::unique_ptr<xray::model::XrayConfig> xray_config;
+  std::unique_ptr<tracing::SettingsStore> settings;
+  std::unique_ptr<tracing::Sampler> sampler;
+  std::unique_ptr<xray::model::Groups> xray_groups;
+  std::unique_ptr<xray::model::SamplingRules> xray_rules;
   std::unique_ptr<xray::model::Backend> xray;
   std::unique_ptr<functions::AwsClients> aws_clients;
   std::vector<std::unique_ptr<apigateway::model::RestApi>> apis;

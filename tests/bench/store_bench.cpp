@@ -217,15 +217,22 @@ int main(int argc, char** argv) {
   tracing::ReaderPool readers{(*store)->uri()};
   tracing::SystemClock clock;
   tracing::IdGenerator ids{clock, tracing::Rng{1}};
-  auto config = xray::model::XrayConfig::open((*store)->uri(), "us-east-1", "000000000000", ids, clock);
-  if (!config) {
-    std::fprintf(stderr, "config: %s\n", config.error().message.c_str());
+  auto settings = tracing::SettingsStore::open((*store)->uri());
+  if (!settings) {
+    std::fprintf(stderr, "settings: %s\n", settings.error().message.c_str());
+    return 1;
+  }
+  tracing::Sampler sampler{clock, ids, tracing::Rng{2}};
+  auto groups = xray::model::Groups::load(**settings, "us-east-1", "000000000000", ids);
+  auto rules = xray::model::SamplingRules::load(**settings, "us-east-1", "000000000000", clock, sampler);
+  if (!groups || !rules) {
+    std::fprintf(stderr, "groups and rules could not be loaded\n");
     return 1;
   }
   struct NullSink final : tracing::SegmentSink {
     bool record(Segment) override { return true; }
   } sink;
-  xray::model::Backend backend{readers, sink, **config, boost::asio::system_executor{}};
+  xray::model::Backend backend{readers, sink, **groups, **rules, boost::asio::system_executor{}};
 
   // Reference for queries: one pass over every stored document.
   double scan_ms = median_ms(3, [&] {
@@ -260,7 +267,7 @@ int main(int argc, char** argv) {
   xray::model::Group group;
   group.name = "item17";
   group.filter_expression = R"(annotation.path = "/item/17")";
-  (void)(*config)->create_group(group);
+  (void)(*groups)->create(group);
   double filtered_graph_ms = median_ms(3, [&] {
     xray::model::TraceSelection sel;
     sel.group = "item17";

@@ -3,6 +3,8 @@ localray_test(tracing_core_test
     ${CMAKE_CURRENT_LIST_DIR}/trace_header_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/segment_json_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sampling_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/settings_store_test.cpp
   LIBS localray_tracing)
 
 localray_test(tracing_store_digest_test

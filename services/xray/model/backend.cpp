@@ -92,7 +92,7 @@ tracing::Result<Backend::Selector> Backend::selector(const TraceSelection& selec
     return {};
   };
   if (selection.group) {
-    auto group = config_.group(*selection.group);
+    auto group = groups_.get(*selection.group);
     if (!group) return tracing::Error{"Group not found: " + *selection.group};
     out.context.group_name = group->name;
     out.context.group_arn = group->arn;

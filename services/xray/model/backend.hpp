@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "services/xray/model/groups.hpp"
+#include "services/xray/model/sampling_rules.hpp"
 #include "tracing/error.hpp"
 #include "tracing/service_graph.hpp"
 #include "tracing/sink.hpp"
@@ -47,10 +48,12 @@ struct SummaryPage {
 // callers on I/O threads run them on blocking_executor() (base::offload).
 class Backend {
  public:
-  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink, XrayConfig& config, boost::asio::any_io_executor blocking)
-      : readers_{readers}, sink_{sink}, config_{config}, blocking_{std::move(blocking)} {}
+  Backend(tracing::ReaderPool& readers, tracing::SegmentSink& sink, Groups& groups, SamplingRules& rules,
+          boost::asio::any_io_executor blocking)
+      : readers_{readers}, sink_{sink}, groups_{groups}, rules_{rules}, blocking_{std::move(blocking)} {}
 
-  XrayConfig& config() { return config_; }
+  Groups& groups() { return groups_; }
+  SamplingRules& sampling_rules() { return rules_; }
   const boost::asio::any_io_executor& blocking_executor() const { return blocking_; }
 
   // Each document is validated on its own; the rejected ones are reported, the rest recorded.
@@ -69,7 +72,8 @@ class Backend {
                                                                             const tracing::Window& window);
   tracing::ReaderPool& readers_;
   tracing::SegmentSink& sink_;
-  XrayConfig& config_;
+  Groups& groups_;
+  SamplingRules& rules_;
   boost::asio::any_io_executor blocking_;
 };
 

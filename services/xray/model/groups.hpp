@@ -1,88 +1,49 @@
 #pragma once
-// X-Ray groups and sampling rules, persisted in the trace database so that they survive a
-// restart. They use a connection of their own: the trace writer's connection belongs to the
-// pipeline thread, and these writes are rare.
-#include <functional>
-#include <memory>
+// X-Ray groups of one region: named filter expressions that scope service graphs and trace
+// queries. Held in memory, so reads never touch SQLite; a change is saved before it is taken (a
+// failed save changes nothing), through the settings store, so changes block: callers run them
+// off the I/O threads.
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "tracing/error.hpp"
+#include "services/xray/model/error.hpp"
 #include "tracing/ids.hpp"
-#include "tracing/store.hpp"
+#include "tracing/settings_store.hpp"
 
 namespace localray::xray::model {
 
-struct Group {
-  std::string name;
-  std::string arn;
-  std::string filter_expression;  // empty: every trace
-  bool insights_enabled = false;
-  bool notifications_enabled = false;
-};
+using Group = tracing::StoredGroup;
 
-enum class GroupError { NotFound, AlreadyExists, Invalid, Storage };
-
-struct ConfigError {
-  GroupError kind;
-  std::string message;
-};
-
-[[noreturn]] inline void throw_exception_from_error(const ConfigError& e, const boost::source_location&) {
-  throw std::runtime_error(e.message);
-}
-
-template <class T>
-using ConfigResult = boost::system::result<T, ConfigError>;
-
-// A sampling rule as X-Ray stores it: the fields are those of botocore's SamplingRule shape,
-// kept as JSON because localray does not evaluate them (it records every request it sees).
-struct SamplingRuleRecord {
-  nlohmann::json rule;  // SamplingRule
-  double created_at = 0;
-  double modified_at = 0;
-};
-
-class XrayConfig {
+class Groups {
  public:
-  static tracing::Result<std::unique_ptr<XrayConfig>> open(const std::string& uri, std::string region, std::string account,
-                                                           tracing::IdGenerator& ids, const tracing::Clock& clock);
+  // Reads the region's groups from the store.
+  static Result<std::unique_ptr<Groups>> load(tracing::SettingsStore& store, std::string region, std::string account,
+                                              tracing::IdGenerator& ids);
 
-  ConfigResult<Group> create_group(Group g);
+  Result<Group> create(Group g);
   // `name_or_arn`: a group's name or ARN; "Default" is the implicit group of every trace.
-  ConfigResult<Group> group(const std::string& name_or_arn) const;
-  std::vector<Group> groups() const;
-  ConfigResult<Group> update_group(const std::string& name_or_arn, std::optional<std::string> filter_expression,
-                                   std::optional<bool> insights_enabled, std::optional<bool> notifications_enabled);
-  ConfigResult<void> delete_group(const std::string& name_or_arn);
-
-  std::vector<SamplingRuleRecord> sampling_rules() const;  // the Default rule last
-  ConfigResult<SamplingRuleRecord> create_sampling_rule(nlohmann::json rule);
-  ConfigResult<SamplingRuleRecord> update_sampling_rule(const nlohmann::json& update);
-  ConfigResult<SamplingRuleRecord> delete_sampling_rule(const std::string& name_or_arn);
-
-  // Checks a filter expression; set by the wiring once a parser is available.
-  std::function<std::optional<std::string>(const std::string&)> validate_filter;
+  Result<Group> get(const std::string& name_or_arn) const;
+  std::vector<Group> list() const;  // Default first, then by name
+  Result<Group> update(const std::string& name_or_arn, std::optional<std::string> filter_expression, std::optional<bool> insights_enabled,
+                       std::optional<bool> notifications_enabled);
+  Result<void> remove(const std::string& name_or_arn);
 
  private:
-  XrayConfig(std::unique_ptr<tracing::Connection> c, std::string region, std::string account, tracing::IdGenerator& ids,
-             const tracing::Clock& clock)
-      : conn_{std::move(c)}, region_{std::move(region)}, account_{std::move(account)}, ids_{ids}, clock_{clock} {}
-  ConfigResult<Group> find_group(const std::string& name_or_arn) const;  // caller holds mutex_
-  ConfigResult<void> save_group(const Group& g, bool insert);
-  ConfigResult<void> save_rule(const SamplingRuleRecord& r, bool insert);
+  Groups(tracing::SettingsStore& store, std::string region, std::string account, tracing::IdGenerator& ids)
+      : store_{store}, region_{std::move(region)}, account_{std::move(account)}, ids_{ids} {}
   Group default_group() const;
-  SamplingRuleRecord default_rule() const;
 
-  mutable std::mutex mutex_;
-  std::unique_ptr<tracing::Connection> conn_;
+  tracing::SettingsStore& store_;
   std::string region_, account_;
   tracing::IdGenerator& ids_;
-  const tracing::Clock& clock_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Group> groups_;  // by name; Default is not stored
 };
+
+// "group/NAME/ID" and "sampling-rule/NAME" ARNs name their resource after the first slash.
+std::string name_of(const std::string& name_or_arn);
 
 }  // namespace localray::xray::model

@@ -7,6 +7,7 @@
 
 #include "base/offload.hpp"
 #include "services/xray/protocol/query_json.hpp"
+#include "services/xray/protocol/settings_json.hpp"
 
 namespace localray::xray::protocol {
 
@@ -159,15 +160,15 @@ http::Response trace_graph(const json& body, model::Backend& backend) {
   return http::Response::json(200, out.dump());
 }
 
-json group_json(const model::Group& g) {
-  return {{"GroupName", g.name},
-          {"GroupARN", g.arn},
-          {"FilterExpression", g.filter_expression},
-          {"InsightsConfiguration", {{"InsightsEnabled", g.insights_enabled}, {"NotificationsEnabled", g.notifications_enabled}}}};
-}
-
-http::Response config_error(const model::ConfigError& e) {
-  return e.kind == model::GroupError::Storage ? error(500, "InternalFailure", e.message) : invalid(e.message);
+http::Response model_error(const model::Error& e) {
+  switch (e.code) {
+    case model::Code::Storage: return error(500, "InternalFailure", e.message);
+    case model::Code::RuleLimit: return error(400, "RuleLimitExceededException", e.message);
+    case model::Code::NotFound:
+    case model::Code::AlreadyExists:
+    case model::Code::Invalid: break;
+  }
+  return invalid(e.message);
 }
 
 std::string group_key(const json& body) {
@@ -194,22 +195,22 @@ http::Response create_group(const json& body, model::Backend& backend) {
   read_insights(body, insights, notifications);
   g.insights_enabled = insights.value_or(false);
   g.notifications_enabled = notifications.value_or(false);
-  auto created = backend.config().create_group(std::move(g));
-  if (!created) return config_error(created.error());
+  auto created = backend.groups().create(std::move(g));
+  if (!created) return model_error(created.error());
   return http::Response::json(200, json{{"Group", group_json(*created)}}.dump());
 }
 
 http::Response get_group(const json& body, model::Backend& backend) {
   auto key = group_key(body);
   if (key.empty()) return invalid("GroupName or GroupARN is required");
-  auto g = backend.config().group(key);
-  if (!g) return config_error(g.error());
+  auto g = backend.groups().get(key);
+  if (!g) return model_error(g.error());
   return http::Response::json(200, json{{"Group", group_json(*g)}}.dump());
 }
 
 http::Response get_groups(const json&, model::Backend& backend) {
   json groups = json::array();
-  for (const auto& g : backend.config().groups()) groups.push_back(group_json(g));
+  for (const auto& g : backend.groups().list()) groups.push_back(group_json(g));
   return http::Response::json(200, json{{"Groups", groups}}.dump());
 }
 
@@ -220,81 +221,64 @@ http::Response update_group(const json& body, model::Backend& backend) {
   if (auto f = body.find("FilterExpression"); f != body.end() && f->is_string()) filter = f->get<std::string>();
   std::optional<bool> insights, notifications;
   read_insights(body, insights, notifications);
-  auto g = backend.config().update_group(key, filter, insights, notifications);
-  if (!g) return config_error(g.error());
+  auto g = backend.groups().update(key, filter, insights, notifications);
+  if (!g) return model_error(g.error());
   return http::Response::json(200, json{{"Group", group_json(*g)}}.dump());
 }
 
 http::Response delete_group(const json& body, model::Backend& backend) {
   auto key = group_key(body);
   if (key.empty()) return invalid("GroupName or GroupARN is required");
-  auto r = backend.config().delete_group(key);
-  if (!r) return config_error(r.error());
+  auto r = backend.groups().remove(key);
+  if (!r) return model_error(r.error());
   return http::Response::json(200, "{}");
-}
-
-json rule_record(const model::SamplingRuleRecord& r) {
-  return {{"SamplingRule", r.rule}, {"CreatedAt", r.created_at}, {"ModifiedAt", r.modified_at}};
 }
 
 http::Response get_sampling_rules(const json&, model::Backend& backend) {
   json records = json::array();
-  for (const auto& r : backend.config().sampling_rules()) records.push_back(rule_record(r));
+  for (const auto& r : backend.sampling_rules().list()) records.push_back(rule_record_json(r));
   return http::Response::json(200, json{{"SamplingRuleRecords", records}}.dump());
 }
 
 http::Response sampling_targets(const json& body, model::Backend& backend) {
   auto docs = body.find("SamplingStatisticsDocuments");
-  if (docs == body.end() || !docs->is_array()) return invalid("SamplingStatisticsDocuments is required");
-  auto rules = backend.config().sampling_rules();
-  double last_modified = 0;
-  for (const auto& r : rules) last_modified = std::max(last_modified, r.modified_at);
-  json targets = json::array(), unprocessed = json::array();
-  double now = static_cast<double>(std::time(nullptr));
-  for (const auto& d : *docs) {
-    std::string name = d.is_object() ? string_member(d, "RuleName") : "";
-    auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return string_member(r.rule, "RuleName") == name; });
-    if (rule == rules.end()) {
-      unprocessed.push_back({{"RuleName", name}, {"ErrorCode", "400"}, {"Message", "Unknown rule"}});
-      continue;
-    }
-    targets.push_back({{"RuleName", name},
-                       {"FixedRate", rule->rule.value("FixedRate", 1.0)},
-                       {"ReservoirQuota", rule->rule.value("ReservoirSize", 1)},
-                       {"ReservoirQuotaTTL", now + 10},
-                       {"Interval", 10}});
-  }
-  return http::Response::json(200, json{{"SamplingTargetDocuments", targets}, {"LastRuleModification", last_modified},
-                                        {"UnprocessedStatistics", unprocessed}}
-                                       .dump());
+  if (docs == body.end()) return invalid("SamplingStatisticsDocuments is required");
+  auto reports = statistics_from_json(*docs);
+  if (!reports) return invalid(reports.error().message);
+  return http::Response::json(200, targets_json(backend.sampling_rules().targets(*reports)).dump());
 }
 
 http::Response create_sampling_rule(const json& body, model::Backend& backend) {
   auto rule = body.find("SamplingRule");
   if (rule == body.end() || !rule->is_object()) return invalid("SamplingRule is required");
-  auto r = backend.config().create_sampling_rule(*rule);
-  if (!r) return config_error(r.error());
-  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
+  auto parsed = rule_from_json(*rule);
+  if (!parsed) return invalid(parsed.error().message);
+  auto r = backend.sampling_rules().create(std::move(*parsed));
+  if (!r) return model_error(r.error());
+  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record_json(*r)}}.dump());
 }
 
 http::Response update_sampling_rule(const json& body, model::Backend& backend) {
   auto update = body.find("SamplingRuleUpdate");
   if (update == body.end() || !update->is_object()) return invalid("SamplingRuleUpdate is required");
-  auto r = backend.config().update_sampling_rule(*update);
-  if (!r) return config_error(r.error());
-  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
+  auto parsed = rule_update_from_json(*update);
+  if (!parsed) return invalid(parsed.error().message);
+  auto r = backend.sampling_rules().update(*parsed);
+  if (!r) return model_error(r.error());
+  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record_json(*r)}}.dump());
 }
 
 http::Response delete_sampling_rule(const json& body, model::Backend& backend) {
   std::string key = string_member(body, "RuleARN", string_member(body, "RuleName"));
   if (key.empty()) return invalid("RuleName or RuleARN is required");
-  auto r = backend.config().delete_sampling_rule(key);
-  if (!r) return config_error(r.error());
-  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record(*r)}}.dump());
+  auto r = backend.sampling_rules().remove(key);
+  if (!r) return model_error(r.error());
+  return http::Response::json(200, json{{"SamplingRuleRecord", rule_record_json(*r)}}.dump());
 }
 
-// Blocking operations read the store or write it (and may wait on its lock): they run on the
-// backend's blocking executor, never on an I/O thread.
+// Blocking operations read the trace store or save settings (and may wait on SQLite's lock): they
+// run on the backend's blocking executor, never on an I/O thread. Groups and rules are read from
+// memory: the SDKs' sampling calls never wait behind a query.
 struct Operation {
   Handler handler;
   bool blocking;
@@ -308,12 +292,12 @@ const std::map<std::string, Operation, std::less<>>& operations() {
       {"/ServiceGraph", {service_graph, true}},
       {"/TraceGraph", {trace_graph, true}},
       {"/CreateGroup", {create_group, true}},
-      {"/GetGroup", {get_group, true}},
-      {"/Groups", {get_groups, true}},
+      {"/GetGroup", {get_group, false}},
+      {"/Groups", {get_groups, false}},
       {"/UpdateGroup", {update_group, true}},
       {"/DeleteGroup", {delete_group, true}},
-      {"/GetSamplingRules", {get_sampling_rules, true}},
-      {"/SamplingTargets", {sampling_targets, true}},
+      {"/GetSamplingRules", {get_sampling_rules, false}},
+      {"/SamplingTargets", {sampling_targets, false}},
       {"/CreateSamplingRule", {create_sampling_rule, true}},
       {"/UpdateSamplingRule", {update_sampling_rule, true}},
       {"/DeleteSamplingRule", {delete_sampling_rule, true}},

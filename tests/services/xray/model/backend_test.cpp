@@ -48,9 +48,10 @@ class BackendTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     store_ = std::move(*tracing::Store::open((dir_ / "traces.db").string()));
     readers_ = std::make_unique<tracing::ReaderPool>(store_->uri());
-    config_ = std::move(*XrayConfig::open(store_->uri(), "us-east-1", "000000000000", ids_, clock_));
-    config_->validate_filter = [](const std::string&) { return std::optional<std::string>{}; };
-    backend_ = std::make_unique<Backend>(*readers_, sink_, *config_, boost::asio::system_executor{});
+    settings_ = std::move(*tracing::SettingsStore::open(store_->uri()));
+    groups_ = std::move(*Groups::load(*settings_, "us-east-1", "000000000000", ids_));
+    rules_ = std::move(*SamplingRules::load(*settings_, "us-east-1", "000000000000", clock_, sampler_));
+    backend_ = std::make_unique<Backend>(*readers_, sink_, *groups_, *rules_, boost::asio::system_executor{});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   void add(const tracing::Trace& t) { ASSERT_TRUE(store_->write(t.segments)); }
@@ -70,7 +71,10 @@ class BackendTest : public ::testing::Test {
   std::unique_ptr<tracing::ReaderPool> readers_;
   tracing::ManualClock clock_;
   tracing::IdGenerator ids_{clock_, tracing::Rng{4}};
-  std::unique_ptr<XrayConfig> config_;
+  tracing::Sampler sampler_{clock_, ids_, tracing::Rng{5}};
+  std::unique_ptr<tracing::SettingsStore> settings_;
+  std::unique_ptr<Groups> groups_;
+  std::unique_ptr<SamplingRules> rules_;
   DiscardSink sink_;
   std::unique_ptr<Backend> backend_;
 };
@@ -177,7 +181,7 @@ TEST_F(BackendTest, GraphOfAnyWindowIsTheGraphOfTheTracesStartingInIt) {
 
 TEST_F(BackendTest, GroupGraphCountsOnlyTheGroupsTraces) {
   for (int i = 0; i < 20; ++i) add(trace_at(i + 1, i, i % 2 == 0));
-  ASSERT_TRUE(config_->create_group({"faults", "", "fault OR service(\"http\") { fault }", false, false}));
+  ASSERT_TRUE(groups_->create({"faults", "", "fault OR service(\"http\") { fault }", false, false}));
   TraceSelection sel;
   sel.group = "faults";
   auto graph = backend_->service_graph(kBase - 1, kBase + 100, sel);

@@ -1,0 +1,250 @@
+#include "tracing/settings_store.hpp"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+namespace localray::tracing {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS settings_groups(
+  region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, filter_expression TEXT NOT NULL,
+  insights_enabled INTEGER NOT NULL, notifications_enabled INTEGER NOT NULL,
+  PRIMARY KEY (region, name));
+CREATE TABLE IF NOT EXISTS settings_sampling_rules(
+  region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, resource_arn TEXT NOT NULL, priority INTEGER NOT NULL,
+  fixed_rate REAL NOT NULL, reservoir_size INTEGER NOT NULL, service_name TEXT NOT NULL, service_type TEXT NOT NULL,
+  host TEXT NOT NULL, http_method TEXT NOT NULL, url_path TEXT NOT NULL, version INTEGER NOT NULL, attributes TEXT NOT NULL,
+  created_at REAL NOT NULL, modified_at REAL NOT NULL,
+  PRIMARY KEY (region, name));
+)sql";
+
+// Binds text as given: unlike bind_text, an empty string stays an empty string (columns are NOT NULL).
+// Not named bind: std::bind would win overload resolution for a temporary string argument.
+void bind_string(sqlite3_stmt* s, int i, const std::string& v) { sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+
+// arn:aws:xray:REGION:ACCOUNT:...
+std::string region_of(const std::string& arn) {
+  std::size_t pos = 0;
+  for (int i = 0; i < 3; ++i) {
+    pos = arn.find(':', pos);
+    if (pos == std::string::npos) return "us-east-1";
+    ++pos;
+  }
+  auto end = arn.find(':', pos);
+  auto region = arn.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  return region.empty() ? "us-east-1" : region;
+}
+
+std::string attributes_text(const std::map<std::string, std::string>& attributes) { return nlohmann::json(attributes).dump(); }
+
+std::map<std::string, std::string> attributes_of(const std::string& text) {
+  std::map<std::string, std::string> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_object())
+    for (const auto& [k, v] : j.items())
+      if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+
+bool table_exists(sqlite3* db, const char* name) {
+  Statement probe;
+  if (!prepare_sql(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", &probe.stmt)) return false;
+  sqlite3_bind_text(probe.stmt, 1, name, -1, SQLITE_STATIC);
+  return sqlite3_step(probe.stmt) == SQLITE_ROW;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SettingsStore>> SettingsStore::open(const std::string& uri) {
+  auto conn = Connection::open(uri, false);
+  if (!conn) return conn.error();
+  if (auto r = (*conn)->exec(kSchema); !r) return r.error();
+  std::unique_ptr<SettingsStore> store{new SettingsStore{std::move(*conn)}};
+  if (auto r = store->migrate_first_layout(); !r) return Error{"moving X-Ray groups and sampling rules to the current layout: " + r.error().message};
+  return store;
+}
+
+Result<void> SettingsStore::migrate_first_layout() {
+  sqlite3* db = conn_->handle();
+  bool groups = table_exists(db, "xray_groups"), rules = table_exists(db, "xray_sampling_rules");
+  if (!groups && !rules) return {};
+  if (auto r = conn_->exec("BEGIN IMMEDIATE"); !r) return r;
+  auto fail = [&](Error e) -> Result<void> {
+    conn_->exec("ROLLBACK");
+    return e;
+  };
+  if (groups) {
+    Statement old;
+    if (auto r = prepare_sql(db, "SELECT name,arn,filter_expression,insights_enabled,notifications_enabled FROM xray_groups", &old.stmt); !r)
+      return fail(r.error());
+    std::vector<StoredGroup> rows;
+    while (sqlite3_step(old.stmt) == SQLITE_ROW)
+      rows.push_back({column_text(old.stmt, 0), column_text(old.stmt, 1), column_text(old.stmt, 2), sqlite3_column_int(old.stmt, 3) != 0,
+                      sqlite3_column_int(old.stmt, 4) != 0});
+    for (const auto& g : rows)
+      if (auto r = put_group(region_of(g.arn), g); !r) return fail(r.error());
+    if (auto r = conn_->exec("DROP TABLE xray_groups"); !r) return fail(r.error());
+  }
+  if (rules) {
+    Statement old;
+    if (auto r = prepare_sql(db, "SELECT rule,created_at,modified_at FROM xray_sampling_rules", &old.stmt); !r) return fail(r.error());
+    std::vector<SamplingRuleRecord> rows;
+    while (sqlite3_step(old.stmt) == SQLITE_ROW) {
+      auto j = nlohmann::json::parse(column_text(old.stmt, 0), nullptr, false);
+      if (!j.is_object()) continue;  // never written so: the first layout stored validated rules only
+      SamplingRuleRecord r;
+      r.rule.name = j.value("RuleName", "");
+      r.rule.arn = j.value("RuleARN", "");
+      r.rule.resource_arn = j.value("ResourceARN", "*");
+      r.rule.priority = j.value("Priority", 10000);
+      r.rule.fixed_rate = j.value("FixedRate", 0.05);
+      r.rule.reservoir_size = j.value("ReservoirSize", 1);
+      r.rule.service_name = j.value("ServiceName", "*");
+      r.rule.service_type = j.value("ServiceType", "*");
+      r.rule.host = j.value("Host", "*");
+      r.rule.http_method = j.value("HTTPMethod", "*");
+      r.rule.url_path = j.value("URLPath", "*");
+      r.rule.version = j.value("Version", 1);
+      if (auto a = j.find("Attributes"); a != j.end() && a->is_object())
+        for (const auto& [k, v] : a->items())
+          if (v.is_string()) r.rule.attributes[k] = v.get<std::string>();
+      r.created_at = sqlite3_column_double(old.stmt, 1);
+      r.modified_at = sqlite3_column_double(old.stmt, 2);
+      if (!r.rule.name.empty()) rows.push_back(std::move(r));
+    }
+    for (const auto& r : rows)
+      if (auto put = put_sampling_rule(region_of(r.rule.arn), r); !put) return fail(put.error());
+    if (auto r = conn_->exec("DROP TABLE xray_sampling_rules"); !r) return fail(r.error());
+  }
+  return conn_->exec("COMMIT");
+}
+
+Result<std::vector<StoredGroup>> SettingsStore::groups(const std::string& region) {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto r = prepare_sql(db,
+                           "SELECT name,arn,filter_expression,insights_enabled,notifications_enabled FROM settings_groups"
+                           " WHERE region=? ORDER BY name",
+                           &st.stmt);
+      !r)
+    return r.error();
+  bind_string(st.stmt, 1, region);
+  std::vector<StoredGroup> out;
+  int rc;
+  while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW)
+    out.push_back({column_text(st.stmt, 0), column_text(st.stmt, 1), column_text(st.stmt, 2), sqlite3_column_int(st.stmt, 3) != 0,
+                   sqlite3_column_int(st.stmt, 4) != 0});
+  if (rc != SQLITE_DONE) return sql_error(db, "read groups");
+  return out;
+}
+
+Result<void> SettingsStore::put_group(const std::string& region, const StoredGroup& g) {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto r = prepare_sql(db,
+                           "INSERT OR REPLACE INTO settings_groups(region,name,arn,filter_expression,insights_enabled,notifications_enabled)"
+                           " VALUES(?,?,?,?,?,?)",
+                           &st.stmt);
+      !r)
+    return r;
+  bind_string(st.stmt, 1, region);
+  bind_string(st.stmt, 2, g.name);
+  bind_string(st.stmt, 3, g.arn);
+  bind_string(st.stmt, 4, g.filter_expression);
+  sqlite3_bind_int(st.stmt, 5, g.insights_enabled);
+  sqlite3_bind_int(st.stmt, 6, g.notifications_enabled);
+  return step_done(db, st.stmt, "write group");
+}
+
+Result<void> SettingsStore::remove_group(const std::string& region, const std::string& name) {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto r = prepare_sql(db, "DELETE FROM settings_groups WHERE region=? AND name=?", &st.stmt); !r) return r;
+  bind_string(st.stmt, 1, region);
+  bind_string(st.stmt, 2, name);
+  return step_done(db, st.stmt, "delete group");
+}
+
+Result<std::vector<SamplingRuleRecord>> SettingsStore::sampling_rules(const std::string& region) {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto r = prepare_sql(db,
+                           "SELECT name,arn,resource_arn,priority,fixed_rate,reservoir_size,service_name,service_type,host,http_method,"
+                           "url_path,version,attributes,created_at,modified_at FROM settings_sampling_rules WHERE region=? ORDER BY name",
+                           &st.stmt);
+      !r)
+    return r.error();
+  bind_string(st.stmt, 1, region);
+  std::vector<SamplingRuleRecord> out;
+  int rc;
+  while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) {
+    SamplingRuleRecord r;
+    r.rule.name = column_text(st.stmt, 0);
+    r.rule.arn = column_text(st.stmt, 1);
+    r.rule.resource_arn = column_text(st.stmt, 2);
+    r.rule.priority = sqlite3_column_int(st.stmt, 3);
+    r.rule.fixed_rate = sqlite3_column_double(st.stmt, 4);
+    r.rule.reservoir_size = sqlite3_column_int(st.stmt, 5);
+    r.rule.service_name = column_text(st.stmt, 6);
+    r.rule.service_type = column_text(st.stmt, 7);
+    r.rule.host = column_text(st.stmt, 8);
+    r.rule.http_method = column_text(st.stmt, 9);
+    r.rule.url_path = column_text(st.stmt, 10);
+    r.rule.version = sqlite3_column_int(st.stmt, 11);
+    r.rule.attributes = attributes_of(column_text(st.stmt, 12));
+    r.created_at = sqlite3_column_double(st.stmt, 13);
+    r.modified_at = sqlite3_column_double(st.stmt, 14);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return sql_error(db, "read sampling rules");
+  return out;
+}
+
+Result<void> SettingsStore::put_sampling_rule(const std::string& region, const SamplingRuleRecord& r) {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto p = prepare_sql(db,
+                           "INSERT OR REPLACE INTO settings_sampling_rules(region,name,arn,resource_arn,priority,fixed_rate,reservoir_size,"
+                           "service_name,service_type,host,http_method,url_path,version,attributes,created_at,modified_at)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           &st.stmt);
+      !p)
+    return p;
+  const auto& rule = r.rule;
+  bind_string(st.stmt, 1, region);
+  bind_string(st.stmt, 2, rule.name);
+  bind_string(st.stmt, 3, rule.arn);
+  bind_string(st.stmt, 4, rule.resource_arn);
+  sqlite3_bind_int(st.stmt, 5, rule.priority);
+  sqlite3_bind_double(st.stmt, 6, rule.fixed_rate);
+  sqlite3_bind_int(st.stmt, 7, rule.reservoir_size);
+  bind_string(st.stmt, 8, rule.service_name);
+  bind_string(st.stmt, 9, rule.service_type);
+  bind_string(st.stmt, 10, rule.host);
+  bind_string(st.stmt, 11, rule.http_method);
+  bind_string(st.stmt, 12, rule.url_path);
+  sqlite3_bind_int(st.stmt, 13, rule.version);
+  bind_string(st.stmt, 14, attributes_text(rule.attributes));
+  sqlite3_bind_double(st.stmt, 15, r.created_at);
+  sqlite3_bind_double(st.stmt, 16, r.modified_at);
+  return step_done(db, st.stmt, "write sampling rule");
+}
+
+Result<void> SettingsStore::remove_sampling_rule(const std::string& region, const std::string& name) {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto r = prepare_sql(db, "DELETE FROM settings_sampling_rules WHERE region=? AND name=?", &st.stmt); !r) return r;
+  bind_string(st.stmt, 1, region);
+  bind_string(st.stmt, 2, name);
+  return step_done(db, st.stmt, "delete sampling rule");
+}
+
+}  // namespace localray::tracing
