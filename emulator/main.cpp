@@ -17,6 +17,7 @@
 #include "emulator/edge_server.hpp"
 #include "emulator/options.hpp"
 #include "emulator/router.hpp"
+#include "emulator/service_routing.hpp"
 #include "emulator/version.hpp"
 #include "emulator/wiring.hpp"
 #include "services/xray/protocol/api.hpp"
@@ -88,8 +89,10 @@ int main(int argc, char** argv) {
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
   emulator::EdgeServer daemon_tcp{io, [&services](http::Request r) -> asio::awaitable<http::Response> {
-    if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets")
-      if (auto res = co_await xray::protocol::handle(r, *services.xray, services.ids.uuid())) co_return std::move(*res);
+    if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets") {
+      auto call = emulator::call_context(r, services.ids.uuid(), services.region, services.account);
+      if (auto res = co_await xray::protocol::handle(r, *services.xray, std::move(call))) co_return std::move(*res);
+    }
     co_return http::Response::json(404, R"({"message":"the X-Ray daemon port serves /GetSamplingRules and /SamplingTargets"})");
   }, log};
   if (auto tcp = daemon_tcp.listen(options.host, *udp_port); !tcp)

@@ -118,7 +118,7 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
   co_return unknown_operation(r);
 }
 
-asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Request& r) {
+asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Request& r, const http::CallContext& call) {
   // /restapis/{apiId}/{stage}/_user_request_/{path...}
   auto parts = split_path(r.path);
   if (parts.size() < 4 || parts[0] != "restapis" || parts[3] != "_user_request_") co_return std::nullopt;
@@ -138,7 +138,8 @@ asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Re
     req.user_agent = std::string{r.headers.get("User-Agent")};
     req.client_ip = r.remote_address;
     req.url = endpoints_.edge_url + r.target;
-    if (auto h = r.headers.get("X-Amzn-Trace-Id"); !h.empty()) req.trace = tracing::TraceHeader::parse(h);
+    req.host = std::string{r.headers.get("Host")};
+    req.trace = call.trace;
     auto res = co_await api->handle(std::move(req));
     auto out = http::Response::json(res.status, res.body);
     out.headers.set("x-amzn-RequestId", res.request_id);
@@ -149,19 +150,16 @@ asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Re
   co_return http::Response::json(404, json{{"message", "No API with id " + std::string{parts[1]}}}.dump());
 }
 
-asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const std::string& request_id) {
+asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const http::CallContext& call) {
   switch (routed.service) {
     case Service::DynamoDB:
-      co_return co_await dynamodb::protocol::handle(request, *s_.dynamodb, request_id);
+      co_return co_await dynamodb::protocol::handle(request, *s_.dynamodb, call);
     case Service::SqsJson:
-      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Json, *s_.sqs, request_id);
+      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Json, *s_.sqs, call);
     case Service::SqsQuery:
-      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, *s_.sqs, request_id);
-    case Service::Sns: {
-      std::optional<tracing::TraceHeader> trace;
-      if (auto h = request.headers.get("X-Amzn-Trace-Id"); !h.empty()) trace = tracing::TraceHeader::parse(h);
-      co_return sns::protocol::handle(request, *s_.sns, *s_.subscriber_factory, trace, request_id);
-    }
+      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, *s_.sqs, call);
+    case Service::Sns:
+      co_return sns::protocol::handle(request, *s_.sns, *s_.subscriber_factory, call);
     case Service::Unknown: break;
   }
   co_return unknown_operation(request);
@@ -169,17 +167,19 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
 
 asio::awaitable<http::Response> Router::route(http::Request request) {
   auto started = std::chrono::steady_clock::now();
-  std::string request_id = s_.ids.uuid();
+  // The call as the edge reads it, once: every codec gets the parsed trace header and scope.
+  const http::CallContext call = call_context(request, s_.ids.uuid(), s_.region, s_.account);
+  const std::string& request_id = call.request_id;
   http::Response response;
   if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
     response = co_await localray_endpoint(request);
-  } else if (auto api = co_await invoke_api(request)) {
+  } else if (auto api = co_await invoke_api(request, call)) {
     response = std::move(*api);
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
-    response = co_await call_service(request, routed, request_id);
-  } else if (auto l = co_await lambda::protocol::handle(request, *s_.lambda, *s_.mappings, request_id)) {
+    response = co_await call_service(request, routed, call);
+  } else if (auto l = co_await lambda::protocol::handle(request, *s_.lambda, *s_.mappings, call)) {
     response = std::move(*l);
-  } else if (auto x = co_await xray::protocol::handle(request, *s_.xray, request_id)) {
+  } else if (auto x = co_await xray::protocol::handle(request, *s_.xray, call)) {
     response = std::move(*x);
   } else {
     response = unknown_operation(request);

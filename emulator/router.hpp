@@ -26,9 +26,9 @@ class Router {
   http::Response resources(const std::vector<std::string>& table_names) const;
 
  private:
-  boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request);
+  boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request, const http::CallContext& call);
   boost::asio::awaitable<http::Response> localray_endpoint(const http::Request& request) const;
-  boost::asio::awaitable<http::Response> call_service(const http::Request& request, const Routed& routed, const std::string& request_id);
+  boost::asio::awaitable<http::Response> call_service(const http::Request& request, const Routed& routed, const http::CallContext& call);
 
   Services& s_;
   Endpoints endpoints_;

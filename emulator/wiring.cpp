@@ -74,10 +74,11 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
   s.xray_rules = std::move(*rules);
   s.blocking = std::make_unique<BlockingPool>(kBlockingThreads);
   s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_groups, *s.xray_rules, s.blocking->executor());
-  s.sns = std::make_unique<sns::model::Backend>(s.clock, s.ids, sink, t.region, t.account);
+  const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, sink};
+  s.sns = std::make_unique<sns::model::Backend>(tracer, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);
-  s.lambda = std::make_unique<lambda::model::Runner>(ex, s.clock, s.ids, sink, log, t.region, t.account);
+  s.lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, t.region, t.account);
   s.aws_clients = std::make_unique<functions::AwsClients>(functions::ServiceModels{*s.sns, *s.sqs, *s.dynamodb, t.region});
 
   for (const auto& topic : t.topics)
@@ -153,7 +154,7 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
     }
     route.integration = std::make_shared<SnsIntegration>(*s.sns, s.sns->topic_arn(api.topic));
     s.apis.push_back(std::make_unique<apigateway::model::RestApi>(apigateway::model::stable_api_id(api.name + "/" + api.stage), api.name,
-                                                                  api.stage, t.region, t.account, std::move(route), s.clock, s.ids, sink));
+                                                                  api.stage, t.region, t.account, std::move(route), tracer));
   }
   return {};
 }

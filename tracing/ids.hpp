@@ -16,11 +16,6 @@ class IdGenerator {
   std::string segment_id();
   // Request ids as Lambda, SQS and SNS print them (UUID v4 layout).
   std::string uuid();
-  // The context a hop works in: the caller's when it sent one, else a new sampled root, as AWS
-  // services start a trace for an untraced request.
-  TraceHeader continue_or_start(const std::optional<TraceHeader>& caller) {
-    return caller ? *caller : TraceHeader{trace_id(), "", Sampled::Yes, {}};
-  }
 
  private:
   const Clock& clock_;

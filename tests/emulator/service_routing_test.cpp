@@ -33,7 +33,10 @@ TEST(ServiceRoutingTest, FormVersionDecidesQueryProtocols) {
 
 TEST(ServiceRoutingTest, SigV4ScopeDecidesWhenVersionIsMissing) {
   const std::string auth = "AWS4-HMAC-SHA256 Credential=test/20240501/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc";
-  EXPECT_EQ(sigv4_service(auth), "sqs");
+  ASSERT_TRUE(sigv4_scope(auth));
+  EXPECT_EQ(sigv4_scope(auth)->service, "sqs");
+  EXPECT_EQ(sigv4_scope(auth)->region, "us-east-1");
+  EXPECT_EQ(sigv4_scope(auth)->access_key_id, "test");
   EXPECT_EQ(identify_service(form_post("Action=ListQueues", auth)).service, Service::SqsQuery);
   EXPECT_EQ(identify_service(form_post("Action=ListQueues")).service, Service::Unknown);
 }
@@ -44,6 +47,17 @@ TEST(ServiceRoutingTest, GetWithQueryStringIsAQueryRequest) {
   r.path = "/";
   r.query = "Action=ListTopics&Version=2010-03-31";
   EXPECT_EQ(identify_service(r).service, Service::Sns);
+}
+
+TEST(ServiceRoutingTest, PresignedUrlsCarryTheirScopeInTheQuery) {
+  http::Request r;
+  r.method = "GET";
+  r.query = "Action=ListQueues&X-Amz-Credential=123456789012%2F20240501%2Feu-west-1%2Fsqs%2Faws4_request&X-Amz-Signature=x";
+  auto scope = sigv4_scope(r);
+  ASSERT_TRUE(scope);
+  EXPECT_EQ(scope->region, "eu-west-1");
+  EXPECT_EQ(scope->access_key_id, "123456789012");
+  EXPECT_FALSE(sigv4_scope("AWS4-HMAC-SHA256 Credential=short/scope, Signature=x"));
 }
 
 }  // namespace

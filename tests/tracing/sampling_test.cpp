@@ -102,5 +102,18 @@ TEST_F(SamplerTest, EnterFollowsACallersDecisionAndDecidesOnlyWhenAsked) {
   EXPECT_EQ(fresh.sampled, Sampled::No) << "unsampled, not absent: later hops must not decide again";
 }
 
+TEST_F(SamplerTest, WithoutRulesAHopContinuesItsCallersTraceOrStartsASampledOne) {
+  TraceHeader caller{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", Sampled::No, {}};
+  TraceHeader kept = sampler_.enter(caller, {});
+  EXPECT_EQ(kept.root, caller.root);
+  EXPECT_EQ(kept.parent, caller.parent);
+  EXPECT_EQ(kept.sampled, Sampled::No) << "the caller's decision stands";
+  TraceHeader fresh = sampler_.enter(std::nullopt, {});
+  EXPECT_TRUE(is_valid_trace_id(fresh.root)) << fresh.root;
+  EXPECT_TRUE(fresh.parent.empty());
+  EXPECT_EQ(fresh.sampled, Sampled::Yes);
+  EXPECT_NE(sampler_.enter(std::nullopt, {}).root, fresh.root);
+}
+
 }  // namespace
 }  // namespace localray::tracing

@@ -62,21 +62,6 @@ TEST(IdsTest, TraceIdsCarryTheEpochSecondAndSegmentIdsAre16Hex) {
   EXPECT_NE(s, ids.segment_id());
 }
 
-TEST(IdsTest, AHopContinuesItsCallersTraceOrStartsASampledOne) {
-  ManualClock clock{TimePoint{std::chrono::seconds{0x5759e988}}};
-  IdGenerator ids{clock, Rng{42}};
-  TraceHeader caller{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", Sampled::No, {}};
-  TraceHeader kept = ids.continue_or_start(caller);
-  EXPECT_EQ(kept.root, caller.root);
-  EXPECT_EQ(kept.parent, caller.parent);
-  EXPECT_EQ(kept.sampled, Sampled::No) << "the caller's decision stands";
-  TraceHeader fresh = ids.continue_or_start(std::nullopt);
-  EXPECT_TRUE(is_valid_trace_id(fresh.root)) << fresh.root;
-  EXPECT_TRUE(fresh.parent.empty());
-  EXPECT_EQ(fresh.sampled, Sampled::Yes);
-  EXPECT_NE(ids.continue_or_start(std::nullopt).root, fresh.root);
-}
-
 TEST(RngTest, ForkedStreamsDependOnlyOnSeedAndName) {
   Rng a{7}, b{7};
   a.next_u64();  // drawing from the parent must not shift a fork

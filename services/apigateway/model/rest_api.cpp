@@ -82,21 +82,27 @@ std::string stable_api_id(const std::string& name) {
 }
 
 RestApi::RestApi(std::string id, std::string name, std::string stage, std::string region, std::string account, RouteConfig route,
-                 const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink)
+                 tracing::Tracer tracer)
     : id_{std::move(id)}, name_{std::move(name)}, stage_{std::move(stage)}, region_{std::move(region)}, account_{std::move(account)},
-      route_{std::move(route)}, clock_{clock}, ids_{ids}, sink_{sink} {}
+      route_{std::move(route)}, t_{tracer} {}
 
 boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) {
   using nlohmann::json;
-  auto start = clock_.now();
-  std::string request_id = ids_.uuid();
+  auto start = t_.clock.now();
+  std::string request_id = t_.ids.uuid();
   // A caller's Root is kept (with its Parent as our parent); otherwise this stage starts the trace.
-  tracing::TraceHeader trace = ids_.continue_or_start(request.trace);
-  if (trace.sampled == tracing::Sampled::Unknown || trace.sampled == tracing::Sampled::Requested) trace.sampled = tracing::Sampled::Yes;
+  tracing::SamplingRequest sampling;
+  sampling.service_name = name_ + "/" + stage_;
+  sampling.service_type = "AWS::ApiGateway::Stage";
+  sampling.host = request.host;
+  sampling.http_method = request.method;
+  sampling.url_path = request.path;
+  sampling.resource_arn = stage_arn();
+  tracing::TraceHeader trace = t_.sampler.enter(request.trace, sampling);
 
   tracing::Segment seg;
   seg.name = name_ + "/" + stage_;
-  seg.id = ids_.segment_id();
+  seg.id = t_.ids.segment_id();
   seg.trace_id = trace.root;
   seg.parent_id = trace.parent;
   seg.origin = "AWS::ApiGateway::Stage";
@@ -105,7 +111,7 @@ boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) {
   seg.annotations["aws:api_id"] = id_;
   seg.annotations["aws:api_stage"] = stage_;
   seg.aws = {{"api_gateway", {{"account_id", account_}, {"rest_api_id", id_}, {"stage", stage_}, {"request_id", request_id}}}};
-  seg.metadata = {{"default", {{"request_id", request_id}, {"extended_request_id", ids_.uuid()}}}};
+  seg.metadata = {{"default", {{"request_id", request_id}, {"extended_request_id", t_.ids.uuid()}}}};
 
   std::string context_path = "/" + stage_ + request.path;
   std::string resource_path = "/{proxy+}";
@@ -117,13 +123,13 @@ boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) {
     if (!v.empty()) ireq.message_attributes[name] = std::move(v);
   }
 
-  auto& sub = seg.add_subsegment(route_.integration->service(), ids_.segment_id(), tracing::epoch_seconds(clock_.now()));
+  auto& sub = seg.add_subsegment(route_.integration->service(), t_.ids.segment_id(), tracing::epoch_seconds(t_.clock.now()));
   sub.namespace_ = "aws";
   sub.aws = {{"operation", route_.integration->operation()}, {"region", region_}};
   route_.integration->describe_target(sub.aws);
   const auto integration_ctx = trace.child(sub.id);
   auto result = co_await route_.integration->call(ireq, integration_ctx);
-  sub.end_time = tracing::epoch_seconds(clock_.now());
+  sub.end_time = tracing::epoch_seconds(t_.clock.now());
   if (!result.request_id.empty()) sub.aws["request_id"] = result.request_id;
 
   ApiResponse response;
@@ -142,9 +148,9 @@ boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) {
   seg.http = {{"request", {{"url", request.url}, {"method", request.method}, {"user_agent", request.user_agent},
                            {"client_ip", request.client_ip}, {"x_forwarded_for", true}}},
               {"response", {{"status", response.status}, {"content_length", response.body.size()}}}};
-  seg.end_time = tracing::epoch_seconds(clock_.now());
+  seg.end_time = tracing::epoch_seconds(t_.clock.now());
   response.trace_header = tracing::TraceHeader{trace.root, seg.id, trace.sampled, {}}.to_string();
-  if (trace.is_sampled()) sink_.record(std::move(seg));
+  if (trace.is_sampled()) t_.sink.record(std::move(seg));
   co_return response;
 }
 

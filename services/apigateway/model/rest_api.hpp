@@ -11,10 +11,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "tracing/clock.hpp"
-#include "tracing/ids.hpp"
-#include "tracing/sink.hpp"
 #include "tracing/trace_header.hpp"
+#include "tracing/tracer.hpp"
 
 namespace localray::apigateway::model {
 
@@ -75,6 +73,7 @@ struct ApiRequest {
   std::string user_agent;
   std::string client_ip;
   std::string url;  // as the client called it
+  std::string host;
   std::optional<tracing::TraceHeader> trace;
 };
 
@@ -88,7 +87,7 @@ struct ApiResponse {
 class RestApi {
  public:
   RestApi(std::string id, std::string name, std::string stage, std::string region, std::string account, RouteConfig route,
-          const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink);
+          tracing::Tracer tracer);
 
   boost::asio::awaitable<ApiResponse> handle(ApiRequest request);
 
@@ -100,9 +99,7 @@ class RestApi {
  private:
   std::string id_, name_, stage_, region_, account_;
   RouteConfig route_;
-  const tracing::Clock& clock_;
-  tracing::IdGenerator& ids_;
-  tracing::SegmentSink& sink_;
+  tracing::Tracer t_;
 };
 
 // Ten lower-case alphanumerics, stable for a name: the same config gives the same invoke URL.

@@ -38,7 +38,8 @@ std::optional<Operation> operation_of(const http::Request& request) {
 
 }  // namespace
 
-boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Access& access, std::string request_id) {
+boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Access& access, http::CallContext call) {
+  const std::string& request_id = call.request_id;
   // AWS names the operation before it reads the body: an unknown one is reported as such even
   // when the body is malformed too.
   auto operation = operation_of(request);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "http/call_context.hpp"
 #include "http/message.hpp"
 #include "services/dynamodb/model/access.hpp"
 
@@ -11,6 +12,6 @@ namespace localray::dynamodb::protocol {
 
 // Answers every request whose X-Amz-Target starts with "DynamoDB_20120810." (the router checks
 // that), in DynamoDB's wire shapes, errors included; sets x-amzn-RequestId and x-amz-crc32.
-boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Access& access, std::string request_id);
+boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Access& access, http::CallContext call);
 
 }  // namespace localray::dynamodb::protocol

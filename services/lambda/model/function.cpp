@@ -32,15 +32,24 @@ void close_open(tracing::Segment& s, double now) {
   if (s.end_time == 0 && !s.in_progress) s.end_time = now;
 }
 
+// A function called without a trace decision starts or decides one as the function's own node.
+tracing::SamplingRequest sampling_request(const Function& fn) {
+  tracing::SamplingRequest r;
+  r.service_name = fn.config().name;
+  r.service_type = "AWS::Lambda::Function";
+  r.resource_arn = fn.arn();
+  return r;
+}
+
 Error not_found(std::string_view name) {
   return Error{Code::ResourceNotFound, "Function not found: " + std::string{name}};
 }
 
 }  // namespace
 
-Runner::Runner(asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink,
-               std::shared_ptr<spdlog::logger> log, std::string region, std::string account)
-    : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, sink_{sink}, log_{std::move(log)}, region_{std::move(region)}, account_{std::move(account)} {}
+Runner::Runner(asio::any_io_executor ex, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log, std::string region,
+               std::string account)
+    : ex_{std::move(ex)}, t_{tracer}, log_{std::move(log)}, region_{std::move(region)}, account_{std::move(account)} {}
 
 Runner::~Runner() = default;
 
@@ -84,14 +93,14 @@ asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std:
   auto fn = *found;
   if (payload.size() > kMaxSyncPayloadBytes)
     co_return Error{Code::RequestTooLarge, "Request must be smaller than 6291456 bytes for the InvokeFunction operation"};
-  tracing::TraceHeader trace = ids_.continue_or_start(ctx);
+  tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
   if (fn->running_ >= fn->config_.concurrency) co_return Error{Code::TooManyRequests, "Rate Exceeded."};
   ++fn->running_;
   ++fn->pending_;
   bool cold = fn->take_environment();
   // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-  Function::Run run{ids_.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold, std::move(links)};
+  Function::Run run{t_.ids.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold, std::move(links)};
   auto result = co_await fn->execute(std::move(run));
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
   --fn->running_;
@@ -107,8 +116,8 @@ Result<std::string> Runner::invoke_async(std::string_view name, std::string payl
   auto fn = *found;
   if (payload.size() > kMaxAsyncPayloadBytes)
     return Error{Code::RequestTooLarge, "Request must be smaller than 262144 bytes for the InvokeAsync operation"};
-  tracing::TraceHeader trace = ids_.continue_or_start(ctx);
-  Function::AsyncEvent e{ids_.uuid(), std::move(payload), std::move(trace), clock_.now(), 1};
+  tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
+  Function::AsyncEvent e{t_.ids.uuid(), std::move(payload), std::move(trace), t_.clock.now(), 1};
   auto id = e.request_id;
   ++fn->pending_;
   asio::post(fn->strand_, [fn, e = std::move(e)]() mutable { fn->enqueue(std::move(e)); });
@@ -161,15 +170,15 @@ asio::awaitable<void> Function::run_async(AsyncEvent e) {
   asio::steady_timer timer{runner_.ex_, delay};
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   ++e.attempt;
-  e.queued_at = runner_.clock_.now();
+  e.queued_at = runner_.t_.clock.now();
   co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   enqueue(std::move(e));
 }
 
 asio::awaitable<InvokeResult> Function::execute(Run run) {
   using namespace asio::experimental::awaitable_operators;
-  auto& clock = runner_.clock_;
-  auto& ids = runner_.ids_;
+  auto& clock = runner_.t_.clock;
+  auto& ids = runner_.t_.ids;
   auto start = clock.now();
   bool is_async = run.queued_at.has_value();
 
@@ -206,9 +215,8 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   }
   auto& invocation = function.add_subsegment("Invocation", ids.segment_id(), epoch_seconds(clock.now()));
 
+  // The decision made on entry travels on: an unsampled request records nothing downstream either.
   tracing::TraceHeader handler_trace = run.trace.child(invocation.id);
-  // The caller's decision travels on: an unsampled request records nothing downstream either.
-  if (handler_trace.sampled != tracing::Sampled::No) handler_trace.sampled = tracing::Sampled::Yes;
   InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), handler_trace, invocation, ids, clock,
                         runner_.ex_, log_, {}};
   ctx.print("START RequestId: " + run.request_id + " Version: $LATEST");
@@ -252,8 +260,8 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   ctx.print(report);
 
   if (run.trace.is_sampled()) {
-    runner_.sink_.record(std::move(service));
-    runner_.sink_.record(std::move(function));
+    runner_.t_.sink.record(std::move(service));
+    runner_.t_.sink.record(std::move(function));
   }
   co_return InvokeResult{run.request_id, std::move(outcome.payload), std::move(outcome.error), std::move(ctx.output)};
 }

@@ -23,7 +23,7 @@
 
 #include "services/lambda/model/error.hpp"
 #include "services/lambda/model/handler.hpp"
-#include "tracing/sink.hpp"
+#include "tracing/tracer.hpp"
 
 namespace localray::lambda::model {
 
@@ -49,8 +49,8 @@ class Function;
 
 class Runner {
  public:
-  Runner(boost::asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink,
-         std::shared_ptr<spdlog::logger> log, std::string region, std::string account);
+  Runner(boost::asio::any_io_executor ex, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log, std::string region,
+         std::string account);
   ~Runner();
 
   Result<void> add_function(FunctionConfig config, std::shared_ptr<Handler> handler);
@@ -72,9 +72,7 @@ class Runner {
  private:
   friend class Function;
   boost::asio::any_io_executor ex_;
-  const tracing::Clock& clock_;
-  tracing::IdGenerator& ids_;
-  tracing::SegmentSink& sink_;
+  tracing::Tracer t_;
   std::shared_ptr<spdlog::logger> log_;
   std::string region_, account_;
   mutable std::shared_mutex mutex_;

@@ -87,11 +87,11 @@ std::vector<std::string> segments(std::string_view path) {
   return out;
 }
 
-asio::awaitable<http::Response> invoke(const http::Request& r, model::Runner& runner, const std::string& function, bool legacy_async) {
+asio::awaitable<http::Response> invoke(const http::Request& r, const http::CallContext& call, model::Runner& runner, const std::string& function,
+                                       bool legacy_async) {
   std::string type = legacy_async ? "Event" : std::string{r.headers.get("X-Amz-Invocation-Type")};
   if (type.empty()) type = "RequestResponse";
-  std::optional<tracing::TraceHeader> trace;
-  if (auto h = r.headers.get("X-Amzn-Trace-Id"); !h.empty()) trace = tracing::TraceHeader::parse(h);
+  const std::optional<tracing::TraceHeader>& trace = call.trace;
   std::string payload = r.body.empty() ? "{}" : r.body;
   if (type == "DryRun") {
     auto f = runner.find(function);
@@ -127,14 +127,14 @@ asio::awaitable<http::Response> invoke(const http::Request& r, model::Runner& ru
 }  // namespace
 
 asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, model::Runner& runner, model::EventSourceMappings& mappings,
-                                                      std::string request_id) {
+                                                      http::CallContext call) {
   auto parts = segments(r.path);
   if (parts.size() < 2 || (parts[0] != "2015-03-31" && parts[0] != "2014-11-13")) co_return std::nullopt;
   std::optional<http::Response> out;
   const std::string& method = r.method;
   if (parts[0] == "2014-11-13") {
     if (parts.size() == 4 && parts[1] == "functions" && parts[3] == "invoke-async" && method == "POST")
-      out = co_await invoke(r, runner, parts[2], true);
+      out = co_await invoke(r, call, runner, parts[2], true);
   } else if (parts[1] == "functions") {
     if (parts.size() == 2 && method == "GET") {
       json fns = json::array();
@@ -142,7 +142,7 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
       out = http::Response::json(200, json{{"Functions", fns}}.dump());
     } else if (parts.size() >= 3) {
       if (parts.size() == 4 && parts[3] == "invocations" && method == "POST") {
-        out = co_await invoke(r, runner, parts[2], false);
+        out = co_await invoke(r, call, runner, parts[2], false);
       } else if (method == "GET" && (parts.size() == 3 || (parts.size() == 4 && parts[3] == "configuration"))) {
         auto f = runner.find(parts[2]);
         if (!f) out = error(f.error());
@@ -195,7 +195,7 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
     res.headers.set("x-amzn-ErrorType", "UnknownOperationException");
     out = std::move(res);
   }
-  out->headers.set("x-amzn-RequestId", request_id);
+  out->headers.set("x-amzn-RequestId", call.request_id);
   co_return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "http/call_context.hpp"
 #include "http/message.hpp"
 #include "services/lambda/model/event_source_mappings.hpp"
 #include "services/lambda/model/function.hpp"
@@ -14,6 +15,6 @@ namespace localray::lambda::protocol {
 
 // nullopt when the path is not a Lambda API path.
 boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& request, model::Runner& runner,
-                                                             model::EventSourceMappings& mappings, std::string request_id);
+                                                             model::EventSourceMappings& mappings, http::CallContext call);
 
 }  // namespace localray::lambda::protocol

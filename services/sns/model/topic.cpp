@@ -103,9 +103,8 @@ bool same_policy(const std::optional<FilterPolicy>& a, const std::optional<Filte
 
 }  // namespace
 
-Backend::Backend(const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink, std::string region,
-                 std::string account)
-    : clock_{clock}, ids_{ids}, sink_{sink}, region_{std::move(region)}, account_{std::move(account)} {}
+Backend::Backend(tracing::Tracer tracer, std::string region, std::string account)
+    : t_{tracer}, region_{std::move(region)}, account_{std::move(account)} {}
 
 std::string Backend::topic_arn(const std::string& name) const { return "arn:aws:sns:" + region_ + ":" + account_ + ":" + name; }
 
@@ -261,7 +260,7 @@ Result<std::string> Backend::add_subscription(SubscribeRequest request, std::sha
       return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: Subscription already exists with different attributes"};
     return s.arn;  // AWS answers with the existing one
   }
-  Subscription s{topic.arn + ":" + ids_.uuid(), topic.arn, std::move(request.protocol), std::move(request.endpoint),
+  Subscription s{topic.arn + ":" + t_.ids.uuid(), topic.arn, std::move(request.protocol), std::move(request.endpoint),
                  request.raw_message_delivery.value_or(false), std::move(target)};
   s.filter_policy = std::move(request.filter_policy);
   s.stored_attributes = std::move(request.stored_attributes);
@@ -343,7 +342,7 @@ Result<void> validate_publish(const PublishRequest& request) {
 
 Result<PublishReceipt> Backend::publish(const PublishRequest& request, const std::optional<tracing::TraceHeader>& ctx) {
   if (auto v = validate_publish(request); !v) return v.error();
-  std::string message_id = ids_.uuid();
+  std::string message_id = t_.ids.uuid();
   if (auto r = deliver(request, message_id, ctx); !r) return r.error();
   return PublishReceipt{std::move(message_id)};
 }
@@ -358,13 +357,17 @@ Result<void> Backend::deliver(const PublishRequest& request, const std::string& 
     targets = (*found)->subscriptions;
     topic_name = (*found)->name;
   }
-  auto now = clock_.now();
+  auto now = t_.clock.now();
   Notification n{message_id, request.topic_arn, request.subject, request.message, now, request.attributes};
 
-  tracing::TraceHeader trace = ids_.continue_or_start(ctx);
+  tracing::SamplingRequest sampling;
+  sampling.service_name = topic_name;
+  sampling.service_type = "AWS::SNS::Topic";
+  sampling.resource_arn = request.topic_arn;
+  tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling);
   tracing::Segment seg;
   seg.name = topic_name;
-  seg.id = ids_.segment_id();
+  seg.id = t_.ids.segment_id();
   seg.trace_id = trace.root;
   seg.parent_id = trace.parent;
   seg.origin = "AWS::SNS::Topic";
@@ -376,15 +379,15 @@ Result<void> Backend::deliver(const PublishRequest& request, const std::string& 
     if (s.filter_policy && !s.filter_policy->matches(request.attributes)) continue;
     auto own = request.protocol_messages.find(s.protocol);
     n.message = own != request.protocol_messages.end() ? own->second : request.message;
-    auto& delivery = seg.add_subsegment(s.target->service(), ids_.segment_id(), tracing::epoch_seconds(clock_.now()));
+    auto& delivery = seg.add_subsegment(s.target->service(), t_.ids.segment_id(), tracing::epoch_seconds(t_.clock.now()));
     delivery.namespace_ = "aws";
     delivery.aws = {{"operation", s.target->operation()}, {"subscription_arn", s.arn}};
     s.target->describe_target(delivery.aws);
     s.target->deliver(n, s, trace.child(delivery.id));
-    delivery.end_time = tracing::epoch_seconds(clock_.now());
+    delivery.end_time = tracing::epoch_seconds(t_.clock.now());
   }
-  seg.end_time = tracing::epoch_seconds(clock_.now());
-  if (trace.is_sampled()) sink_.record(std::move(seg));
+  seg.end_time = tracing::epoch_seconds(t_.clock.now());
+  if (trace.is_sampled()) t_.sink.record(std::move(seg));
   return {};
 }
 
@@ -419,7 +422,7 @@ Result<PublishBatchReceipt> Backend::publish_batch(const std::string& topic_arn,
   }
   if (total > kMaxMessageBytes) return Error{Code::BatchRequestTooLong, "The length of all the messages put together is more than the limit."};
   for (const auto& [e, r] : accepted) {
-    std::string message_id = ids_.uuid();
+    std::string message_id = t_.ids.uuid();
     if (auto d = deliver(r, message_id, ctx); !d) receipt.failed.push_back({e->id, d.error(), d.error().code != Code::NotFound});
     else receipt.successful.push_back({e->id, std::move(message_id)});
   }

@@ -18,8 +18,8 @@
 #include "services/sns/model/message_attribute.hpp"
 #include "tracing/clock.hpp"
 #include "tracing/ids.hpp"
-#include "tracing/sink.hpp"
 #include "tracing/trace_header.hpp"
+#include "tracing/tracer.hpp"
 
 namespace localray::sns::model {
 
@@ -129,7 +129,7 @@ struct SubscribeRequest {
 
 class Backend {
  public:
-  Backend(const tracing::Clock& clock, tracing::IdGenerator& ids, tracing::SegmentSink& sink, std::string region, std::string account);
+  Backend(tracing::Tracer tracer, std::string region, std::string account);
 
   // Idempotent: the same name gives the same ARN.
   Result<std::string> create_topic(const std::string& name);
@@ -191,9 +191,7 @@ class Backend {
   Result<std::string> add_subscription(SubscribeRequest request, std::shared_ptr<Subscriber> target);
   Result<void> deliver(const PublishRequest& request, const std::string& message_id, const std::optional<tracing::TraceHeader>& ctx);
 
-  const tracing::Clock& clock_;
-  tracing::IdGenerator& ids_;
-  tracing::SegmentSink& sink_;
+  tracing::Tracer t_;
   std::string region_, account_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, Topic> topics_;  // by ARN

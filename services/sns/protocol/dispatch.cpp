@@ -478,7 +478,8 @@ http::Response success(const Operation& op, const std::string& result, const std
 }  // namespace
 
 http::Response handle(const http::Request& request, model::Backend& backend, model::SubscriberFactory& subscribers,
-                      const std::optional<tracing::TraceHeader>& trace, std::string request_id) {
+                      const http::CallContext& call) {
+  const std::string& request_id = call.request_id;
   // As the router reads it: a form body, or the query string of a GET.
   bool form_body = request.headers.get("Content-Type").find("application/x-www-form-urlencoded") != std::string_view::npos;
   auto form = http::parse_form(form_body || request.query.empty() ? std::string_view{request.body} : std::string_view{request.query});
@@ -489,7 +490,7 @@ http::Response handle(const http::Request& request, model::Backend& backend, mod
   if (!action || action->empty()) return error_response(kMissingAction, "The request must contain the parameter Action.", request_id);
   for (const auto& op : kOperations) {
     if (op.name != *action) continue;
-    auto result = op.handler(Call{params, backend, subscribers, trace});
+    auto result = op.handler(Call{params, backend, subscribers, call.trace});
     if (!result) return error_response(result.error(), request_id);
     return success(op, *result, request_id);
   }

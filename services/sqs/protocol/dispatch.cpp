@@ -1,7 +1,5 @@
 #include "services/sqs/protocol/dispatch.hpp"
 
-#include "tracing/trace_header.hpp"
-
 #include "services/sqs/protocol/json_codec.hpp"
 #include "services/sqs/protocol/operations.hpp"
 #include "services/sqs/protocol/query_codec.hpp"
@@ -11,7 +9,8 @@ namespace localray::sqs::protocol {
 namespace asio = boost::asio;
 
 boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
-                                              std::string request_id) {
+                                              http::CallContext call) {
+  const std::string& request_id = call.request_id;
   const bool json = protocol == WireProtocol::Json;
   auto fail = [&](const model::Error& e) { return json ? encode_json_error(e, request_id) : encode_query_error(e, request_id); };
 
@@ -34,13 +33,11 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, Wire
     input = std::move(*decoded);
   }
 
-  // Only a header that parses becomes a message's AWSTraceHeader; anything else is not a trace.
-  std::string trace_header;
-  if (auto h = tracing::TraceHeader::parse(request.headers.get("X-Amzn-Trace-Id"))) trace_header = h->to_string();
-  Call call{input, backend, request.path, trace_header};
+  // Only a header that parsed becomes a message's AWSTraceHeader; anything else is not a trace.
+  Call op_call{input, backend, request.path, call.trace ? call.trace->to_string() : std::string{}};
   Outcome outcome = model::Error{model::Code::InvalidParameterValue, "The request could not be read."};
   try {
-    outcome = co_await op->run(call);
+    outcome = co_await op->run(op_call);
   } catch (const nlohmann::json::exception&) {
     // Operations read the Tree with checked accessors; this guards the wire against one that
     // slipped, as a 400 rather than a failed connection.

@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "http/call_context.hpp"
 #include "http/message.hpp"
 #include "services/sqs/model/backend.hpp"
 
@@ -19,6 +20,6 @@ enum class WireProtocol { Json, Query };
 // (`/<account>/<name>`) without QueueUrl addresses that queue. Every failure, bad input included,
 // is answered in the request's protocol with SQS's error shape, never a 500.
 boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
-                                              std::string request_id);
+                                              http::CallContext call);
 
 }  // namespace localray::sqs::protocol

@@ -308,7 +308,7 @@ const std::map<std::string, Operation, std::less<>>& operations() {
 }  // namespace
 
 boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& request, model::Backend& backend,
-                                                             const std::string& request_id) {
+                                                             http::CallContext call) {
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   auto op = operations().find(path);
@@ -327,7 +327,7 @@ boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request
       response = op->second.handler(body, backend);
     }
   }
-  response.headers.set("x-amzn-RequestId", request_id);
+  response.headers.set("x-amzn-RequestId", call.request_id);
   co_return response;
 }
 

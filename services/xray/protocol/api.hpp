@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "http/call_context.hpp"
 #include "http/message.hpp"
 #include "services/xray/model/backend.hpp"
 
@@ -13,6 +14,6 @@ namespace localray::xray::protocol {
 // nullopt when the request is not for an X-Ray path. Queries and group and sampling-rule changes
 // run on the backend's blocking executor; the coroutine resumes on the caller's.
 boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& request, model::Backend& backend,
-                                                             const std::string& request_id);
+                                                             http::CallContext call);
 
 }  // namespace localray::xray::protocol

@@ -33,7 +33,7 @@ class dynamodbDispatchTest : public ::testing::Test {
     request.headers.set("Content-Type", "application/x-amz-json-1.0");
     request.body = body;
     std::optional<http::Response> response;
-    boost::asio::co_spawn(io_, handle(request, access_, "req-" + operation), [&](std::exception_ptr e, http::Response r) {
+    boost::asio::co_spawn(io_, handle(request, access_, http::CallContext{"req-" + operation, {}, "us-east-1", "000000000000", {}}), [&](std::exception_ptr e, http::Response r) {
       if (e) std::rethrow_exception(e);
       response = std::move(r);
     });

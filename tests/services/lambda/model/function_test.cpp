@@ -55,7 +55,8 @@ class RunnerTest : public ::testing::Test {
   tracing::SystemClock clock;
   tracing::IdGenerator ids{clock, tracing::Rng{9}};
   testing::RecordingSink sink;
-  Runner runner{io.get_executor(), clock, ids, sink, std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>()),
+  tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
+  Runner runner{io.get_executor(), tracing::Tracer{clock, ids, sampler, sink}, std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>()),
                 "us-east-1", "000000000000"};
   const tracing::TraceHeader caller{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", tracing::Sampled::Yes, {}};
 

@@ -31,7 +31,8 @@ class TopicTest : public ::testing::Test {
   tracing::ManualClock clock;
   tracing::IdGenerator ids{clock, tracing::Rng{5}};
   testing::RecordingSink sink;
-  Backend sns{clock, ids, sink, "us-east-1", "000000000000"};
+  tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
+  Backend sns{tracing::Tracer{clock, ids, sampler, sink}, "us-east-1", "000000000000"};
   std::vector<Delivery> deliveries;
   const tracing::TraceHeader caller{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", tracing::Sampled::Yes, {}};
 };

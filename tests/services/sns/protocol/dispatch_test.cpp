@@ -110,11 +110,19 @@ class DispatchTest : public ::testing::Test {
   tracing::ManualClock clock;
   tracing::IdGenerator ids{clock, tracing::Rng{7}};
   testing::RecordingSink sink;
-  model::Backend backend{clock, ids, sink, "us-east-1", "000000000000"};
+  tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
+  model::Backend backend{tracing::Tracer{clock, ids, sampler, sink}, "us-east-1", "000000000000"};
   std::vector<Delivery> deliveries;
   FakeSubscriberFactory factory{deliveries};
   std::optional<tracing::TraceHeader> trace;
   int requests = 0;
+
+  http::CallContext context(std::string request_id) const {
+    http::CallContext c;
+    c.request_id = std::move(request_id);
+    c.trace = trace;
+    return c;
+  }
 
   static constexpr const char* kFunction = "arn:aws:lambda:us-east-1:000000000000:function:worker";
   static constexpr const char* kQueue = "arn:aws:sqs:us-east-1:000000000000:jobs";
@@ -126,7 +134,7 @@ class DispatchTest : public ::testing::Test {
     r.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
     r.body = "Action=" + http::form_encode(action) + "&Version=2010-03-31";
     for (const auto& [k, v] : params) r.body += "&" + http::form_encode(k) + "=" + http::form_encode(v);
-    return handle(r, backend, factory, trace, "req-" + std::to_string(++requests));
+    return handle(r, backend, factory, context("req-" + std::to_string(++requests)));
   }
 
   std::string create_topic(const std::string& name) {
@@ -636,9 +644,9 @@ TEST_F(DispatchTest, UnknownOrMissingActionIsAnAwsShapedError) {
   r.method = "POST";
   r.headers.set("Content-Type", "application/x-www-form-urlencoded");
   r.body = "Version=2010-03-31";
-  expect_error(handle(r, backend, factory, trace, "req-x"), 400, "MissingAction");
+  expect_error(handle(r, backend, factory, context("req-x")), 400, "MissingAction");
   r.body = "Action=ListTopics&Bad=%zz";
-  expect_error(handle(r, backend, factory, trace, "req-y"), 400, "MalformedQueryString");
+  expect_error(handle(r, backend, factory, context("req-y")), 400, "MalformedQueryString");
 }
 
 TEST_F(DispatchTest, GetRequestsCarryTheParametersInTheQueryString) {
@@ -648,7 +656,7 @@ TEST_F(DispatchTest, GetRequestsCarryTheParametersInTheQueryString) {
   r.path = "/";
   r.query = "Action=ListTopics&Version=2010-03-31";
   r.target = "/?" + r.query;
-  auto response = handle(r, backend, factory, trace, "req-get");
+  auto response = handle(r, backend, factory, context("req-get"));
   ASSERT_EQ(response.status, 200u) << response.body;
   EXPECT_EQ(texts(response.body, "TopicArn"), std::vector<std::string>{"arn:aws:sns:us-east-1:000000000000:orders"});
   EXPECT_EQ(text(response.body, "RequestId"), "req-get");

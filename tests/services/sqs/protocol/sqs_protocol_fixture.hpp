@@ -36,10 +36,20 @@ class SqsProtocolTest : public ::testing::Test {
   model::Backend backend{io.get_executor(), clock, ids, "us-east-1", "000000000000", "http://localhost:4566"};
   int requests = 0;
 
+  // What the edge reads of a request before the codec sees it.
+  static http::CallContext context(const http::Request& request, std::string request_id) {
+    http::CallContext c;
+    c.request_id = std::move(request_id);
+    c.trace = tracing::TraceHeader::parse(request.headers.get("X-Amzn-Trace-Id"));
+    c.region = "us-east-1";
+    c.account = "000000000000";
+    return c;
+  }
+
   // Runs one request to completion.
   http::Response call(const http::Request& request, WireProtocol protocol) {
     std::optional<http::Response> out;
-    boost::asio::co_spawn(io, handle(request, protocol, backend, "req-" + std::to_string(++requests)),
+    boost::asio::co_spawn(io, handle(request, protocol, backend, context(request, "req-" + std::to_string(++requests))),
                           [&](std::exception_ptr e, http::Response r) {
                             if (e) ADD_FAILURE() << "handle() threw";
                             else out = std::move(r);
@@ -158,7 +168,7 @@ class SqsProtocolTest : public ::testing::Test {
                                                       std::chrono::seconds limit, http::Response* send_answer) {
     namespace asio = boost::asio;
     std::optional<http::Response> received;
-    asio::co_spawn(io, handle(receive, protocol, backend, "poll"), [&](std::exception_ptr e, http::Response r) {
+    asio::co_spawn(io, handle(receive, protocol, backend, context(receive, "poll")), [&](std::exception_ptr e, http::Response r) {
       if (!e) received = std::move(r);
     });
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
@@ -167,7 +177,7 @@ class SqsProtocolTest : public ::testing::Test {
       for (int i = 0; i < 1000 && (*q)->waiters.empty(); ++i) co_await asio::post(io.get_executor(), asio::use_awaitable);
       EXPECT_FALSE((*q)->waiters.empty()) << "the receive never parked on the queue";
       EXPECT_FALSE(received) << "the receive answered before any message was sent";
-      *send_answer = co_await handle(send, protocol, backend, "send");
+      *send_answer = co_await handle(send, protocol, backend, context(send, "send"));
     }, asio::detached);
     io.run_for(limit);
     io.restart();
