@@ -70,7 +70,7 @@ asio::awaitable<apigateway::model::IntegrationResult> SnsIntegration::call(const
                                                                           const tracing::TraceHeader& ctx) {
   sns::model::PublishRequest p{topic_arn_, request.message, std::nullopt, {}};
   for (const auto& [k, v] : request.message_attributes) p.attributes[k] = {"String", v};
-  auto r = sns_.publish(p, ctx);
+  auto r = co_await sns_.publish(std::move(p), ctx);
   if (!r) co_return apigateway::model::IntegrationResult{false, r.error().message, {}};
   co_return apigateway::model::IntegrationResult{true, {}, r->message_id};
 }

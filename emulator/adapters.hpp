@@ -13,7 +13,7 @@
 #include "services/apigateway/model/rest_api.hpp"
 #include "services/lambda/model/event_source_mappings.hpp"
 #include "services/lambda/model/function.hpp"
-#include "services/sns/model/topic.hpp"
+#include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 
 namespace localray::emulator {

@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "services/sns/model/topic.hpp"
+#include "services/sns/model/notification.hpp"
+#include "services/sns/model/subscription.hpp"
 #include "services/sqs/model/queue.hpp"
 
 namespace localray::emulator {

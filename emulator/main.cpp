@@ -1,6 +1,7 @@
 // localray: the emulator's entry point. Start-up order: options, topology, trace store, edge
 // port (its URL feeds the topology's placeholders), services, UDP receiver; then the I/O threads.
 // Shutdown reverses it and drains the trace pipeline last, so every recorded segment is stored.
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <nlohmann/json.hpp>
@@ -75,18 +76,21 @@ int main(int argc, char** argv) {
   emulator::Services services{seed};
   if (auto r = emulator::open_trace_store(services, options, log); !r) return fail(r.error().message);
 
+  // Sockets are bound first (their ports feed the topology's placeholders), but nothing is
+  // served until the io_context runs: by then the router exists and answers 503 until the
+  // topology is applied.
   std::shared_ptr<emulator::Router> router;
   emulator::EdgeServer edge{io, [&router](http::Request r) { return router->route(std::move(r)); }, log};
   auto port = edge.listen(options.host, options.port);
   if (!port) return fail(port.error().message);
   std::string edge_url = "http://" + options.host + ":" + std::to_string(*port);
-
-  if (auto r = emulator::wire(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
-
   tracing::UdpReceiver udp{io.get_executor(), *services.pipeline, log};
   auto udp_port = udp.listen(options.host, options.xray_udp_port);
   if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
+
+  if (auto r = emulator::build_services(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
+  router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
   emulator::EdgeServer daemon_tcp{io, [&services](http::Request r) -> asio::awaitable<http::Response> {
     if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets") {
@@ -97,7 +101,17 @@ int main(int argc, char** argv) {
   }, log};
   if (auto tcp = daemon_tcp.listen(options.host, *udp_port); !tcp)
     log->warn("X-Ray daemon TCP (sampling) not served: {}", tcp.error().message);
-  router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
+
+  // The topology goes in through the services' own operations, on this thread alone.
+  std::optional<tracing::Result<void>> applied;
+  asio::co_spawn(io, emulator::apply_topology(services, io.get_executor(), options, *topology, log),
+                 [&applied](std::exception_ptr e, tracing::Result<void> r) {
+                   applied = e ? tracing::Result<void>{tracing::Error{"applying the topology failed unexpectedly"}} : std::move(r);
+                 });
+  while (!applied && io.run_one()) {
+  }
+  if (!applied || !*applied) return fail(applied ? applied->error().message : "the topology was not applied");
+  services.ready = true;
 
   // What a person reads, then one line a program can parse.
   std::cout << "localray " << emulator::kVersion << " running " << (options.config_file ? *options.config_file : "the X-Ray Tracer pattern")

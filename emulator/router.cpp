@@ -44,7 +44,21 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
-http::Response Router::resources(const std::vector<std::string>& table_names) const {
+asio::awaitable<http::Response> Router::resources() const {
+  // Tables live on the DynamoDB strand; the pattern's and those created over the API alike.
+  auto list_all = [](dynamodb::model::Backend& b) {
+    std::vector<std::string> all;
+    std::optional<std::string> after;
+    for (;;) {
+      auto page = b.list_tables(after, std::nullopt);
+      if (!page) break;
+      all.insert(all.end(), page->names.begin(), page->names.end());
+      if (!page->last_evaluated_table_name) break;
+      after = page->last_evaluated_table_name;
+    }
+    return all;
+  };
+  auto table_names = co_await s_.dynamodb->run(list_all);
   json apis = json::array();
   for (const auto& a : s_.apis)
     apis.push_back({{"name", a->name()},
@@ -55,7 +69,9 @@ http::Response Router::resources(const std::vector<std::string>& table_names) co
   json topics = json::array();
   for (const auto& arn : s_.sns->topic_arns()) {
     json subs = json::array();
-    for (const auto& sub : s_.sns->subscriptions(arn))
+    auto listed = co_await s_.sns->list_subscriptions_by_topic(arn);
+    if (!listed) continue;  // deleted meanwhile
+    for (const auto& sub : *listed)
       subs.push_back({{"arn", sub.arn}, {"protocol", sub.protocol}, {"endpoint", sub.endpoint}});
     topics.push_back({{"arn", arn}, {"name", arn.substr(arn.rfind(':') + 1)}, {"subscriptions", subs}});
   }
@@ -74,7 +90,7 @@ http::Response Router::resources(const std::vector<std::string>& table_names) co
               {"topics", topics},      {"queues", queues},           {"tables", tables},
               {"functions", functions}, {"event_source_mappings", mappings},
               {"xray", {{"api", endpoints_.edge_url}, {"daemon_udp", endpoints_.udp_address}}}};
-  return http::Response::json(200, out.dump(2));
+  co_return http::Response::json(200, out.dump(2));
 }
 
 asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r) const {
@@ -91,21 +107,7 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
                                             .dump());
   }
   if (path == "/_localray/resources" || path == "/_localray/resources/") {
-    // Tables live on the DynamoDB strand; the pattern's and those created over the API alike.
-    auto list_all = [](dynamodb::model::Backend& b) {
-      std::vector<std::string> all;
-      std::optional<std::string> after;
-      for (;;) {
-        auto page = b.list_tables(after, std::nullopt);
-        if (!page) break;
-        all.insert(all.end(), page->names.begin(), page->names.end());
-        if (!page->last_evaluated_table_name) break;
-        after = page->last_evaluated_table_name;
-      }
-      return all;
-    };
-    auto names = co_await s_.dynamodb->run(list_all);
-    co_return resources(names);
+    co_return co_await resources();
   }
   if (path.rfind("/_localray/stand-in/", 0) == 0) {
     // The http function's default target: an offline stand-in for a public JSON API.
@@ -159,7 +161,7 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
     case Service::SqsQuery:
       co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, *s_.sqs, call);
     case Service::Sns:
-      co_return sns::protocol::handle(request, *s_.sns, *s_.subscriber_factory, call);
+      co_return co_await sns::protocol::handle(request, *s_.sns, *s_.subscriber_factory, call);
     case Service::Unknown: break;
   }
   co_return unknown_operation(request);
@@ -171,7 +173,10 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   const http::CallContext call = call_context(request, s_.ids.uuid(), s_.region, s_.account);
   const std::string& request_id = call.request_id;
   http::Response response;
-  if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
+  if (!s_.ready && request.path.rfind("/_localray/health", 0) != 0) {
+    response = http::Response::json(503, json{{"__type", "ServiceUnavailable"}, {"message", "localray is starting"}}.dump());
+    response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
+  } else if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
     response = co_await localray_endpoint(request);
   } else if (auto api = co_await invoke_api(request, call)) {
     response = std::move(*api);

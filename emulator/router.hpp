@@ -22,8 +22,8 @@ class Router {
       : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)} {}
   boost::asio::awaitable<http::Response> route(http::Request request);
 
-  // Every resource; `table_names` are the DynamoDB tables as they stand now.
-  http::Response resources(const std::vector<std::string>& table_names) const;
+  // Every resource as it stands now.
+  boost::asio::awaitable<http::Response> resources() const;
 
  private:
   boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request, const http::CallContext& call);

@@ -56,8 +56,8 @@ tracing::Result<void> open_trace_store(Services& s, const Options& options, std:
   return {};
 }
 
-tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& t,
-                           const std::string& edge_url, std::shared_ptr<spdlog::logger> log) {
+tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& t,
+                                     const std::string& edge_url, std::shared_ptr<spdlog::logger> log) {
   s.region = t.region;
   s.account = t.account;
   s.edge_url = edge_url;
@@ -75,26 +75,35 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
   s.blocking = std::make_unique<BlockingPool>(kBlockingThreads);
   s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_groups, *s.xray_rules, s.blocking->executor());
   const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, sink};
-  s.sns = std::make_unique<sns::model::Backend>(tracer, t.region, t.account);
+  s.sns = std::make_unique<sns::model::Backend>(ex, tracer, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);
   s.lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, t.region, t.account);
   s.aws_clients = std::make_unique<functions::AwsClients>(functions::ServiceModels{*s.sns, *s.sqs, *s.dynamodb, t.region});
+  s.mappings = std::make_unique<MappingRegistry>(ex, *s.sqs, *s.lambda, s.clock, s.ids, sink, t.region, log);
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, log);
+  return {};
+}
 
+boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost::asio::any_io_executor ex, const Options& options,
+                                                             const config::Topology& t, std::shared_ptr<spdlog::logger> log) {
+  const std::string& edge_url = s.edge_url;
+  const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, *s.pipeline};
   for (const auto& topic : t.topics)
-    if (auto r = s.sns->create_topic(topic.name); !r) return Error{"topic " + topic.name + ": " + r.error().message};
+    if (auto r = co_await s.sns->create_topic(topic.name); !r) co_return Error{"topic " + topic.name + ": " + r.error().message};
   for (const auto& q : t.queues) {
     sqs::model::QueueSettings settings;
     settings.visibility_timeout = std::chrono::seconds{q.visibility_timeout};
     settings.delay = std::chrono::seconds{q.delay_seconds};
     settings.receive_wait = std::chrono::seconds{q.receive_wait};
     if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{s.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
-    if (auto r = s.sqs->create_queue(q.name, settings); !r) return Error{"queue " + q.name + ": " + r.error().message};
+    if (auto r = s.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
   }
   for (const auto& tb : t.tables) {
-    auto r = s.dynamodb->create_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
-                                      tb.range_key ? tb.range_key->type : "");
-    if (!r) return Error{"table " + tb.name + ": " + r.error().message};
+    auto definition = dynamodb::model::simple_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
+                                                    tb.range_key ? tb.range_key->type : "");
+    auto r = co_await s.dynamodb->run([&](dynamodb::model::Backend& b) { return b.create_table(definition); });
+    if (!r) co_return Error{"table " + tb.name + ": " + r.error().message};
   }
 
   std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");
@@ -102,20 +111,20 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
     functions::HandlerSettings hs{f.handler, {}, options.ssl_failure_rate};
     for (const auto& [k, v] : f.environment) {
       auto resolved = resolve(v, s, http_target);
-      if (!resolved) return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
+      if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
       hs.env[k] = *resolved;
     }
     // Each function draws from its own stream: which run fails depends on the seed and the
     // order of that function's runs, not on what other functions did meanwhile.
     auto handler = functions::make_builtin_handler(hs, *s.aws_clients, s.rng.fork("function:" + f.name));
-    if (!handler) return Error{"function " + f.name + ": " + handler.error().message};
+    if (!handler) co_return Error{"function " + f.name + ": " + handler.error().message};
     lambda::model::FunctionConfig fc;
     fc.name = f.name;
     fc.handler = f.handler;
     fc.timeout = std::chrono::seconds{f.timeout};
     fc.concurrency = f.concurrency;
     fc.memory_mb = f.memory;
-    if (auto r = s.lambda->add_function(fc, *handler); !r) return Error{"function " + f.name + ": " + r.error().message};
+    if (auto r = s.lambda->add_function(fc, *handler); !r) co_return Error{"function " + f.name + ": " + r.error().message};
     s.functions.push_back({f.name, s.lambda->function_arn(f.name), f.handler});
   }
 
@@ -127,36 +136,35 @@ tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const O
       endpoint = s.lambda->function_arn(sub.endpoint);
     } else {
       auto q = s.sqs->find(sub.endpoint);
-      if (!q) return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
+      if (!q) co_return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
       target = std::make_shared<SqsSubscriber>(ex, *s.sqs, *q, edge_url, log);
       endpoint = (*q)->queue.arn();
     }
-    auto r = s.sns->subscribe(s.sns->topic_arn(sub.topic), sub.protocol, endpoint, std::move(target), sub.raw_message_delivery);
-    if (!r) return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
+    sns::model::SubscribeRequest request{s.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::nullopt, {}};
+    auto r = co_await s.sns->subscribe(std::move(request), std::move(target));
+    if (!r) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
   }
 
-  s.mappings = std::make_unique<MappingRegistry>(ex, *s.sqs, *s.lambda, s.clock, s.ids, sink, t.region, log);
   for (const auto& m : t.event_source_mappings) {
     auto r = s.mappings->create(s.sqs->queue_arn(m.queue), m.function, m.batch_size);
-    if (!r) return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
+    if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
   }
-  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, log);
 
   for (const auto& api : t.apis) {
     apigateway::model::RouteConfig route;
     auto message = apigateway::model::MappingValue::parse(api.message);
-    if (!message) return Error{"api " + api.name + ": unsupported mapping '" + api.message + "'"};
+    if (!message) co_return Error{"api " + api.name + ": unsupported mapping '" + api.message + "'"};
     route.message = *message;
     for (const auto& [name, expr] : api.message_attributes) {
       auto v = apigateway::model::MappingValue::parse(expr);
-      if (!v) return Error{"api " + api.name + ": unsupported mapping '" + expr + "'"};
+      if (!v) co_return Error{"api " + api.name + ": unsupported mapping '" + expr + "'"};
       route.message_attributes.emplace(name, *v);
     }
     route.integration = std::make_shared<SnsIntegration>(*s.sns, s.sns->topic_arn(api.topic));
     s.apis.push_back(std::make_unique<apigateway::model::RestApi>(apigateway::model::stable_api_id(api.name + "/" + api.stage), api.name,
                                                                   api.stage, t.region, t.account, std::move(route), tracer));
   }
-  return {};
+  co_return tracing::Result<void>{};
 }
 
 }  // namespace localray::emulator

@@ -1,10 +1,12 @@
 #pragma once
 // Builds every service of a topology and connects them. Each service is named here, once.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <spdlog/fwd.h>
 
 #include "config/topology.hpp"
@@ -15,7 +17,7 @@
 #include "services/apigateway/model/rest_api.hpp"
 #include "services/dynamodb/model/access.hpp"
 #include "services/lambda/model/function.hpp"
-#include "services/sns/model/topic.hpp"
+#include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 #include "services/xray/model/backend.hpp"
 #include "tracing/clock.hpp"
@@ -58,14 +60,20 @@ struct Services {
   std::unique_ptr<MappingRegistry> mappings;
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   std::vector<FunctionInfo> functions;
+  // Set once the topology is applied; until then the edge answers 503.
+  std::atomic<bool> ready{false};
   // Last, so destroyed first: its threads use the services above until they are joined.
   std::unique_ptr<BlockingPool> blocking;
 };
 
 // Opens the store and starts the pipeline.
 tracing::Result<void> open_trace_store(Services& s, const Options& options, std::shared_ptr<spdlog::logger> log);
-// Creates the resources of the topology; `edge_url` is where this process answers.
-tracing::Result<void> wire(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
-                           const std::string& edge_url, std::shared_ptr<spdlog::logger> log);
+// Makes every service of the topology's account and region, empty; `edge_url` is where this
+// process answers.
+tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
+                                     const std::string& edge_url, std::shared_ptr<spdlog::logger> log);
+// Creates the topology's resources through the services' own operations, as API calls would.
+boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost::asio::any_io_executor ex, const Options& options,
+                                                             const config::Topology& topology, std::shared_ptr<spdlog::logger> log);
 
 }  // namespace localray::emulator

@@ -1,7 +1,7 @@
 #include "functions/aws_clients.hpp"
 
 #include "services/dynamodb/model/access.hpp"
-#include "services/sns/model/topic.hpp"
+#include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 
 namespace localray::functions {
@@ -33,7 +33,7 @@ boost::asio::awaitable<Result<std::string>> AwsClients::sns_publish(InvocationCo
   sub.aws["resource_names"] = {topic_arn};
   sns::model::PublishRequest req{topic_arn, message, std::nullopt, {}};
   for (const auto& [k, v] : string_attributes) req.attributes[k] = {"String", v};
-  auto r = m_.sns.publish(req, ctx.trace.child(sub.id));
+  auto r = co_await m_.sns.publish(std::move(req), ctx.trace.child(sub.id));
   sub.aws["request_id"] = ctx.ids.uuid();
   ctx.close(sub);
   if (!r) {

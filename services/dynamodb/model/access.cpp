@@ -14,8 +14,8 @@ Type key_type(const std::string& t) {
 
 }  // namespace
 
-Result<TableDescription> Access::create_table(const std::string& name, const std::string& hash_name, const std::string& hash_type,
-                                              const std::string& range_name, const std::string& range_type) {
+TableDefinition simple_table(const std::string& name, const std::string& hash_name, const std::string& hash_type,
+                             const std::string& range_name, const std::string& range_type) {
   TableDefinition def;
   def.name = name;
   def.key.hash = KeyElement{hash_name, key_type(hash_type)};
@@ -24,7 +24,7 @@ Result<TableDescription> Access::create_table(const std::string& name, const std
     def.key.range = KeyElement{range_name, key_type(range_type)};
     def.attribute_definitions.push_back({range_name, key_type(range_type)});
   }
-  return backend_.create_table(std::move(def));
+  return def;
 }
 
 boost::asio::awaitable<Result<std::string>> add_to_counter(Access& access, std::string table, std::string key_name, std::string key_value,

@@ -27,15 +27,15 @@ class Access {
     co_return f(backend_);
   }
 
-  // For wiring, before any I/O thread runs: a table with a hash key and an optional range key
-  // ("S", "N" or "B"), billed on demand.
-  Result<TableDescription> create_table(const std::string& name, const std::string& hash_name, const std::string& hash_type,
-                                        const std::string& range_name, const std::string& range_type);
-
  private:
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   Backend backend_;
 };
+
+// A table with a hash key and an optional range key ("S", "N" or "B"), billed on demand: what a
+// topology declares.
+TableDefinition simple_table(const std::string& name, const std::string& hash_name, const std::string& hash_type,
+                             const std::string& range_name, const std::string& range_type);
 
 // UpdateItem `ADD <counter> :incr` keyed by a string hash key; the counter's new value.
 boost::asio::awaitable<Result<std::string>> add_to_counter(Access& access, std::string table, std::string key_name, std::string key_value,

@@ -1,7 +1,7 @@
 // The pieces of the SNS query codec: XML escaping, member lists, filter policy JSON.
 #include <gtest/gtest.h>
 
-#include "services/sns/model/topic.hpp"
+#include "services/sns/model/backend.hpp"
 #include "services/sns/protocol/filter_policy_json.hpp"
 #include "services/sns/protocol/query_params.hpp"
 #include "services/sns/protocol/xml_writer.hpp"

@@ -10,6 +10,7 @@
 
 #include "http/form.hpp"
 #include "http/base64.hpp"
+#include "tests/support/await.hpp"
 #include "tests/support/recording_sink.hpp"
 
 namespace localray::sns::protocol {
@@ -111,11 +112,17 @@ class DispatchTest : public ::testing::Test {
   tracing::IdGenerator ids{clock, tracing::Rng{7}};
   testing::RecordingSink sink;
   tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
-  model::Backend backend{tracing::Tracer{clock, ids, sampler, sink}, "us-east-1", "000000000000"};
+  boost::asio::io_context io;
+  model::Backend backend{io.get_executor(), tracing::Tracer{clock, ids, sampler, sink}, "us-east-1", "000000000000"};
   std::vector<Delivery> deliveries;
   FakeSubscriberFactory factory{deliveries};
   std::optional<tracing::TraceHeader> trace;
   int requests = 0;
+
+  template <class T>
+  T await(boost::asio::awaitable<T> work) {
+    return testing::await(io, std::move(work));
+  }
 
   http::CallContext context(std::string request_id) const {
     http::CallContext c;
@@ -134,7 +141,7 @@ class DispatchTest : public ::testing::Test {
     r.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
     r.body = "Action=" + http::form_encode(action) + "&Version=2010-03-31";
     for (const auto& [k, v] : params) r.body += "&" + http::form_encode(k) + "=" + http::form_encode(v);
-    return handle(r, backend, factory, context("req-" + std::to_string(++requests)));
+    return await(handle(r, backend, factory, context("req-" + std::to_string(++requests))));
   }
 
   std::string create_topic(const std::string& name) {
@@ -191,7 +198,7 @@ TEST_F(DispatchTest, CreateTopicStoresAttributesAndTagsAndRefusesADifferentSecon
   auto attrs = attributes(call("GetTopicAttributes", {{"TopicArn", arn}}).body);
   EXPECT_EQ(attrs["DisplayName"], "Orders & <Co>") << "escaped on the wire, read back unchanged";
   EXPECT_EQ(attrs["TracingConfig"], "Active");
-  EXPECT_EQ(backend.get_topic_attributes(arn)->tags, (model::Tags{{"team", "core"}}));
+  EXPECT_EQ(await(backend.get_topic_attributes(arn))->tags, (model::Tags{{"team", "core"}}));
 
   // Same definition: idempotent. Another display name: refused.
   EXPECT_EQ(call("CreateTopic", {{"Name", "orders"}, {"Tags.member.1.Key", "team"}, {"Tags.member.1.Value", "core"}}).status, 200u);
@@ -210,7 +217,7 @@ TEST_F(DispatchTest, CreateTopicWithoutOrWithABadNameIsRefused) {
 }
 
 TEST_F(DispatchTest, ListTopicsPagesByAHundredWithANextToken) {
-  for (int i = 0; i < 105; ++i) backend.create_topic("t" + std::to_string(1000 + i));
+  for (int i = 0; i < 105; ++i) (void)await(backend.create_topic("t" + std::to_string(1000 + i)));
   auto first = call("ListTopics");
   ASSERT_EQ(first.status, 200u);
   auto page1 = texts(first.body, "TopicArn");
@@ -345,7 +352,7 @@ TEST_F(DispatchTest, SubscribeRefusesOtherProtocolsMissingTopicsAndUnknownEndpoi
   EXPECT_EQ(expect_error(call("Subscribe", {{"TopicArn", arn}, {"Protocol", "lambda"}, {"Endpoint", "arn:aws:lambda:us-east-1:000000000000:function:missing"}}),
                          400, "InvalidParameter"),
             "Invalid parameter: Endpoint: no function missing");
-  EXPECT_TRUE(backend.subscriptions(arn).empty());
+  EXPECT_TRUE(await(backend.list_subscriptions_by_topic(arn)).value().empty());
 }
 
 TEST_F(DispatchTest, SubscribeAttributesAreStoredAndAnswered) {
@@ -383,7 +390,7 @@ TEST_F(DispatchTest, SubscribeAttributesAreStoredAndAnswered) {
                                        {"Attributes.entry.1.value", "true"}});
   EXPECT_EQ(expect_error(raw_lambda, 400, "InvalidParameter"),
             "Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery.");
-  EXPECT_EQ(backend.subscriptions(topic).size(), 1u);
+  EXPECT_EQ(await(backend.list_subscriptions_by_topic(topic)).value().size(), 1u);
 }
 
 TEST_F(DispatchTest, SetSubscriptionAttributesChangesRawDeliveryAndFilterPolicy) {
@@ -400,7 +407,7 @@ TEST_F(DispatchTest, SetSubscriptionAttributesChangesRawDeliveryAndFilterPolicy)
   auto attrs = attributes(call("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}).body);
   EXPECT_EQ(attrs["RawMessageDelivery"], "true");
   EXPECT_EQ(attrs["FilterPolicy"], R"({"n":[{"numeric":[">",3]}]})");
-  EXPECT_TRUE(backend.get_subscription(sub)->raw_message_delivery);
+  EXPECT_TRUE(await(backend.get_subscription(sub))->raw_message_delivery);
 
   EXPECT_EQ(expect_error(call("SetSubscriptionAttributes", {{"SubscriptionArn", sub}, {"AttributeName", "RawMessageDelivery"}, {"AttributeValue", "yes"}}),
                          400, "InvalidParameter"),
@@ -644,9 +651,9 @@ TEST_F(DispatchTest, UnknownOrMissingActionIsAnAwsShapedError) {
   r.method = "POST";
   r.headers.set("Content-Type", "application/x-www-form-urlencoded");
   r.body = "Version=2010-03-31";
-  expect_error(handle(r, backend, factory, context("req-x")), 400, "MissingAction");
+  expect_error(await(handle(r, backend, factory, context("req-x"))), 400, "MissingAction");
   r.body = "Action=ListTopics&Bad=%zz";
-  expect_error(handle(r, backend, factory, context("req-y")), 400, "MalformedQueryString");
+  expect_error(await(handle(r, backend, factory, context("req-y"))), 400, "MalformedQueryString");
 }
 
 TEST_F(DispatchTest, GetRequestsCarryTheParametersInTheQueryString) {
@@ -656,7 +663,7 @@ TEST_F(DispatchTest, GetRequestsCarryTheParametersInTheQueryString) {
   r.path = "/";
   r.query = "Action=ListTopics&Version=2010-03-31";
   r.target = "/?" + r.query;
-  auto response = handle(r, backend, factory, context("req-get"));
+  auto response = await(handle(r, backend, factory, context("req-get")));
   ASSERT_EQ(response.status, 200u) << response.body;
   EXPECT_EQ(texts(response.body, "TopicArn"), std::vector<std::string>{"arn:aws:sns:us-east-1:000000000000:orders"});
   EXPECT_EQ(text(response.body, "RequestId"), "req-get");

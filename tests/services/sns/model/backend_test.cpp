@@ -1,7 +1,8 @@
-#include "services/sns/model/topic.hpp"
+#include "services/sns/model/backend.hpp"
 
 #include <gtest/gtest.h>
 
+#include "tests/support/await.hpp"
 #include "tests/support/recording_sink.hpp"
 
 namespace localray::sns::model {
@@ -28,24 +29,53 @@ class FakeSubscriber final : public Subscriber {
 
 class TopicTest : public ::testing::Test {
  protected:
+  boost::asio::io_context io;
   tracing::ManualClock clock;
   tracing::IdGenerator ids{clock, tracing::Rng{5}};
   testing::RecordingSink sink;
   tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
-  Backend sns{tracing::Tracer{clock, ids, sampler, sink}, "us-east-1", "000000000000"};
+  Backend sns{io.get_executor(), tracing::Tracer{clock, ids, sampler, sink}, "us-east-1", "000000000000"};
   std::vector<Delivery> deliveries;
+
+  template <class T>
+  T await(boost::asio::awaitable<T> work) {
+    return testing::await(io, std::move(work));
+  }
+  Result<std::string> subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target) {
+    return await(sns.subscribe(std::move(request), std::move(target)));
+  }
+  Result<std::string> subscribe(const std::string& arn, std::string protocol, std::string endpoint, std::shared_ptr<Subscriber> target,
+                                bool raw) {
+    return subscribe(SubscribeRequest{arn, std::move(protocol), std::move(endpoint), raw, std::nullopt, {}}, std::move(target));
+  }
+  std::vector<Subscription> subscriptions(const std::string& arn) { return await(sns.list_subscriptions_by_topic(arn)).value(); }
+  boost::asio::awaitable<Result<void>> set_raw_message_delivery(std::string arn, bool raw) {
+    SubscriptionChange c;
+    c.raw_message_delivery = raw;
+    return sns.change_subscription(std::move(arn), std::move(c));
+  }
+  boost::asio::awaitable<Result<void>> set_filter_policy(std::string arn, std::optional<FilterPolicy> policy) {
+    SubscriptionChange c;
+    c.filter_policy = std::move(policy);
+    return sns.change_subscription(std::move(arn), std::move(c));
+  }
+  boost::asio::awaitable<Result<void>> set_stored_subscription_attribute(std::string arn, std::string name, std::string value) {
+    SubscriptionChange c;
+    c.stored = std::pair{std::move(name), std::move(value)};
+    return sns.change_subscription(std::move(arn), std::move(c));
+  }
   const tracing::TraceHeader caller{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", tracing::Sampled::Yes, {}};
 };
 
 TEST_F(TopicTest, PublishFansOutToEverySubscriberUnderItsOwnDeliverySubsegment) {
-  auto arn = sns.create_topic("orders");
+  auto arn = await(sns.create_topic("orders"));
   ASSERT_TRUE(arn);
   EXPECT_EQ(*arn, "arn:aws:sns:us-east-1:000000000000:orders");
   for (const char* f : {"a", "b", "c"})
-    ASSERT_TRUE(sns.subscribe(*arn, "lambda", f, std::make_shared<FakeSubscriber>(f, deliveries), false));
+    ASSERT_TRUE(subscribe(*arn, "lambda", f, std::make_shared<FakeSubscriber>(f, deliveries), false));
 
   PublishRequest req{*arn, "/prod/hello", std::nullopt, {{"status", {"String", "ok"}}}};
-  auto receipt = sns.publish(req, caller);
+  auto receipt = await(sns.publish(req, caller));
   ASSERT_TRUE(receipt);
 
   ASSERT_EQ(deliveries.size(), 3u);
@@ -69,17 +99,17 @@ TEST_F(TopicTest, PublishFansOutToEverySubscriberUnderItsOwnDeliverySubsegment) 
 }
 
 TEST_F(TopicTest, SubscribingTwiceReturnsTheSameSubscription) {
-  auto arn = *sns.create_topic("t");
-  auto a = sns.subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false);
-  auto b = sns.subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false);
+  auto arn = *await(sns.create_topic("t"));
+  auto a = subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false);
+  auto b = subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false);
   ASSERT_TRUE(a && b);
   EXPECT_EQ(*a, *b);
-  EXPECT_EQ(sns.subscriptions(arn).size(), 1u);
+  EXPECT_EQ(subscriptions(arn).size(), 1u);
 }
 
 TEST_F(TopicTest, PublishWithoutCallerContextStartsATrace) {
-  auto arn = *sns.create_topic("t");
-  ASSERT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, std::nullopt));
+  auto arn = *await(sns.create_topic("t"));
+  ASSERT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, std::nullopt)));
   auto segs = sink.segments();
   ASSERT_EQ(segs.size(), 1u);
   EXPECT_TRUE(tracing::is_valid_trace_id(segs[0].trace_id));
@@ -87,24 +117,24 @@ TEST_F(TopicTest, PublishWithoutCallerContextStartsATrace) {
 }
 
 TEST_F(TopicTest, RejectsUnknownTopicsAndBadMessages) {
-  auto missing = sns.publish(PublishRequest{"arn:aws:sns:us-east-1:000000000000:none", "m", std::nullopt, {}}, caller);
+  auto missing = await(sns.publish(PublishRequest{"arn:aws:sns:us-east-1:000000000000:none", "m", std::nullopt, {}}, caller));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, Code::NotFound);
-  auto arn = *sns.create_topic("t");
-  auto big = sns.publish(PublishRequest{arn, std::string(256 * 1024 + 1, 'x'), std::nullopt, {}}, caller);
+  auto arn = *await(sns.create_topic("t"));
+  auto big = await(sns.publish(PublishRequest{arn, std::string(256 * 1024 + 1, 'x'), std::nullopt, {}}, caller));
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error().message, "Invalid parameter: Message too long");
-  auto empty_attr = sns.publish(PublishRequest{arn, "m", std::nullopt, {{"status", {"String", ""}}}}, caller);
+  auto empty_attr = await(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"status", {"String", ""}}}}, caller));
   ASSERT_FALSE(empty_attr);
   EXPECT_EQ(empty_attr.error().code, Code::ParameterValueInvalid);
-  EXPECT_FALSE(sns.create_topic("no spaces allowed"));
+  EXPECT_FALSE(await(sns.create_topic("no spaces allowed")));
   EXPECT_TRUE(sink.segments().empty()) << "rejected publishes record nothing";
 }
 
 TEST_F(TopicTest, MessageAttributesAreCheckedAsSnsChecksThem) {
-  auto arn = *sns.create_topic("t");
+  auto arn = *await(sns.create_topic("t"));
   auto problem = [&](MessageAttributes a) {
-    auto r = sns.publish(PublishRequest{arn, "m", std::nullopt, std::move(a)}, caller);
+    auto r = await(sns.publish(PublishRequest{arn, "m", std::nullopt, std::move(a)}, caller));
     EXPECT_FALSE(r);
     EXPECT_EQ(r ? Code::NotFound : r.error().code, Code::ParameterValueInvalid);
     return r ? std::string{"published"} : r.error().message;
@@ -118,64 +148,64 @@ TEST_F(TopicTest, MessageAttributesAreCheckedAsSnsChecksThem) {
   EXPECT_EQ(problem({{"n", {"Number", "five"}}}), "Could not cast message attribute 'n' value to number.");
   EXPECT_EQ(problem({{"n", {"Text", "x"}}}),
             "The message attribute 'n' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.");
-  EXPECT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"a.b-c_d", {"Number.int", "-12.5e1"}}}}, caller));
+  EXPECT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"a.b-c_d", {"Number.int", "-12.5e1"}}}}, caller)));
 }
 
 TEST_F(TopicTest, MalformedArnsAreInvalidParametersAndUnknownOnesNotFound) {
-  auto bad = sns.get_topic_attributes("orders");
+  auto bad = await(sns.get_topic_attributes("orders"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, Code::InvalidParameter);
   EXPECT_EQ(bad.error().message, "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
-  auto topic = *sns.create_topic("t");
-  auto sub_as_topic = sns.get_subscription(topic);
+  auto topic = *await(sns.create_topic("t"));
+  auto sub_as_topic = await(sns.get_subscription(topic));
   ASSERT_FALSE(sub_as_topic);
   EXPECT_EQ(sub_as_topic.error().message, "Invalid parameter: SubscriptionId");
-  auto unknown = sns.get_subscription(topic + ":0000");
+  auto unknown = await(sns.get_subscription(topic + ":0000"));
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, Code::NotFound);
   EXPECT_EQ(unknown.error().message, "Subscription does not exist");
 }
 
 TEST_F(TopicTest, DeleteTopicTakesItsSubscriptionsAndIsIdempotent) {
-  auto arn = *sns.create_topic("t");
-  ASSERT_TRUE(sns.subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false));
-  ASSERT_TRUE(sns.delete_topic(arn));
+  auto arn = *await(sns.create_topic("t"));
+  ASSERT_TRUE(subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false));
+  ASSERT_TRUE(await(sns.delete_topic(arn)));
   EXPECT_TRUE(sns.topic_arns().empty());
-  EXPECT_TRUE(sns.list_subscriptions().empty());
-  EXPECT_TRUE(sns.delete_topic(arn)) << "deleting a missing topic succeeds";
-  auto publish = sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller);
+  EXPECT_TRUE(await(sns.list_subscriptions()).empty());
+  EXPECT_TRUE(await(sns.delete_topic(arn))) << "deleting a missing topic succeeds";
+  auto publish = await(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller));
   ASSERT_FALSE(publish);
   EXPECT_EQ(publish.error().code, Code::NotFound);
-  EXPECT_FALSE(sns.delete_topic("not-an-arn"));
+  EXPECT_FALSE(await(sns.delete_topic("not-an-arn")));
 }
 
 TEST_F(TopicTest, UnsubscribeStopsDeliveriesAndCountsTheDeletion) {
-  auto arn = *sns.create_topic("t");
-  auto a = *sns.subscribe(arn, "lambda", "a", std::make_shared<FakeSubscriber>("a", deliveries), false);
-  ASSERT_TRUE(sns.subscribe(arn, "lambda", "b", std::make_shared<FakeSubscriber>("b", deliveries), false));
-  ASSERT_TRUE(sns.unsubscribe(a));
-  ASSERT_TRUE(sns.unsubscribe(a)) << "idempotent";
-  ASSERT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller));
+  auto arn = *await(sns.create_topic("t"));
+  auto a = *subscribe(arn, "lambda", "a", std::make_shared<FakeSubscriber>("a", deliveries), false);
+  ASSERT_TRUE(subscribe(arn, "lambda", "b", std::make_shared<FakeSubscriber>("b", deliveries), false));
+  ASSERT_TRUE(await(sns.unsubscribe(a)));
+  ASSERT_TRUE(await(sns.unsubscribe(a))) << "idempotent";
+  ASSERT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller)));
   ASSERT_EQ(deliveries.size(), 1u);
   EXPECT_EQ(deliveries[0].endpoint, "b");
-  auto d = sns.get_topic_attributes(arn);
+  auto d = await(sns.get_topic_attributes(arn));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->subscriptions_confirmed, 1u);
   EXPECT_EQ(d->subscriptions_deleted, 1u);
 }
 
 TEST_F(TopicTest, TopicAttributesAreSetAndDescribed) {
-  auto arn = *sns.create_topic("t");
-  ASSERT_TRUE(sns.set_topic_attribute(arn, "DisplayName", "Tee"));
-  ASSERT_TRUE(sns.set_topic_attribute(arn, "TracingConfig", "Active"));
-  ASSERT_TRUE(sns.set_topic_attribute(arn, "Policy", "{}"));
-  auto bad_value = sns.set_topic_attribute(arn, "TracingConfig", "On");
+  auto arn = *await(sns.create_topic("t"));
+  ASSERT_TRUE(await(sns.set_topic_attribute(arn, "DisplayName", "Tee")));
+  ASSERT_TRUE(await(sns.set_topic_attribute(arn, "TracingConfig", "Active")));
+  ASSERT_TRUE(await(sns.set_topic_attribute(arn, "Policy", "{}")));
+  auto bad_value = await(sns.set_topic_attribute(arn, "TracingConfig", "On"));
   ASSERT_FALSE(bad_value);
   EXPECT_EQ(bad_value.error().code, Code::InvalidParameter);
-  auto bad_name = sns.set_topic_attribute(arn, "FifoTopic", "true");
+  auto bad_name = await(sns.set_topic_attribute(arn, "FifoTopic", "true"));
   ASSERT_FALSE(bad_name);
   EXPECT_EQ(bad_name.error().message, "Invalid parameter: AttributeName");
-  auto d = sns.get_topic_attributes(arn);
+  auto d = await(sns.get_topic_attributes(arn));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->display_name, "Tee");
   EXPECT_EQ(d->tracing_config, TracingConfig::Active);
@@ -184,92 +214,92 @@ TEST_F(TopicTest, TopicAttributesAreSetAndDescribed) {
 }
 
 TEST_F(TopicTest, CreatingAnExistingTopicWithOtherAttributesIsRefused) {
-  auto arn = sns.create_topic("t", {{"DisplayName", "Tee"}}, {{"team", "core"}});
+  auto arn = await(sns.create_topic("t", {{"DisplayName", "Tee"}}, {{"team", "core"}}));
   ASSERT_TRUE(arn);
-  EXPECT_EQ(sns.create_topic("t").value(), *arn) << "nothing given, nothing to differ";
-  EXPECT_EQ(sns.create_topic("t", {{"DisplayName", "Tee"}}, {}).value(), *arn);
-  auto other = sns.create_topic("t", {{"DisplayName", "Other"}}, {});
+  EXPECT_EQ(await(sns.create_topic("t")).value(), *arn) << "nothing given, nothing to differ";
+  EXPECT_EQ(await(sns.create_topic("t", {{"DisplayName", "Tee"}}, {})).value(), *arn);
+  auto other = await(sns.create_topic("t", {{"DisplayName", "Other"}}, {}));
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().message, "Invalid parameter: Attributes Reason: Topic already exists with different attributes");
-  EXPECT_FALSE(sns.create_topic("t", {}, {{"team", "edge"}}));
-  auto fifo = sns.create_topic("f", {{"FifoTopic", "true"}}, {});
+  EXPECT_FALSE(await(sns.create_topic("t", {}, {{"team", "edge"}})));
+  auto fifo = await(sns.create_topic("f", {{"FifoTopic", "true"}}, {}));
   ASSERT_FALSE(fifo);
   EXPECT_EQ(fifo.error().code, Code::InvalidParameter);
   EXPECT_EQ(sns.topic_arns().size(), 1u);
 }
 
 TEST_F(TopicTest, ProtocolMessagesReplaceTheDefaultForSubscriptionsOfThatProtocol) {
-  auto arn = *sns.create_topic("t");
-  ASSERT_TRUE(sns.subscribe(arn, "lambda", "fn", std::make_shared<FakeSubscriber>("fn", deliveries), false));
-  ASSERT_TRUE(sns.subscribe(arn, "sqs", "queue", std::make_shared<FakeSubscriber>("queue", deliveries), false));
+  auto arn = *await(sns.create_topic("t"));
+  ASSERT_TRUE(subscribe(arn, "lambda", "fn", std::make_shared<FakeSubscriber>("fn", deliveries), false));
+  ASSERT_TRUE(subscribe(arn, "sqs", "queue", std::make_shared<FakeSubscriber>("queue", deliveries), false));
   PublishRequest req{arn, "default", std::nullopt, {}};
   req.protocol_messages = {{"sqs", "for queues"}, {"http", "unused"}};
-  ASSERT_TRUE(sns.publish(req, caller));
+  ASSERT_TRUE(await(sns.publish(req, caller)));
   ASSERT_EQ(deliveries.size(), 2u);
   EXPECT_EQ(deliveries[0].notification.message, "default");
   EXPECT_EQ(deliveries[1].notification.message, "for queues");
 }
 
 TEST_F(TopicTest, AFilteredOutSubscriptionGetsNoDeliveryAndNoSubsegment) {
-  auto arn = *sns.create_topic("t");
+  auto arn = *await(sns.create_topic("t"));
   FilterPolicy only_ok{R"({"status":["ok"]})", {{"status", {FilterCondition{}}}}};
   only_ok.conditions["status"][0].text = "ok";
-  ASSERT_TRUE(sns.subscribe(SubscribeRequest{arn, "sqs", "filtered", std::nullopt, only_ok, {}},
+  ASSERT_TRUE(subscribe(SubscribeRequest{arn, "sqs", "filtered", std::nullopt, only_ok, {}},
                             std::make_shared<FakeSubscriber>("filtered", deliveries)));
-  ASSERT_TRUE(sns.subscribe(arn, "lambda", "all", std::make_shared<FakeSubscriber>("all", deliveries), false));
-  ASSERT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"status", {"String", "failed"}}}}, caller));
+  ASSERT_TRUE(subscribe(arn, "lambda", "all", std::make_shared<FakeSubscriber>("all", deliveries), false));
+  ASSERT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"status", {"String", "failed"}}}}, caller)));
   ASSERT_EQ(deliveries.size(), 1u);
   EXPECT_EQ(deliveries[0].endpoint, "all");
   ASSERT_EQ(sink.segments().size(), 1u);
   EXPECT_EQ(sink.segments()[0].subsegments.size(), 1u);
 
-  ASSERT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"status", {"String", "ok"}}}}, caller));
+  ASSERT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {{"status", {"String", "ok"}}}}, caller)));
   EXPECT_EQ(deliveries.size(), 3u);
 
-  auto sub = sns.list_subscriptions_by_topic(arn);
+  auto sub = await(sns.list_subscriptions_by_topic(arn));
   ASSERT_TRUE(sub);
-  ASSERT_TRUE(sns.set_filter_policy(sub->at(0).arn, std::nullopt));
-  ASSERT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller));
+  ASSERT_TRUE(await(set_filter_policy(sub->at(0).arn, std::nullopt)));
+  ASSERT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller)));
   EXPECT_EQ(deliveries.size(), 5u) << "without its policy the subscription gets everything";
 }
 
 TEST_F(TopicTest, SubscribingAgainWithOtherAttributesIsRefused) {
-  auto arn = *sns.create_topic("t");
+  auto arn = *await(sns.create_topic("t"));
   auto target = std::make_shared<FakeSubscriber>("q", deliveries);
-  auto first = sns.subscribe(SubscribeRequest{arn, "sqs", "q", true, std::nullopt, {}}, target);
+  auto first = subscribe(SubscribeRequest{arn, "sqs", "q", true, std::nullopt, {}}, target);
   ASSERT_TRUE(first);
-  EXPECT_EQ(sns.subscribe(SubscribeRequest{arn, "sqs", "q", std::nullopt, std::nullopt, {}}, target).value(), *first);
-  EXPECT_EQ(sns.subscribe(SubscribeRequest{arn, "sqs", "q", true, std::nullopt, {}}, target).value(), *first);
-  auto other = sns.subscribe(SubscribeRequest{arn, "sqs", "q", false, std::nullopt, {}}, target);
+  EXPECT_EQ(subscribe(SubscribeRequest{arn, "sqs", "q", std::nullopt, std::nullopt, {}}, target).value(), *first);
+  EXPECT_EQ(subscribe(SubscribeRequest{arn, "sqs", "q", true, std::nullopt, {}}, target).value(), *first);
+  auto other = subscribe(SubscribeRequest{arn, "sqs", "q", false, std::nullopt, {}}, target);
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().message, "Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
 }
 
 TEST_F(TopicTest, RawDeliveryIsForQueuesNotFunctions) {
-  auto arn = *sns.create_topic("t");
-  auto lambda = sns.subscribe(SubscribeRequest{arn, "lambda", "f", true, std::nullopt, {}}, std::make_shared<FakeSubscriber>("f", deliveries));
+  auto arn = *await(sns.create_topic("t"));
+  auto lambda = subscribe(SubscribeRequest{arn, "lambda", "f", true, std::nullopt, {}}, std::make_shared<FakeSubscriber>("f", deliveries));
   ASSERT_FALSE(lambda);
   EXPECT_EQ(lambda.error().code, Code::InvalidParameter);
-  auto fn = *sns.subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false);
-  EXPECT_FALSE(sns.set_raw_message_delivery(fn, true));
-  auto queue = *sns.subscribe(arn, "sqs", "q", std::make_shared<FakeSubscriber>("q", deliveries), false);
-  ASSERT_TRUE(sns.set_raw_message_delivery(queue, true));
-  ASSERT_TRUE(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller));
+  auto fn = *subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false);
+  EXPECT_FALSE(await(set_raw_message_delivery(fn, true)));
+  auto queue = *subscribe(arn, "sqs", "q", std::make_shared<FakeSubscriber>("q", deliveries), false);
+  ASSERT_TRUE(await(set_raw_message_delivery(queue, true)));
+  ASSERT_TRUE(await(sns.publish(PublishRequest{arn, "m", std::nullopt, {}}, caller)));
   ASSERT_EQ(deliveries.size(), 2u);
-  EXPECT_FALSE(sns.get_subscription(fn)->raw_message_delivery);
-  EXPECT_TRUE(sns.get_subscription(queue)->raw_message_delivery);
-  ASSERT_TRUE(sns.set_stored_subscription_attribute(queue, "RedrivePolicy", R"({"deadLetterTargetArn":"x"})"));
-  EXPECT_EQ(sns.get_subscription(queue)->stored_attributes.at("RedrivePolicy"), R"({"deadLetterTargetArn":"x"})");
-  EXPECT_FALSE(sns.set_stored_subscription_attribute(queue, "Colour", "red"));
+  EXPECT_FALSE(await(sns.get_subscription(fn))->raw_message_delivery);
+  EXPECT_TRUE(await(sns.get_subscription(queue))->raw_message_delivery);
+  ASSERT_TRUE(await(set_stored_subscription_attribute(queue, "RedrivePolicy", R"({"deadLetterTargetArn":"x"})")));
+  EXPECT_EQ(await(sns.get_subscription(queue))->stored_attributes.at("RedrivePolicy"), R"({"deadLetterTargetArn":"x"})");
+  EXPECT_FALSE(await(set_stored_subscription_attribute(queue, "Colour", "red")));
 }
 
 TEST_F(TopicTest, PublishBatchReportsRefusedEntriesAndPublishesTheRest) {
-  auto arn = *sns.create_topic("t");
-  ASSERT_TRUE(sns.subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false));
+  auto arn = *await(sns.create_topic("t"));
+  ASSERT_TRUE(subscribe(arn, "lambda", "f", std::make_shared<FakeSubscriber>("f", deliveries), false));
   std::vector<PublishBatchEntry> entries{{"a", {"", "one", std::nullopt, {}}},
                                          {"b", {"", std::string(256 * 1024 + 1, 'x'), std::nullopt, {}}},
                                          {"c", {"", "three", std::nullopt, {}}}};
-  auto r = sns.publish_batch(arn, entries, caller);
+  auto r = await(sns.publish_batch(arn, entries, caller));
   ASSERT_TRUE(r);
   ASSERT_EQ(r->successful.size(), 2u);
   EXPECT_EQ(r->successful[0].id, "a");
@@ -285,9 +315,9 @@ TEST_F(TopicTest, PublishBatchReportsRefusedEntriesAndPublishesTheRest) {
 }
 
 TEST_F(TopicTest, PublishBatchRefusesWholeBatchesThatBreakBatchRules) {
-  auto arn = *sns.create_topic("t");
+  auto arn = *await(sns.create_topic("t"));
   auto code_of = [&](const std::vector<PublishBatchEntry>& entries, const std::string& topic) {
-    auto r = sns.publish_batch(topic, entries, caller);
+    auto r = await(sns.publish_batch(topic, entries, caller));
     EXPECT_FALSE(r);
     return r ? Code::NotFound : r.error().code;
   };

@@ -1,0 +1,212 @@
+#include "services/sns/model/backend.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "services/sns/model/limits.hpp"
+
+namespace localray::sns::model {
+namespace {
+
+namespace asio = boost::asio;
+
+std::size_t arn_elements(std::string_view arn) { return static_cast<std::size_t>(std::count(arn.begin(), arn.end(), ':')) + 1; }
+
+// SNS's checks before a lookup: an ARN has at least six elements; a topic ARN exactly six, a
+// subscription ARN seven (topic ARN + ":" + id).
+Result<void> check_arn(std::string_view arn, std::string_view parameter, std::size_t elements) {
+  std::size_t n = arn_elements(arn);
+  if (arn.rfind("arn:", 0) != 0 || n < 6)
+    return Error{Code::InvalidParameter, "Invalid parameter: " + std::string{parameter} +
+                                             " Reason: An ARN must have at least 6 elements, not " + std::to_string(n)};
+  if (n != elements)
+    return Error{Code::InvalidParameter,
+                 elements == 7 ? std::string{"Invalid parameter: SubscriptionId"} : "Invalid parameter: " + std::string{parameter}};
+  return {};
+}
+
+// Every statement after this runs on the topic's strand.
+asio::awaitable<void> enter(const std::shared_ptr<TopicHandle>& h) { co_await asio::dispatch(asio::bind_executor(h->strand, asio::use_awaitable)); }
+
+}  // namespace
+
+Backend::Backend(asio::any_io_executor ex, tracing::Tracer tracer, std::string region, std::string account)
+    : ex_{std::move(ex)}, t_{tracer}, region_{std::move(region)}, account_{std::move(account)} {}
+
+Result<std::shared_ptr<TopicHandle>> Backend::find_topic(const std::string& topic_arn) const {
+  if (auto ok = check_arn(topic_arn, "TopicArn", 6); !ok) return ok.error();
+  std::shared_lock lock{mutex_};
+  auto it = topics_.find(topic_arn);
+  if (it == topics_.end()) return Error{Code::NotFound, "Topic does not exist"};
+  return it->second;
+}
+
+Result<std::shared_ptr<TopicHandle>> Backend::find_topic_of_subscription(const std::string& subscription_arn) const {
+  if (auto ok = check_arn(subscription_arn, "SubscriptionArn", 7); !ok) return ok.error();
+  std::shared_lock lock{mutex_};
+  auto it = topics_.find(subscription_arn.substr(0, subscription_arn.rfind(':')));
+  if (it == topics_.end()) return Error{Code::NotFound, "Subscription does not exist"};
+  return it->second;
+}
+
+asio::awaitable<Result<std::string>> Backend::create_topic(std::string name, std::map<std::string, std::string> attributes, Tags tags) {
+  bool valid = !name.empty() && name.size() <= kMaxTopicNameChars &&
+               std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  if (!valid)
+    co_return Error{Code::InvalidParameter,
+                    "Invalid parameter: Topic Name must be made up of only uppercase and lowercase ASCII letters, numbers, "
+                    "underscores, and hyphens, and must be between 1 and 256 characters long."};
+  std::string arn = topic_arn(name);
+  auto made = Topic::make(name, arn, account_, attributes, tags);
+  if (!made) co_return made.error();
+  std::shared_ptr<TopicHandle> existing;
+  {
+    std::unique_lock lock{mutex_};
+    auto [it, fresh] = topics_.try_emplace(arn);
+    if (fresh) {
+      it->second = std::make_shared<TopicHandle>(ex_, std::move(*made));
+      co_return arn;
+    }
+    existing = it->second;
+  }
+  co_await enter(existing);
+  if (auto same = existing->topic.check_same(attributes, tags); !same) co_return same.error();
+  co_return arn;
+}
+
+asio::awaitable<Result<void>> Backend::delete_topic(std::string topic_arn) {
+  if (auto ok = check_arn(topic_arn, "TopicArn", 6); !ok) co_return ok.error();
+  std::unique_lock lock{mutex_};
+  topics_.erase(topic_arn);
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<TopicDescription>> Backend::get_topic_attributes(std::string topic_arn) {
+  auto h = find_topic(topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  co_return (*h)->topic.describe();
+}
+
+asio::awaitable<Result<void>> Backend::set_topic_attribute(std::string topic_arn, std::string name, std::string value) {
+  auto h = find_topic(topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  co_return (*h)->topic.set_attribute(name, value);
+}
+
+asio::awaitable<Result<std::string>> Backend::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target) {
+  auto h = find_topic(request.topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  co_return (*h)->topic.subscribe(std::move(request), std::move(target), t_.ids);
+}
+
+asio::awaitable<Result<void>> Backend::unsubscribe(std::string subscription_arn) {
+  auto h = find_topic_of_subscription(subscription_arn);
+  if (!h) co_return h.error().code == Code::NotFound ? Result<void>{} : Result<void>{h.error()};
+  co_await enter(*h);
+  (*h)->topic.unsubscribe(subscription_arn);
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<Subscription>> Backend::get_subscription(std::string subscription_arn) {
+  auto h = find_topic_of_subscription(subscription_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  co_return (*h)->topic.subscription(subscription_arn);
+}
+
+asio::awaitable<Result<void>> Backend::change_subscription(std::string subscription_arn, SubscriptionChange change) {
+  auto h = find_topic_of_subscription(subscription_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  co_return (*h)->topic.change(subscription_arn, change);
+}
+
+asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx) {
+  if (auto v = validate_publish(request); !v) co_return v.error();
+  auto h = find_topic(request.topic_arn);
+  if (!h) co_return h.error();
+  std::string message_id = t_.ids.uuid();
+  co_await enter(*h);
+  const Topic& topic = (*h)->topic;
+  tracing::SamplingRequest sampling;
+  sampling.service_name = topic.name();
+  sampling.service_type = "AWS::SNS::Topic";
+  sampling.resource_arn = topic.arn();
+  topic.deliver(request, message_id, t_.sampler.enter(ctx, sampling), t_);
+  co_return PublishReceipt{std::move(message_id)};
+}
+
+asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string topic_arn, std::vector<PublishBatchEntry> entries,
+                                                                    std::optional<tracing::TraceHeader> ctx) {
+  if (auto ok = validate_batch_count(entries); !ok) co_return ok.error();
+  auto h = find_topic(topic_arn);
+  if (!h) co_return h.error();
+  if (auto ok = validate_batch_ids(entries); !ok) co_return ok.error();
+
+  PublishBatchReceipt receipt;
+  std::vector<std::pair<const PublishBatchEntry*, PublishRequest>> accepted;
+  std::size_t total = 0;
+  for (const auto& e : entries) {
+    PublishRequest r = e.request;
+    r.topic_arn = topic_arn;
+    if (auto v = validate_publish(r); !v) {
+      receipt.failed.push_back({e.id, v.error(), true});
+      continue;
+    }
+    total += publish_size(r);
+    accepted.emplace_back(&e, std::move(r));
+  }
+  if (total > kMaxMessageBytes)
+    co_return Error{Code::BatchRequestTooLong, "The length of all the messages put together is more than the limit."};
+  co_await enter(*h);
+  const Topic& topic = (*h)->topic;
+  tracing::SamplingRequest sampling;
+  sampling.service_name = topic.name();
+  sampling.service_type = "AWS::SNS::Topic";
+  sampling.resource_arn = topic.arn();
+  for (const auto& [e, r] : accepted) {
+    std::string message_id = t_.ids.uuid();
+    topic.deliver(r, message_id, t_.sampler.enter(ctx, sampling), t_);
+    receipt.successful.push_back({e->id, std::move(message_id)});
+  }
+  co_return receipt;
+}
+
+std::vector<std::string> Backend::topic_arns() const {
+  std::shared_lock lock{mutex_};
+  std::vector<std::string> out;
+  for (const auto& [arn, t] : topics_) out.push_back(arn);
+  return out;
+}
+
+asio::awaitable<std::vector<Subscription>> Backend::list_subscriptions() {
+  std::vector<std::shared_ptr<TopicHandle>> handles;
+  {
+    std::shared_lock lock{mutex_};
+    for (const auto& [arn, h] : topics_) handles.push_back(h);
+  }
+  std::vector<Subscription> out;
+  for (const auto& h : handles) {
+    co_await enter(h);
+    const auto& subs = h->topic.subscriptions();
+    out.insert(out.end(), subs.begin(), subs.end());
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<Subscription>>> Backend::list_subscriptions_by_topic(std::string topic_arn) {
+  auto h = find_topic(topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  co_return (*h)->topic.subscriptions();
+}
+
+}  // namespace localray::sns::model

@@ -1,0 +1,76 @@
+#pragma once
+// The SNS topics of one account and region. Each topic works on its own strand: every operation
+// that reads or changes a topic hops onto its strand first, so no two threads ever touch one Topic
+// at once and publishes to different topics run side by side. The ARN -> topic map has a lock of
+// its own and never touches a Topic's mutable state (name and ARN are fixed at creation).
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "services/sns/model/topic.hpp"
+
+namespace localray::sns::model {
+
+struct TopicHandle {
+  TopicHandle(boost::asio::any_io_executor ex, Topic t) : strand{boost::asio::make_strand(ex)}, topic{std::move(t)} {}
+  boost::asio::strand<boost::asio::any_io_executor> strand;
+  Topic topic;  // strand only
+};
+
+class Backend {
+ public:
+  Backend(boost::asio::any_io_executor ex, tracing::Tracer tracer, std::string region, std::string account);
+
+  // Idempotent, unless the topic exists with other values for the given attributes or tags.
+  // `attributes` are settable topic attributes by name (see Topic::set_attribute).
+  boost::asio::awaitable<Result<std::string>> create_topic(std::string name, std::map<std::string, std::string> attributes = {},
+                                                           Tags tags = {});
+  // Idempotent: deleting a missing topic succeeds. Its subscriptions go with it.
+  boost::asio::awaitable<Result<void>> delete_topic(std::string topic_arn);
+  boost::asio::awaitable<Result<TopicDescription>> get_topic_attributes(std::string topic_arn);
+  boost::asio::awaitable<Result<void>> set_topic_attribute(std::string topic_arn, std::string name, std::string value);
+
+  boost::asio::awaitable<Result<std::string>> subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target);
+  // Idempotent: unsubscribing a missing subscription succeeds.
+  boost::asio::awaitable<Result<void>> unsubscribe(std::string subscription_arn);
+  boost::asio::awaitable<Result<Subscription>> get_subscription(std::string subscription_arn);
+  boost::asio::awaitable<Result<void>> change_subscription(std::string subscription_arn, SubscriptionChange change);
+
+  // `ctx` is the caller's trace context; without one (or without a decision) the topic decides by
+  // the sampling rules and starts a trace of its own.
+  boost::asio::awaitable<Result<PublishReceipt>> publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx);
+  // Batch-wide problems (count, ids, topic, total size) fail the call; an entry that fails
+  // validation is reported in `failed` and the others are published, each as its own Publish.
+  boost::asio::awaitable<Result<PublishBatchReceipt>> publish_batch(std::string topic_arn, std::vector<PublishBatchEntry> entries,
+                                                                    std::optional<tracing::TraceHeader> ctx);
+
+  std::vector<std::string> topic_arns() const;  // sorted
+  // Every subscription, by topic ARN and then in subscription order.
+  boost::asio::awaitable<std::vector<Subscription>> list_subscriptions();
+  boost::asio::awaitable<Result<std::vector<Subscription>>> list_subscriptions_by_topic(std::string topic_arn);
+
+  std::string topic_arn(const std::string& name) const { return "arn:aws:sns:" + region_ + ":" + account_ + ":" + name; }
+  const std::string& account() const { return account_; }
+  const std::string& region() const { return region_; }
+
+ private:
+  // Malformed ARNs are InvalidParameter, unknown ones NotFound.
+  Result<std::shared_ptr<TopicHandle>> find_topic(const std::string& topic_arn) const;
+  // The topic a subscription ARN (topic ARN + ":" + id) belongs to.
+  Result<std::shared_ptr<TopicHandle>> find_topic_of_subscription(const std::string& subscription_arn) const;
+
+  boost::asio::any_io_executor ex_;
+  tracing::Tracer t_;
+  std::string region_, account_;
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::shared_ptr<TopicHandle>> topics_;  // by ARN
+};
+
+}  // namespace localray::sns::model

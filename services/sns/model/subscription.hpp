@@ -1,0 +1,70 @@
+#pragma once
+// Subscriptions of a topic and the in-process subscribers they deliver to.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "services/sns/model/error.hpp"
+#include "services/sns/model/filter_policy.hpp"
+#include "services/sns/model/notification.hpp"
+#include "tracing/trace_header.hpp"
+
+namespace localray::sns::model {
+
+struct Subscription;
+
+// What a topic delivers to: a Lambda function, an SQS queue. Deliveries must not block: the
+// subscriber queues the work and returns.
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  virtual void deliver(const Notification& n, const Subscription& s, const tracing::TraceHeader& ctx) = 0;
+  // How the delivery subsegment names the call: service ("Lambda", "SQS"), operation, and the aws fields.
+  virtual std::string service() const = 0;
+  virtual std::string operation() const = 0;
+  virtual void describe_target(nlohmann::json& aws) const = 0;
+};
+
+struct Subscription {
+  std::string arn;
+  std::string topic_arn;
+  std::string protocol;  // lambda, sqs
+  std::string endpoint;  // function or queue ARN
+  bool raw_message_delivery = false;
+  std::shared_ptr<Subscriber> target;
+  // Messages whose attributes do not match are not delivered to this subscription.
+  std::optional<FilterPolicy> filter_policy{};
+  // DeliveryPolicy, RedrivePolicy, SubscriptionRoleArn, ...: kept and answered, no effect here.
+  std::map<std::string, std::string> stored_attributes{};
+};
+
+// Makes the in-process subscriber a Subscribe call names ("lambda" + function ARN, "sqs" + queue
+// ARN); implemented by the emulator's wiring, which knows the other services.
+class SubscriberFactory {
+ public:
+  virtual ~SubscriberFactory() = default;
+  virtual Result<std::shared_ptr<Subscriber>> make(const std::string& protocol, const std::string& endpoint) = 0;
+};
+
+struct SubscribeRequest {
+  std::string topic_arn;
+  std::string protocol;
+  std::string endpoint;
+  // Unset members were not given: a new subscription takes the default, an existing one is
+  // returned as it is; given members must equal an existing subscription's.
+  std::optional<bool> raw_message_delivery;
+  std::optional<FilterPolicy> filter_policy;
+  std::map<std::string, std::string> stored_attributes;
+};
+
+// One change SetSubscriptionAttributes makes.
+struct SubscriptionChange {
+  std::optional<bool> raw_message_delivery;               // RawMessageDelivery
+  std::optional<std::optional<FilterPolicy>> filter_policy;  // FilterPolicy; an empty optional removes it
+  std::optional<std::pair<std::string, std::string>> stored;  // DeliveryPolicy, RedrivePolicy, ...
+};
+
+}  // namespace localray::sns::model

@@ -1,0 +1,99 @@
+#include "services/sns/protocol/attribute_lists.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "http/base64.hpp"
+#include "services/sns/protocol/operations.hpp"
+
+namespace localray::sns::protocol {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+// The policy SNS gives a new topic: the owner's account may do everything.
+std::string default_policy(const model::TopicDescription& t) {
+  ordered_json statement = {
+      {"Sid", "__default_statement_ID"},
+      {"Effect", "Allow"},
+      {"Principal", {{"AWS", "*"}}},
+      {"Action",
+       {"SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic",
+        "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"}},
+      {"Resource", t.arn},
+      {"Condition", {{"StringEquals", {{"AWS:SourceOwner", t.owner}}}}}};
+  return ordered_json{{"Version", "2008-10-17"}, {"Id", "__default_policy_ID"}, {"Statement", ordered_json::array({statement})}}.dump();
+}
+
+std::string default_effective_delivery_policy() {
+  ordered_json retry = {{"minDelayTarget", 20},    {"maxDelayTarget", 20},     {"numRetries", 3},
+                        {"numMaxDelayRetries", 0}, {"numNoDelayRetries", 0},   {"numMinDelayRetries", 0},
+                        {"backoffFunction", "linear"}};
+  return ordered_json{{"http",
+                       {{"defaultHealthyRetryPolicy", retry},
+                        {"disableSubscriptionOverrides", false},
+                        {"defaultRequestPolicy", {{"headerContentType", "text/plain; charset=UTF-8"}}}}}}
+      .dump();
+}
+
+}  // namespace
+
+void write_attributes(XmlWriter& xml, const AttributeList& attributes) {
+  xml.open("Attributes");
+  for (const auto& [k, v] : attributes) xml.open("entry").element("key", k).element("value", v).close("entry");
+  xml.close("Attributes");
+}
+
+void write_subscriptions(XmlWriter& xml, const std::vector<model::Subscription>& subs, std::size_t start, const std::string& owner) {
+  xml.open("Subscriptions");
+  for (std::size_t i = start; i < subs.size() && i < start + kPageSize; ++i)
+    xml.open("member")
+        .element("SubscriptionArn", subs[i].arn)
+        .element("Owner", owner)
+        .element("Protocol", subs[i].protocol)
+        .element("Endpoint", subs[i].endpoint)
+        .element("TopicArn", subs[i].topic_arn)
+        .close("member");
+  xml.close("Subscriptions");
+  if (start + kPageSize < subs.size()) xml.element("NextToken", http::base64_encode(std::to_string(start + kPageSize)));
+}
+
+AttributeList topic_attributes(const model::TopicDescription& t) {
+  auto stored = [&](const std::string& name, std::string fallback) {
+    auto it = t.stored_attributes.find(name);
+    return it != t.stored_attributes.end() ? it->second : fallback;
+  };
+  AttributeList attributes{{"Policy", stored("Policy", default_policy(t))},
+                           {"Owner", t.owner},
+                           {"SubscriptionsPending", std::to_string(t.subscriptions_pending)},
+                           {"TopicArn", t.arn},
+                           {"EffectiveDeliveryPolicy", default_effective_delivery_policy()},
+                           {"SubscriptionsConfirmed", std::to_string(t.subscriptions_confirmed)},
+                           {"DisplayName", t.display_name},
+                           {"SubscriptionsDeleted", std::to_string(t.subscriptions_deleted)},
+                           {"TracingConfig", t.tracing_config == model::TracingConfig::Active ? "Active" : "PassThrough"}};
+  for (const auto& [k, v] : t.stored_attributes)
+    if (k != "Policy") attributes.emplace_back(k, v);
+  return attributes;
+}
+
+AttributeList subscription_attributes(const model::Subscription& s, const std::string& owner) {
+  AttributeList out{{"ConfirmationWasAuthenticated", "true"},
+                    {"PendingConfirmation", "false"},
+                    {"Owner", owner},
+                    {"RawMessageDelivery", s.raw_message_delivery ? "true" : "false"},
+                    {"TopicArn", s.topic_arn},
+                    {"Endpoint", s.endpoint},
+                    {"Protocol", s.protocol},
+                    {"SubscriptionArn", s.arn}};
+  if (s.filter_policy) {
+    out.emplace_back("FilterPolicy", s.filter_policy->source);
+    auto scope = s.stored_attributes.find("FilterPolicyScope");
+    out.emplace_back("FilterPolicyScope", scope != s.stored_attributes.end() ? scope->second : "MessageAttributes");
+  }
+  for (const auto& [k, v] : s.stored_attributes)
+    if (k != "FilterPolicyScope") out.emplace_back(k, v);
+  return out;
+}
+
+}  // namespace localray::sns::protocol

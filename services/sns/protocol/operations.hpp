@@ -1,0 +1,57 @@
+#pragma once
+// The SNS operations, one coroutine each over the decoded query parameters; the table that names
+// them (operations.cpp) is the only dispatch. Each reads its members, calls the model, and writes
+// the content of its <OperationResult> element.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "services/sns/model/backend.hpp"
+#include "services/sns/protocol/query_params.hpp"
+#include "tracing/trace_header.hpp"
+
+namespace localray::sns::protocol {
+
+struct Call {
+  const QueryParams& params;
+  model::Backend& backend;
+  model::SubscriberFactory& subscribers;
+  const std::optional<tracing::TraceHeader>& trace;  // the caller's, read once at the edge
+};
+
+using Outcome = model::Result<std::string>;
+using OperationFn = boost::asio::awaitable<Outcome> (*)(const Call&);
+
+struct Operation {
+  std::string_view name;
+  OperationFn run;
+  bool has_result;  // no-output operations answer ResponseMetadata only
+};
+
+// Nothing for an operation SNS does not have or localray does not serve.
+const Operation* find_operation(std::string_view name);
+
+constexpr std::size_t kPageSize = 100;  // ListTopics and ListSubscriptions[ByTopic] pages
+
+namespace ops {
+// Topics (topic_operations.cpp).
+boost::asio::awaitable<Outcome> create_topic(const Call& c);
+boost::asio::awaitable<Outcome> delete_topic(const Call& c);
+boost::asio::awaitable<Outcome> list_topics(const Call& c);
+boost::asio::awaitable<Outcome> get_topic_attributes(const Call& c);
+boost::asio::awaitable<Outcome> set_topic_attributes(const Call& c);
+// Subscriptions (subscription_operations.cpp).
+boost::asio::awaitable<Outcome> subscribe(const Call& c);
+boost::asio::awaitable<Outcome> unsubscribe(const Call& c);
+boost::asio::awaitable<Outcome> list_subscriptions(const Call& c);
+boost::asio::awaitable<Outcome> list_subscriptions_by_topic(const Call& c);
+boost::asio::awaitable<Outcome> get_subscription_attributes(const Call& c);
+boost::asio::awaitable<Outcome> set_subscription_attributes(const Call& c);
+// Publishing (publish_operations.cpp).
+boost::asio::awaitable<Outcome> publish(const Call& c);
+boost::asio::awaitable<Outcome> publish_batch(const Call& c);
+}  // namespace ops
+
+}  // namespace localray::sns::protocol

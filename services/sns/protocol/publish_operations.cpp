@@ -1,0 +1,52 @@
+// Publish and PublishBatch.
+#include "services/sns/protocol/error_shapes.hpp"
+#include "services/sns/protocol/operations.hpp"
+#include "services/sns/protocol/request_params.hpp"
+#include "services/sns/protocol/xml_writer.hpp"
+
+namespace localray::sns::protocol::ops {
+
+namespace asio = boost::asio;
+
+asio::awaitable<Outcome> publish(const Call& c) {
+  auto arn = c.params.get("TopicArn");
+  if (!arn || arn->empty()) arn = c.params.get("TargetArn");
+  if (!arn || arn->empty()) co_return missing_arn("TopicArn or TargetArn");
+  auto request = publish_request(c.params, std::string{*arn}, "");
+  if (!request) co_return request.error();
+  auto receipt = co_await c.backend.publish(std::move(*request), c.trace);
+  if (!receipt) co_return receipt.error();
+  co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
+}
+
+asio::awaitable<Outcome> publish_batch(const Call& c) {
+  auto arn = required_arn(c.params, "TopicArn");
+  if (!arn) co_return arn.error();
+  std::vector<model::PublishBatchEntry> entries;
+  for (const auto& [n, entry] : c.params.members("PublishBatchRequestEntries.member")) {
+    std::string path = "publishBatchRequestEntries." + std::to_string(n) + ".member.";
+    auto id = entry.get("Id");
+    if (!id) co_return missing_member(path + "id");
+    // A malformed entry fails the whole call, as on SNS; entries SNS refuses come back as Failed.
+    auto request = publish_request(entry, *arn, path);
+    if (!request) co_return request.error();
+    entries.push_back({std::string{*id}, std::move(*request)});
+  }
+  auto receipt = co_await c.backend.publish_batch(*arn, std::move(entries), c.trace);
+  if (!receipt) co_return receipt.error();
+  XmlWriter xml;
+  xml.open("Successful");
+  for (const auto& s : receipt->successful) xml.open("member").element("Id", s.id).element("MessageId", s.message_id).close("member");
+  xml.close("Successful").open("Failed");
+  for (const auto& f : receipt->failed)
+    xml.open("member")
+        .element("Id", f.id)
+        .element("Code", error_shape(f.error.code).code)
+        .element("Message", f.error.message)
+        .element("SenderFault", f.sender_fault ? "true" : "false")
+        .close("member");
+  xml.close("Failed");
+  co_return xml.str();
+}
+
+}  // namespace localray::sns::protocol::ops

@@ -1,0 +1,90 @@
+// Subscribe, Unsubscribe, ListSubscriptions[ByTopic], Get/SetSubscriptionAttributes.
+#include "services/sns/protocol/attribute_lists.hpp"
+#include "services/sns/protocol/operations.hpp"
+#include "services/sns/protocol/request_params.hpp"
+#include "services/sns/protocol/xml_writer.hpp"
+
+namespace localray::sns::protocol::ops {
+
+namespace asio = boost::asio;
+using model::Code;
+using model::Error;
+
+asio::awaitable<Outcome> subscribe(const Call& c) {
+  auto arn = required_arn(c.params, "TopicArn");
+  if (!arn) co_return arn.error();
+  auto protocol = required(c.params, "Protocol", "protocol");
+  if (!protocol) co_return protocol.error();
+  // The topic first, so that a missing topic is NotFound before any subscriber is made.
+  if (auto t = co_await c.backend.get_topic_attributes(*arn); !t) co_return t.error();
+  if (*protocol != "lambda" && *protocol != "sqs") co_return Error{Code::InvalidParameter, "Invalid parameter: Protocol"};
+  auto endpoint = c.params.get("Endpoint");
+  if (!endpoint || endpoint->empty()) co_return missing_arn("Endpoint");
+
+  model::SubscribeRequest request{*arn, *protocol, std::string{*endpoint}, std::nullopt, std::nullopt, {}};
+  for (const auto& [name, value] : string_map(c.params, "Attributes"))
+    if (auto ok = read_subscription_attribute(name, value, "Invalid parameter: Attributes Reason: ", request); !ok) co_return ok.error();
+  // ReturnSubscriptionArn only matters for subscriptions pending confirmation; lambda and sqs confirm at once.
+  auto target = c.subscribers.make(request.protocol, request.endpoint);
+  if (!target) co_return target.error();
+  auto sub = co_await c.backend.subscribe(std::move(request), std::move(*target));
+  if (!sub) co_return sub.error();
+  co_return XmlWriter{}.element("SubscriptionArn", *sub).str();
+}
+
+asio::awaitable<Outcome> unsubscribe(const Call& c) {
+  auto arn = required_arn(c.params, "SubscriptionArn");
+  if (!arn) co_return arn.error();
+  if (auto r = co_await c.backend.unsubscribe(*arn); !r) co_return r.error();
+  co_return std::string{};
+}
+
+asio::awaitable<Outcome> list_subscriptions(const Call& c) {
+  auto start = page_start(c.params);
+  if (!start) co_return start.error();
+  auto subs = co_await c.backend.list_subscriptions();
+  XmlWriter xml;
+  write_subscriptions(xml, subs, *start, c.backend.account());
+  co_return xml.str();
+}
+
+asio::awaitable<Outcome> list_subscriptions_by_topic(const Call& c) {
+  auto arn = required_arn(c.params, "TopicArn");
+  if (!arn) co_return arn.error();
+  auto start = page_start(c.params);
+  if (!start) co_return start.error();
+  auto subs = co_await c.backend.list_subscriptions_by_topic(*arn);
+  if (!subs) co_return subs.error();
+  XmlWriter xml;
+  write_subscriptions(xml, *subs, *start, c.backend.account());
+  co_return xml.str();
+}
+
+asio::awaitable<Outcome> get_subscription_attributes(const Call& c) {
+  auto arn = required_arn(c.params, "SubscriptionArn");
+  if (!arn) co_return arn.error();
+  auto s = co_await c.backend.get_subscription(*arn);
+  if (!s) co_return s.error();
+  XmlWriter xml;
+  write_attributes(xml, subscription_attributes(*s, c.backend.account()));
+  co_return xml.str();
+}
+
+asio::awaitable<Outcome> set_subscription_attributes(const Call& c) {
+  auto arn = required_arn(c.params, "SubscriptionArn");
+  if (!arn) co_return arn.error();
+  auto name = required(c.params, "AttributeName", "attributeName");
+  if (!name) co_return name.error();
+  std::string value{c.params.get("AttributeValue").value_or("")};
+  if (auto s = co_await c.backend.get_subscription(*arn); !s) co_return s.error();
+  model::SubscribeRequest read;
+  if (auto ok = read_subscription_attribute(*name, value, "Invalid parameter: ", read); !ok) co_return ok.error();
+  model::SubscriptionChange change;
+  if (*name == "RawMessageDelivery") change.raw_message_delivery = read.raw_message_delivery;
+  else if (*name == "FilterPolicy") change.filter_policy = std::move(read.filter_policy);
+  else change.stored = std::pair{*name, value};
+  if (auto r = co_await c.backend.change_subscription(*arn, std::move(change)); !r) co_return r.error();
+  co_return std::string{};
+}
+
+}  // namespace localray::sns::protocol::ops
