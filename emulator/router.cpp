@@ -45,20 +45,15 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }  // namespace
 
 asio::awaitable<http::Response> Router::resources() const {
-  // Tables live on the DynamoDB strand; the pattern's and those created over the API alike.
-  auto list_all = [](dynamodb::model::Backend& b) {
-    std::vector<std::string> all;
-    std::optional<std::string> after;
-    for (;;) {
-      auto page = b.list_tables(after, std::nullopt);
-      if (!page) break;
-      all.insert(all.end(), page->names.begin(), page->names.end());
-      if (!page->last_evaluated_table_name) break;
-      after = page->last_evaluated_table_name;
-    }
-    return all;
-  };
-  auto table_names = co_await s_.dynamodb->run(list_all);
+  // The pattern's tables and those created over the API alike.
+  std::vector<std::string> table_names;
+  for (std::optional<std::string> after;;) {
+    auto page = s_.dynamodb->list_tables(after, std::nullopt);
+    if (!page) break;
+    table_names.insert(table_names.end(), page->names.begin(), page->names.end());
+    if (!page->last_evaluated_table_name) break;
+    after = page->last_evaluated_table_name;
+  }
   json apis = json::array();
   for (const auto& a : s_.apis)
     apis.push_back({{"name", a->name()},

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "functions/builtin_handlers.hpp"
+#include "services/dynamodb/model/shortcuts.hpp"
 
 namespace localray::emulator {
 
@@ -77,7 +78,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, sink};
   s.sns = std::make_unique<sns::model::Backend>(ex, tracer, t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
-  s.dynamodb = std::make_unique<dynamodb::model::Access>(ex, t.region, t.account);
+  s.dynamodb = std::make_unique<dynamodb::model::Backend>(ex, t.region, t.account);
   s.lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, t.region, t.account);
   s.aws_clients = std::make_unique<functions::AwsClients>(functions::ServiceModels{*s.sns, *s.sqs, *s.dynamodb, t.region});
   s.mappings = std::make_unique<MappingRegistry>(ex, *s.sqs, *s.lambda, s.clock, s.ids, sink, t.region, log);
@@ -102,7 +103,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   for (const auto& tb : t.tables) {
     auto definition = dynamodb::model::simple_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
                                                     tb.range_key ? tb.range_key->type : "");
-    auto r = co_await s.dynamodb->run([&](dynamodb::model::Backend& b) { return b.create_table(definition); });
+    auto r = s.dynamodb->create_table(std::move(definition));
     if (!r) co_return Error{"table " + tb.name + ": " + r.error().message};
   }
 

@@ -15,7 +15,7 @@
 #include "emulator/options.hpp"
 #include "functions/aws_clients.hpp"
 #include "services/apigateway/model/rest_api.hpp"
-#include "services/dynamodb/model/access.hpp"
+#include "services/dynamodb/model/backend.hpp"
 #include "services/lambda/model/function.hpp"
 #include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
@@ -48,7 +48,7 @@ struct Services {
   std::shared_ptr<web::LiveEvents> live = std::make_shared<web::LiveEvents>();
   std::unique_ptr<sns::model::Backend> sns;
   std::unique_ptr<sqs::model::Backend> sqs;
-  std::unique_ptr<dynamodb::model::Access> dynamodb;
+  std::unique_ptr<dynamodb::model::Backend> dynamodb;
   std::unique_ptr<lambda::model::Runner> lambda;
   std::unique_ptr<tracing::SettingsStore> settings;
   std::unique_ptr<tracing::Sampler> sampler;

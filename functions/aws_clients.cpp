@@ -1,6 +1,6 @@
 #include "functions/aws_clients.hpp"
 
-#include "services/dynamodb/model/access.hpp"
+#include "services/dynamodb/model/shortcuts.hpp"
 #include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 

@@ -27,14 +27,14 @@ using tracing::Result;
 
 }  // namespace localray::functions
 namespace localray::dynamodb::model {
-class Access;
+class Backend;
 }
 namespace localray::functions {
 
 struct ServiceModels {
   sns::model::Backend& sns;
   sqs::model::Backend& sqs;
-  dynamodb::model::Access& dynamodb;
+  dynamodb::model::Backend& dynamodb;
   std::string region;
 };
 

@@ -26,10 +26,11 @@ Error not_found() { return Error{Code::ResourceNotFound, "Requested resource not
 
 }  // namespace
 
-Backend::Backend(std::string region, std::string account_id) : Backend(std::move(region), std::move(account_id), kSystemClock) {}
+Backend::Backend(boost::asio::any_io_executor ex, std::string region, std::string account_id)
+    : Backend(std::move(ex), std::move(region), std::move(account_id), kSystemClock) {}
 
-Backend::Backend(std::string region, std::string account_id, const tracing::Clock& clock)
-    : region_{std::move(region)}, account_id_{std::move(account_id)}, clock_{clock} {}
+Backend::Backend(boost::asio::any_io_executor ex, std::string region, std::string account_id, const tracing::Clock& clock)
+    : ex_{std::move(ex)}, region_{std::move(region)}, account_id_{std::move(account_id)}, clock_{clock} {}
 
 std::string Backend::table_arn(std::string_view name) const {
   return "arn:aws:dynamodb:" + region_ + ":" + account_id_ + ":table/" + std::string{name};
@@ -38,28 +39,17 @@ std::string Backend::table_arn(std::string_view name) const {
 auto Backend::create_table(TableDefinition definition) -> Result<TableDescription> {
   auto resolved = resolve_definition(std::move(definition));
   if (!resolved) return resolved.error();
-  if (tables_.count(resolved->name) > 0) {
-    return Error{Code::ResourceInUse, "Table already exists: " + resolved->name};
-  }
   std::string name = resolved->name;
-  Entry entry{std::make_shared<Table>(std::move(*resolved), clock_.now()), table_id(table_arn(name), created_count_++)};
-  auto [it, _] = tables_.emplace(name, std::move(entry));
-  return describe(it->second);
-}
-
-auto Backend::describe_table(std::string_view name) const -> Result<TableDescription> {
-  auto found = tables_.find(name);
-  if (found == tables_.end()) return not_found();
-  return describe(found->second);
-}
-
-auto Backend::delete_table(std::string_view name) -> Result<TableDescription> {
-  auto found = tables_.find(name);
-  if (found == tables_.end()) return not_found();
-  TableDescription description = describe(found->second);
-  description.status = "DELETING";
-  tables_.erase(found);
-  return description;
+  auto table = std::make_shared<Table>(std::move(*resolved), clock_.now());
+  std::shared_ptr<TableHandle> h;
+  {
+    std::unique_lock lock{mutex_};
+    if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
+    h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++));
+    tables_.emplace(name, h);
+  }
+  // Nobody else holds the new table yet: its (empty) counts may be read here.
+  return describe(*h);
 }
 
 auto Backend::list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
@@ -67,6 +57,7 @@ auto Backend::list_tables(const std::optional<std::string>& exclusive_start_tabl
   std::size_t max = limit.value_or(kMaxListTablesLimit);
   if (max < 1) return constraint_error(std::to_string(max), "limit", "have value greater than or equal to 1");
   if (max > kMaxListTablesLimit) return constraint_error(std::to_string(max), "limit", "have value less than or equal to 100");
+  std::shared_lock lock{mutex_};
   TableList out;
   auto it = exclusive_start_table_name ? tables_.upper_bound(*exclusive_start_table_name) : tables_.begin();
   for (; it != tables_.end() && out.names.size() < max; ++it) out.names.push_back(it->first);
@@ -74,19 +65,50 @@ auto Backend::list_tables(const std::optional<std::string>& exclusive_start_tabl
   return out;
 }
 
-auto Backend::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
+auto Backend::handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>> {
+  std::shared_lock lock{mutex_};
   auto found = tables_.find(name);
   if (found == tables_.end()) return not_found();
-  return found->second.table;
+  return found->second;
 }
 
-TableDescription Backend::describe(const Entry& entry) const {
-  const Table& table = *entry.table;
+auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescription> {
+  {
+    std::unique_lock lock{mutex_};
+    auto found = tables_.find(h->table->definition().name);
+    if (found == tables_.end() || found->second != h) return not_found();
+    tables_.erase(found);
+  }
+  TableDescription description = describe(*h);
+  description.status = "DELETING";
+  return description;
+}
+
+auto Backend::describe_table(std::string_view name) const -> Result<TableDescription> {
+  auto h = handle(name);
+  if (!h) return h.error();
+  return describe(**h);
+}
+
+auto Backend::delete_table(std::string_view name) -> Result<TableDescription> {
+  auto h = handle(name);
+  if (!h) return h.error();
+  return remove(*h);
+}
+
+auto Backend::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
+  auto h = handle(name);
+  if (!h) return h.error();
+  return (*h)->table;
+}
+
+TableDescription Backend::describe(const TableHandle& h) const {
+  const Table& table = *h.table;
   const TableDefinition& d = table.definition();
   return TableDescription{
       d.name,
       table_arn(d.name),
-      entry.id,
+      h.id,
       "ACTIVE",
       table.created(),
       d.key,
@@ -98,6 +120,28 @@ TableDescription Backend::describe(const Entry& entry) const {
       table.item_count(),
       table.size_bytes(),
   };
+}
+
+bool TableScope::pinned(std::string_view name) const {
+  if (!pinned_ || pinned_->table->definition().name != name) return false;
+  // Deleted (or deleted and created again) since the operation hopped onto its strand.
+  auto current = backend_.handle(name);
+  return current && *current == pinned_;
+}
+
+auto TableScope::describe_table(std::string_view name) const -> Result<TableDescription> {
+  if (!pinned(name)) return not_found();
+  return backend_.describe(*pinned_);
+}
+
+auto TableScope::delete_table(std::string_view name) -> Result<TableDescription> {
+  if (!pinned(name)) return not_found();
+  return backend_.remove(pinned_);
+}
+
+auto TableScope::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
+  if (!pinned(name)) return not_found();
+  return pinned_->table;
 }
 
 }  // namespace localray::dynamodb::model

@@ -1,6 +1,8 @@
 // BatchGetItem and BatchWriteItem. Both check every table and key before touching any item, so a
-// bad batch changes nothing; then every request is served (no UnprocessedKeys/Items: a local
-// table is never throttled, but the members are always present because SDKs loop on them).
+// bad batch changes nothing (the checks read table definitions only, which never change); then
+// each table's part is served on that table's strand. Every request is served (no
+// UnprocessedKeys/Items: a local table is never throttled, but the members are always present
+// because SDKs loop on them).
 #include <algorithm>
 #include <set>
 
@@ -104,12 +106,12 @@ auto batch_get_input(const json& request) -> Result<std::vector<TableKeys>> {
 }
 
 // The table, once every key of its part of the batch is known to be valid and distinct.
-auto checked_table(const model::Backend& backend, const TableKeys& part) -> Result<std::shared_ptr<model::Table>> {
-  auto table = backend.table(part.table_name);
+auto checked_table(const model::Backend& backend, const TableKeys& part) -> Result<std::shared_ptr<model::TableHandle>> {
+  auto table = backend.handle(part.table_name);
   if (!table) return table.error();
   std::set<model::PrimaryKey> seen;
   for (const auto& key : part.keys) {
-    if (auto ok = unique_key((*table)->definition().key, key, seen); !ok) return ok.error();
+    if (auto ok = unique_key((*table)->table->definition().key, key, seen); !ok) return ok.error();
   }
   return table;
 }
@@ -188,12 +190,12 @@ auto check_write(const model::TableDefinition& definition, const WriteRequest& r
   return {};
 }
 
-auto checked_table(const model::Backend& backend, const TableWrites& part) -> Result<std::shared_ptr<model::Table>> {
-  auto table = backend.table(part.table_name);
+auto checked_table(const model::Backend& backend, const TableWrites& part) -> Result<std::shared_ptr<model::TableHandle>> {
+  auto table = backend.handle(part.table_name);
   if (!table) return table.error();
   std::set<model::PrimaryKey> seen;
   for (const auto& request : part.requests) {
-    if (auto ok = check_write((*table)->definition(), request, seen); !ok) return ok.error();
+    if (auto ok = check_write((*table)->table->definition(), request, seen); !ok) return ok.error();
   }
   return table;
 }
@@ -212,54 +214,60 @@ auto apply_write(model::Table& table, WriteRequest request) -> Result<std::size_
 
 }  // namespace
 
-auto batch_get_item(const json& request, model::Backend& backend) -> Result<json> {
+auto batch_get_item(const json& request, model::Backend& backend) -> boost::asio::awaitable<Result<json>> {
   auto parts = batch_get_input(request);
-  if (!parts) return parts.error();
+  if (!parts) co_return parts.error();
   auto mode = capacity_mode(request);
-  if (!mode) return mode.error();
-  std::vector<std::shared_ptr<model::Table>> tables;
+  if (!mode) co_return mode.error();
+  std::vector<std::shared_ptr<model::TableHandle>> tables;
   for (const auto& part : *parts) {
     auto table = checked_table(backend, part);
-    if (!table) return table.error();
+    if (!table) co_return table.error();
     tables.push_back(std::move(*table));
   }
   json out{{"Responses", json::object()}, {"UnprocessedKeys", json::object()}};
   json capacity = json::array();
   for (std::size_t i = 0; i < parts->size(); ++i) {
+    const TableKeys& part = (*parts)[i];
     double units = 0;
-    auto items = read_part(*tables[i], (*parts)[i], units);
-    if (!items) return items.error();
-    out["Responses"][(*parts)[i].table_name] = std::move(*items);
-    capacity.push_back(consumed_capacity({(*parts)[i].table_name}, units, *mode));
+    auto items = co_await model::run_on_table(tables[i], [&](model::Table& table) { return read_part(table, part, units); });
+    if (!items) co_return items.error();
+    out["Responses"][part.table_name] = std::move(*items);
+    capacity.push_back(consumed_capacity({part.table_name}, units, *mode));
   }
   if (*mode != CapacityMode::None) out["ConsumedCapacity"] = std::move(capacity);
-  return success(std::move(out));
+  co_return success(std::move(out));
 }
 
-auto batch_write_item(const json& request, model::Backend& backend) -> Result<json> {
+auto batch_write_item(const json& request, model::Backend& backend) -> boost::asio::awaitable<Result<json>> {
   auto parts = batch_write_input(request);
-  if (!parts) return parts.error();
+  if (!parts) co_return parts.error();
   auto mode = capacity_mode(request);
-  if (!mode) return mode.error();
-  std::vector<std::shared_ptr<model::Table>> tables;
+  if (!mode) co_return mode.error();
+  std::vector<std::shared_ptr<model::TableHandle>> tables;
   for (const auto& part : *parts) {
     auto table = checked_table(backend, part);
-    if (!table) return table.error();
+    if (!table) co_return table.error();
     tables.push_back(std::move(*table));
   }
   json capacity = json::array();
   for (std::size_t i = 0; i < parts->size(); ++i) {
-    double units = 0;
-    for (auto& write : (*parts)[i].requests) {
-      auto bytes = apply_write(*tables[i], std::move(write));
-      if (!bytes) return bytes.error();
-      units += write_units(*bytes);
-    }
-    capacity.push_back(consumed_capacity({(*parts)[i].table_name}, units, *mode));
+    TableWrites& part = (*parts)[i];
+    auto units = co_await model::run_on_table(tables[i], [&](model::Table& table) -> Result<double> {
+      double sum = 0;
+      for (auto& write : part.requests) {
+        auto bytes = apply_write(table, std::move(write));
+        if (!bytes) return bytes.error();
+        sum += write_units(*bytes);
+      }
+      return sum;
+    });
+    if (!units) co_return units.error();
+    capacity.push_back(consumed_capacity({part.table_name}, *units, *mode));
   }
   json out{{"UnprocessedItems", json::object()}};
   if (*mode != CapacityMode::None) out["ConsumedCapacity"] = std::move(capacity);
-  return success(std::move(out));
+  co_return success(std::move(out));
 }
 
 }  // namespace localray::dynamodb::protocol

@@ -14,20 +14,26 @@
 namespace localray::dynamodb::protocol {
 namespace {
 
-using Operations = std::map<std::string_view, Operation, std::less<>>;
+// Each operation is one of two kinds: a single-table operation, run on its table's strand, or a
+// batch that visits the strands of the tables it names.
+struct Entry {
+  Operation single = nullptr;
+  BatchOperation batch = nullptr;
+};
+using Operations = std::map<std::string_view, Entry, std::less<>>;
 
 const Operations& operations() {
   static const Operations table{
-      {"BatchGetItem", &batch_get_item}, {"BatchWriteItem", &batch_write_item}, {"CreateTable", &create_table},
-      {"DeleteItem", &delete_item},      {"DeleteTable", &delete_table},        {"DescribeTable", &describe_table},
-      {"GetItem", &get_item},            {"ListTables", &list_tables},          {"PutItem", &put_item},
-      {"Query", &query},                 {"Scan", &scan},                       {"UpdateItem", &update_item},
+      {"BatchGetItem", {nullptr, &batch_get_item}}, {"BatchWriteItem", {nullptr, &batch_write_item}}, {"CreateTable", {&create_table}},
+      {"DeleteItem", {&delete_item}},               {"DeleteTable", {&delete_table}},                 {"DescribeTable", {&describe_table}},
+      {"GetItem", {&get_item}},                     {"ListTables", {&list_tables}},                   {"PutItem", {&put_item}},
+      {"Query", {&query}},                          {"Scan", {&scan}},                                {"UpdateItem", {&update_item}},
   };
   return table;
 }
 
 // "DynamoDB_20120810.GetItem" -> the GetItem operation, or nothing.
-std::optional<Operation> operation_of(const http::Request& request) {
+std::optional<Entry> operation_of(const http::Request& request) {
   std::string_view target = request.headers.get("X-Amz-Target");
   auto dot = target.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
@@ -36,9 +42,26 @@ std::optional<Operation> operation_of(const http::Request& request) {
   return found->second;
 }
 
+// The table a single-table operation names, when the name is a string of a table that exists;
+// anything else is left for the operation to report in DynamoDB's words and order.
+std::shared_ptr<model::TableHandle> named_table(const nlohmann::json& body, const model::Backend& backend) {
+  auto name = table_name(body);
+  if (!name) return nullptr;
+  auto h = backend.handle(*name);
+  return h ? *h : nullptr;
+}
+
+boost::asio::awaitable<model::Result<nlohmann::json>> run(const Entry& op, const nlohmann::json& body, model::Backend& backend) {
+  if (op.batch) co_return co_await op.batch(body, backend);
+  auto table = named_table(body, backend);
+  if (table) co_await boost::asio::dispatch(boost::asio::bind_executor(table->strand, boost::asio::use_awaitable));
+  model::TableScope scope{backend, std::move(table)};
+  co_return op.single(body, scope);
+}
+
 }  // namespace
 
-boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Access& access, http::CallContext call) {
+boost::asio::awaitable<http::Response> handle(const http::Request& request, model::Backend& backend, http::CallContext call) {
   const std::string& request_id = call.request_id;
   // AWS names the operation before it reads the body: an unknown one is reported as such even
   // when the body is malformed too.
@@ -49,9 +72,9 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, mode
 
   std::optional<model::Result<nlohmann::json>> result;
   try {
-    // The whole operation runs on the strand, reading its request included: that parsing is
-    // brief, and it keeps each operation one function from request JSON to response JSON.
-    result = co_await access.run([&](model::Backend& backend) { return (*operation)(*body, backend); });
+    // The whole operation runs on its table's strand, reading its request included: that parsing
+    // is brief, and it keeps each operation one function from request JSON to response JSON.
+    result = co_await run(*operation, *body, backend);
   } catch (const std::exception&) {
     // Not bad input (that is answered as a value above): a bug. Answered in DynamoDB's own shape,
     // which SDKs retry, rather than as the edge server's generic failure.

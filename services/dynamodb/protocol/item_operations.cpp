@@ -133,7 +133,7 @@ auto get_request(const json& request) -> Result<model::GetRequest> {
 
 }  // namespace
 
-auto put_item(const json& request, model::Backend& backend) -> Result<json> {
+auto put_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Item"});
   if (!target) return target.error();
   auto put = put_request(request);
@@ -150,7 +150,7 @@ auto put_item(const json& request, model::Backend& backend) -> Result<json> {
   return success(write_response(*written, *target, bytes));
 }
 
-auto get_item(const json& request, model::Backend& backend) -> Result<json> {
+auto get_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Key"});
   if (!target) return target.error();
   auto get = get_request(request);
@@ -171,7 +171,7 @@ auto get_item(const json& request, model::Backend& backend) -> Result<json> {
   return success(std::move(out));
 }
 
-auto update_item(const json& request, model::Backend& backend) -> Result<json> {
+auto update_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Key"});
   if (!target) return target.error();
   auto update = update_request(request);
@@ -185,7 +185,7 @@ auto update_item(const json& request, model::Backend& backend) -> Result<json> {
   return success(write_response(*updated, *target, std::max(old_bytes, new_bytes)));
 }
 
-auto delete_item(const json& request, model::Backend& backend) -> Result<json> {
+auto delete_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Key"});
   if (!target) return target.error();
   auto remove = delete_request(request);

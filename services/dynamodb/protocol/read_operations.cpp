@@ -182,7 +182,7 @@ auto scan_request(const json& request, const ReadOptions& read) -> Result<model:
 
 }  // namespace
 
-auto query(const json& request, model::Backend& backend) -> Result<json> {
+auto query(const json& request, model::TableScope& backend) -> Result<json> {
   if (auto ok = refuse_legacy(request, {"QueryFilter", "ConditionalOperator"}); !ok) return ok.error();
   auto read = read_options(request, {"KeyConditionExpression", "FilterExpression", "ProjectionExpression"});
   if (!read) return read.error();
@@ -194,7 +194,7 @@ auto query(const json& request, model::Backend& backend) -> Result<json> {
   return read_page(t, *read, *query_input, [&](const model::QueryRequest& r) { return t.query(r); });
 }
 
-auto scan(const json& request, model::Backend& backend) -> Result<json> {
+auto scan(const json& request, model::TableScope& backend) -> Result<json> {
   if (auto ok = refuse_legacy(request, {"ScanFilter", "ConditionalOperator"}); !ok) return ok.error();
   auto read = read_options(request, {"FilterExpression", "ProjectionExpression"});
   if (!read) return read.error();

@@ -10,7 +10,7 @@ namespace localray::dynamodb::protocol {
 using nlohmann::json;
 using model::Result;
 
-auto create_table(const json& request, model::Backend& backend) -> Result<json> {
+auto create_table(const json& request, model::TableScope& backend) -> Result<json> {
   auto definition = table_definition_from_json(request);
   if (!definition) return definition.error();
   auto created = backend.create_table(std::move(*definition));
@@ -19,7 +19,7 @@ auto create_table(const json& request, model::Backend& backend) -> Result<json> 
   return success(json{{"TableDescription", table_description_to_json(*created, nullptr)}});
 }
 
-auto describe_table(const json& request, model::Backend& backend) -> Result<json> {
+auto describe_table(const json& request, model::TableScope& backend) -> Result<json> {
   auto name = table_name(request);
   if (!name) return name.error();
   auto table = backend.table(*name);
@@ -42,7 +42,7 @@ auto list_limit(const json& request) -> Result<std::optional<std::size_t>> {
 
 }  // namespace
 
-auto list_tables(const json& request, model::Backend& backend) -> Result<json> {
+auto list_tables(const json& request, model::TableScope& backend) -> Result<json> {
   auto start = string_member(request, "ExclusiveStartTableName");
   if (!start) return start.error();
   auto limit = list_limit(request);
@@ -54,7 +54,7 @@ auto list_tables(const json& request, model::Backend& backend) -> Result<json> {
   return success(std::move(out));
 }
 
-auto delete_table(const json& request, model::Backend& backend) -> Result<json> {
+auto delete_table(const json& request, model::TableScope& backend) -> Result<json> {
   auto name = table_name(request);
   if (!name) return name.error();
   // Held across the delete so that the description can still count the indexes' items.

@@ -1,6 +1,16 @@
 #include "services/dynamodb/model/backend.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/system_executor.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "services/dynamodb/model/shortcuts.hpp"
 
 #include "tests/services/dynamodb/model/test_support.hpp"
 
@@ -19,7 +29,7 @@ TableDefinition hits_table(const std::string& name = "hits") {
 
 TEST(dynamodbBackendTest, CreatedTableIsDescribedActiveWithItsArnAndTypedKey) {
   tracing::ManualClock clock;
-  Backend backend{"eu-west-1", "123456789012", clock};
+  Backend backend{boost::asio::system_executor{}, "eu-west-1", "123456789012", clock};
   auto created = backend.create_table(hits_table());
   ASSERT_TRUE(created.has_value()) << created.error().message;
   auto d = backend.describe_table("hits").value();
@@ -35,7 +45,7 @@ TEST(dynamodbBackendTest, CreatedTableIsDescribedActiveWithItsArnAndTypedKey) {
 }
 
 TEST(dynamodbBackendTest, CreatingAnExistingTableIsResourceInUse) {
-  Backend backend{"us-east-1", "000000000000"};
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
   ASSERT_TRUE(backend.create_table(hits_table()));
   auto again = backend.create_table(hits_table());
   ASSERT_FALSE(again.has_value());
@@ -44,7 +54,7 @@ TEST(dynamodbBackendTest, CreatingAnExistingTableIsResourceInUse) {
 }
 
 TEST(dynamodbBackendTest, UnknownTableIsResourceNotFoundEverywhere) {
-  Backend backend{"us-east-1", "000000000000"};
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
   for (auto code : {backend.describe_table("nope").error().code, backend.delete_table("nope").error().code,
                     backend.table("nope").error().code}) {
     EXPECT_EQ(code, Code::ResourceNotFound);
@@ -53,7 +63,7 @@ TEST(dynamodbBackendTest, UnknownTableIsResourceNotFoundEverywhere) {
 }
 
 TEST(dynamodbBackendTest, DescribeCountsItemsWrittenThroughTheTable) {
-  Backend backend{"us-east-1", "000000000000"};
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
   ASSERT_TRUE(backend.create_table(hits_table()));
   auto table = backend.table("hits").value();
   ASSERT_TRUE(table->put_item(PutRequest{Item{{"path", S("/a")}}}));
@@ -64,7 +74,7 @@ TEST(dynamodbBackendTest, DescribeCountsItemsWrittenThroughTheTable) {
 }
 
 TEST(dynamodbBackendTest, DeletedTableIsGoneAndReportedDeleting) {
-  Backend backend{"us-east-1", "000000000000"};
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
   ASSERT_TRUE(backend.create_table(hits_table()));
   auto deleted = backend.delete_table("hits");
   ASSERT_TRUE(deleted.has_value());
@@ -74,7 +84,7 @@ TEST(dynamodbBackendTest, DeletedTableIsGoneAndReportedDeleting) {
 }
 
 TEST(dynamodbBackendTest, ListTablesPagesInNameOrder) {
-  Backend backend{"us-east-1", "000000000000"};
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
   for (const char* name : {"eee", "bbb", "aaa", "ddd", "ccc"}) ASSERT_TRUE(backend.create_table(hits_table(name)));
   auto first = backend.list_tables(std::nullopt, 2).value();
   EXPECT_EQ(first.names, (std::vector<std::string>{"aaa", "bbb"}));
@@ -91,7 +101,7 @@ TEST(dynamodbBackendTest, ListTablesPagesInNameOrder) {
 }
 
 TEST(dynamodbBackendTest, CreateTableChecksTheDefinitionAsDynamoDbDoes) {
-  Backend backend{"us-east-1", "000000000000"};
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
   auto message = [&](TableDefinition d) {
     auto r = backend.create_table(std::move(d));
     return r ? std::string{"<ok>"} : r.error().message;
@@ -118,6 +128,41 @@ TEST(dynamodbBackendTest, CreateTableChecksTheDefinitionAsDynamoDbDoes) {
             "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode "
             "is PROVISIONED");
   EXPECT_EQ(backend.list_tables(std::nullopt, std::nullopt).value().names.size(), 0u);
+}
+
+TEST(dynamodbBackendTest, UpdatesOfOneTableFromManyThreadsAreSerialisedOnItsStrand) {
+  boost::asio::io_context io;
+  Backend backend{io.get_executor(), "us-east-1", "000000000000"};
+  ASSERT_TRUE(backend.create_table(hits_table()));
+  ASSERT_TRUE(backend.create_table(hits_table("other")));
+  constexpr int kUpdates = 2000;
+  std::atomic<int> failed{0};
+  for (int i = 0; i < kUpdates; ++i)
+    boost::asio::co_spawn(io, [&, i]() -> boost::asio::awaitable<void> {
+      auto r = co_await add_to_counter(backend, i % 2 ? "hits" : "other", "path", "/a", "hits", 1);
+      if (!r) ++failed;
+    }, boost::asio::detached);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { io.run(); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed, 0);
+  for (const char* name : {"hits", "other"}) {
+    auto item = backend.table(name).value()->get_item(GetRequest{Item{{"path", S("/a")}}, std::nullopt}).value();
+    ASSERT_TRUE(item) << name;
+    EXPECT_EQ(item->at("hits").as<Number>().to_string(), std::to_string(kUpdates / 2)) << "no update lost on " << name;
+  }
+}
+
+TEST(dynamodbBackendTest, AScopeKnowsNothingOfATableCreatedAgainUnderItsName) {
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
+  ASSERT_TRUE(backend.create_table(hits_table()));
+  TableScope scope{backend, backend.handle("hits").value()};
+  EXPECT_TRUE(scope.table("hits"));
+  EXPECT_EQ(scope.table("other").error().code, Code::ResourceNotFound) << "only the table the operation names";
+  ASSERT_TRUE(backend.delete_table("hits"));
+  ASSERT_TRUE(backend.create_table(hits_table()));
+  EXPECT_EQ(scope.table("hits").error().code, Code::ResourceNotFound);
+  EXPECT_EQ(scope.describe_table("hits").error().code, Code::ResourceNotFound);
 }
 
 }  // namespace

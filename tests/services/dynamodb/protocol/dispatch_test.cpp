@@ -97,7 +97,7 @@ class dynamodbDispatchTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  model::Access access_{io_.get_executor(), "us-east-1", "000000000000"};
+  model::Backend access_{io_.get_executor(), "us-east-1", "000000000000"};
 };
 
 // --- tables -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-#include "services/dynamodb/model/access.hpp"
+#include "services/dynamodb/model/shortcuts.hpp"
 
 #include "services/dynamodb/model/expression/expressions.hpp"
 
@@ -27,11 +27,11 @@ TableDefinition simple_table(const std::string& name, const std::string& hash_na
   return def;
 }
 
-boost::asio::awaitable<Result<std::string>> add_to_counter(Access& access, std::string table, std::string key_name, std::string key_value,
+boost::asio::awaitable<Result<std::string>> add_to_counter(Backend& backend, std::string table, std::string key_name, std::string key_value,
                                                            std::string counter, long long increment) {
-  co_return co_await access.run([&](Backend& backend) -> Result<std::string> {
-    auto t = backend.table(table);
-    if (!t) return t.error();
+  auto h = backend.handle(table);
+  if (!h) co_return h.error();
+  co_return co_await run_on_table(*h, [&](Table& t) -> Result<std::string> {
     expression::ExpressionInput in;
     in.update = "ADD #counter :incr";
     in.names = expression::Names{{"#counter", counter}};
@@ -42,7 +42,7 @@ boost::asio::awaitable<Result<std::string>> add_to_counter(Access& access, std::
     req.key = Item{{key_name, AttributeValue{key_value}}};
     req.update = std::move(*parsed->update);
     req.return_values = ReturnValues::UpdatedNew;
-    auto r = (*t)->update_item(req);
+    auto r = t.update_item(req);
     if (!r) return r.error();
     if (!*r || !(*r)->count(counter) || !(*r)->at(counter).is<Number>()) return Error{Code::Validation, "counter is not a number"};
     return (*r)->at(counter).as<Number>().to_string();
