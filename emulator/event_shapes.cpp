@@ -77,34 +77,40 @@ std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model
   return e.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 
-std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, const std::string& queue_arn, const std::string& region) {
-  ordered records = ordered::array();
-  for (const auto& m : messages) {
-    ordered attributes = {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
-                          {"SentTimestamp", epoch_millis(m.sent_at)},
-                          {"SenderId", m.sender_id},
-                          {"ApproximateFirstReceiveTimestamp", epoch_millis(m.first_received_at.value_or(m.sent_at))}};
-    if (!m.trace_header.empty()) attributes["AWSTraceHeader"] = m.trace_header;
-    ordered message_attributes = ordered::object();
-    for (const auto& [name, a] : m.attributes) {
-      bool binary = a.data_type.rfind("Binary", 0) == 0;
-      ordered v = ordered::object();
-      if (binary) v["binaryValue"] = http::base64_encode(a.value);
-      else v["stringValue"] = a.value;
-      v["stringListValues"] = ordered::array();
-      v["binaryListValues"] = ordered::array();
-      v["dataType"] = a.data_type;
-      message_attributes[name] = std::move(v);
-    }
-    ordered r = {{"messageId", m.id},        {"receiptHandle", m.receipt_handle}, {"body", m.body},
-                 {"attributes", attributes}, {"messageAttributes", message_attributes}, {"md5OfBody", m.md5_of_body}};
-    if (!m.md5_of_attributes.empty()) r["md5OfMessageAttributes"] = m.md5_of_attributes;
-    r["eventSource"] = "aws:sqs";
-    r["eventSourceARN"] = queue_arn;
-    r["awsRegion"] = region;
-    records.push_back(std::move(r));
+std::string sqs_event_record(const sqs::model::Message& m, const std::string& queue_arn, const std::string& region) {
+  ordered attributes = {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
+                        {"SentTimestamp", epoch_millis(m.sent_at)},
+                        {"SenderId", m.sender_id},
+                        {"ApproximateFirstReceiveTimestamp", epoch_millis(m.first_received_at.value_or(m.sent_at))}};
+  if (!m.trace_header.empty()) attributes["AWSTraceHeader"] = m.trace_header;
+  ordered message_attributes = ordered::object();
+  for (const auto& [name, a] : m.attributes) {
+    bool binary = a.data_type.rfind("Binary", 0) == 0;
+    ordered v = ordered::object();
+    if (binary) v["binaryValue"] = http::base64_encode(a.value);
+    else v["stringValue"] = a.value;
+    v["stringListValues"] = ordered::array();
+    v["binaryListValues"] = ordered::array();
+    v["dataType"] = a.data_type;
+    message_attributes[name] = std::move(v);
   }
-  return ordered{{"Records", std::move(records)}}.dump(-1, ' ', false, ordered::error_handler_t::replace);
+  ordered r = {{"messageId", m.id},        {"receiptHandle", m.receipt_handle}, {"body", m.body},
+               {"attributes", attributes}, {"messageAttributes", message_attributes}, {"md5OfBody", m.md5_of_body}};
+  if (!m.md5_of_attributes.empty()) r["md5OfMessageAttributes"] = m.md5_of_attributes;
+  r["eventSource"] = "aws:sqs";
+  r["eventSourceARN"] = queue_arn;
+  r["awsRegion"] = region;
+  return r.dump(-1, ' ', false, ordered::error_handler_t::replace);
+}
+
+std::string sqs_event(const std::vector<std::string>& records) {
+  // Each record is a JSON object already: the event is their list.
+  std::string out = R"({"Records":[)";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i) out += ',';
+    out += records[i];
+  }
+  return out + "]}";
 }
 
 }  // namespace localray::emulator

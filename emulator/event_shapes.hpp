@@ -13,8 +13,10 @@ namespace localray::emulator {
 std::string sns_lambda_event(const sns::model::Notification& n, const sns::model::Subscription& s);
 // The JSON envelope an SQS subscriber receives (field order as AWS sends it).
 std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model::Subscription& s, const std::string& endpoint);
-// {"Records":[{"messageId", "receiptHandle", "body", "attributes", ...}]}
-std::string sqs_lambda_event(const std::vector<sqs::model::Message>& messages, const std::string& queue_arn, const std::string& region);
+// One record of the SQS event: {"messageId", "receiptHandle", "body", "attributes", ...}.
+std::string sqs_event_record(const sqs::model::Message& message, const std::string& queue_arn, const std::string& region);
+// {"Records":[...]} of records rendered by sqs_event_record.
+std::string sqs_event(const std::vector<std::string>& records);
 // ISO 8601 with milliseconds, as SNS stamps notifications.
 std::string iso8601_millis(tracing::TimePoint t);
 

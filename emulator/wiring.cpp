@@ -80,9 +80,14 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Backend>(ex, t.region, t.account);
   s.lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, t.region, t.account);
-  s.aws_clients = std::make_unique<functions::AwsClients>(functions::ServiceModels{*s.sns, *s.sqs, *s.dynamodb, t.region});
-  s.mappings = std::make_unique<MappingRegistry>(ex, *s.sqs, *s.lambda, s.clock, s.ids, sink, t.region, log);
-  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, log);
+  s.sns_client = std::make_unique<SnsPublisher>(*s.sns, s.ids);
+  s.sqs_client = std::make_unique<SqsSender>(*s.sqs, s.ids);
+  s.dynamodb_client = std::make_unique<DynamoDbUpdater>(*s.dynamodb, s.ids);
+  s.aws_clients = std::make_unique<functions::AwsClients>(
+      functions::ServiceClients{*s.sns_client, *s.sqs_client, *s.dynamodb_client, t.region, t.account});
+  s.event_sources = std::make_unique<SqsEventSources>(*s.sqs, t.region);
+  s.mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *s.lambda, *s.event_sources, tracer, log);
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, s.ids, log);
   return {};
 }
 
@@ -138,7 +143,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     } else {
       auto q = s.sqs->find(sub.endpoint);
       if (!q) co_return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
-      target = std::make_shared<SqsSubscriber>(ex, *s.sqs, *q, edge_url, log);
+      target = std::make_shared<SqsSubscriber>(ex, *s.sqs, *q, edge_url, s.ids, log);
       endpoint = (*q)->queue.arn();
     }
     sns::model::SubscribeRequest request{s.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::nullopt, {}};
@@ -161,7 +166,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       if (!v) co_return Error{"api " + api.name + ": unsupported mapping '" + expr + "'"};
       route.message_attributes.emplace(name, *v);
     }
-    route.integration = std::make_shared<SnsIntegration>(*s.sns, s.sns->topic_arn(api.topic));
+    route.integration = std::make_shared<SnsIntegration>(*s.sns, s.sns->topic_arn(api.topic), s.ids);
     s.apis.push_back(std::make_unique<apigateway::model::RestApi>(apigateway::model::stable_api_id(api.name + "/" + api.stage), api.name,
                                                                   api.stage, t.region, t.account, std::move(route), tracer));
   }

@@ -10,12 +10,16 @@
 #include <spdlog/fwd.h>
 
 #include "config/topology.hpp"
-#include "emulator/adapters.hpp"
+#include "emulator/integrations.hpp"
+#include "emulator/service_clients.hpp"
+#include "emulator/sqs_event_source.hpp"
+#include "emulator/subscribers.hpp"
 #include "emulator/blocking_pool.hpp"
 #include "emulator/options.hpp"
 #include "functions/aws_clients.hpp"
 #include "services/apigateway/model/rest_api.hpp"
 #include "services/dynamodb/model/backend.hpp"
+#include "services/lambda/model/event_source_mappings.hpp"
 #include "services/lambda/model/function.hpp"
 #include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
@@ -55,9 +59,13 @@ struct Services {
   std::unique_ptr<xray::model::Groups> xray_groups;
   std::unique_ptr<xray::model::SamplingRules> xray_rules;
   std::unique_ptr<xray::model::Backend> xray;
+  std::unique_ptr<SnsPublisher> sns_client;
+  std::unique_ptr<SqsSender> sqs_client;
+  std::unique_ptr<DynamoDbUpdater> dynamodb_client;
   std::unique_ptr<functions::AwsClients> aws_clients;
   std::vector<std::unique_ptr<apigateway::model::RestApi>> apis;
-  std::unique_ptr<MappingRegistry> mappings;
+  std::unique_ptr<SqsEventSources> event_sources;
+  std::unique_ptr<lambda::model::EventSourceMappings> mappings;
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   std::vector<FunctionInfo> functions;
   // Set once the topology is applied; until then the edge answers 503.

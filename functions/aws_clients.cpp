@@ -1,27 +1,47 @@
 #include "functions/aws_clients.hpp"
 
-#include "services/dynamodb/model/shortcuts.hpp"
-#include "services/sns/model/backend.hpp"
-#include "services/sqs/model/backend.hpp"
+#include <cstdio>
 
 namespace localray::functions {
 
 namespace {
 
-template <class E>
-void record_failure(tracing::Segment& sub, const E& error, const char* type, bool client_error, InvocationContext& ctx) {
-  if (client_error) sub.error = true;
+// What an SDK's capture records of a call: the request id either way, `error` or `fault` and the
+// remote exception when it failed.
+template <class T>
+void record_outcome(tracing::Segment& sub, const CallResult<T>& r, InvocationContext& ctx) {
+  if (r) {
+    sub.aws["request_id"] = r->request_id;
+    sub.http = {{"response", {{"status", 200}}}};
+    return;
+  }
+  const ServiceError& e = r.error();
+  if (!e.request_id.empty()) sub.aws["request_id"] = e.request_id;
+  if (e.client_error) sub.error = true;
   else sub.fault = true;
-  nlohmann::json ex = {{"id", ctx.ids.segment_id()}, {"message", error.message}, {"type", type}, {"remote", true}};
+  sub.http = {{"response", {{"status", e.client_error ? 400 : 500}}}};
+  nlohmann::json ex = {{"id", ctx.ids.segment_id()}, {"message", e.message}, {"type", e.type}, {"remote", true}};
   sub.cause = {{"working_directory", "/var/task"}, {"exceptions", nlohmann::json::array({ex})}};
 }
 
 }  // namespace
 
+std::string role_sender_id(const std::string& account, const std::string& function_name) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : account + ":" + function_name) h = (h ^ c) * 1099511628211ULL;
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string id = "AROA";
+  for (int i = 0; i < 17; ++i) {
+    id += alphabet[h % 32];
+    h = h / 32 ^ (h * 0x9E3779B97F4A7C15ULL);
+  }
+  return id + ":" + function_name;
+}
+
 tracing::Segment& AwsClients::open_call(InvocationContext& ctx, tracing::Segment& parent, const char* service, const char* operation) {
   auto& sub = ctx.open(parent, service);
   sub.namespace_ = "aws";
-  sub.aws = {{"operation", operation}, {"region", m_.region}, {"retries", 0}};
+  sub.aws = {{"operation", operation}, {"region", c_.region}, {"retries", 0}};
   return sub;
 }
 
@@ -31,17 +51,10 @@ boost::asio::awaitable<Result<std::string>> AwsClients::sns_publish(InvocationCo
   auto& sub = open_call(ctx, parent, "SNS", "Publish");
   sub.aws["topic_arn"] = topic_arn;
   sub.aws["resource_names"] = {topic_arn};
-  sns::model::PublishRequest req{topic_arn, message, std::nullopt, {}};
-  for (const auto& [k, v] : string_attributes) req.attributes[k] = {"String", v};
-  auto r = co_await m_.sns.publish(std::move(req), ctx.trace.child(sub.id));
-  sub.aws["request_id"] = ctx.ids.uuid();
+  auto r = co_await c_.sns.publish(topic_arn, message, string_attributes, ctx.trace.child(sub.id));
   ctx.close(sub);
-  if (!r) {
-    record_failure(sub, r.error(), r.error().code == sns::model::Code::NotFound ? "NotFoundException" : "InvalidParameterException",
-                   true, ctx);
-    co_return tracing::Error{r.error().message};
-  }
-  sub.http = {{"response", {{"status", 200}}}};
+  record_outcome(sub, r, ctx);
+  if (!r) co_return tracing::Error{r.error().message};
   co_return tracing::success(r->message_id);
 }
 
@@ -50,44 +63,26 @@ boost::asio::awaitable<Result<std::string>> AwsClients::sqs_send(InvocationConte
   auto& sub = open_call(ctx, parent, "SQS", "SendMessage");
   sub.aws["queue_url"] = queue_url;
   sub.aws["resource_names"] = {queue_url};
-  auto q = m_.sqs.find(queue_url);
-  if (!q) {
-    ctx.close(sub);
-    record_failure(sub, q.error(), "QueueDoesNotExist", true, ctx);
-    co_return tracing::Error{q.error().message};
-  }
-  sqs::model::OutgoingMessage m;
-  m.body = body;
-  m.delay = std::chrono::seconds{delay_seconds};
-  m.trace_header = ctx.trace.child(sub.id).to_string();
-  auto r = co_await m_.sqs.send(*q, std::move(m));
-  sub.aws["request_id"] = ctx.ids.uuid();
+  auto r = co_await c_.sqs.send_message(queue_url, body, delay_seconds, role_sender_id(c_.account, ctx.function_name), ctx.trace.child(sub.id));
   ctx.close(sub);
-  if (!r) {
-    record_failure(sub, r.error(), "InvalidParameterValue", true, ctx);
-    co_return tracing::Error{r.error().message};
-  }
+  record_outcome(sub, r, ctx);
+  if (!r) co_return tracing::Error{r.error().message};
   sub.aws["message_id"] = r->message_id;
-  sub.http = {{"response", {{"status", 200}}}};
   co_return tracing::success(r->message_id);
 }
 
 boost::asio::awaitable<Result<std::string>> AwsClients::dynamodb_add(InvocationContext& ctx, tracing::Segment& parent,
                                                                      const std::string& table, const std::string& key_name,
                                                                      const std::string& key_value, const std::string& counter,
-                                                                     long increment) {
+                                                                     long long increment) {
   auto& sub = open_call(ctx, parent, "DynamoDB", "UpdateItem");
   sub.aws["table_name"] = table;
   sub.aws["resource_names"] = {table};
-  auto r = co_await dynamodb::model::add_to_counter(m_.dynamodb, table, key_name, key_value, counter, increment);
-  sub.aws["request_id"] = ctx.ids.uuid();
+  auto r = co_await c_.dynamodb.add_to_counter(table, key_name, key_value, counter, increment, ctx.trace.child(sub.id));
   ctx.close(sub);
-  if (!r) {
-    record_failure(sub, r.error(), "ResourceNotFoundException", true, ctx);
-    co_return tracing::Error{r.error().message};
-  }
-  sub.http = {{"response", {{"status", 200}}}};
-  co_return tracing::success(*r);
+  record_outcome(sub, r, ctx);
+  if (!r) co_return tracing::Error{r.error().message};
+  co_return tracing::success(r->value);
 }
 
 }  // namespace localray::functions

@@ -45,7 +45,7 @@ TEST(EventShapesTest, SqsLambdaEventCarriesTheTraceHeaderAndMillisecondTimestamp
   m.trace_header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
   m.sent_at = tracing::TimePoint{std::chrono::milliseconds{1714564800123}};
   m.receive_count = 1;
-  auto e = json::parse(sqs_lambda_event({m}, "arn:aws:sqs:us-east-1:000000000000:q", "us-east-1"));
+  auto e = json::parse(sqs_event({sqs_event_record(m, "arn:aws:sqs:us-east-1:000000000000:q", "us-east-1")}));
   const auto& r = e["Records"][0];
   EXPECT_EQ(r["attributes"]["AWSTraceHeader"], m.trace_header);
   EXPECT_EQ(r["attributes"]["SentTimestamp"], "1714564800123");

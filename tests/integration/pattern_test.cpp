@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -121,6 +123,47 @@ TEST_F(PatternTest, OneTracePerRequestHoldingEveryHopIncludingTheSqsConsumer) {
       EXPECT_GE(seen.count("AWS::Lambda::Function " + f), 1u) << trace << " " << f;
     }
   }
+}
+
+// Every `aws` subsegment names the request id the service it called used: the id the called
+// service's own segment records, where it records one.
+TEST_F(PatternTest, EachCallsRequestIdIsTheOneTheCalledServiceUsed) {
+  auto summaries = all_summaries(*lr_);
+  std::vector<std::string> ids;
+  for (const auto& s : summaries) ids.push_back(s.at("Id"));
+  std::map<std::string, json> by_id;  // segment and subsegment id -> document
+  std::function<void(const json&)> index = [&](const json& d) {
+    by_id[d.at("id")] = d;
+    if (d.contains("subsegments"))
+      for (const auto& c : d.at("subsegments")) index(c);
+  };
+  auto docs = documents(*lr_, ids);
+  for (const auto& d : docs) index(d);
+  int checked_topics = 0, checked_functions = 0, checked_tables = 0;
+  for (const auto& d : docs) {
+    if (d.value("inferred", false) || !d.contains("parent_id")) continue;
+    auto parent = by_id.find(d.at("parent_id"));
+    if (parent == by_id.end()) continue;
+    const json& call = parent->second;
+    if (d.value("origin", "") == "AWS::SNS::Topic") {
+      ASSERT_TRUE(call.contains("aws") && call["aws"].contains("request_id")) << call.dump();
+      EXPECT_EQ(call["aws"]["request_id"], d.at("aws").at("request_id")) << "the Publish call and the topic agree";
+      ++checked_topics;
+    }
+    if (d.value("origin", "") == "AWS::Lambda" && call.value("name", "") == "Lambda") {
+      EXPECT_EQ(call.at("aws").at("request_id"), d.at("aws").at("request_id")) << "the delivery names the invocation";
+      ++checked_functions;
+    }
+  }
+  for (const auto& [id, d] : by_id)
+    if (d.value("name", "") == "DynamoDB" && d.value("namespace", "") == "aws") {
+      auto rid = d.at("aws").at("request_id").get<std::string>();
+      EXPECT_EQ(rid.size(), 36u) << rid;
+      ++checked_tables;
+    }
+  EXPECT_EQ(checked_topics, 2 * kRequests) << "two topics per request";
+  EXPECT_GE(checked_functions, 5 * kRequests) << "five SNS deliveries per request";
+  EXPECT_EQ(checked_tables, kRequests);
 }
 
 TEST_F(PatternTest, ServiceGraphHasTheSeedsShapeNodeByNodeAndEdgeByEdge) {

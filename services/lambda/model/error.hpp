@@ -5,7 +5,7 @@
 
 namespace localray::lambda::model {
 
-enum class Code { ResourceNotFound, TooManyRequests, InvalidParameterValue, RequestTooLarge };
+enum class Code { ResourceNotFound, TooManyRequests, InvalidParameterValue, RequestTooLarge, ServiceUnavailable };
 
 using Error = base::CodedError<Code>;
 

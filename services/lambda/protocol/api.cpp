@@ -24,6 +24,7 @@ WireError wire_error(model::Code code) {
     case model::Code::TooManyRequests: return {"TooManyRequestsException", 429};
     case model::Code::InvalidParameterValue: return {"InvalidParameterValueException", 400};
     case model::Code::RequestTooLarge: return {"RequestTooLargeException", 413};
+    case model::Code::ServiceUnavailable: return {"ServiceException", 500};
   }
   return {"ServiceException", 500};
 }
@@ -184,9 +185,8 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
         auto m = mappings.remove(parts[2]);
         out = m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());
       } else {
-        out = error(model::Code::ResourceNotFound, "The resource you requested does not exist.");
-        for (const auto& m : mappings.list())
-          if (m.uuid == parts[2]) out = http::Response::json(200, mapping_json(m).dump());
+        auto m = mappings.get(parts[2]);
+        out = m ? http::Response::json(200, mapping_json(*m).dump()) : error(m.error());
       }
     }
   }

@@ -129,7 +129,8 @@ asio::awaitable<Result<void>> Backend::change_subscription(std::string subscript
   co_return (*h)->topic.change(subscription_arn, change);
 }
 
-asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx) {
+asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx,
+                                                         std::string request_id) {
   if (auto v = validate_publish(request); !v) co_return v.error();
   auto h = find_topic(request.topic_arn);
   if (!h) co_return h.error();
@@ -140,12 +141,12 @@ asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request,
   sampling.service_name = topic.name();
   sampling.service_type = "AWS::SNS::Topic";
   sampling.resource_arn = topic.arn();
-  topic.deliver(request, message_id, t_.sampler.enter(ctx, sampling), t_);
+  topic.deliver(request, message_id, request_id, t_.sampler.enter(ctx, sampling), t_);
   co_return PublishReceipt{std::move(message_id)};
 }
 
 asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string topic_arn, std::vector<PublishBatchEntry> entries,
-                                                                    std::optional<tracing::TraceHeader> ctx) {
+                                                                    std::optional<tracing::TraceHeader> ctx, std::string request_id) {
   if (auto ok = validate_batch_count(entries); !ok) co_return ok.error();
   auto h = find_topic(topic_arn);
   if (!h) co_return h.error();
@@ -174,7 +175,7 @@ asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string 
   sampling.resource_arn = topic.arn();
   for (const auto& [e, r] : accepted) {
     std::string message_id = t_.ids.uuid();
-    topic.deliver(r, message_id, t_.sampler.enter(ctx, sampling), t_);
+    topic.deliver(r, message_id, request_id, t_.sampler.enter(ctx, sampling), t_);
     receipt.successful.push_back({e->id, std::move(message_id)});
   }
   co_return receipt;

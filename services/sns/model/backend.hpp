@@ -44,12 +44,14 @@ class Backend {
   boost::asio::awaitable<Result<void>> change_subscription(std::string subscription_arn, SubscriptionChange change);
 
   // `ctx` is the caller's trace context; without one (or without a decision) the topic decides by
-  // the sampling rules and starts a trace of its own.
-  boost::asio::awaitable<Result<PublishReceipt>> publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx);
+  // the sampling rules and starts a trace of its own. `request_id` is the call's, as the caller
+  // was answered; the topic's segment records it.
+  boost::asio::awaitable<Result<PublishReceipt>> publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx,
+                                                         std::string request_id = {});
   // Batch-wide problems (count, ids, topic, total size) fail the call; an entry that fails
   // validation is reported in `failed` and the others are published, each as its own Publish.
   boost::asio::awaitable<Result<PublishBatchReceipt>> publish_batch(std::string topic_arn, std::vector<PublishBatchEntry> entries,
-                                                                    std::optional<tracing::TraceHeader> ctx);
+                                                                    std::optional<tracing::TraceHeader> ctx, std::string request_id = {});
 
   std::vector<std::string> topic_arns() const;  // sorted
   // Every subscription, by topic ARN and then in subscription order.

@@ -17,11 +17,12 @@ namespace localray::sns::model {
 struct Subscription;
 
 // What a topic delivers to: a Lambda function, an SQS queue. Deliveries must not block: the
-// subscriber queues the work and returns.
+// subscriber queues the work and returns the request id the target service took it under (the
+// invocation's, the SendMessage's), which the delivery subsegment records.
 class Subscriber {
  public:
   virtual ~Subscriber() = default;
-  virtual void deliver(const Notification& n, const Subscription& s, const tracing::TraceHeader& ctx) = 0;
+  virtual std::string deliver(const Notification& n, const Subscription& s, const tracing::TraceHeader& ctx) = 0;
   // How the delivery subsegment names the call: service ("Lambda", "SQS"), operation, and the aws fields.
   virtual std::string service() const = 0;
   virtual std::string operation() const = 0;

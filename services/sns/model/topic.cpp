@@ -162,8 +162,8 @@ Result<void> Topic::change(const std::string& subscription_arn, const Subscripti
   return {};
 }
 
-void Topic::deliver(const PublishRequest& request, const std::string& message_id, const tracing::TraceHeader& trace,
-                    tracing::Tracer& t) const {
+void Topic::deliver(const PublishRequest& request, const std::string& message_id, const std::string& request_id,
+                    const tracing::TraceHeader& trace, tracing::Tracer& t) const {
   auto now = t.clock.now();
   Notification n{message_id, arn_, request.subject, request.message, now, request.attributes};
   tracing::Segment seg;
@@ -175,6 +175,7 @@ void Topic::deliver(const PublishRequest& request, const std::string& message_id
   seg.resource_arn = arn_;
   seg.start_time = tracing::epoch_seconds(now);
   seg.aws = {{"operation", "Publish"}, {"topic_arn", arn_}, {"message_id", n.message_id}};
+  if (!request_id.empty()) seg.aws["request_id"] = request_id;
   for (const auto& s : subscriptions_) {
     // A filtered-out subscription gets nothing, so it gets no delivery subsegment either.
     if (s.filter_policy && !s.filter_policy->matches(request.attributes)) continue;
@@ -184,7 +185,8 @@ void Topic::deliver(const PublishRequest& request, const std::string& message_id
     delivery.namespace_ = "aws";
     delivery.aws = {{"operation", s.target->operation()}, {"subscription_arn", s.arn}};
     s.target->describe_target(delivery.aws);
-    s.target->deliver(n, s, trace.child(delivery.id));
+    auto delivered_as = s.target->deliver(n, s, trace.child(delivery.id));
+    if (!delivered_as.empty()) delivery.aws["request_id"] = delivered_as;
     delivery.end_time = tracing::epoch_seconds(t.clock.now());
   }
   seg.end_time = tracing::epoch_seconds(t.clock.now());

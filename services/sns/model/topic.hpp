@@ -63,9 +63,10 @@ class Topic {
   Result<void> change(const std::string& subscription_arn, const SubscriptionChange& change);
   const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
 
-  // Records the topic's segment in `ctx`'s trace (when sampled) and hands the notification to every
-  // subscription whose filter lets it through.
-  void deliver(const PublishRequest& request, const std::string& message_id, const tracing::TraceHeader& ctx, tracing::Tracer& tracer) const;
+  // Records the topic's segment in `ctx`'s trace (when sampled; `request_id` is the Publish call's)
+  // and hands the notification to every subscription whose filter lets it through.
+  void deliver(const PublishRequest& request, const std::string& message_id, const std::string& request_id, const tracing::TraceHeader& ctx,
+               tracing::Tracer& tracer) const;
 
  private:
   Topic(std::string name, std::string arn, std::string owner) : name_{std::move(name)}, arn_{std::move(arn)}, owner_{std::move(owner)} {}

@@ -19,6 +19,7 @@ struct Call {
   model::Backend& backend;
   model::SubscriberFactory& subscribers;
   const std::optional<tracing::TraceHeader>& trace;  // the caller's, read once at the edge
+  const std::string& request_id;
 };
 
 using Outcome = model::Result<std::string>;

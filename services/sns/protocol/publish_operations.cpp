@@ -14,7 +14,7 @@ asio::awaitable<Outcome> publish(const Call& c) {
   if (!arn || arn->empty()) co_return missing_arn("TopicArn or TargetArn");
   auto request = publish_request(c.params, std::string{*arn}, "");
   if (!request) co_return request.error();
-  auto receipt = co_await c.backend.publish(std::move(*request), c.trace);
+  auto receipt = co_await c.backend.publish(std::move(*request), c.trace, c.request_id);
   if (!receipt) co_return receipt.error();
   co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
 }
@@ -32,7 +32,7 @@ asio::awaitable<Outcome> publish_batch(const Call& c) {
     if (!request) co_return request.error();
     entries.push_back({std::string{*id}, std::move(*request)});
   }
-  auto receipt = co_await c.backend.publish_batch(*arn, std::move(entries), c.trace);
+  auto receipt = co_await c.backend.publish_batch(*arn, std::move(entries), c.trace, c.request_id);
   if (!receipt) co_return receipt.error();
   XmlWriter xml;
   xml.open("Successful");

@@ -17,7 +17,10 @@ struct Delivery {
 class FakeSubscriber final : public Subscriber {
  public:
   FakeSubscriber(std::string name, std::vector<Delivery>& log) : name_{std::move(name)}, log_{log} {}
-  void deliver(const Notification& n, const Subscription&, const tracing::TraceHeader& ctx) override { log_.push_back({name_, n, ctx}); }
+  std::string deliver(const Notification& n, const Subscription&, const tracing::TraceHeader& ctx) override {
+    log_.push_back({name_, n, ctx});
+    return "req-" + name_;
+  }
   std::string service() const override { return "Lambda"; }
   std::string operation() const override { return "Invoke"; }
   void describe_target(nlohmann::json& aws) const override { aws["function_name"] = name_; }
@@ -94,6 +97,7 @@ TEST_F(TopicTest, PublishFansOutToEverySubscriberUnderItsOwnDeliverySubsegment) 
     EXPECT_EQ(d.ctx.root, caller.root);
     EXPECT_EQ(d.ctx.parent, sub->id) << d.endpoint << " hangs off its delivery subsegment, not off the caller";
     EXPECT_EQ(sub->aws["function_name"], d.endpoint);
+    EXPECT_EQ(sub->aws["request_id"], "req-" + d.endpoint) << "the id the subscriber took the delivery under";
     ++sub;
   }
 }

@@ -78,8 +78,9 @@ struct Delivery {
 class RecordingSubscriber final : public model::Subscriber {
  public:
   RecordingSubscriber(std::string protocol, std::vector<Delivery>& log) : protocol_{std::move(protocol)}, log_{log} {}
-  void deliver(const model::Notification& n, const model::Subscription& s, const tracing::TraceHeader& ctx) override {
+  std::string deliver(const model::Notification& n, const model::Subscription& s, const tracing::TraceHeader& ctx) override {
     log_.push_back({n, s, ctx});
+    return {};
   }
   std::string service() const override { return protocol_ == "lambda" ? "Lambda" : "SQS"; }
   std::string operation() const override { return protocol_ == "lambda" ? "Invoke" : "SendMessage"; }

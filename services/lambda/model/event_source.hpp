@@ -1,0 +1,56 @@
+#pragma once
+// What an event source mapping reads from: a queue today, a stream later. The source renders its
+// records in its own event format (the model never sees it) and says how the wait it imposes on
+// them is traced.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "services/lambda/model/error.hpp"
+#include "tracing/clock.hpp"
+
+namespace localray::lambda::model {
+
+struct SourceRecord {
+  std::string id;
+  std::string trace_header;  // the producer's context (SQS AWSTraceHeader), empty when it sent none
+  tracing::TimePoint sent_at;
+  std::string receipt;   // how the source recognises the record when it is acknowledged
+  std::string rendered;  // the record as the function's event holds it, in the source's format
+};
+
+// The node that stands for the source in a trace: a segment from the first record's arrival to
+// the hand-over to the function.
+struct SourceNode {
+  std::string name;
+  std::string arn;
+  std::string origin;   // e.g. AWS::SQS::Queue
+  nlohmann::json aws;   // the segment's `aws` fields
+};
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  virtual const std::string& arn() const = 0;
+  virtual SourceNode node() const = 0;
+  // Up to `max_records`, waiting at most `wait` for the first; none when nothing came.
+  virtual boost::asio::awaitable<Result<std::vector<SourceRecord>>> poll(int max_records, std::chrono::seconds wait) = 0;
+  // The event a function is invoked with for these records.
+  virtual std::string event(const std::vector<SourceRecord>& records) const = 0;
+  // The function processed these: they are removed from the source.
+  virtual boost::asio::awaitable<void> acknowledge(std::vector<SourceRecord> records) = 0;
+};
+
+// Finds the source an event source ARN names; the emulator's wiring implements it, since the
+// source is another service.
+class EventSourceResolver {
+ public:
+  virtual ~EventSourceResolver() = default;
+  virtual Result<std::shared_ptr<EventSource>> find(const std::string& arn) = 0;
+};
+
+}  // namespace localray::lambda::model

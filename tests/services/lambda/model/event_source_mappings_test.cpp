@@ -1,0 +1,208 @@
+#include "services/lambda/model/event_source_mappings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+
+#include "tests/support/recording_sink.hpp"
+
+namespace localray::lambda::model {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// An in-memory queue: hands out what was put in, keeps what was acknowledged.
+class FakeSource final : public EventSource {
+ public:
+  explicit FakeSource(asio::any_io_executor ex) : ex_{std::move(ex)} {}
+  const std::string& arn() const override { return arn_; }
+  SourceNode node() const override { return {"jobs", arn_, "AWS::SQS::Queue", {{"queue_url", "http://q/jobs"}}}; }
+  asio::awaitable<Result<std::vector<SourceRecord>>> poll(int max_records, std::chrono::seconds) override {
+    if (waiting.empty()) {
+      // An idle poll waits a little, as a long poll would, rather than spin.
+      asio::steady_timer t{ex_, 5ms};
+      co_await t.async_wait(asio::use_awaitable);
+    }
+    std::vector<SourceRecord> out;
+    while (!waiting.empty() && static_cast<int>(out.size()) < max_records) {
+      out.push_back(waiting.front());
+      waiting.pop_front();
+    }
+    co_return out;
+  }
+  std::string event(const std::vector<SourceRecord>& records) const override {
+    std::string ids;
+    for (const auto& r : records) ids += r.id + ";";
+    return ids;
+  }
+  asio::awaitable<void> acknowledge(std::vector<SourceRecord> records) override {
+    for (auto& r : records) acknowledged.push_back(r.id);
+    co_return;
+  }
+
+  std::deque<SourceRecord> waiting;
+  std::vector<std::string> acknowledged;
+
+ private:
+  asio::any_io_executor ex_;
+  std::string arn_ = "arn:aws:sqs:us-east-1:000000000000:jobs";
+};
+
+class FakeSources final : public EventSourceResolver {
+ public:
+  explicit FakeSources(std::shared_ptr<FakeSource> s) : source_{std::move(s)} {}
+  Result<std::shared_ptr<EventSource>> find(const std::string& arn) override {
+    if (arn != source_->arn()) return Error{Code::InvalidParameterValue, "Invalid event source: " + arn};
+    return std::shared_ptr<EventSource>{source_};
+  }
+
+ private:
+  std::shared_ptr<FakeSource> source_;
+};
+
+// Records what it was invoked with; fails when told to; holds its slot for `hold` when set.
+class ConsumerHandler final : public Handler {
+ public:
+  asio::awaitable<HandlerResult> handle(InvocationContext& ctx) override {
+    events.push_back(ctx.event);
+    traces.push_back(ctx.trace);
+    if (hold.count() > 0) {
+      asio::steady_timer t{ctx.executor, hold};
+      co_await t.async_wait(asio::use_awaitable);
+    }
+    if (fail) co_return HandlerResult{{}, FunctionError{"Error", "boom"}};
+    co_return HandlerResult{"{}", std::nullopt};
+  }
+  std::vector<std::string> events;
+  std::vector<tracing::TraceHeader> traces;
+  bool fail = false;
+  std::chrono::milliseconds hold{0};
+};
+
+class EventSourceMappingTest : public ::testing::Test {
+ protected:
+  asio::io_context io;
+  tracing::ManualClock clock;
+  tracing::IdGenerator ids{clock, tracing::Rng{9}};
+  testing::RecordingSink sink;
+  tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
+  tracing::Tracer tracer{clock, ids, sampler, sink};
+  std::shared_ptr<spdlog::logger> log = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>());
+  Runner runner{io.get_executor(), tracer, log, "us-east-1", "000000000000"};
+  std::shared_ptr<FakeSource> source = std::make_shared<FakeSource>(io.get_executor());
+  FakeSources sources{source};
+  EventSourceMappings mappings{io.get_executor(), runner, sources, tracer, log};
+  std::shared_ptr<ConsumerHandler> handler = std::make_shared<ConsumerHandler>();
+
+  void SetUp() override {
+    FunctionConfig c;
+    c.name = "consumer";
+    c.concurrency = 1;
+    ASSERT_TRUE(runner.add_function(c, handler));
+  }
+  SourceRecord record(const std::string& id, const std::string& trace_header, std::chrono::seconds sent_ago) {
+    return {id, trace_header, clock.now() - sent_ago, "rh-" + id, "{}"};
+  }
+  // Runs the io_context until `done` holds or two seconds pass.
+  void run_until(const std::function<bool()>& done) {
+    for (int i = 0; i < 400 && !done(); ++i) io.run_for(5ms);
+  }
+  std::vector<tracing::Segment> with_origin(const std::string& origin) {
+    std::vector<tracing::Segment> out;
+    for (auto& s : sink.segments())
+      if (s.origin == origin) out.push_back(s);
+    return out;
+  }
+};
+
+const std::string kTraceA = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+const std::string kTraceB = "Root=1-5759e988-000000000000000000000001;Parent=0000000000000002;Sampled=1";
+
+TEST_F(EventSourceMappingTest, EachProducersRecordsAreDeliveredInItsTraceBehindTheSourcesSegment) {
+  source->waiting = {record("a1", kTraceA, 3s), record("b1", kTraceB, 2s), record("a2", kTraceA, 1s)};
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  run_until([&] { return source->acknowledged.size() == 3; });
+  mappings.stop_all();
+
+  ASSERT_EQ(handler->events.size(), 2u) << "one invocation per producing trace";
+  std::set<std::string> events{handler->events.begin(), handler->events.end()};
+  EXPECT_EQ(events, (std::set<std::string>{"a1;a2;", "b1;"}));
+  auto queues = with_origin("AWS::SQS::Queue");
+  ASSERT_EQ(queues.size(), 2u);
+  for (const auto& q : queues) {
+    bool a = q.trace_id == "1-5759e988-bd862e3fe1be46a994272793";
+    EXPECT_EQ(q.parent_id, a ? "53995c3f42cd8ad8" : "0000000000000002") << "the queue hangs off the producer's send";
+    // The wait it stands for: from the first record's send to the hand-over.
+    EXPECT_DOUBLE_EQ(q.end_time - q.start_time, a ? 3.0 : 2.0);
+    EXPECT_EQ(q.aws["queue_url"], "http://q/jobs");
+    EXPECT_EQ(q.aws["message_count"], a ? 2 : 1);
+  }
+  for (const auto& service : with_origin("AWS::Lambda")) {
+    auto queue = std::find_if(queues.begin(), queues.end(), [&](const auto& q) { return q.trace_id == service.trace_id; });
+    ASSERT_NE(queue, queues.end());
+    EXPECT_EQ(service.parent_id, queue->id) << "the consumer runs in its producer's trace";
+    ASSERT_TRUE(service.links.is_array());
+    EXPECT_EQ(service.links[0]["id"], queue->parent_id) << "and links to the producer, as AWS records it";
+  }
+}
+
+TEST_F(EventSourceMappingTest, RecordsAFunctionFailedOnAreLeftToTheSource) {
+  handler->fail = true;
+  source->waiting = {record("a1", kTraceA, 1s)};
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  run_until([&] { return !handler->events.empty(); });
+  io.run_for(50ms);
+  mappings.stop_all();
+  EXPECT_EQ(handler->events.size(), 1u);
+  EXPECT_TRUE(source->acknowledged.empty()) << "the source redelivers after its visibility timeout";
+}
+
+TEST_F(EventSourceMappingTest, AThrottledInvocationIsRetriedUntilTheFunctionHasRoom) {
+  // The function's one slot is busy for a while when the mapping's batch arrives.
+  handler->hold = 120ms;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { (void)co_await runner.invoke("consumer", "busy", std::nullopt); }, asio::detached);
+  io.run_for(10ms);
+  handler->hold = 0ms;
+  source->waiting = {record("a1", kTraceA, 1s)};
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  run_until([&] { return source->acknowledged.size() == 1; });
+  mappings.stop_all();
+  EXPECT_EQ(source->acknowledged, (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(handler->events.back(), "a1;");
+}
+
+TEST_F(EventSourceMappingTest, AnUnsampledProducerRecordsNothingDownstream) {
+  source->waiting = {record("a1", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0", 1s)};
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  run_until([&] { return source->acknowledged.size() == 1; });
+  mappings.stop_all();
+  ASSERT_EQ(handler->traces.size(), 1u);
+  EXPECT_EQ(handler->traces[0].sampled, tracing::Sampled::No);
+  EXPECT_TRUE(sink.segments().empty());
+}
+
+TEST_F(EventSourceMappingTest, BadBatchSizesAndUnknownSourcesAreRefused) {
+  EXPECT_EQ(mappings.create(source->arn(), "consumer", 0).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(mappings.create(source->arn(), "consumer", kMaxBatchSize + 1).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(mappings.create("arn:aws:sqs:us-east-1:000000000000:nope", "consumer", 1).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(mappings.create(source->arn(), "nobody", 1).error().code, Code::ResourceNotFound);
+  auto made = mappings.create(source->arn(), "consumer", 5);
+  ASSERT_TRUE(made);
+  EXPECT_EQ(made->function_arn, "arn:aws:lambda:us-east-1:000000000000:function:consumer");
+  EXPECT_EQ(mappings.get(made->uuid)->batch_size, 5);
+  EXPECT_EQ(mappings.remove(made->uuid)->state, "Deleting");
+  EXPECT_FALSE(mappings.get(made->uuid));
+  io.run_for(20ms);
+}
+
+}  // namespace
+}  // namespace localray::lambda::model
