@@ -42,7 +42,7 @@ struct OutgoingMessage {
   MessageAttributes attributes;
   std::optional<std::chrono::seconds> delay;  // queue default when absent
   std::string trace_header;                   // AWSTraceHeader system attribute, empty when none
-  std::string sender_id = "AIDAIT2UOQQY3AUEKVGXU";
+  std::string sender_id;                      // who sent it: an account, a role's unique id, SNS's own id
 };
 
 struct SendReceipt {

@@ -34,7 +34,7 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, Wire
   }
 
   // Only a header that parsed becomes a message's AWSTraceHeader; anything else is not a trace.
-  Call op_call{input, backend, request.path, call.trace ? call.trace->to_string() : std::string{}};
+  Call op_call{input, backend, request.path, call.trace ? call.trace->to_string() : std::string{}, call.account};
   Outcome outcome = model::Error{model::Code::InvalidParameterValue, "The request could not be read."};
   try {
     outcome = co_await op->run(op_call);

@@ -21,7 +21,7 @@ struct Outgoing {
 
 // One SendMessage or one batch entry. AWSTraceHeader: the entry's system attribute, else the
 // request's X-Amzn-Trace-Id; it is neither sized nor hashed into MD5OfMessageAttributes.
-model::Result<Outgoing> read_outgoing(const Tree& in, const std::string& request_trace_header) {
+model::Result<Outgoing> read_outgoing(const Tree& in, const Call& call) {
   auto body = required_string(in, "MessageBody");
   if (!body) return body.error();
   auto delay = optional_int(in, "DelaySeconds");
@@ -37,7 +37,8 @@ model::Result<Outgoing> read_outgoing(const Tree& in, const std::string& request
   out.message.body = std::move(*body);
   out.message.attributes = std::move(*attributes);
   if (*delay) out.message.delay = std::chrono::seconds{**delay};
-  out.message.trace_header = trace->empty() ? request_trace_header : std::move(*trace);
+  out.message.trace_header = trace->empty() ? call.trace_header : std::move(*trace);
+  out.message.sender_id = call.sender_id;
   out.md5_of_system_attributes = model::md5_of_attributes(*system);
   return out;
 }
@@ -103,7 +104,7 @@ Tree batch_result(Tree successful, Tree failures) {
 asio::awaitable<Outcome> send_message(const Call& c) {
   auto q = target_queue(c);
   if (!q) co_return q.error();
-  auto m = read_outgoing(c.input, c.trace_header);
+  auto m = read_outgoing(c.input, c);
   if (!m) co_return m.error();
   auto r = co_await c.backend.send(*q, std::move(m->message));
   if (!r) co_return r.error();
@@ -118,7 +119,7 @@ asio::awaitable<Outcome> send_message_batch(const Call& c) {
   std::vector<model::Result<Outgoing>> messages;
   std::size_t total = 0;
   for (const Tree* e : batch->entries) {
-    messages.push_back(read_outgoing(*e, c.trace_header));
+    messages.push_back(read_outgoing(*e, c));
     if (messages.back()) total += wire_size(messages.back()->message);
   }
   if (total > model::kMaxMessageBytes)

@@ -17,6 +17,7 @@ struct Call {
   model::Backend& backend;
   std::string_view path;     // the request path: a queue URL path stands in for a missing QueueUrl
   std::string trace_header;  // the request's X-Amzn-Trace-Id, empty when it sent none
+  std::string sender_id;     // SenderId of what this call sends: the caller's account
 };
 
 using Outcome = model::Result<Tree>;

@@ -52,6 +52,7 @@ TEST_F(SqsJsonTest, SendThenReceiveKeepsBodyAttributesAndBothMd5s) {
   EXPECT_EQ(m["Attributes"]["SentTimestamp"], "1700000000000") << "epoch milliseconds, as a string";
   EXPECT_EQ(m["Attributes"]["ApproximateFirstReceiveTimestamp"], "1700000000000");
   EXPECT_EQ(m["Attributes"]["ApproximateReceiveCount"], "1");
+  EXPECT_EQ(m["Attributes"]["SenderId"], "000000000000") << "the caller's account";
   EXPECT_FALSE(m["Attributes"].contains("AWSTraceHeader")) << "the message carries none";
   EXPECT_FALSE(m.value("ReceiptHandle", "").empty());
 }
