@@ -99,8 +99,14 @@ int main(int argc, char** argv) {
     }
     co_return http::Response::json(404, R"({"message":"the X-Ray daemon port serves /GetSamplingRules and /SamplingTargets"})");
   }, log};
-  if (auto tcp = daemon_tcp.listen(options.host, *udp_port); !tcp)
+  std::string daemon_detail = "segments over UDP " + udp_address;
+  if (auto tcp = daemon_tcp.listen(options.host, *udp_port); !tcp) {
     log->warn("X-Ray daemon TCP (sampling) not served: {}", tcp.error().message);
+    daemon_detail += "; sampling over TCP not served: " + tcp.error().message;
+  } else {
+    daemon_detail += ", sampling rules and targets over TCP";
+  }
+  services.health.add("xray_daemon", [daemon_detail] { return tracing::ComponentStatus{true, daemon_detail}; });
 
   // The topology goes in through the services' own operations, on this thread alone.
   std::optional<tracing::Result<void>> applied;

@@ -95,11 +95,16 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
     co_return s_.live->subscribe(executor);
   }
   if (path == "/_localray/health" || path == "/_localray/health/") {
-    json services = {{"apigateway", "running"}, {"sns", "running"}, {"sqs", "running"},
-                     {"dynamodb", "running"},   {"lambda", "running"}, {"xray", "running"}};
-    co_return http::Response::json(200, json{{"status", "running"}, {"version", kVersion}, {"services", services},
-                                             {"segments_written", s_.pipeline->written()}}
-                                            .dump());
+    auto report = s_.health.check();
+    json services = json::object();
+    for (const auto& [name, status] : report.components)
+      services[name] = {{"status", status.ready ? "running" : "not ready"}, {"detail", status.detail}};
+    bool ready = report.ready && s_.ready;
+    co_return http::Response::json(ready ? 200 : 503, json{{"status", ready ? "running" : s_.ready ? "degraded" : "starting"},
+                                                           {"version", kVersion},
+                                                           {"services", services},
+                                                           {"segments_written", s_.pipeline->written()}}
+                                                          .dump());
   }
   if (path == "/_localray/resources" || path == "/_localray/resources/") {
     co_return co_await resources();

@@ -44,6 +44,34 @@ tracing::Result<std::string> resolve(const std::string& value, const Services& s
   return tracing::success(std::move(out));
 }
 
+// Each service serves once the topology is in; before, it is still being made. The store is
+// judged by its writer.
+void add_health_probes(Services& s) {
+  auto counted = [&s](std::size_t n, const char* what) {
+    return tracing::ComponentStatus{s.ready.load(), s.ready ? std::to_string(n) + " " + what : "applying the topology"};
+  };
+  s.health.add("store", [&s] {
+    auto st = s.pipeline->status();
+    std::string detail = std::to_string(st.written) + " segments stored, " + std::to_string(st.waiting) + " waiting, " +
+                         std::to_string(st.refused) + " refused when full";
+    if (!st.writing) return tracing::ComponentStatus{false, "the writer has stopped; " + detail};
+    if (!st.last_error.empty()) return tracing::ComponentStatus{false, "the last batch failed: " + st.last_error + "; " + detail};
+    return tracing::ComponentStatus{true, detail};
+  });
+  s.health.add("apigateway", [&s, counted] { return counted(s.apis.size(), "REST APIs"); });
+  s.health.add("sns", [&s, counted] { return counted(s.sns->topic_arns().size(), "topics"); });
+  s.health.add("sqs", [&s, counted] { return counted(s.sqs->queues().size(), "queues"); });
+  s.health.add("dynamodb", [&s, counted] {
+    auto listed = s.dynamodb->list_tables(std::nullopt, std::nullopt);
+    return counted(listed ? listed->names.size() : 0, listed && listed->last_evaluated_table_name ? "tables and more" : "tables");
+  });
+  s.health.add("lambda", [&s, counted] { return counted(s.lambda->functions().size(), "functions"); });
+  s.health.add("event_source_mappings", [&s, counted] { return counted(s.mappings->list().size(), "mappings"); });
+  s.health.add("xray", [&s, counted] {
+    return counted(s.xray_groups->list().size() - 1 + s.xray_rules->list().size() - 1, "groups and sampling rules besides the defaults");
+  });
+}
+
 }  // namespace
 
 tracing::Result<void> open_trace_store(Services& s, const Options& options, std::shared_ptr<spdlog::logger> log) {
@@ -88,6 +116,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.event_sources = std::make_unique<SqsEventSources>(*s.sqs, t.region);
   s.mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *s.lambda, *s.event_sources, tracer, log);
   s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, s.ids, log);
+  add_health_probes(s);
   return {};
 }
 

@@ -25,6 +25,7 @@
 #include "services/sqs/model/backend.hpp"
 #include "services/xray/model/backend.hpp"
 #include "tracing/clock.hpp"
+#include "tracing/health.hpp"
 #include "tracing/ids.hpp"
 #include "tracing/pipeline.hpp"
 #include "tracing/sampling.hpp"
@@ -70,6 +71,7 @@ struct Services {
   std::vector<FunctionInfo> functions;
   // Set once the topology is applied; until then the edge answers 503.
   std::atomic<bool> ready{false};
+  tracing::Health health;
   // Last, so destroyed first: its threads use the services above until they are joined.
   std::unique_ptr<BlockingPool> blocking;
 };

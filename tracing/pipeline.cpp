@@ -100,6 +100,20 @@ std::size_t Pipeline::room() const {
   return queue_.size() >= capacity_ ? 0 : capacity_ - queue_.size();
 }
 
+Pipeline::Status Pipeline::status() const {
+  std::lock_guard lock{mutex_};
+  Status s;
+  s.writing = !preparer_done_ && !stopping_;
+  s.written = written_ - dropped_;
+  s.waiting = queue_.size();
+  for (const auto& b : prepared_) s.waiting += b.size();
+  s.refused = refused_;
+  s.dropped = dropped_;
+  s.failed = failed_;
+  s.last_error = last_error_;
+  return s;
+}
+
 void Pipeline::hold_writer_for_test(bool held) {
   {
     std::lock_guard lock{mutex_};
@@ -151,6 +165,7 @@ void Pipeline::run_preparer() {
       log_->error("segment batch of {} not prepared: {}", size, e.what());
       std::lock_guard lock{mutex_};
       failed_ += size;
+      last_error_ = e.what();
       committed_.notify_all();
       continue;
     }
@@ -194,8 +209,13 @@ void Pipeline::run_writer() {
     CommitListener listener;
     {
       std::lock_guard lock{mutex_};
-      if (result) written_ += size;
-      else failed_ += size;
+      if (result) {
+        written_ += size;
+        last_error_.clear();
+      } else {
+        failed_ += size;
+        last_error_ = result.error().message;
+      }
       listener = listener_;
     }
     committed_.notify_all();

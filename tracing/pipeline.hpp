@@ -46,6 +46,14 @@ class Pipeline final : public SegmentSink {
   // Free places in the queue now; loaders that may wait (benchmarks, imports) pace themselves on it.
   std::size_t room() const;
 
+  // Serving while the writer runs and its last transaction committed.
+  struct Status {
+    bool writing = false;
+    std::uint64_t written = 0, waiting = 0, refused = 0, dropped = 0, failed = 0;
+    std::string last_error;  // of the last batch that failed, when the latest did
+  };
+  Status status() const;
+
   // Tests only: while held, the writer commits nothing, so the queue fills up.
   void hold_writer_for_test(bool held);
 
@@ -63,6 +71,7 @@ class Pipeline final : public SegmentSink {
   std::deque<PreparedBatch> prepared_;  // at most kMaxPrepared, waiting for the writer
   bool preparer_done_ = false;
   std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0, refused_ = 0;
+  std::string last_error_;  // empty once a batch commits again
   std::chrono::steady_clock::time_point refusal_logged_{};
   bool stopping_ = false;
   bool writer_held_ = false;

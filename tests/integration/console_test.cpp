@@ -76,6 +76,20 @@ TEST(ConsoleIntegrationTest, ThePageIsServedAtTheUrlPrintedOnStart) {
   EXPECT_EQ(missing.status, 404u);
 }
 
+TEST(ConsoleIntegrationTest, HealthReportsEachPartWithWhatItHolds) {
+  LocalrayProcess p{{"--db", ":memory:"}};
+  auto r = http_request(p.port(), "GET", "/_localray/health");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto health = nlohmann::json::parse(r.body);
+  EXPECT_EQ(health["status"], "running");
+  for (const char* part : {"store", "apigateway", "sns", "sqs", "dynamodb", "lambda", "event_source_mappings", "xray", "xray_daemon"})
+    EXPECT_EQ(health["services"][part]["status"], "running") << part << ": " << health["services"][part].dump();
+  EXPECT_EQ(health["services"]["lambda"]["detail"], "6 functions");
+  EXPECT_EQ(health["services"]["sns"]["detail"], "2 topics");
+  EXPECT_NE(health["services"]["store"]["detail"].get<std::string>().find("segments stored"), std::string::npos);
+  EXPECT_NE(health["services"]["xray_daemon"]["detail"].get<std::string>().find(std::to_string(p.udp_port())), std::string::npos);
+}
+
 TEST(ConsoleIntegrationTest, ResourcesListThePatternAndWhatTheApisCreated) {
   LocalrayProcess p{{"--db", ":memory:"}};
   auto names = [](const nlohmann::json& list) {

@@ -130,6 +130,35 @@ TEST_F(StoreTest, PipelineRefusesWhatDoesNotFitInsteadOfWaitingAndStoresWhatItTo
   EXPECT_EQ(segs->size(), accepted);
 }
 
+TEST_F(StoreTest, PipelineStatusSaysWhenItsLastBatchFailedAndWhenItRecovered) {
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 16, log};
+  EXPECT_TRUE(pipeline.status().writing);
+  EXPECT_TRUE(pipeline.status().last_error.empty());
+  {
+    // Someone takes the segments table away underneath the writer.
+    auto other = Connection::open((*store)->uri(), false);
+    ASSERT_TRUE(other);
+    ASSERT_TRUE((*other)->exec("ALTER TABLE segments RENAME TO gone"));
+  }
+  ASSERT_TRUE(pipeline.record(make(kTrace, "70de5b6f19ff9a0a", 10, 12)));
+  pipeline.flush();
+  auto failed = pipeline.status();
+  EXPECT_EQ(failed.failed, 1u);
+  EXPECT_FALSE(failed.last_error.empty());
+  {
+    auto other = Connection::open((*store)->uri(), false);
+    ASSERT_TRUE((*other)->exec("ALTER TABLE gone RENAME TO segments"));
+  }
+  ASSERT_TRUE(pipeline.record(make(kTrace, "70de5b6f19ff9a0b", 10, 12)));
+  pipeline.flush();
+  EXPECT_TRUE(pipeline.status().last_error.empty()) << "a batch committed again";
+  pipeline.stop();
+  EXPECT_FALSE(pipeline.status().writing);
+}
+
 TEST_F(StoreTest, InMemoryDatabaseIsSharedWithReaders) {
   auto store = Store::open(":memory:");
   ASSERT_TRUE(store) << store.error().message;
