@@ -155,14 +155,50 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
   t.apis = read_list<Api>(root, "apis", err, [&err](Reader& r) {
     Api a;
     a.name = r.str("name", true);
-    a.stage = r.str("stage", true);
-    const json* integ = r.child("integration");
-    Reader ir{or_empty(integ), r.path() + ".integration", err};
-    if (ir.str("service", true) != "sns") ir.fail("service", "only 'sns' integrations are supported");
-    if (ir.str("action", true) != "Publish") ir.fail("action", "only 'Publish' is supported");
-    a.topic = ir.str("topic", true);
-    a.message = ir.str("message", true);
-    a.message_attributes = ir.string_map("message_attributes");
+    auto integration = [&err](const json* j, const std::string& path) {
+      Reader ir{or_empty(j), path, err};
+      ApiIntegration i;
+      if (ir.str("type", false) == "lambda_proxy") {
+        i.type = "lambda_proxy";
+        i.function = ir.str("function", true);
+        return i;
+      }
+      i.type = "sns";
+      if (ir.str("service", true) != "sns") ir.fail("service", "must be sns, or type must be lambda_proxy");
+      if (ir.str("action", true) != "Publish") ir.fail("action", "only 'Publish' is supported");
+      i.topic = ir.str("topic", true);
+      i.message = ir.str("message", true);
+      i.message_attributes = ir.string_map("message_attributes");
+      return i;
+    };
+    if (const json* stages = r.child("stages")) {
+      if (!stages->is_array() || stages->empty()) r.fail("stages", "must be a non-empty list of names");
+      else
+        for (const auto& s : *stages) {
+          if (!s.is_string() || s.get<std::string>().empty()) r.fail("stages", "must be a non-empty list of names");
+          else a.stages.push_back(s.get<std::string>());
+        }
+    } else {
+      a.stages.push_back(r.str("stage", true));
+    }
+    if (const json* routes = r.child("routes")) {
+      if (!routes->is_array() || routes->empty()) r.fail("routes", "must be a non-empty list");
+      else
+        for (std::size_t i = 0; i < routes->size(); ++i) {
+          std::string at = r.path() + ".routes[" + std::to_string(i) + "]";
+          Reader rr{(*routes)[i], at, err};
+          ApiRoute route;
+          route.path = rr.str("path", false, route.path);
+          route.method = rr.str("method", false, route.method);
+          if (route.path.empty() || route.path.front() != '/') rr.fail("path", "must start with '/'");
+          route.integration = integration(rr.child("integration"), at + ".integration");
+          a.routes.push_back(std::move(route));
+        }
+    } else {
+      auto i = integration(r.child("integration"), r.path() + ".integration");
+      a.routes.push_back(ApiRoute{"/", "ANY", i});
+      a.routes.push_back(ApiRoute{"/{proxy+}", "ANY", i});
+    }
     return a;
   });
   if (err) return *err;
@@ -193,8 +229,13 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     if (t.queues[i].dead_letter_queue && !has_name(t.queues, *t.queues[i].dead_letter_queue))
       err = Error{"queues[" + std::to_string(i) + "].dead_letter_queue: no queue named '" + *t.queues[i].dead_letter_queue + "'"};
   for (std::size_t i = 0; i < t.apis.size() && !err; ++i)
-    if (!has_name(t.topics, t.apis[i].topic))
-      err = Error{"apis[" + std::to_string(i) + "].integration.topic: no topic named '" + t.apis[i].topic + "'"};
+    for (std::size_t k = 0; k < t.apis[i].routes.size() && !err; ++k) {
+      const auto& integ = t.apis[i].routes[k].integration;
+      std::string at = "apis[" + std::to_string(i) + "].routes[" + std::to_string(k) + "].integration";
+      if (integ.type == "sns" && !has_name(t.topics, integ.topic)) err = Error{at + ".topic: no topic named '" + integ.topic + "'"};
+      if (integ.type == "lambda_proxy" && !has_name(t.functions, integ.function))
+        err = Error{at + ".function: no function named '" + integ.function + "'"};
+    }
   if (err) return *err;
   return t;
 }

@@ -41,11 +41,26 @@ struct EventSourceMapping {
   std::string queue, function;
   int batch_size = 10;
 };
-struct Api {
-  std::string name, stage;
-  std::string topic;  // the SNS integration's topic
+// What a method calls: an SNS topic (an AWS service integration publishing the mapped message)
+// or a Lambda function (proxy).
+struct ApiIntegration {
+  std::string type;  // "sns" or "lambda_proxy"
+  std::string topic;  // sns: the topic, its message and attributes as mapping expressions
   std::string message;
   std::map<std::string, std::string> message_attributes;
+  std::string function;  // lambda_proxy
+};
+struct ApiRoute {
+  std::string path = "/{proxy+}";
+  std::string method = "ANY";
+  ApiIntegration integration;
+};
+// A REST API. `"stage"` and one `"integration"` are the short form of the pattern's API: ANY on
+// `/` and on `/{proxy+}`.
+struct Api {
+  std::string name;
+  std::vector<std::string> stages;
+  std::vector<ApiRoute> routes;
 };
 
 struct Topology {

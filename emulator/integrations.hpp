@@ -1,27 +1,47 @@
 #pragma once
-// API Gateway integrations backed by the other services.
+// API Gateway integrations backed by the other services: SNS Publish for the AWS service
+// integration, a Lambda function for the proxy integration.
+#include <memory>
 #include <string>
 
-#include "services/apigateway/model/rest_api.hpp"
+#include <spdlog/fwd.h>
+
+#include "services/apigateway/model/sns_publish_integration.hpp"
+#include "services/lambda/model/function.hpp"
 #include "services/sns/model/backend.hpp"
 
 namespace localray::emulator {
 
-// API Gateway -> SNS Publish (an AWS service integration, as the pattern's API).
-class SnsIntegration final : public apigateway::model::Integration {
+class SnsTopicPublisher final : public apigateway::model::TopicPublisher {
  public:
-  SnsIntegration(sns::model::Backend& sns, std::string topic_arn, tracing::IdGenerator& ids)
+  SnsTopicPublisher(sns::model::Backend& sns, std::string topic_arn, tracing::IdGenerator& ids)
       : sns_{sns}, topic_arn_{std::move(topic_arn)}, ids_{ids} {}
-  std::string service() const override { return "SNS"; }
-  std::string operation() const override { return "Publish"; }
-  void describe_target(nlohmann::json& aws) const override;
-  boost::asio::awaitable<apigateway::model::IntegrationResult> call(const apigateway::model::IntegrationRequest& request,
-                                                                    const tracing::TraceHeader& ctx) override;
+  const std::string& topic_arn() const override { return topic_arn_; }
+  boost::asio::awaitable<apigateway::model::PublishOutcome> publish(std::string message, std::map<std::string, std::string> string_attributes,
+                                                                    tracing::TraceHeader ctx) override;
 
  private:
   sns::model::Backend& sns_;
   std::string topic_arn_;
   tracing::IdGenerator& ids_;
+};
+
+// AWS_PROXY: the function is invoked synchronously with the proxy event and answers the client.
+// A function error or a malformed answer is API Gateway's 502; a throttled function its 429.
+class LambdaProxyIntegration final : public apigateway::model::Integration {
+ public:
+  LambdaProxyIntegration(lambda::model::Runner& runner, std::string function, std::shared_ptr<spdlog::logger> log)
+      : runner_{runner}, function_{std::move(function)}, log_{std::move(log)} {}
+  std::string service() const override { return "Lambda"; }
+  std::string operation() const override { return "Invoke"; }
+  void describe_target(nlohmann::json& aws) const override;
+  boost::asio::awaitable<apigateway::model::IntegrationResponse> call(const apigateway::model::IntegrationRequest& request,
+                                                                      const tracing::TraceHeader& ctx) override;
+
+ private:
+  lambda::model::Runner& runner_;
+  std::string function_;
+  std::shared_ptr<spdlog::logger> log_;
 };
 
 }  // namespace localray::emulator

@@ -21,6 +21,7 @@
 #include "emulator/service_routing.hpp"
 #include "emulator/version.hpp"
 #include "emulator/wiring.hpp"
+#include "services/apigateway/protocol/invoke.hpp"
 #include "services/xray/protocol/api.hpp"
 #include "tracing/udp_receiver.hpp"
 
@@ -123,11 +124,12 @@ int main(int argc, char** argv) {
   std::cout << "localray " << emulator::kVersion << " running " << (options.config_file ? *options.config_file : "the X-Ray Tracer pattern")
             << "\n";
   nlohmann::json apis = nlohmann::json::array();
-  for (const auto& api : services.apis) {
-    std::string url = edge_url + "/restapis/" + api->id() + "/" + api->stage() + "/_user_request_";
-    std::cout << "  API " << api->name() << " (" << api->stage() << "):  " << url << "/{path}\n";
-    apis.push_back({{"name", api->name()}, {"stage", api->stage()}, {"invoke_url", url}});
-  }
+  for (const auto& api : services.apis->list())
+    for (const auto& stage : api->stages()) {
+      std::string url = edge_url + apigateway::protocol::invoke_path(api->id(), stage.name);
+      std::cout << "  API " << api->name() << " (" << stage.name << "):  " << url << "/{path}\n";
+      apis.push_back({{"name", api->name()}, {"stage", stage.name}, {"invoke_url", url}});
+    }
   std::cout << "  AWS APIs and X-Ray API:    " << edge_url << "  (aws --endpoint-url " << edge_url << ")\n"
             << "  X-Ray daemon (UDP):        " << udp_address << "\n"
             << "  Console:                   " << edge_url << "/_localray/\n"

@@ -6,6 +6,7 @@
 #include "emulator/version.hpp"
 #include "http/form.hpp"
 #include "emulator/service_routing.hpp"
+#include "services/apigateway/protocol/invoke.hpp"
 #include "services/dynamodb/protocol/dispatch.hpp"
 #include "services/lambda/protocol/api.hpp"
 #include "services/sns/protocol/dispatch.hpp"
@@ -27,21 +28,6 @@ http::Response unknown_operation(const http::Request& r) {
   return res;
 }
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    auto slash = path.find('/');
-    parts.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return parts;
-}
-
 }  // namespace
 
 asio::awaitable<http::Response> Router::resources() const {
@@ -55,12 +41,21 @@ asio::awaitable<http::Response> Router::resources() const {
     after = page->last_evaluated_table_name;
   }
   json apis = json::array();
-  for (const auto& a : s_.apis)
-    apis.push_back({{"name", a->name()},
-                    {"id", a->id()},
-                    {"stage", a->stage()},
-                    {"arn", a->stage_arn()},
-                    {"invoke_url", endpoints_.edge_url + "/restapis/" + a->id() + "/" + a->stage() + "/_user_request_"}});
+  for (const auto& a : s_.apis->list())
+    for (const auto& stage : a->stages()) {
+      json resources = json::array();
+      for (const auto& r : a->resources().list()) {
+        json methods = json::array();
+        for (const auto& [name, m] : r.methods) methods.push_back(name);
+        resources.push_back({{"path", r.path}, {"methods", methods}});
+      }
+      apis.push_back({{"name", a->name()},
+                      {"id", a->id()},
+                      {"stage", stage.name},
+                      {"arn", a->stage_arn(stage.name)},
+                      {"invoke_url", endpoints_.edge_url + apigateway::protocol::invoke_path(a->id(), stage.name)},
+                      {"resources", resources}});
+    }
   json topics = json::array();
   for (const auto& arn : s_.sns->topic_arns()) {
     json subs = json::array();
@@ -120,38 +115,6 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
   co_return unknown_operation(r);
 }
 
-asio::awaitable<std::optional<http::Response>> Router::invoke_api(const http::Request& r, const http::CallContext& call) {
-  // /restapis/{apiId}/{stage}/_user_request_/{path...}
-  auto parts = split_path(r.path);
-  if (parts.size() < 4 || parts[0] != "restapis" || parts[3] != "_user_request_") co_return std::nullopt;
-  for (const auto& api : s_.apis) {
-    if (api->id() != parts[1]) continue;
-    if (api->stage() != parts[2]) {
-      co_return http::Response::json(403, json{{"message", "Forbidden"}}.dump());
-    }
-    auto prefix = "/restapis/" + api->id() + "/" + api->stage() + "/_user_request_";
-    std::string path = r.path.substr(std::min(r.path.size(), r.path.find("_user_request_") + 14));
-    auto decoded = http::percent_decode(path.empty() ? "/" : path, false);
-    apigateway::model::ApiRequest req;
-    req.method = r.method;
-    req.path = decoded ? *decoded : path;
-    if (req.path.empty() || req.path.front() != '/') req.path.insert(req.path.begin(), '/');
-    req.body = r.body;
-    req.user_agent = std::string{r.headers.get("User-Agent")};
-    req.client_ip = r.remote_address;
-    req.url = endpoints_.edge_url + r.target;
-    req.host = std::string{r.headers.get("Host")};
-    req.trace = call.trace;
-    auto res = co_await api->handle(std::move(req));
-    auto out = http::Response::json(res.status, res.body);
-    out.headers.set("x-amzn-RequestId", res.request_id);
-    out.headers.set("x-amz-apigw-id", res.request_id.substr(0, 8) + "=");
-    out.headers.set("X-Amzn-Trace-Id", res.trace_header);
-    co_return out;
-  }
-  co_return http::Response::json(404, json{{"message", "No API with id " + std::string{parts[1]}}}.dump());
-}
-
 asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const http::CallContext& call) {
   switch (routed.service) {
     case Service::DynamoDB:
@@ -178,7 +141,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
   } else if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
     response = co_await localray_endpoint(request);
-  } else if (auto api = co_await invoke_api(request, call)) {
+  } else if (auto api = co_await apigateway::protocol::handle(request, *s_.apis, call, endpoints_.edge_url)) {
     response = std::move(*api);
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
     response = co_await call_service(request, routed, call);

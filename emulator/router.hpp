@@ -26,7 +26,6 @@ class Router {
   boost::asio::awaitable<http::Response> resources() const;
 
  private:
-  boost::asio::awaitable<std::optional<http::Response>> invoke_api(const http::Request& request, const http::CallContext& call);
   boost::asio::awaitable<http::Response> localray_endpoint(const http::Request& request) const;
   boost::asio::awaitable<http::Response> call_service(const http::Request& request, const Routed& routed, const http::CallContext& call);
 

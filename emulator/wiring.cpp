@@ -58,7 +58,7 @@ void add_health_probes(Services& s) {
     if (!st.last_error.empty()) return tracing::ComponentStatus{false, "the last batch failed: " + st.last_error + "; " + detail};
     return tracing::ComponentStatus{true, detail};
   });
-  s.health.add("apigateway", [&s, counted] { return counted(s.apis.size(), "REST APIs"); });
+  s.health.add("apigateway", [&s, counted] { return counted(s.apis->list().size(), "REST APIs"); });
   s.health.add("sns", [&s, counted] { return counted(s.sns->topic_arns().size(), "topics"); });
   s.health.add("sqs", [&s, counted] { return counted(s.sqs->queues().size(), "queues"); });
   s.health.add("dynamodb", [&s, counted] {
@@ -105,6 +105,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_groups, *s.xray_rules, s.blocking->executor());
   const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, sink};
   s.sns = std::make_unique<sns::model::Backend>(ex, tracer, t.region, t.account);
+  s.apis = std::make_unique<apigateway::model::Backend>(t.region, t.account);
   s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
   s.dynamodb = std::make_unique<dynamodb::model::Backend>(ex, t.region, t.account);
   s.lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, t.region, t.account);
@@ -185,19 +186,33 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
   }
 
-  for (const auto& api : t.apis) {
-    apigateway::model::RouteConfig route;
-    auto message = apigateway::model::MappingValue::parse(api.message);
-    if (!message) co_return Error{"api " + api.name + ": unsupported mapping '" + api.message + "'"};
-    route.message = *message;
-    for (const auto& [name, expr] : api.message_attributes) {
-      auto v = apigateway::model::MappingValue::parse(expr);
-      if (!v) co_return Error{"api " + api.name + ": unsupported mapping '" + expr + "'"};
-      route.message_attributes.emplace(name, *v);
+  for (const auto& a : t.apis) {
+    std::vector<apigateway::model::Stage> stages;
+    for (const auto& name : a.stages) stages.push_back({name, {}});
+    // The id comes from the name and first stage: the pattern's invoke URL stays what it always was.
+    auto api = std::make_shared<apigateway::model::RestApi>(apigateway::model::stable_api_id(a.name + "/" + a.stages.front()), a.name,
+                                                             std::move(stages), t.region, t.account, tracer);
+    for (const auto& route : a.routes) {
+      std::shared_ptr<apigateway::model::Integration> integration;
+      const auto& i = route.integration;
+      if (i.type == "lambda_proxy") {
+        integration = std::make_shared<LambdaProxyIntegration>(*s.lambda, i.function, log);
+      } else {
+        auto message = apigateway::model::MappingValue::parse(i.message);
+        if (!message) co_return Error{"api " + a.name + ": unsupported mapping '" + i.message + "'"};
+        std::map<std::string, apigateway::model::MappingValue> attributes;
+        for (const auto& [name, expr] : i.message_attributes) {
+          auto v = apigateway::model::MappingValue::parse(expr);
+          if (!v) co_return Error{"api " + a.name + ": unsupported mapping '" + expr + "'"};
+          attributes.emplace(name, *v);
+        }
+        auto publisher = std::make_shared<SnsTopicPublisher>(*s.sns, s.sns->topic_arn(i.topic), s.ids);
+        integration = std::make_shared<apigateway::model::SnsPublishIntegration>(*message, std::move(attributes), std::move(publisher));
+      }
+      if (auto r = api->add_method(route.path, route.method, std::move(integration)); !r)
+        co_return Error{"api " + a.name + ": " + r.error().message};
     }
-    route.integration = std::make_shared<SnsIntegration>(*s.sns, s.sns->topic_arn(api.topic), s.ids);
-    s.apis.push_back(std::make_unique<apigateway::model::RestApi>(apigateway::model::stable_api_id(api.name + "/" + api.stage), api.name,
-                                                                  api.stage, t.region, t.account, std::move(route), tracer));
+    if (auto r = s.apis->add(std::move(api)); !r) co_return Error{"api " + a.name + ": " + r.error().message};
   }
   co_return tracing::Result<void>{};
 }

@@ -17,7 +17,7 @@
 #include "emulator/blocking_pool.hpp"
 #include "emulator/options.hpp"
 #include "functions/aws_clients.hpp"
-#include "services/apigateway/model/rest_api.hpp"
+#include "services/apigateway/model/backend.hpp"
 #include "services/dynamodb/model/backend.hpp"
 #include "services/lambda/model/event_source_mappings.hpp"
 #include "services/lambda/model/function.hpp"
@@ -64,7 +64,7 @@ struct Services {
   std::unique_ptr<SqsSender> sqs_client;
   std::unique_ptr<DynamoDbUpdater> dynamodb_client;
   std::unique_ptr<functions::AwsClients> aws_clients;
-  std::vector<std::unique_ptr<apigateway::model::RestApi>> apis;
+  std::unique_ptr<apigateway::model::Backend> apis;
   std::unique_ptr<SqsEventSources> event_sources;
   std::unique_ptr<lambda::model::EventSourceMappings> mappings;
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;

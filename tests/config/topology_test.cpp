@@ -17,9 +17,39 @@ TEST(TopologyTest, EmbeddedPatternHasTheSeedsResources) {
   EXPECT_EQ(t->subscriptions.size(), 5u);
   ASSERT_EQ(t->apis.size(), 1u);
   EXPECT_EQ(t->apis[0].name, "xrayTracerAPI");
-  EXPECT_EQ(t->apis[0].stage, "prod");
-  EXPECT_EQ(t->apis[0].message, "$context.path");
-  EXPECT_EQ(t->apis[0].message_attributes.at("status"), "$input.path('$.status')");
+  EXPECT_EQ(t->apis[0].stages, (std::vector<std::string>{"prod"}));
+  ASSERT_EQ(t->apis[0].routes.size(), 2u) << "the short form: ANY on / and on /{proxy+}";
+  EXPECT_EQ(t->apis[0].routes[1].path, "/{proxy+}");
+  EXPECT_EQ(t->apis[0].routes[1].method, "ANY");
+  const auto& integ = t->apis[0].routes[1].integration;
+  EXPECT_EQ(integ.type, "sns");
+  EXPECT_EQ(integ.message, "$context.path");
+  EXPECT_EQ(integ.message_attributes.at("status"), "$input.path('$.status')");
+}
+
+TEST(TopologyTest, ApisDeclareStagesAndRoutesToLambdaProxiesOrTopics) {
+  auto t = parse_topology(R"({
+    "topics": [{"name": "events"}],
+    "functions": [{"name": "items", "handler": "sns_subscribe"}],
+    "apis": [{"name": "shop", "stages": ["prod", "dev"], "routes": [
+      {"path": "/items/{id}", "method": "GET", "integration": {"type": "lambda_proxy", "function": "items"}},
+      {"path": "/events", "method": "POST",
+       "integration": {"service": "sns", "action": "Publish", "topic": "events", "message": "$input.body"}}]}]})");
+  ASSERT_TRUE(t) << t.error().message;
+  const auto& api = t->apis.at(0);
+  EXPECT_EQ(api.stages, (std::vector<std::string>{"prod", "dev"}));
+  ASSERT_EQ(api.routes.size(), 2u);
+  EXPECT_EQ(api.routes[0].integration.type, "lambda_proxy");
+  EXPECT_EQ(api.routes[0].integration.function, "items");
+  EXPECT_EQ(api.routes[1].integration.topic, "events");
+  auto ghost = parse_topology(R"({"apis": [{"name": "a", "stage": "s", "routes": [
+      {"path": "/x", "integration": {"type": "lambda_proxy", "function": "ghost"}}]}]})");
+  ASSERT_FALSE(ghost);
+  EXPECT_EQ(ghost.error().message, "apis[0].routes[0].integration.function: no function named 'ghost'");
+  auto relative = parse_topology(R"({"functions": [{"name": "f", "handler": "http"}], "apis": [{"name": "a", "stage": "s",
+      "routes": [{"path": "x", "integration": {"type": "lambda_proxy", "function": "f"}}]}]})");
+  ASSERT_FALSE(relative);
+  EXPECT_EQ(relative.error().message, "apis[0].routes[0].path: must start with '/'");
 }
 
 TEST(TopologyTest, ErrorsNameTheOffendingField) {

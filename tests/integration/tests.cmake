@@ -3,6 +3,6 @@ target_link_libraries(localray_test_process PUBLIC nlohmann_json::nlohmann_json 
 target_compile_definitions(localray_test_process PRIVATE LOCALRAY_BINARY_PATH="$<TARGET_FILE:localray>")
 
 localray_test(integration_test WHOLE
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/pattern_test.cpp ${CMAKE_CURRENT_LIST_DIR}/restart_test.cpp ${CMAKE_CURRENT_LIST_DIR}/console_test.cpp ${CMAKE_CURRENT_LIST_DIR}/sampling_test.cpp
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/pattern_test.cpp ${CMAKE_CURRENT_LIST_DIR}/restart_test.cpp ${CMAKE_CURRENT_LIST_DIR}/console_test.cpp ${CMAKE_CURRENT_LIST_DIR}/sampling_test.cpp ${CMAKE_CURRENT_LIST_DIR}/api_routes_test.cpp
   LIBS localray_test_process)
 add_dependencies(integration_test localray)

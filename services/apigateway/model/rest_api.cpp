@@ -1,72 +1,26 @@
 #include "services/apigateway/model/rest_api.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 namespace localray::apigateway::model {
 
-std::optional<MappingValue> MappingValue::parse(const std::string& expr) {
-  MappingValue v;
-  if (expr.empty() || expr[0] != '$') {
-    v.text_ = expr;
-    return v;
-  }
-  static const std::pair<const char*, Kind> kContext[] = {{"$context.path", Kind::ContextPath},
-                                                         {"$context.resourcePath", Kind::ResourcePath},
-                                                         {"$context.stage", Kind::Stage},
-                                                         {"$context.httpMethod", Kind::Method},
-                                                         {"$context.requestId", Kind::RequestId},
-                                                         {"$input.body", Kind::Body}};
-  for (const auto& [name, kind] : kContext)
-    if (expr == name) {
-      v.kind_ = kind;
-      return v;
-    }
-  // $input.path('$.a.b')
-  const std::string prefix = "$input.path('$", suffix = "')";
-  if (expr.rfind(prefix, 0) == 0 && expr.size() >= prefix.size() + suffix.size() &&
-      expr.compare(expr.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    std::string path = expr.substr(prefix.size(), expr.size() - prefix.size() - suffix.size());
-    v.kind_ = Kind::JsonPath;
-    std::size_t pos = 0;
-    while (pos < path.size()) {
-      if (path[pos] != '.') return std::nullopt;
-      auto next = path.find('.', pos + 1);
-      auto key = path.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
-      if (key.empty()) return std::nullopt;
-      v.path_.push_back(key);
-      pos = next == std::string::npos ? path.size() : next;
-    }
-    return v;
-  }
-  return std::nullopt;
-}
+using nlohmann::json;
 
-std::string MappingValue::evaluate(const Input& in) const {
-  switch (kind_) {
-    case Kind::Literal: return text_;
-    case Kind::ContextPath: return in.path;
-    case Kind::ResourcePath: return in.resource_path;
-    case Kind::Stage: return in.stage;
-    case Kind::Method: return in.method;
-    case Kind::RequestId: return in.request_id;
-    case Kind::Body: return in.body;
-    case Kind::JsonPath: {
-      // Like API Gateway: a missing path or a body that is not JSON gives an empty value.
-      auto doc = nlohmann::json::parse(in.body, nullptr, false);
-      const nlohmann::json* node = &doc;
-      for (const auto& key : path_) {
-        if (!node->is_object()) return {};
-        auto it = node->find(key);
-        if (it == node->end()) return {};
-        node = &*it;
-      }
-      if (node->is_string()) return node->get<std::string>();
-      if (node->is_null() || node->is_discarded()) return {};
-      return node->dump();
-    }
-  }
+namespace {
+
+std::string header(const Pairs& headers, std::string_view name) {
+  for (const auto& [k, v] : headers)
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return v;
   return {};
 }
+
+}  // namespace
 
 std::string stable_api_id(const std::string& name) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -81,76 +35,104 @@ std::string stable_api_id(const std::string& name) {
   return id;
 }
 
-RestApi::RestApi(std::string id, std::string name, std::string stage, std::string region, std::string account, RouteConfig route,
-                 tracing::Tracer tracer)
-    : id_{std::move(id)}, name_{std::move(name)}, stage_{std::move(stage)}, region_{std::move(region)}, account_{std::move(account)},
-      route_{std::move(route)}, t_{tracer} {}
+RestApi::RestApi(std::string id, std::string name, std::vector<Stage> stages, std::string region, std::string account, tracing::Tracer tracer)
+    : id_{std::move(id)}, name_{std::move(name)}, stages_{std::move(stages)}, region_{std::move(region)}, account_{std::move(account)},
+      t_{tracer} {}
 
-boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) {
-  using nlohmann::json;
+tracing::Result<void> RestApi::add_method(const std::string& path, const std::string& http_method, std::shared_ptr<Integration> integration) {
+  return resources_.add(path, http_method, std::move(integration));
+}
+
+const Stage* RestApi::stage(const std::string& name) const {
+  auto it = std::find_if(stages_.begin(), stages_.end(), [&](const Stage& s) { return s.name == name; });
+  return it == stages_.end() ? nullptr : &*it;
+}
+
+boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) const {
   auto start = t_.clock.now();
+  const Stage& stage = *this->stage(request.stage);
   std::string request_id = t_.ids.uuid();
+  std::string host = header(request.headers, "Host");
+  std::string user_agent = header(request.headers, "User-Agent");
   // A caller's Root is kept (with its Parent as our parent); otherwise this stage starts the trace.
   tracing::SamplingRequest sampling;
-  sampling.service_name = name_ + "/" + stage_;
+  sampling.service_name = name_ + "/" + stage.name;
   sampling.service_type = "AWS::ApiGateway::Stage";
-  sampling.host = request.host;
+  sampling.host = host;
   sampling.http_method = request.method;
   sampling.url_path = request.path;
-  sampling.resource_arn = stage_arn();
+  sampling.resource_arn = stage_arn(stage.name);
   tracing::TraceHeader trace = t_.sampler.enter(request.trace, sampling);
 
   tracing::Segment seg;
-  seg.name = name_ + "/" + stage_;
+  seg.name = name_ + "/" + stage.name;
   seg.id = t_.ids.segment_id();
   seg.trace_id = trace.root;
   seg.parent_id = trace.parent;
   seg.origin = "AWS::ApiGateway::Stage";
-  seg.resource_arn = stage_arn();
+  seg.resource_arn = stage_arn(stage.name);
   seg.start_time = tracing::epoch_seconds(start);
   seg.annotations["aws:api_id"] = id_;
-  seg.annotations["aws:api_stage"] = stage_;
-  seg.aws = {{"api_gateway", {{"account_id", account_}, {"rest_api_id", id_}, {"stage", stage_}, {"request_id", request_id}}}};
-  seg.metadata = {{"default", {{"request_id", request_id}, {"extended_request_id", t_.ids.uuid()}}}};
-
-  std::string context_path = "/" + stage_ + request.path;
-  std::string resource_path = "/{proxy+}";
-  MappingValue::Input in{context_path, resource_path, stage_, request.method, request_id, request.body};
-  IntegrationRequest ireq;
-  ireq.message = route_.message.evaluate(in);
-  for (const auto& [name, value] : route_.message_attributes) {
-    auto v = value.evaluate(in);
-    if (!v.empty()) ireq.message_attributes[name] = std::move(v);
-  }
-
-  auto& sub = seg.add_subsegment(route_.integration->service(), t_.ids.segment_id(), tracing::epoch_seconds(t_.clock.now()));
-  sub.namespace_ = "aws";
-  sub.aws = {{"operation", route_.integration->operation()}, {"region", region_}};
-  route_.integration->describe_target(sub.aws);
-  const auto integration_ctx = trace.child(sub.id);
-  auto result = co_await route_.integration->call(ireq, integration_ctx);
-  sub.end_time = tracing::epoch_seconds(t_.clock.now());
-  if (!result.request_id.empty()) sub.aws["request_id"] = result.request_id;
+  seg.annotations["aws:api_stage"] = stage.name;
+  std::string extended_request_id = t_.ids.uuid();
+  seg.aws = {{"api_gateway", {{"account_id", account_}, {"rest_api_id", id_}, {"stage", stage.name}, {"request_id", request_id}}}};
+  seg.metadata = {{"default", {{"request_id", request_id}, {"extended_request_id", extended_request_id}}}};
 
   ApiResponse response;
   response.request_id = request_id;
-  if (result.ok) {
-    response.status = 200;
-    response.body = json{{"message", "message added to topic"}}.dump();
+  auto match = resources_.match(request.method, request.path);
+  if (!match || !match->method) {
+    // API Gateway answers a path or method no resource has as it answers an unsigned call.
+    response.status = 403;
+    response.body = json{{"message", "Missing Authentication Token"}}.dump();
+    response.error_type = "MissingAuthenticationTokenException";
+    response.headers = {{"Content-Type", "application/json"}};
   } else {
-    // The integration response for `^\[Error\].*`: 400 with the service's message.
-    response.status = 400;
-    response.body = json{{"state", "error"}, {"message", result.error_message}}.dump();
-    sub.error = true;
+    IntegrationRequest ireq;
+    ireq.method = request.method;
+    ireq.path = request.path;
+    ireq.resource_path = match->resource->path;
+    ireq.resource_id = match->resource->id;
+    ireq.path_parameters = std::move(match->path_parameters);
+    ireq.query = std::move(request.query);
+    ireq.headers = request.headers;
+    ireq.body = std::move(request.body);
+    ireq.stage = stage.name;
+    ireq.stage_variables = stage.variables;
+    ireq.request_id = request_id;
+    ireq.extended_request_id = extended_request_id;
+    ireq.api_id = id_;
+    ireq.account_id = account_;
+    ireq.source_ip = request.client_ip;
+    ireq.user_agent = user_agent;
+    ireq.domain_name = host;
+    ireq.request_time = start;
+
+    const auto& integration = *match->method->integration;
+    auto& sub = seg.add_subsegment(integration.service(), t_.ids.segment_id(), tracing::epoch_seconds(t_.clock.now()));
+    sub.namespace_ = "aws";
+    sub.aws = {{"operation", integration.operation()}, {"region", region_}};
+    integration.describe_target(sub.aws);
+    const auto integration_ctx = trace.child(sub.id);
+    auto result = co_await match->method->integration->call(ireq, integration_ctx);
+    sub.end_time = tracing::epoch_seconds(t_.clock.now());
+    if (!result.request_id.empty()) sub.aws["request_id"] = result.request_id;
+    if (result.call_fault) sub.fault = true;
+    else if (result.call_failed) sub.error = true;
+    response.status = result.status;
+    response.headers = std::move(result.headers);
+    response.body = std::move(result.body);
   }
   seg.error = response.status >= 400 && response.status < 500;
   seg.fault = response.status >= 500;
-  seg.http = {{"request", {{"url", request.url}, {"method", request.method}, {"user_agent", request.user_agent},
-                           {"client_ip", request.client_ip}, {"x_forwarded_for", true}}},
+  seg.throttle = response.status == 429;
+  seg.http = {{"request", {{"url", request.url}, {"method", request.method}, {"user_agent", user_agent}, {"client_ip", request.client_ip},
+                           {"x_forwarded_for", true}}},
               {"response", {{"status", response.status}, {"content_length", response.body.size()}}}};
   seg.end_time = tracing::epoch_seconds(t_.clock.now());
   response.trace_header = tracing::TraceHeader{trace.root, seg.id, trace.sampled, {}}.to_string();
-  if (trace.is_sampled()) t_.sink.record(std::move(seg));
+  // A full pipeline counts the segment it could not take; the client is answered regardless.
+  if (trace.is_sampled()) (void)t_.sink.record(std::move(seg));
   co_return response;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-// A REST API with one stage and `{proxy+}` ANY resources whose integration calls another AWS
-// service directly (no Lambda), as the pattern's API does. The stage records its segment
-// (origin AWS::ApiGateway::Stage) and one `aws` subsegment for the integration call, and hands
-// the integration the context whose parent is that subsegment.
+// A REST API: its resources and methods, the integration behind each method, and its stages. A
+// stage records its segment for every request (origin AWS::ApiGateway::Stage) and one `aws`
+// subsegment for the integration call, and hands the integration the context whose parent is that
+// subsegment. An API is built (stages, methods), then served; it does not change while it serves.
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,94 +11,62 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "services/apigateway/model/integration.hpp"
+#include "services/apigateway/model/resources.hpp"
 #include "tracing/trace_header.hpp"
 #include "tracing/tracer.hpp"
 
 namespace localray::apigateway::model {
 
-// What the integration request mapping produces (the pattern's template: Message from
-// $context.path, message attributes from $input.path(...)).
-struct IntegrationRequest {
-  std::string message;
-  std::map<std::string, std::string> message_attributes;  // name -> string value; empty values omitted
-};
-
-struct IntegrationResult {
-  bool ok = true;
-  std::string error_message;  // when !ok
-  std::string request_id;     // the called service's request id
-};
-
-// The AWS service an integration calls; implemented in the emulator's wiring.
-class Integration {
- public:
-  virtual ~Integration() = default;
-  virtual std::string service() const = 0;    // "SNS"
-  virtual std::string operation() const = 0;  // "Publish"
-  virtual void describe_target(nlohmann::json& aws) const = 0;
-  virtual boost::asio::awaitable<IntegrationResult> call(const IntegrationRequest& request, const tracing::TraceHeader& ctx) = 0;
-};
-
-// A value of the request mapping: `$context.path`, `$context.resourcePath`, `$context.stage`,
-// `$context.httpMethod`, `$context.requestId`, `$input.body`, `$input.path('$.a.b')`, or a literal.
-class MappingValue {
- public:
-  static std::optional<MappingValue> parse(const std::string& expr);
-  struct Input {
-    const std::string& path;  // $context.path: includes the stage, e.g. /prod/hello
-    const std::string& resource_path;
-    const std::string& stage;
-    const std::string& method;
-    const std::string& request_id;
-    const std::string& body;
-  };
-  std::string evaluate(const Input& in) const;
-
- private:
-  enum class Kind { Literal, ContextPath, ResourcePath, Stage, Method, RequestId, Body, JsonPath } kind_ = Kind::Literal;
-  std::string text_;                // literal
-  std::vector<std::string> path_;   // JsonPath keys
-};
-
-struct RouteConfig {
-  MappingValue message;
-  std::map<std::string, MappingValue> message_attributes;
-  std::shared_ptr<Integration> integration;
+struct Stage {
+  std::string name;
+  std::map<std::string, std::string> variables;
 };
 
 struct ApiRequest {
   std::string method;
-  std::string path;  // below the stage, starting with '/'
+  std::string path;  // below the stage, percent-decoded, starting with '/'
+  std::string stage;
+  Pairs query;
+  Pairs headers;
   std::string body;
-  std::string user_agent;
   std::string client_ip;
   std::string url;  // as the client called it
-  std::string host;
   std::optional<tracing::TraceHeader> trace;
 };
 
 struct ApiResponse {
   unsigned status = 200;
+  Pairs headers;
   std::string body;
+  std::string error_type;  // API Gateway's own errors: x-amzn-ErrorType
   std::string request_id;
   std::string trace_header;  // X-Amzn-Trace-Id to answer with
 };
 
 class RestApi {
  public:
-  RestApi(std::string id, std::string name, std::string stage, std::string region, std::string account, RouteConfig route,
-          tracing::Tracer tracer);
+  RestApi(std::string id, std::string name, std::vector<Stage> stages, std::string region, std::string account, tracing::Tracer tracer);
 
-  boost::asio::awaitable<ApiResponse> handle(ApiRequest request);
+  tracing::Result<void> add_method(const std::string& path, const std::string& http_method, std::shared_ptr<Integration> integration);
+  const Stage* stage(const std::string& name) const;
+
+  // `request.stage` names one of the API's stages.
+  boost::asio::awaitable<ApiResponse> handle(ApiRequest request) const;
 
   const std::string& id() const { return id_; }
   const std::string& name() const { return name_; }
-  const std::string& stage() const { return stage_; }
-  std::string stage_arn() const { return "arn:aws:apigateway:" + region_ + "::/restapis/" + id_ + "/stages/" + stage_; }
+  const std::vector<Stage>& stages() const { return stages_; }
+  const Resources& resources() const { return resources_; }
+  std::string stage_arn(const std::string& stage) const {
+    return "arn:aws:apigateway:" + region_ + "::/restapis/" + id_ + "/stages/" + stage;
+  }
 
  private:
-  std::string id_, name_, stage_, region_, account_;
-  RouteConfig route_;
+  std::string id_, name_;
+  std::vector<Stage> stages_;
+  std::string region_, account_;
+  Resources resources_;
   tracing::Tracer t_;
 };
 
