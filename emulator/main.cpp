@@ -95,8 +95,9 @@ int main(int argc, char** argv) {
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
   emulator::EdgeServer daemon_tcp{io, [&services](http::Request r) -> asio::awaitable<http::Response> {
     if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets") {
-      auto call = emulator::call_context(r, services.ids.uuid(), services.region, services.account);
-      if (auto res = co_await xray::protocol::handle(r, *services.xray, std::move(call))) co_return std::move(*res);
+      auto call = emulator::call_context(r, services.ids.uuid(), services.home.region, services.home.account);
+      auto& xray = *services.regions.at({call.account, call.region}).xray;
+      if (auto res = co_await xray::protocol::handle(r, xray, std::move(call))) co_return std::move(*res);
     }
     co_return http::Response::json(404, R"({"message":"the X-Ray daemon port serves /GetSamplingRules and /SamplingTargets"})");
   }, log};
@@ -124,7 +125,7 @@ int main(int argc, char** argv) {
   std::cout << "localray " << emulator::kVersion << " running " << (options.config_file ? *options.config_file : "the X-Ray Tracer pattern")
             << "\n";
   nlohmann::json apis = nlohmann::json::array();
-  for (const auto& api : services.apis->list())
+  for (const auto& api : services.home_region().apis->list())
     for (const auto& stage : api->stages()) {
       std::string url = edge_url + apigateway::protocol::invoke_path(api->id(), stage.name);
       std::cout << "  API " << api->name() << " (" << stage.name << "):  " << url << "/{path}\n";
@@ -153,11 +154,16 @@ int main(int argc, char** argv) {
     services.live->close();
     daemon_tcp.stop();
     udp.stop();
-    services.mappings->stop_all();
+    for (auto* region : services.regions.all()) region->mappings->stop_all();
     // Let runs in progress finish and record their segments, within a bound.
     stopper = std::thread([&] {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
-      while (std::chrono::steady_clock::now() < deadline && services.lambda->pending() > 0)
+      auto pending = [&services] {
+        std::size_t n = 0;
+        for (auto* region : services.regions.all()) n += region->lambda->pending();
+        return n;
+      };
+      while (std::chrono::steady_clock::now() < deadline && pending() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
       io.stop();
     });

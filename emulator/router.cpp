@@ -30,55 +30,65 @@ http::Response unknown_operation(const http::Request& r) {
 
 }  // namespace
 
+Router::Router(Services& services, Endpoints endpoints, std::shared_ptr<spdlog::logger> log)
+    : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)} {
+  find_api_ = [this](std::string_view id) -> std::shared_ptr<const apigateway::model::RestApi> {
+    for (auto* r : s_.regions.all())
+      if (auto api = r->apis->find(id)) return api;
+    return nullptr;
+  };
+}
+
 asio::awaitable<http::Response> Router::resources() const {
-  // The pattern's tables and those created over the API alike.
-  std::vector<std::string> table_names;
-  for (std::optional<std::string> after;;) {
-    auto page = s_.dynamodb->list_tables(after, std::nullopt);
-    if (!page) break;
-    table_names.insert(table_names.end(), page->names.begin(), page->names.end());
-    if (!page->last_evaluated_table_name) break;
-    after = page->last_evaluated_table_name;
-  }
-  json apis = json::array();
-  for (const auto& a : s_.apis->list())
-    for (const auto& stage : a->stages()) {
-      json resources = json::array();
-      for (const auto& r : a->resources().list()) {
-        json methods = json::array();
-        for (const auto& [name, m] : r.methods) methods.push_back(name);
-        resources.push_back({{"path", r.path}, {"methods", methods}});
+  json apis = json::array(), topics = json::array(), queues = json::array(), tables = json::array(), functions = json::array(),
+       mappings = json::array(), regions = json::array();
+  for (auto* r : s_.regions.all()) {
+    const auto& [account, region] = r->scope;
+    regions.push_back({{"account", account}, {"region", region}});
+    auto where = [&r](json entry) {
+      entry["region"] = r->scope.region;
+      entry["account"] = r->scope.account;
+      return entry;
+    };
+    for (const auto& a : r->apis->list())
+      for (const auto& stage : a->stages()) {
+        json resources = json::array();
+        for (const auto& res : a->resources().list()) {
+          json methods = json::array();
+          for (const auto& [name, m] : res.methods) methods.push_back(name);
+          resources.push_back({{"path", res.path}, {"methods", methods}});
+        }
+        apis.push_back(where({{"name", a->name()},
+                              {"id", a->id()},
+                              {"stage", stage.name},
+                              {"arn", a->stage_arn(stage.name)},
+                              {"invoke_url", endpoints_.edge_url + apigateway::protocol::invoke_path(a->id(), stage.name)},
+                              {"resources", resources}}));
       }
-      apis.push_back({{"name", a->name()},
-                      {"id", a->id()},
-                      {"stage", stage.name},
-                      {"arn", a->stage_arn(stage.name)},
-                      {"invoke_url", endpoints_.edge_url + apigateway::protocol::invoke_path(a->id(), stage.name)},
-                      {"resources", resources}});
+    for (const auto& arn : r->sns->topic_arns()) {
+      json subs = json::array();
+      auto listed = co_await r->sns->list_subscriptions_by_topic(arn);
+      if (!listed) continue;  // deleted meanwhile
+      for (const auto& sub : *listed) subs.push_back({{"arn", sub.arn}, {"protocol", sub.protocol}, {"endpoint", sub.endpoint}});
+      topics.push_back(where({{"arn", arn}, {"name", arn.substr(arn.rfind(':') + 1)}, {"subscriptions", subs}}));
     }
-  json topics = json::array();
-  for (const auto& arn : s_.sns->topic_arns()) {
-    json subs = json::array();
-    auto listed = co_await s_.sns->list_subscriptions_by_topic(arn);
-    if (!listed) continue;  // deleted meanwhile
-    for (const auto& sub : *listed)
-      subs.push_back({{"arn", sub.arn}, {"protocol", sub.protocol}, {"endpoint", sub.endpoint}});
-    topics.push_back({{"arn", arn}, {"name", arn.substr(arn.rfind(':') + 1)}, {"subscriptions", subs}});
+    for (const auto& q : r->sqs->queues()) queues.push_back(where({{"name", q->queue.name()}, {"url", q->queue.url()}, {"arn", q->queue.arn()}}));
+    for (std::optional<std::string> after;;) {
+      auto page = r->dynamodb->list_tables(after, std::nullopt);
+      if (!page) break;
+      for (const auto& name : page->names) tables.push_back(where({{"name", name}, {"arn", r->dynamodb->table_arn(name)}}));
+      if (!page->last_evaluated_table_name) break;
+      after = page->last_evaluated_table_name;
+    }
+    for (const auto& f : r->lambda->functions())
+      functions.push_back(where({{"name", f->config().name}, {"arn", f->arn()}, {"handler", f->config().handler}}));
+    for (const auto& m : r->mappings->list())
+      mappings.push_back(where({{"uuid", m.uuid}, {"event_source_arn", m.event_source_arn}, {"function_arn", m.function_arn},
+                                {"batch_size", m.batch_size}}));
   }
-  json queues = json::array();
-  for (const auto& q : s_.sqs->queues())
-    queues.push_back({{"name", q->queue.name()}, {"url", q->queue.url()}, {"arn", q->queue.arn()}});
-  json tables = json::array();
-  for (const auto& name : table_names)
-    tables.push_back({{"name", name}, {"arn", "arn:aws:dynamodb:" + s_.region + ":" + s_.account + ":table/" + name}});
-  json functions = json::array();
-  for (const auto& f : s_.functions) functions.push_back({{"name", f.name}, {"arn", f.arn}, {"handler", f.handler}});
-  json mappings = json::array();
-  for (const auto& m : s_.mappings->list())
-    mappings.push_back({{"uuid", m.uuid}, {"event_source_arn", m.event_source_arn}, {"function_arn", m.function_arn}, {"batch_size", m.batch_size}});
-  json out = {{"region", s_.region},   {"account", s_.account},      {"apis", apis},
-              {"topics", topics},      {"queues", queues},           {"tables", tables},
-              {"functions", functions}, {"event_source_mappings", mappings},
+  json out = {{"region", s_.home.region}, {"account", s_.home.account}, {"regions", regions},   {"apis", apis},
+              {"topics", topics},         {"queues", queues},           {"tables", tables},     {"functions", functions},
+              {"event_source_mappings", mappings},
               {"xray", {{"api", endpoints_.edge_url}, {"daemon_udp", endpoints_.udp_address}}}};
   co_return http::Response::json(200, out.dump(2));
 }
@@ -116,15 +126,19 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
 }
 
 asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const http::CallContext& call) {
+  const base::Scope scope{call.account, call.region};
+  Region& region = s_.regions.at(scope);
+  // A queue URL names its own account and region: SQS is routed by it, as AWS routes by its host.
+  sqs::protocol::Backends queues = [this](const base::Scope& scope) -> sqs::model::Backend& { return *s_.regions.at(scope).sqs; };
   switch (routed.service) {
     case Service::DynamoDB:
-      co_return co_await dynamodb::protocol::handle(request, *s_.dynamodb, call);
+      co_return co_await dynamodb::protocol::handle(request, *region.dynamodb, call);
     case Service::SqsJson:
-      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Json, *s_.sqs, call);
+      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Json, queues, call);
     case Service::SqsQuery:
-      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, *s_.sqs, call);
+      co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, queues, call);
     case Service::Sns:
-      co_return co_await sns::protocol::handle(request, *s_.sns, *s_.subscriber_factory, call);
+      co_return co_await sns::protocol::handle(request, *region.sns, *s_.subscriber_factory, call);
     case Service::Unknown: break;
   }
   co_return unknown_operation(request);
@@ -133,21 +147,24 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
 asio::awaitable<http::Response> Router::route(http::Request request) {
   auto started = std::chrono::steady_clock::now();
   // The call as the edge reads it, once: every codec gets the parsed trace header and scope.
-  const http::CallContext call = call_context(request, s_.ids.uuid(), s_.region, s_.account);
+  const http::CallContext call = call_context(request, s_.ids.uuid(), s_.home.region, s_.home.account);
   const std::string& request_id = call.request_id;
+  const base::Scope scope{call.account, call.region};
+  // Named, and called outside any temporary: GCC 12 destroys temporaries inside co_await twice.
+  auto region_of_call = [this, &scope]() -> Region& { return s_.regions.at(scope); };
   http::Response response;
   if (!s_.ready && request.path.rfind("/_localray/health", 0) != 0) {
     response = http::Response::json(503, json{{"__type", "ServiceUnavailable"}, {"message", "localray is starting"}}.dump());
     response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
   } else if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
     response = co_await localray_endpoint(request);
-  } else if (auto api = co_await apigateway::protocol::handle(request, *s_.apis, call, endpoints_.edge_url)) {
+  } else if (auto api = co_await apigateway::protocol::handle(request, find_api_, call, endpoints_.edge_url)) {
     response = std::move(*api);
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
     response = co_await call_service(request, routed, call);
-  } else if (auto l = co_await lambda::protocol::handle(request, *s_.lambda, *s_.mappings, call)) {
+  } else if (auto l = co_await lambda::protocol::handle(request, *region_of_call().lambda, *region_of_call().mappings, call)) {
     response = std::move(*l);
-  } else if (auto x = co_await xray::protocol::handle(request, *s_.xray, call)) {
+  } else if (auto x = co_await xray::protocol::handle(request, *region_of_call().xray, call)) {
     response = std::move(*x);
   } else {
     response = unknown_operation(request);

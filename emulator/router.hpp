@@ -6,6 +6,7 @@
 #include <spdlog/fwd.h>
 
 #include "emulator/service_routing.hpp"
+#include "services/apigateway/protocol/invoke.hpp"
 #include "emulator/wiring.hpp"
 #include "http/message.hpp"
 
@@ -18,8 +19,7 @@ struct Endpoints {
 
 class Router {
  public:
-  Router(Services& services, Endpoints endpoints, std::shared_ptr<spdlog::logger> log)
-      : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)} {}
+  Router(Services& services, Endpoints endpoints, std::shared_ptr<spdlog::logger> log);
   boost::asio::awaitable<http::Response> route(http::Request request);
 
   // Every resource as it stands now.
@@ -31,6 +31,7 @@ class Router {
 
   Services& s_;
   Endpoints endpoints_;
+  apigateway::protocol::FindApi find_api_;
   std::shared_ptr<spdlog::logger> log_;
 };
 

@@ -55,15 +55,20 @@ void SqsSubscriber::describe_target(json& aws) const {
 sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactory::make(const std::string& protocol,
                                                                                      const std::string& endpoint) {
   using sns::model::Code;
+  auto scope = base::scope_of_arn(endpoint);
   if (protocol == "lambda") {
-    auto fn = runner_.find(endpoint);
+    if (scope.region.empty()) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Lambda endpoint ARN"};
+    auto& runner = *regions_.at(scope).lambda;
+    auto fn = runner.find(endpoint);
     if (!fn) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Endpoint: no function " + endpoint};
-    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<LambdaSubscriber>(runner_, (*fn)->config().name, log_)};
+    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<LambdaSubscriber>(runner, (*fn)->config().name, log_)};
   }
   if (protocol == "sqs") {
-    auto q = sqs_.find(endpoint);
+    if (scope.region.empty()) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
+    auto& sqs = *regions_.at(scope).sqs;
+    auto q = sqs.find(endpoint);
     if (!q) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
-    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<SqsSubscriber>(ex_, sqs_, *q, endpoint_, ids_, log_)};
+    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<SqsSubscriber>(ex_, sqs, *q, endpoint_, ids_, log_)};
   }
   return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol};
 }

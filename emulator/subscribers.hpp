@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <spdlog/fwd.h>
 
+#include "emulator/regions.hpp"
 #include "services/lambda/model/function.hpp"
 #include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
@@ -49,18 +50,18 @@ class SqsSubscriber final : public sns::model::Subscriber {
   std::shared_ptr<spdlog::logger> log_;
 };
 
-// Subscribe calls made over the wire: "lambda" + function ARN, "sqs" + queue ARN.
+// Subscribe calls made over the wire: "lambda" + function ARN, "sqs" + queue ARN, in the account
+// and region the ARN names (SNS delivers across regions).
 class WireSubscriberFactory final : public sns::model::SubscriberFactory {
  public:
-  WireSubscriberFactory(boost::asio::any_io_executor ex, lambda::model::Runner& runner, sqs::model::Backend& sqs, std::string endpoint,
-                        tracing::IdGenerator& ids, std::shared_ptr<spdlog::logger> log)
-      : ex_{std::move(ex)}, runner_{runner}, sqs_{sqs}, endpoint_{std::move(endpoint)}, ids_{ids}, log_{std::move(log)} {}
+  WireSubscriberFactory(boost::asio::any_io_executor ex, Regions& regions, std::string endpoint, tracing::IdGenerator& ids,
+                        std::shared_ptr<spdlog::logger> log)
+      : ex_{std::move(ex)}, regions_{regions}, endpoint_{std::move(endpoint)}, ids_{ids}, log_{std::move(log)} {}
   sns::model::Result<std::shared_ptr<sns::model::Subscriber>> make(const std::string& protocol, const std::string& endpoint) override;
 
  private:
   boost::asio::any_io_executor ex_;
-  lambda::model::Runner& runner_;
-  sqs::model::Backend& sqs_;
+  Regions& regions_;
   std::string endpoint_;
   tracing::IdGenerator& ids_;
   std::shared_ptr<spdlog::logger> log_;

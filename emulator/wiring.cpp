@@ -1,5 +1,7 @@
 #include "emulator/wiring.hpp"
 
+#include <map>
+
 #include <spdlog/spdlog.h>
 
 #include "functions/builtin_handlers.hpp"
@@ -17,7 +19,8 @@ constexpr std::size_t kPipelineCapacity = 100'000;
 constexpr unsigned kBlockingThreads = 2;
 
 // ${http_target}, ${endpoint}, ${topic:NAME}, ${queue:NAME}, ${table:NAME}, ${function:NAME}
-tracing::Result<std::string> resolve(const std::string& value, const Services& s, const std::string& http_target) {
+tracing::Result<std::string> resolve(const std::string& value, Services& s, const std::string& http_target) {
+  Region& home = s.home_region();
   std::string out;
   std::size_t pos = 0;
   while (pos < value.size()) {
@@ -34,10 +37,10 @@ tracing::Result<std::string> resolve(const std::string& value, const Services& s
     std::string kind = key.substr(0, colon), name = colon == std::string::npos ? "" : key.substr(colon + 1);
     if (key == "http_target") out += http_target;
     else if (key == "endpoint") out += s.edge_url;
-    else if (kind == "topic") out += s.sns->topic_arn(name);
-    else if (kind == "queue") out += s.sqs->queue_url(name);
+    else if (kind == "topic") out += home.sns->topic_arn(name);
+    else if (kind == "queue") out += home.sqs->queue_url(name);
     else if (kind == "table") out += name;
-    else if (kind == "function") out += s.lambda->function_arn(name);
+    else if (kind == "function") out += home.lambda->function_arn(name);
     else return Error{"unknown placeholder ${" + key + "}"};
     pos = end + 1;
   }
@@ -47,8 +50,13 @@ tracing::Result<std::string> resolve(const std::string& value, const Services& s
 // Each service serves once the topology is in; before, it is still being made. The store is
 // judged by its writer.
 void add_health_probes(Services& s) {
-  auto counted = [&s](std::size_t n, const char* what) {
-    return tracing::ComponentStatus{s.ready.load(), s.ready ? std::to_string(n) + " " + what : "applying the topology"};
+  // Counted over every scope; each serves once the topology is in.
+  auto counted = [&s](auto count, const char* what) {
+    return [&s, count, what] {
+      std::size_t n = 0;
+      for (auto* r : s.regions.all()) n += count(*r);
+      return tracing::ComponentStatus{s.ready.load(), s.ready ? std::to_string(n) + " " + what : "applying the topology"};
+    };
   };
   s.health.add("store", [&s] {
     auto st = s.pipeline->status();
@@ -58,18 +66,56 @@ void add_health_probes(Services& s) {
     if (!st.last_error.empty()) return tracing::ComponentStatus{false, "the last batch failed: " + st.last_error + "; " + detail};
     return tracing::ComponentStatus{true, detail};
   });
-  s.health.add("apigateway", [&s, counted] { return counted(s.apis->list().size(), "REST APIs"); });
-  s.health.add("sns", [&s, counted] { return counted(s.sns->topic_arns().size(), "topics"); });
-  s.health.add("sqs", [&s, counted] { return counted(s.sqs->queues().size(), "queues"); });
-  s.health.add("dynamodb", [&s, counted] {
-    auto listed = s.dynamodb->list_tables(std::nullopt, std::nullopt);
-    return counted(listed ? listed->names.size() : 0, listed && listed->last_evaluated_table_name ? "tables and more" : "tables");
-  });
-  s.health.add("lambda", [&s, counted] { return counted(s.lambda->functions().size(), "functions"); });
-  s.health.add("event_source_mappings", [&s, counted] { return counted(s.mappings->list().size(), "mappings"); });
-  s.health.add("xray", [&s, counted] {
-    return counted(s.xray_groups->list().size() - 1 + s.xray_rules->list().size() - 1, "groups and sampling rules besides the defaults");
-  });
+  s.health.add("apigateway", counted([](Region& r) { return r.apis->list().size(); }, "REST APIs"));
+  s.health.add("sns", counted([](Region& r) { return r.sns->topic_arns().size(); }, "topics"));
+  s.health.add("sqs", counted([](Region& r) { return r.sqs->queues().size(); }, "queues"));
+  s.health.add("dynamodb", counted([](Region& r) {
+    std::size_t n = 0;
+    for (std::optional<std::string> after;;) {
+      auto page = r.dynamodb->list_tables(after, std::nullopt);
+      if (!page) break;
+      n += page->names.size();
+      if (!page->last_evaluated_table_name) break;
+      after = page->last_evaluated_table_name;
+    }
+    return n;
+  }, "tables"));
+  s.health.add("lambda", counted([](Region& r) { return r.lambda->functions().size(); }, "functions"));
+  s.health.add("event_source_mappings", counted([](Region& r) { return r.mappings->list().size(); }, "mappings"));
+  s.health.add("xray", counted([](Region& r) { return r.xray_groups->list().size() - 1 + r.xray_rules->list().size() - 1; },
+                               "groups and sampling rules besides the defaults"));
+  s.health.add("regions", counted([](Region&) { return std::size_t{1}; }, "account and region scopes"));
+}
+
+// The X-Ray settings of a scope read at start: its sampler comes with them, since loading the rules
+// hands them to it.
+struct StoredSettings {
+  std::unique_ptr<tracing::Sampler> sampler;
+  std::unique_ptr<xray::model::Groups> groups;
+  std::unique_ptr<xray::model::SamplingRules> rules;
+};
+
+std::unique_ptr<tracing::Sampler> make_sampler(Services& s, const base::Scope& scope) {
+  return std::make_unique<tracing::Sampler>(s.clock, s.ids, s.rng.fork("sampling:" + scope.account + ":" + scope.region));
+}
+
+std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, StoredSettings settings, boost::asio::any_io_executor ex,
+                                    std::shared_ptr<spdlog::logger> log) {
+  auto r = std::make_unique<Region>();
+  r->scope = scope;
+  r->sampler = settings.sampler ? std::move(settings.sampler) : make_sampler(s, scope);
+  r->xray_groups = settings.groups ? std::move(settings.groups) : xray::model::Groups::fresh(*s.settings, scope, s.ids);
+  r->xray_rules = settings.rules ? std::move(settings.rules) : xray::model::SamplingRules::fresh(*s.settings, scope, s.clock, *r->sampler);
+  r->xray = std::make_unique<xray::model::Backend>(*s.readers, *s.pipeline, *r->xray_groups, *r->xray_rules, s.blocking->executor());
+  const tracing::Tracer tracer{s.clock, s.ids, *r->sampler, *s.pipeline};
+  r->sns = std::make_unique<sns::model::Backend>(ex, tracer, scope.region, scope.account);
+  r->sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, scope.region, scope.account, s.edge_url);
+  r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
+  r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
+  r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
+  r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
+  r->apis = std::make_unique<apigateway::model::Backend>(scope.region, scope.account);
+  return r;
 }
 
 }  // namespace
@@ -87,36 +133,36 @@ tracing::Result<void> open_trace_store(Services& s, const Options& options, std:
 
 tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& t,
                                      const std::string& edge_url, std::shared_ptr<spdlog::logger> log) {
-  s.region = t.region;
-  s.account = t.account;
+  s.home = {t.account, t.region};
   s.edge_url = edge_url;
-  auto& sink = *s.pipeline;
   auto settings = tracing::SettingsStore::open(s.store->uri());
   if (!settings) return Error{"X-Ray groups and sampling rules: " + settings.error().message};
   s.settings = std::move(*settings);
-  s.sampler = std::make_unique<tracing::Sampler>(s.clock, s.ids, s.rng.fork("sampling"));
-  auto groups = xray::model::Groups::load(*s.settings, t.region, t.account, s.ids);
-  if (!groups) return Error{"X-Ray groups: " + groups.error().message};
-  s.xray_groups = std::move(*groups);
-  auto rules = xray::model::SamplingRules::load(*s.settings, t.region, t.account, s.clock, *s.sampler);
-  if (!rules) return Error{"X-Ray sampling rules: " + rules.error().message};
-  s.xray_rules = std::move(*rules);
   s.blocking = std::make_unique<BlockingPool>(kBlockingThreads);
-  s.xray = std::make_unique<xray::model::Backend>(*s.readers, sink, *s.xray_groups, *s.xray_rules, s.blocking->executor());
-  const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, sink};
-  s.sns = std::make_unique<sns::model::Backend>(ex, tracer, t.region, t.account);
-  s.apis = std::make_unique<apigateway::model::Backend>(t.region, t.account);
-  s.sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, t.region, t.account, edge_url);
-  s.dynamodb = std::make_unique<dynamodb::model::Backend>(ex, t.region, t.account);
-  s.lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, t.region, t.account);
-  s.sns_client = std::make_unique<SnsPublisher>(*s.sns, s.ids);
-  s.sqs_client = std::make_unique<SqsSender>(*s.sqs, s.ids);
-  s.dynamodb_client = std::make_unique<DynamoDbUpdater>(*s.dynamodb, s.ids);
+  // Scopes with stored settings are read now, so that a scope first addressed later reads nothing.
+  auto stored = s.settings->scopes();
+  if (!stored) return Error{"X-Ray groups and sampling rules: " + stored.error().message};
+  std::map<base::Scope, StoredSettings> loaded;
+  for (const auto& scope : *stored) {
+    StoredSettings one;
+    one.sampler = make_sampler(s, scope);
+    auto groups = xray::model::Groups::load(*s.settings, scope, s.ids);
+    if (!groups) return Error{"X-Ray groups: " + groups.error().message};
+    auto rules = xray::model::SamplingRules::load(*s.settings, scope, s.clock, *one.sampler);
+    if (!rules) return Error{"X-Ray sampling rules: " + rules.error().message};
+    one.groups = std::move(*groups);
+    one.rules = std::move(*rules);
+    loaded.emplace(scope, std::move(one));
+  }
+  for (auto& [scope, one] : loaded) s.regions.add(make_region(s, scope, std::move(one), ex, log));
+  s.regions.set_factory([&s, ex, log](const base::Scope& scope) { return make_region(s, scope, {}, ex, log); });
+  Region& home = s.home_region();
+  s.sns_client = std::make_unique<SnsPublisher>(*home.sns, s.ids);
+  s.sqs_client = std::make_unique<SqsSender>(*home.sqs, s.ids);
+  s.dynamodb_client = std::make_unique<DynamoDbUpdater>(*home.dynamodb, s.ids);
   s.aws_clients = std::make_unique<functions::AwsClients>(
       functions::ServiceClients{*s.sns_client, *s.sqs_client, *s.dynamodb_client, t.region, t.account});
-  s.event_sources = std::make_unique<SqsEventSources>(*s.sqs, t.region);
-  s.mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *s.lambda, *s.event_sources, tracer, log);
-  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, *s.lambda, *s.sqs, edge_url, s.ids, log);
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, edge_url, s.ids, log);
   add_health_probes(s);
   return {};
 }
@@ -124,21 +170,22 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
 boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost::asio::any_io_executor ex, const Options& options,
                                                              const config::Topology& t, std::shared_ptr<spdlog::logger> log) {
   const std::string& edge_url = s.edge_url;
-  const tracing::Tracer tracer{s.clock, s.ids, *s.sampler, *s.pipeline};
+  Region& home = s.home_region();
+  const tracing::Tracer tracer{s.clock, s.ids, *home.sampler, *s.pipeline};
   for (const auto& topic : t.topics)
-    if (auto r = co_await s.sns->create_topic(topic.name); !r) co_return Error{"topic " + topic.name + ": " + r.error().message};
+    if (auto r = co_await home.sns->create_topic(topic.name); !r) co_return Error{"topic " + topic.name + ": " + r.error().message};
   for (const auto& q : t.queues) {
     sqs::model::QueueSettings settings;
     settings.visibility_timeout = std::chrono::seconds{q.visibility_timeout};
     settings.delay = std::chrono::seconds{q.delay_seconds};
     settings.receive_wait = std::chrono::seconds{q.receive_wait};
-    if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{s.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
-    if (auto r = s.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
+    if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{home.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
+    if (auto r = home.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
   }
   for (const auto& tb : t.tables) {
     auto definition = dynamodb::model::simple_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
                                                     tb.range_key ? tb.range_key->type : "");
-    auto r = s.dynamodb->create_table(std::move(definition));
+    auto r = home.dynamodb->create_table(std::move(definition));
     if (!r) co_return Error{"table " + tb.name + ": " + r.error().message};
   }
 
@@ -160,29 +207,28 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     fc.timeout = std::chrono::seconds{f.timeout};
     fc.concurrency = f.concurrency;
     fc.memory_mb = f.memory;
-    if (auto r = s.lambda->add_function(fc, *handler); !r) co_return Error{"function " + f.name + ": " + r.error().message};
-    s.functions.push_back({f.name, s.lambda->function_arn(f.name), f.handler});
+    if (auto r = home.lambda->add_function(fc, *handler); !r) co_return Error{"function " + f.name + ": " + r.error().message};
   }
 
   for (const auto& sub : t.subscriptions) {
     std::shared_ptr<sns::model::Subscriber> target;
     std::string endpoint;
     if (sub.protocol == "lambda") {
-      target = std::make_shared<LambdaSubscriber>(*s.lambda, sub.endpoint, log);
-      endpoint = s.lambda->function_arn(sub.endpoint);
+      target = std::make_shared<LambdaSubscriber>(*home.lambda, sub.endpoint, log);
+      endpoint = home.lambda->function_arn(sub.endpoint);
     } else {
-      auto q = s.sqs->find(sub.endpoint);
+      auto q = home.sqs->find(sub.endpoint);
       if (!q) co_return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
-      target = std::make_shared<SqsSubscriber>(ex, *s.sqs, *q, edge_url, s.ids, log);
+      target = std::make_shared<SqsSubscriber>(ex, *home.sqs, *q, edge_url, s.ids, log);
       endpoint = (*q)->queue.arn();
     }
-    sns::model::SubscribeRequest request{s.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::nullopt, {}};
-    auto r = co_await s.sns->subscribe(std::move(request), std::move(target));
+    sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::nullopt, {}};
+    auto r = co_await home.sns->subscribe(std::move(request), std::move(target));
     if (!r) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
   }
 
   for (const auto& m : t.event_source_mappings) {
-    auto r = s.mappings->create(s.sqs->queue_arn(m.queue), m.function, m.batch_size);
+    auto r = home.mappings->create(home.sqs->queue_arn(m.queue), m.function, m.batch_size);
     if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
   }
 
@@ -196,7 +242,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       std::shared_ptr<apigateway::model::Integration> integration;
       const auto& i = route.integration;
       if (i.type == "lambda_proxy") {
-        integration = std::make_shared<LambdaProxyIntegration>(*s.lambda, i.function, log);
+        integration = std::make_shared<LambdaProxyIntegration>(*home.lambda, i.function, log);
       } else {
         auto message = apigateway::model::MappingValue::parse(i.message);
         if (!message) co_return Error{"api " + a.name + ": unsupported mapping '" + i.message + "'"};
@@ -206,13 +252,13 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
           if (!v) co_return Error{"api " + a.name + ": unsupported mapping '" + expr + "'"};
           attributes.emplace(name, *v);
         }
-        auto publisher = std::make_shared<SnsTopicPublisher>(*s.sns, s.sns->topic_arn(i.topic), s.ids);
+        auto publisher = std::make_shared<SnsTopicPublisher>(*home.sns, home.sns->topic_arn(i.topic), s.ids);
         integration = std::make_shared<apigateway::model::SnsPublishIntegration>(*message, std::move(attributes), std::move(publisher));
       }
       if (auto r = api->add_method(route.path, route.method, std::move(integration)); !r)
         co_return Error{"api " + a.name + ": " + r.error().message};
     }
-    if (auto r = s.apis->add(std::move(api)); !r) co_return Error{"api " + a.name + ": " + r.error().message};
+    if (auto r = home.apis->add(std::move(api)); !r) co_return Error{"api " + a.name + ": " + r.error().message};
   }
   co_return tracing::Result<void>{};
 }

@@ -11,6 +11,7 @@
 
 #include "config/topology.hpp"
 #include "emulator/integrations.hpp"
+#include "emulator/regions.hpp"
 #include "emulator/service_clients.hpp"
 #include "emulator/sqs_event_source.hpp"
 #include "emulator/subscribers.hpp"
@@ -36,39 +37,28 @@
 
 namespace localray::emulator {
 
-struct FunctionInfo {
-  std::string name, arn, handler;
-};
-
 struct Services {
   Services(std::uint64_t seed) : rng{seed}, ids{clock, rng.fork("ids")} {}
 
   tracing::SystemClock clock;
   tracing::Rng rng;
   tracing::IdGenerator ids;
-  std::string region, account, edge_url;
+  base::Scope home;  // the topology's account and region; unsigned calls address it
+  std::string edge_url;
   std::unique_ptr<tracing::Store> store;
   std::unique_ptr<tracing::Pipeline> pipeline;
   std::unique_ptr<tracing::ReaderPool> readers;
   std::shared_ptr<web::LiveEvents> live = std::make_shared<web::LiveEvents>();
-  std::unique_ptr<sns::model::Backend> sns;
-  std::unique_ptr<sqs::model::Backend> sqs;
-  std::unique_ptr<dynamodb::model::Backend> dynamodb;
-  std::unique_ptr<lambda::model::Runner> lambda;
   std::unique_ptr<tracing::SettingsStore> settings;
-  std::unique_ptr<tracing::Sampler> sampler;
-  std::unique_ptr<xray::model::Groups> xray_groups;
-  std::unique_ptr<xray::model::SamplingRules> xray_rules;
-  std::unique_ptr<xray::model::Backend> xray;
+  Regions regions;
+  Region& home_region() { return regions.at(home); }
+  // What the built-in handlers call: the services of the home scope.
   std::unique_ptr<SnsPublisher> sns_client;
   std::unique_ptr<SqsSender> sqs_client;
   std::unique_ptr<DynamoDbUpdater> dynamodb_client;
   std::unique_ptr<functions::AwsClients> aws_clients;
-  std::unique_ptr<apigateway::model::Backend> apis;
-  std::unique_ptr<SqsEventSources> event_sources;
-  std::unique_ptr<lambda::model::EventSourceMappings> mappings;
+  // Subscribe endpoints of any scope.
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
-  std::vector<FunctionInfo> functions;
   // Set once the topology is applied; until then the edge answers 503.
   std::atomic<bool> ready{false};
   tracing::Health health;
@@ -78,7 +68,8 @@ struct Services {
 
 // Opens the store and starts the pipeline.
 tracing::Result<void> open_trace_store(Services& s, const Options& options, std::shared_ptr<spdlog::logger> log);
-// Makes every service of the topology's account and region, empty; `edge_url` is where this
+// Makes the services of the topology's account and region, and of every scope that has X-Ray groups
+// or rules stored, empty; other scopes get theirs when first addressed. `edge_url` is where this
 // process answers.
 tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
                                      const std::string& edge_url, std::shared_ptr<spdlog::logger> log);

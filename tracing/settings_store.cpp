@@ -9,32 +9,27 @@ namespace {
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS settings_groups(
-  region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, filter_expression TEXT NOT NULL,
+  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, filter_expression TEXT NOT NULL,
   insights_enabled INTEGER NOT NULL, notifications_enabled INTEGER NOT NULL,
-  PRIMARY KEY (region, name));
+  PRIMARY KEY (account, region, name));
 CREATE TABLE IF NOT EXISTS settings_sampling_rules(
-  region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, resource_arn TEXT NOT NULL, priority INTEGER NOT NULL,
+  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, resource_arn TEXT NOT NULL, priority INTEGER NOT NULL,
   fixed_rate REAL NOT NULL, reservoir_size INTEGER NOT NULL, service_name TEXT NOT NULL, service_type TEXT NOT NULL,
   host TEXT NOT NULL, http_method TEXT NOT NULL, url_path TEXT NOT NULL, version INTEGER NOT NULL, attributes TEXT NOT NULL,
   created_at REAL NOT NULL, modified_at REAL NOT NULL,
-  PRIMARY KEY (region, name));
+  PRIMARY KEY (account, region, name));
 )sql";
 
 // Binds text as given: unlike bind_text, an empty string stays an empty string (columns are NOT NULL).
 // Not named bind: std::bind would win overload resolution for a temporary string argument.
 void bind_string(sqlite3_stmt* s, int i, const std::string& v) { sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
 
-// arn:aws:xray:REGION:ACCOUNT:...
-std::string region_of(const std::string& arn) {
-  std::size_t pos = 0;
-  for (int i = 0; i < 3; ++i) {
-    pos = arn.find(':', pos);
-    if (pos == std::string::npos) return "us-east-1";
-    ++pos;
-  }
-  auto end = arn.find(':', pos);
-  auto region = arn.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-  return region.empty() ? "us-east-1" : region;
+// The first layout kept no scope: the ARN has it (the topology's defaults when it has none).
+base::Scope scope_of(const std::string& arn) {
+  auto s = base::scope_of_arn(arn);
+  if (s.region.empty()) s.region = "us-east-1";
+  if (s.account.empty()) s.account = "000000000000";
+  return s;
 }
 
 std::string attributes_text(const std::map<std::string, std::string>& attributes) { return nlohmann::json(attributes).dump(); }
@@ -84,7 +79,7 @@ Result<void> SettingsStore::migrate_first_layout() {
       rows.push_back({column_text(old.stmt, 0), column_text(old.stmt, 1), column_text(old.stmt, 2), sqlite3_column_int(old.stmt, 3) != 0,
                       sqlite3_column_int(old.stmt, 4) != 0});
     for (const auto& g : rows)
-      if (auto r = put_group(region_of(g.arn), g); !r) return fail(r.error());
+      if (auto r = put_group(scope_of(g.arn), g); !r) return fail(r.error());
     if (auto r = conn_->exec("DROP TABLE xray_groups"); !r) return fail(r.error());
   }
   if (rules) {
@@ -115,23 +110,41 @@ Result<void> SettingsStore::migrate_first_layout() {
       if (!r.rule.name.empty()) rows.push_back(std::move(r));
     }
     for (const auto& r : rows)
-      if (auto put = put_sampling_rule(region_of(r.rule.arn), r); !put) return fail(put.error());
+      if (auto put = put_sampling_rule(scope_of(r.rule.arn), r); !put) return fail(put.error());
     if (auto r = conn_->exec("DROP TABLE xray_sampling_rules"); !r) return fail(r.error());
   }
   return conn_->exec("COMMIT");
 }
 
-Result<std::vector<StoredGroup>> SettingsStore::groups(const std::string& region) {
+Result<std::vector<base::Scope>> SettingsStore::scopes() {
+  std::lock_guard lock{mutex_};
+  sqlite3* db = conn_->handle();
+  Statement st;
+  if (auto r = prepare_sql(db,
+                           "SELECT account,region FROM settings_groups UNION SELECT account,region FROM settings_sampling_rules"
+                           " ORDER BY 1,2",
+                           &st.stmt);
+      !r)
+    return r.error();
+  std::vector<base::Scope> out;
+  int rc;
+  while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) out.push_back({column_text(st.stmt, 0), column_text(st.stmt, 1)});
+  if (rc != SQLITE_DONE) return sql_error(db, "read scopes");
+  return out;
+}
+
+Result<std::vector<StoredGroup>> SettingsStore::groups(const base::Scope& scope) {
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
   if (auto r = prepare_sql(db,
                            "SELECT name,arn,filter_expression,insights_enabled,notifications_enabled FROM settings_groups"
-                           " WHERE region=? ORDER BY name",
+                           " WHERE account=? AND region=? ORDER BY name",
                            &st.stmt);
       !r)
     return r.error();
-  bind_string(st.stmt, 1, region);
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
   std::vector<StoredGroup> out;
   int rc;
   while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW)
@@ -141,46 +154,49 @@ Result<std::vector<StoredGroup>> SettingsStore::groups(const std::string& region
   return out;
 }
 
-Result<void> SettingsStore::put_group(const std::string& region, const StoredGroup& g) {
+Result<void> SettingsStore::put_group(const base::Scope& scope, const StoredGroup& g) {
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
   if (auto r = prepare_sql(db,
-                           "INSERT OR REPLACE INTO settings_groups(region,name,arn,filter_expression,insights_enabled,notifications_enabled)"
-                           " VALUES(?,?,?,?,?,?)",
+                           "INSERT OR REPLACE INTO settings_groups(account,region,name,arn,filter_expression,insights_enabled,notifications_enabled)"
+                           " VALUES(?,?,?,?,?,?,?)",
                            &st.stmt);
       !r)
     return r;
-  bind_string(st.stmt, 1, region);
-  bind_string(st.stmt, 2, g.name);
-  bind_string(st.stmt, 3, g.arn);
-  bind_string(st.stmt, 4, g.filter_expression);
-  sqlite3_bind_int(st.stmt, 5, g.insights_enabled);
-  sqlite3_bind_int(st.stmt, 6, g.notifications_enabled);
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
+  bind_string(st.stmt, 3, g.name);
+  bind_string(st.stmt, 4, g.arn);
+  bind_string(st.stmt, 5, g.filter_expression);
+  sqlite3_bind_int(st.stmt, 6, g.insights_enabled);
+  sqlite3_bind_int(st.stmt, 7, g.notifications_enabled);
   return step_done(db, st.stmt, "write group");
 }
 
-Result<void> SettingsStore::remove_group(const std::string& region, const std::string& name) {
+Result<void> SettingsStore::remove_group(const base::Scope& scope, const std::string& name) {
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db, "DELETE FROM settings_groups WHERE region=? AND name=?", &st.stmt); !r) return r;
-  bind_string(st.stmt, 1, region);
-  bind_string(st.stmt, 2, name);
+  if (auto r = prepare_sql(db, "DELETE FROM settings_groups WHERE account=? AND region=? AND name=?", &st.stmt); !r) return r;
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
+  bind_string(st.stmt, 3, name);
   return step_done(db, st.stmt, "delete group");
 }
 
-Result<std::vector<SamplingRuleRecord>> SettingsStore::sampling_rules(const std::string& region) {
+Result<std::vector<SamplingRuleRecord>> SettingsStore::sampling_rules(const base::Scope& scope) {
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
   if (auto r = prepare_sql(db,
                            "SELECT name,arn,resource_arn,priority,fixed_rate,reservoir_size,service_name,service_type,host,http_method,"
-                           "url_path,version,attributes,created_at,modified_at FROM settings_sampling_rules WHERE region=? ORDER BY name",
+                           "url_path,version,attributes,created_at,modified_at FROM settings_sampling_rules WHERE account=? AND region=? ORDER BY name",
                            &st.stmt);
       !r)
     return r.error();
-  bind_string(st.stmt, 1, region);
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
   std::vector<SamplingRuleRecord> out;
   int rc;
   while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) {
@@ -206,44 +222,46 @@ Result<std::vector<SamplingRuleRecord>> SettingsStore::sampling_rules(const std:
   return out;
 }
 
-Result<void> SettingsStore::put_sampling_rule(const std::string& region, const SamplingRuleRecord& r) {
+Result<void> SettingsStore::put_sampling_rule(const base::Scope& scope, const SamplingRuleRecord& r) {
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
   if (auto p = prepare_sql(db,
-                           "INSERT OR REPLACE INTO settings_sampling_rules(region,name,arn,resource_arn,priority,fixed_rate,reservoir_size,"
+                           "INSERT OR REPLACE INTO settings_sampling_rules(account,region,name,arn,resource_arn,priority,fixed_rate,reservoir_size,"
                            "service_name,service_type,host,http_method,url_path,version,attributes,created_at,modified_at)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            &st.stmt);
       !p)
     return p;
   const auto& rule = r.rule;
-  bind_string(st.stmt, 1, region);
-  bind_string(st.stmt, 2, rule.name);
-  bind_string(st.stmt, 3, rule.arn);
-  bind_string(st.stmt, 4, rule.resource_arn);
-  sqlite3_bind_int(st.stmt, 5, rule.priority);
-  sqlite3_bind_double(st.stmt, 6, rule.fixed_rate);
-  sqlite3_bind_int(st.stmt, 7, rule.reservoir_size);
-  bind_string(st.stmt, 8, rule.service_name);
-  bind_string(st.stmt, 9, rule.service_type);
-  bind_string(st.stmt, 10, rule.host);
-  bind_string(st.stmt, 11, rule.http_method);
-  bind_string(st.stmt, 12, rule.url_path);
-  sqlite3_bind_int(st.stmt, 13, rule.version);
-  bind_string(st.stmt, 14, attributes_text(rule.attributes));
-  sqlite3_bind_double(st.stmt, 15, r.created_at);
-  sqlite3_bind_double(st.stmt, 16, r.modified_at);
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
+  bind_string(st.stmt, 3, rule.name);
+  bind_string(st.stmt, 4, rule.arn);
+  bind_string(st.stmt, 5, rule.resource_arn);
+  sqlite3_bind_int(st.stmt, 6, rule.priority);
+  sqlite3_bind_double(st.stmt, 7, rule.fixed_rate);
+  sqlite3_bind_int(st.stmt, 8, rule.reservoir_size);
+  bind_string(st.stmt, 9, rule.service_name);
+  bind_string(st.stmt, 10, rule.service_type);
+  bind_string(st.stmt, 11, rule.host);
+  bind_string(st.stmt, 12, rule.http_method);
+  bind_string(st.stmt, 13, rule.url_path);
+  sqlite3_bind_int(st.stmt, 14, rule.version);
+  bind_string(st.stmt, 15, attributes_text(rule.attributes));
+  sqlite3_bind_double(st.stmt, 16, r.created_at);
+  sqlite3_bind_double(st.stmt, 17, r.modified_at);
   return step_done(db, st.stmt, "write sampling rule");
 }
 
-Result<void> SettingsStore::remove_sampling_rule(const std::string& region, const std::string& name) {
+Result<void> SettingsStore::remove_sampling_rule(const base::Scope& scope, const std::string& name) {
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db, "DELETE FROM settings_sampling_rules WHERE region=? AND name=?", &st.stmt); !r) return r;
-  bind_string(st.stmt, 1, region);
-  bind_string(st.stmt, 2, name);
+  if (auto r = prepare_sql(db, "DELETE FROM settings_sampling_rules WHERE account=? AND region=? AND name=?", &st.stmt); !r) return r;
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
+  bind_string(st.stmt, 3, name);
   return step_done(db, st.stmt, "delete sampling rule");
 }
 

@@ -223,8 +223,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   tracing::Sampler sampler{clock, ids, tracing::Rng{2}};
-  auto groups = xray::model::Groups::load(**settings, "us-east-1", "000000000000", ids);
-  auto rules = xray::model::SamplingRules::load(**settings, "us-east-1", "000000000000", clock, sampler);
+  auto groups = xray::model::Groups::load(**settings, base::Scope{"000000000000", "us-east-1"}, ids);
+  auto rules = xray::model::SamplingRules::load(**settings, base::Scope{"000000000000", "us-east-1"}, clock, sampler);
   if (!groups || !rules) {
     std::fprintf(stderr, "groups and rules could not be loaded\n");
     return 1;

@@ -204,6 +204,8 @@ test("service map: a node and an edge open the side panel with histogram, counts
   const panel = page.locator("[data-testid=map-panel]");
   await panel.waitFor({ state: "visible" });
   assert.equal(await panel.locator("[data-testid=panel-title]").textContent(), "xrayTracerAPI/prod");
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=map-panel] dt")].some((dt) => dt.textContent === "Region"));
+  assert.equal(await panel.locator("dt:text-is('Region') + dd").textContent(), "us-east-1", "where the stage lives");
   await panel.locator("[data-testid=panel-histogram] canvas").waitFor();
   assert.ok(Number(await panel.locator("[data-testid=panel-histogram]").getAttribute("data-total")) >= requests - 1, "the histogram holds the requests");
   assert.equal(await panel.locator('[data-testid=status-counts] tr[data-state="ok"]').getAttribute("data-count"), String(requests));

@@ -67,7 +67,7 @@ check "sqs dlq arn" "arn:aws:sqs:us-east-1:$acct:cli-dlq" "$dlq_arn"
 attrs=$("$PY" -c 'import json, sys; print(json.dumps({"VisibilityTimeout": "30", "DelaySeconds": "0",
   "RedrivePolicy": json.dumps({"deadLetterTargetArn": sys.argv[1], "maxReceiveCount": "3"})}))' "$dlq_arn")
 url=$(txt sqs create-queue --queue-name cli-q --attributes "$attrs" --query QueueUrl)
-check "sqs create-queue url" "$endpoint/$acct/cli-q" "$url"
+check "sqs create-queue url" "$endpoint/queue/us-east-1/$acct/cli-q" "$url"
 check "sqs get-queue-url" "$url" "$(txt sqs get-queue-url --queue-name cli-q --query QueueUrl)"
 check "sqs list-queues prefix" "cli-dlq cli-q" "$(txt sqs list-queues --queue-name-prefix cli- --query 'sort(QueueUrls)' | sed 's#[^ ]*/##g')"
 created=$(json sqs get-queue-attributes --queue-url "$url" --attribute-names All)

@@ -10,6 +10,9 @@
 namespace localray::tracing {
 namespace {
 
+const base::Scope kEu{"000000000000", "eu-west-1"};
+const base::Scope kUs{"000000000000", "us-east-1"};
+
 class SettingsStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,15 +38,15 @@ TEST_F(SettingsStoreTest, RulesKeepEveryTypedMemberPerRegion) {
   r.rule.attributes = {{"tier", "gold"}};
   r.created_at = 10;
   r.modified_at = 20;
-  ASSERT_TRUE((*settings)->put_sampling_rule("eu-west-1", r));
-  auto eu = (*settings)->sampling_rules("eu-west-1");
+  ASSERT_TRUE((*settings)->put_sampling_rule(kEu, r));
+  auto eu = (*settings)->sampling_rules(kEu);
   ASSERT_TRUE(eu);
   ASSERT_EQ(eu->size(), 1u);
   EXPECT_EQ((*eu)[0].rule, r.rule);
   EXPECT_EQ((*eu)[0].modified_at, 20);
-  EXPECT_TRUE((*settings)->sampling_rules("us-east-1")->empty());
-  ASSERT_TRUE((*settings)->remove_sampling_rule("eu-west-1", "api"));
-  EXPECT_TRUE((*settings)->sampling_rules("eu-west-1")->empty());
+  EXPECT_TRUE((*settings)->sampling_rules(kUs)->empty());
+  ASSERT_TRUE((*settings)->remove_sampling_rule(kEu, "api"));
+  EXPECT_TRUE((*settings)->sampling_rules(kEu)->empty());
 }
 
 TEST_F(SettingsStoreTest, TheFirstLayoutIsMovedOverOnOpen) {
@@ -62,12 +65,12 @@ TEST_F(SettingsStoreTest, TheFirstLayoutIsMovedOverOnOpen) {
   }
   auto settings = SettingsStore::open(store_->uri());
   ASSERT_TRUE(settings) << settings.error().message;
-  auto groups = (*settings)->groups("eu-west-1");
+  auto groups = (*settings)->groups(kEu);
   ASSERT_TRUE(groups);
   ASSERT_EQ(groups->size(), 1u);
   EXPECT_EQ((*groups)[0].filter_expression, "fault");
   EXPECT_TRUE((*groups)[0].insights_enabled);
-  auto rules = (*settings)->sampling_rules("us-east-1");
+  auto rules = (*settings)->sampling_rules(kUs);
   ASSERT_TRUE(rules);
   ASSERT_EQ(rules->size(), 1u);
   EXPECT_EQ((*rules)[0].rule.service_name, "svc");
@@ -78,7 +81,8 @@ TEST_F(SettingsStoreTest, TheFirstLayoutIsMovedOverOnOpen) {
   // Moved, not copied: opening again finds the same rows once.
   auto again = SettingsStore::open(store_->uri());
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->sampling_rules("us-east-1")->size(), 1u);
+  EXPECT_EQ((*again)->sampling_rules(kUs)->size(), 1u);
+  EXPECT_EQ((*again)->scopes().value(), (std::vector<base::Scope>{kEu, kUs})) << "the scopes the ARNs named";
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ std::string invoke_path(const std::string& api_id, const std::string& stage) {
   return "/restapis/" + api_id + "/" + stage + std::string{kMarker};
 }
 
-boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, const model::Backend& apis, http::CallContext call,
+boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, const FindApi& find_api, http::CallContext call,
                                                              std::string edge_url) {
   // /restapis/{apiId}/{stage}/_user_request_[/{path...}]
   std::string_view path = r.path;
@@ -39,7 +39,7 @@ boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request
   if (!rest.empty() && rest.front() != '/') co_return std::nullopt;
 
   http::Response out;
-  auto api = apis.find(api_id);
+  auto api = find_api(api_id);
   if (!api) {
     out = api_error(404, "NotFoundException", "No API with id " + api_id);
   } else if (!api->stage(stage)) {

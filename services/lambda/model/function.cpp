@@ -12,6 +12,7 @@
 #include <mutex>
 #include <spdlog/spdlog.h>
 
+#include "base/scope.hpp"
 #include "services/lambda/model/limits.hpp"
 
 namespace localray::lambda::model {
@@ -65,7 +66,16 @@ Result<void> Runner::add_function(FunctionConfig config, std::shared_ptr<Handler
 Result<std::shared_ptr<Function>> Runner::find(std::string_view key) const {
   // arn:aws:lambda:region:account:function:name[:qualifier], account:function:name, name[:qualifier]
   std::string_view name = key;
-  if (auto pos = key.find("function:"); pos != std::string_view::npos) name = key.substr(pos + 9);
+  if (auto pos = key.find("function:"); pos != std::string_view::npos) {
+    name = key.substr(pos + 9);
+    // A (partial) ARN of another account or region names no function here.
+    if (key.rfind("arn:", 0) == 0) {
+      auto scope = base::scope_of_arn(std::string{key});
+      if (scope.region != region_ || scope.account != account_) return not_found(std::string{key});
+    } else if (pos > 0 && key.substr(0, pos - 1) != account_) {
+      return not_found(std::string{key});
+    }
+  }
   if (auto colon = name.find(':'); colon != std::string_view::npos) name = name.substr(0, colon);
   std::shared_lock lock{mutex_};
   auto it = functions_.find(std::string{name});

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
+#include <vector>
 #include <cctype>
 #include <mutex>
 
@@ -42,12 +43,43 @@ Result<std::shared_ptr<QueueHandle>> Backend::create_queue(const std::string& na
   return h;
 }
 
+std::optional<base::Scope> scope_of_queue_url(std::string_view url) {
+  auto at = url.find("/queue/");
+  if (at == std::string_view::npos) return std::nullopt;
+  auto rest = url.substr(at + 7);
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  std::string region{rest.substr(0, slash)};
+  rest.remove_prefix(slash + 1);
+  slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  return base::Scope{std::string{rest.substr(0, slash)}, region};
+}
+
 Result<std::shared_ptr<QueueHandle>> Backend::find(std::string_view key) const {
   std::string name;
   if (key.rfind("arn:", 0) == 0) {
+    auto scope = base::scope_of_arn(std::string{key});
+    if (scope.region != region_ || scope.account != account_) return no_queue();
     name = key.substr(key.rfind(':') + 1);
-  } else if (auto slash = key.rfind('/'); slash != std::string_view::npos) {
-    name = key.substr(slash + 1);
+  } else if (key.find('/') != std::string_view::npos) {
+    // The path's segments: `queue/{region}/{account}/{name}`, or the older `{account}/{name}`.
+    auto path = key;
+    if (auto scheme = path.find("://"); scheme != std::string_view::npos) {
+      path.remove_prefix(scheme + 3);
+      path.remove_prefix(std::min(path.size(), path.find('/')));
+    }
+    std::vector<std::string_view> segments;
+    for (std::size_t pos = 0; pos <= path.size();) {
+      auto next = std::min(path.size(), path.find('/', pos));
+      if (next > pos) segments.push_back(path.substr(pos, next - pos));
+      pos = next + 1;
+    }
+    if (segments.empty()) return no_queue();
+    std::size_t n = segments.size();
+    if (n >= 4 && segments[n - 4] == "queue" && (segments[n - 3] != region_ || segments[n - 2] != account_)) return no_queue();
+    if (n == 2 && segments[0] != account_) return no_queue();
+    name = segments.back();
   } else {
     name = key;
   }

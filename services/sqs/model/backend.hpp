@@ -14,12 +14,17 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "base/scope.hpp"
 #include "services/sqs/model/queue.hpp"
 
 namespace localray::sqs::model {
 
 // 1 to 80 characters of `[A-Za-z0-9_-]`.
 Result<void> validate_queue_name(std::string_view name);
+
+// The account and region a queue URL's path names (`.../queue/{region}/{account}/{name}`), if it
+// names them.
+std::optional<base::Scope> scope_of_queue_url(std::string_view url);
 
 struct QueueHandle {
   QueueHandle(boost::asio::any_io_executor ex, Queue q) : strand{boost::asio::make_strand(ex)}, queue{std::move(q)} {}
@@ -52,7 +57,8 @@ class Backend {
   // Forgets the queue and drops its messages; long polls already waiting on it end empty at
   // their deadline.
   Result<void> delete_queue(std::string_view name_url_or_arn);
-  // Looks a queue up by name, URL (any host: the last two path segments count) or ARN.
+  // Looks a queue up by name, URL (any host; `/queue/{region}/{account}/{name}` or the older
+  // `/{account}/{name}`) or ARN. A URL or ARN of another account or region names no queue here.
   Result<std::shared_ptr<QueueHandle>> find(std::string_view name_url_or_arn) const;
   std::vector<std::shared_ptr<QueueHandle>> queues() const;
   // Queues whose name starts with `name_prefix`, ordered by name.
@@ -71,7 +77,9 @@ class Backend {
   boost::asio::awaitable<Result<void>> update_settings(std::shared_ptr<QueueHandle> q,
                                                        std::function<Result<QueueSettings>(const QueueSettings&)> change);
 
-  std::string queue_url(const std::string& name) const { return endpoint_ + "/" + account_ + "/" + name; }
+  // `{endpoint}/queue/{region}/{account}/{name}`: reachable on the edge port, and saying where the
+  // queue lives, as LocalStack's path-style URLs do.
+  std::string queue_url(const std::string& name) const { return endpoint_ + "/queue/" + region_ + "/" + account_ + "/" + name; }
   std::string queue_arn(const std::string& name) const { return "arn:aws:sqs:" + region_ + ":" + account_ + ":" + name; }
 
  private:

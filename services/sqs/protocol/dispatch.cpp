@@ -8,7 +8,7 @@ namespace localray::sqs::protocol {
 
 namespace asio = boost::asio;
 
-boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
+boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, const Backends& backends,
                                               http::CallContext call) {
   const std::string& request_id = call.request_id;
   const bool json = protocol == WireProtocol::Json;
@@ -33,6 +33,10 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, Wire
     input = std::move(*decoded);
   }
 
+  std::optional<base::Scope> addressed;
+  if (auto url = input.find("QueueUrl"); url != input.end() && url->is_string()) addressed = model::scope_of_queue_url(url->get<std::string>());
+  if (!addressed) addressed = model::scope_of_queue_url(request.path);
+  model::Backend& backend = backends(addressed.value_or(base::Scope{call.account, call.region}));
   // Only a header that parsed becomes a message's AWSTraceHeader; anything else is not a trace.
   Call op_call{input, backend, request.path, call.trace ? call.trace->to_string() : std::string{}, call.account};
   Outcome outcome = model::Error{model::Code::InvalidParameterValue, "The request could not be read."};

@@ -2,6 +2,7 @@
 // The SQS API in both wire protocols: JSON 1.0 (`X-Amz-Target: AmazonSQS.<Operation>`, current
 // SDKs) and query (form `Action=<Operation>&Version=2012-11-05`, older SDKs and Debian's awscli),
 // answered in the protocol of the request.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -19,7 +20,12 @@ enum class WireProtocol { Json, Query };
 // from the query string and the form body; a query request posted to a queue URL path
 // (`/<account>/<name>`) without QueueUrl addresses that queue. Every failure, bad input included,
 // is answered in the request's protocol with SQS's error shape, never a 500.
-boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, model::Backend& backend,
+// The queues of a scope, made when first addressed; the emulator holds one set per account and region.
+using Backends = std::function<model::Backend&(const base::Scope&)>;
+
+// The queues addressed are those of the queue URL's account and region when the request names a
+// queue URL that says so (as AWS routes by the URL's host), else those of the call's scope.
+boost::asio::awaitable<http::Response> handle(const http::Request& request, WireProtocol protocol, const Backends& backends,
                                               http::CallContext call);
 
 }  // namespace localray::sqs::protocol

@@ -105,13 +105,13 @@ model::Result<std::shared_ptr<model::QueueHandle>> target_queue(const Call& c) {
   auto url = optional_string(c.input, "QueueUrl");
   if (!url) return url.error();
   if (*url) return c.backend.find(**url);
-  // `/<account>/<name>`: two non-empty segments.
+  // A query request posted to a queue URL: `/queue/{region}/{account}/{name}` or `/{account}/{name}`.
   std::string_view path = c.path;
   if (!path.empty() && path.back() == '/') path.remove_suffix(1);
   auto slash = path.rfind('/');
-  if (path.size() < 4 || path.front() != '/' || slash == 0 || slash == std::string_view::npos || slash + 1 == path.size() ||
-      path.find('/', 1) != slash)
-    return missing_parameter("QueueUrl");
+  bool legacy = path.size() >= 4 && path.front() == '/' && slash != 0 && slash != std::string_view::npos && slash + 1 < path.size() &&
+                path.find('/', 1) == slash;
+  if (!legacy && !model::scope_of_queue_url(path)) return missing_parameter("QueueUrl");
   return c.backend.find(path);
 }
 

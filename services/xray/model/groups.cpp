@@ -38,16 +38,19 @@ std::string name_of(const std::string& name_or_arn) {
   return rest.substr(0, rest.find('/'));
 }
 
-Result<std::unique_ptr<Groups>> Groups::load(tracing::SettingsStore& store, std::string region, std::string account,
-                                             tracing::IdGenerator& ids) {
-  std::unique_ptr<Groups> out{new Groups{store, std::move(region), std::move(account), ids}};
-  auto rows = store.groups(out->region_);
+std::unique_ptr<Groups> Groups::fresh(tracing::SettingsStore& store, base::Scope scope, tracing::IdGenerator& ids) {
+  return std::unique_ptr<Groups>{new Groups{store, std::move(scope), ids}};
+}
+
+Result<std::unique_ptr<Groups>> Groups::load(tracing::SettingsStore& store, base::Scope scope, tracing::IdGenerator& ids) {
+  auto out = fresh(store, std::move(scope), ids);
+  auto rows = store.groups(out->scope_);
   if (!rows) return storage(rows.error());
   for (auto& g : *rows) out->groups_.emplace(g.name, std::move(g));
   return out;
 }
 
-Group Groups::default_group() const { return {"Default", "arn:aws:xray:" + region_ + ":" + account_ + ":group/Default", "", false, false}; }
+Group Groups::default_group() const { return {"Default", "arn:aws:xray:" + scope_.region + ":" + scope_.account + ":group/Default", "", false, false}; }
 
 Result<Group> Groups::create(Group g) {
   if (!valid_group_name(g.name)) return Error{Code::Invalid, "GroupName must be 1 to 32 letters, digits, '-' or '_'"};
@@ -57,8 +60,8 @@ Result<Group> Groups::create(Group g) {
   if (groups_.contains(g.name)) return Error{Code::AlreadyExists, "Group " + g.name + " already exists"};
   auto id = ids_.uuid();
   std::erase(id, '-');
-  g.arn = "arn:aws:xray:" + region_ + ":" + account_ + ":group/" + g.name + "/" + id.substr(0, 26);
-  if (auto saved = store_.put_group(region_, g); !saved) return storage(saved.error());
+  g.arn = "arn:aws:xray:" + scope_.region + ":" + scope_.account + ":group/" + g.name + "/" + id.substr(0, 26);
+  if (auto saved = store_.put_group(scope_, g); !saved) return storage(saved.error());
   groups_.emplace(g.name, g);
   return g;
 }
@@ -92,7 +95,7 @@ Result<Group> Groups::update(const std::string& name_or_arn, std::optional<std::
   if (filter_expression) g.filter_expression = *filter_expression;
   if (insights_enabled) g.insights_enabled = *insights_enabled;
   if (notifications_enabled) g.notifications_enabled = *notifications_enabled;
-  if (auto saved = store_.put_group(region_, g); !saved) return storage(saved.error());
+  if (auto saved = store_.put_group(scope_, g); !saved) return storage(saved.error());
   it->second = g;
   return g;
 }
@@ -103,7 +106,7 @@ Result<void> Groups::remove(const std::string& name_or_arn) {
   std::lock_guard lock{mutex_};
   auto it = groups_.find(name);
   if (it == groups_.end()) return Error{Code::NotFound, "Group not found"};
-  if (auto saved = store_.remove_group(region_, name); !saved) return storage(saved.error());
+  if (auto saved = store_.remove_group(scope_, name); !saved) return storage(saved.error());
   groups_.erase(it);
   return {};
 }

@@ -19,9 +19,10 @@ using Group = tracing::StoredGroup;
 
 class Groups {
  public:
-  // Reads the region's groups from the store.
-  static Result<std::unique_ptr<Groups>> load(tracing::SettingsStore& store, std::string region, std::string account,
-                                              tracing::IdGenerator& ids);
+  // Reads the scope's groups from the store.
+  static Result<std::unique_ptr<Groups>> load(tracing::SettingsStore& store, base::Scope scope, tracing::IdGenerator& ids);
+  // A scope with nothing stored yet: reads nothing.
+  static std::unique_ptr<Groups> fresh(tracing::SettingsStore& store, base::Scope scope, tracing::IdGenerator& ids);
 
   Result<Group> create(Group g);
   // `name_or_arn`: a group's name or ARN; "Default" is the implicit group of every trace.
@@ -32,12 +33,11 @@ class Groups {
   Result<void> remove(const std::string& name_or_arn);
 
  private:
-  Groups(tracing::SettingsStore& store, std::string region, std::string account, tracing::IdGenerator& ids)
-      : store_{store}, region_{std::move(region)}, account_{std::move(account)}, ids_{ids} {}
+  Groups(tracing::SettingsStore& store, base::Scope scope, tracing::IdGenerator& ids) : store_{store}, scope_{std::move(scope)}, ids_{ids} {}
   Group default_group() const;
 
   tracing::SettingsStore& store_;
-  std::string region_, account_;
+  base::Scope scope_;
   tracing::IdGenerator& ids_;
   mutable std::mutex mutex_;
   std::map<std::string, Group> groups_;  // by name; Default is not stored

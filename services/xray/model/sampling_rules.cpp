@@ -53,21 +53,29 @@ bool by_priority(const tracing::SamplingRuleRecord& a, const tracing::SamplingRu
 
 }  // namespace
 
-Result<std::unique_ptr<SamplingRules>> SamplingRules::load(tracing::SettingsStore& store, std::string region, std::string account,
-                                                           const tracing::Clock& clock, tracing::Sampler& sampler) {
-  std::unique_ptr<SamplingRules> out{new SamplingRules{store, std::move(region), std::move(account), clock, sampler}};
-  auto rows = store.sampling_rules(out->region_);
-  if (!rows) return Error{Code::Storage, "sampling rules: " + rows.error().message};
+std::unique_ptr<SamplingRules> SamplingRules::fresh(tracing::SettingsStore& store, base::Scope scope, const tracing::Clock& clock,
+                                                    tracing::Sampler& sampler) {
+  std::unique_ptr<SamplingRules> out{new SamplingRules{store, std::move(scope), clock, sampler}};
   auto def = out->builtin_default();
   out->rules_.emplace(def.rule.name, std::move(def));
-  // A stored Default is one whose rate or reservoir was changed: it replaces the built-in one.
-  for (auto& r : *rows) out->rules_.insert_or_assign(r.rule.name, std::move(r));
   std::lock_guard lock{out->mutex_};
   out->publish();
   return out;
 }
 
-std::string SamplingRules::arn(const std::string& name) const { return "arn:aws:xray:" + region_ + ":" + account_ + ":sampling-rule/" + name; }
+Result<std::unique_ptr<SamplingRules>> SamplingRules::load(tracing::SettingsStore& store, base::Scope scope, const tracing::Clock& clock,
+                                                           tracing::Sampler& sampler) {
+  auto rows = store.sampling_rules(scope);
+  if (!rows) return Error{Code::Storage, "sampling rules: " + rows.error().message};
+  auto out = fresh(store, std::move(scope), clock, sampler);
+  std::lock_guard lock{out->mutex_};
+  // A stored Default is one whose rate or reservoir was changed: it replaces the built-in one.
+  for (auto& r : *rows) out->rules_.insert_or_assign(r.rule.name, std::move(r));
+  out->publish();
+  return out;
+}
+
+std::string SamplingRules::arn(const std::string& name) const { return "arn:aws:xray:" + scope_.region + ":" + scope_.account + ":sampling-rule/" + name; }
 
 tracing::SamplingRuleRecord SamplingRules::builtin_default() const {
   tracing::SamplingRuleRecord r;
@@ -94,7 +102,7 @@ void SamplingRules::publish() {
 }
 
 Result<tracing::SamplingRuleRecord> SamplingRules::save(tracing::SamplingRuleRecord record) {
-  if (auto saved = store_.put_sampling_rule(region_, record); !saved)
+  if (auto saved = store_.put_sampling_rule(scope_, record); !saved)
     return Error{Code::Storage, "the sampling rule could not be saved: " + saved.error().message};
   rules_.insert_or_assign(record.rule.name, record);
   publish();
@@ -149,7 +157,7 @@ Result<tracing::SamplingRuleRecord> SamplingRules::remove(const std::string& nam
   std::lock_guard lock{mutex_};
   auto it = rules_.find(name);
   if (it == rules_.end()) return Error{Code::NotFound, "Sampling rule not found: " + name};
-  if (auto saved = store_.remove_sampling_rule(region_, name); !saved)
+  if (auto saved = store_.remove_sampling_rule(scope_, name); !saved)
     return Error{Code::Storage, "the sampling rule could not be deleted: " + saved.error().message};
   auto record = std::move(it->second);
   rules_.erase(it);

@@ -69,9 +69,12 @@ struct SamplingTargets {
 
 class SamplingRules {
  public:
-  // Reads the region's rules from the store and hands them to `sampler`.
-  static Result<std::unique_ptr<SamplingRules>> load(tracing::SettingsStore& store, std::string region, std::string account,
-                                                     const tracing::Clock& clock, tracing::Sampler& sampler);
+  // Reads the scope's rules from the store and hands them to `sampler`.
+  static Result<std::unique_ptr<SamplingRules>> load(tracing::SettingsStore& store, base::Scope scope, const tracing::Clock& clock,
+                                                     tracing::Sampler& sampler);
+  // A scope with nothing stored yet (the built-in Default rule only): reads nothing.
+  static std::unique_ptr<SamplingRules> fresh(tracing::SettingsStore& store, base::Scope scope, const tracing::Clock& clock,
+                                              tracing::Sampler& sampler);
 
   // By priority, then name; Default last.
   std::vector<tracing::SamplingRuleRecord> list() const;
@@ -83,8 +86,8 @@ class SamplingRules {
   SamplingTargets targets(const std::vector<SamplingStatistics>& reports);
 
  private:
-  SamplingRules(tracing::SettingsStore& store, std::string region, std::string account, const tracing::Clock& clock, tracing::Sampler& sampler)
-      : store_{store}, region_{std::move(region)}, account_{std::move(account)}, clock_{clock}, sampler_{sampler} {}
+  SamplingRules(tracing::SettingsStore& store, base::Scope scope, const tracing::Clock& clock, tracing::Sampler& sampler)
+      : store_{store}, scope_{std::move(scope)}, clock_{clock}, sampler_{sampler} {}
   tracing::SamplingRuleRecord builtin_default() const;
   std::string arn(const std::string& name) const;
   Result<tracing::SamplingRuleRecord> save(tracing::SamplingRuleRecord record);  // caller holds mutex_
@@ -99,7 +102,7 @@ class SamplingRules {
   };
 
   tracing::SettingsStore& store_;
-  std::string region_, account_;
+  base::Scope scope_;
   const tracing::Clock& clock_;
   tracing::Sampler& sampler_;
   mutable std::mutex mutex_;

@@ -270,7 +270,7 @@ TEST_F(SqsJsonTest, CreateQueueIsIdempotentOnlyWithTheSameAttributes) {
   auto bad_name = json_raw("CreateQueue", {{"QueueName", "has space"}});
   EXPECT_EQ(json::parse(bad_name.body)["__type"], "com.amazonaws.sqs#InvalidParameterValueException");
   EXPECT_EQ(json_ok("CreateQueue", {{"QueueName", "tagged"}, {"tags", {{"team", "a"}}}})["QueueUrl"],
-            "http://localhost:4566/000000000000/tagged");
+            "http://localhost:4566/queue/us-east-1/000000000000/tagged");
 }
 
 TEST_F(SqsJsonTest, ListQueuesFiltersPagesAndOmitsAnEmptyList) {
@@ -279,10 +279,10 @@ TEST_F(SqsJsonTest, ListQueuesFiltersPagesAndOmitsAnEmptyList) {
   auto all = json_ok("ListQueues", json::object());
   EXPECT_EQ(all["QueueUrls"].size(), 4u);
   auto page1 = json_ok("ListQueues", {{"QueueNamePrefix", "alpha"}, {"MaxResults", 2}});
-  EXPECT_EQ(page1["QueueUrls"], json({"http://localhost:4566/000000000000/alpha-1", "http://localhost:4566/000000000000/alpha-2"}));
+  EXPECT_EQ(page1["QueueUrls"], json({"http://localhost:4566/queue/us-east-1/000000000000/alpha-1", "http://localhost:4566/queue/us-east-1/000000000000/alpha-2"}));
   ASSERT_TRUE(page1.contains("NextToken"));
   auto page2 = json_ok("ListQueues", {{"QueueNamePrefix", "alpha"}, {"MaxResults", 2}, {"NextToken", page1["NextToken"]}});
-  EXPECT_EQ(page2["QueueUrls"], json({"http://localhost:4566/000000000000/alpha-3"}));
+  EXPECT_EQ(page2["QueueUrls"], json({"http://localhost:4566/queue/us-east-1/000000000000/alpha-3"}));
   EXPECT_FALSE(page2.contains("NextToken"));
 }
 

@@ -175,7 +175,7 @@ TEST_F(SqsQueryTest, SetQueueAttributesAndCreateQueueWithAttributes) {
   auto same = query({{"Action", "CreateQueue"}, {"QueueName", "orders"}, {"Attribute.1.Name", "DelaySeconds"}, {"Attribute.1.Value", "7"}});
   EXPECT_EQ(xml_first(same, "QueueUrl"), kQueueUrl);
   auto tagged = query({{"Action", "CreateQueue"}, {"QueueName", "other"}, {"Tag.1.Key", "team"}, {"Tag.1.Value", "a"}});
-  EXPECT_EQ(xml_first(tagged, "QueueUrl"), "http://localhost:4566/000000000000/other");
+  EXPECT_EQ(xml_first(tagged, "QueueUrl"), "http://localhost:4566/queue/us-east-1/000000000000/other");
 }
 
 TEST_F(SqsQueryTest, ListQueuesAnswersFlattenedUrlsAndNothingWhenNoneMatch) {

@@ -24,7 +24,7 @@ inline constexpr const char* kHello = "5d41402abc4b2a76b9719d911017c592";       
 inline constexpr const char* kStatusOkMd5 = "465059203729da81b6cb1c2fa939318a";       // {status: String "ok"}
 inline constexpr const char* kTraceHeader = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 inline constexpr const char* kTraceHeaderMd5 = "5ae4d5d7636402d80f4eb6d213245a88";  // {AWSTraceHeader: String kTraceHeader}
-inline constexpr const char* kQueueUrl = "http://localhost:4566/000000000000/orders";
+inline constexpr const char* kQueueUrl = "http://localhost:4566/queue/us-east-1/000000000000/orders";
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
@@ -35,6 +35,7 @@ class SqsProtocolTest : public ::testing::Test {
   tracing::IdGenerator ids{clock, tracing::Rng{7}};
   model::Backend backend{io.get_executor(), clock, ids, "us-east-1", "000000000000", "http://localhost:4566"};
   int requests = 0;
+  Backends backends = [this](const base::Scope&) -> model::Backend& { return backend; };
 
   // What the edge reads of a request before the codec sees it.
   static http::CallContext context(const http::Request& request, std::string request_id) {
@@ -49,7 +50,7 @@ class SqsProtocolTest : public ::testing::Test {
   // Runs one request to completion.
   http::Response call(const http::Request& request, WireProtocol protocol) {
     std::optional<http::Response> out;
-    boost::asio::co_spawn(io, handle(request, protocol, backend, context(request, "req-" + std::to_string(++requests))),
+    boost::asio::co_spawn(io, handle(request, protocol, backends, context(request, "req-" + std::to_string(++requests))),
                           [&](std::exception_ptr e, http::Response r) {
                             if (e) ADD_FAILURE() << "handle() threw";
                             else out = std::move(r);
@@ -168,7 +169,7 @@ class SqsProtocolTest : public ::testing::Test {
                                                       std::chrono::seconds limit, http::Response* send_answer) {
     namespace asio = boost::asio;
     std::optional<http::Response> received;
-    asio::co_spawn(io, handle(receive, protocol, backend, context(receive, "poll")), [&](std::exception_ptr e, http::Response r) {
+    asio::co_spawn(io, handle(receive, protocol, backends, context(receive, "poll")), [&](std::exception_ptr e, http::Response r) {
       if (!e) received = std::move(r);
     });
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
@@ -177,7 +178,7 @@ class SqsProtocolTest : public ::testing::Test {
       for (int i = 0; i < 1000 && (*q)->waiters.empty(); ++i) co_await asio::post(io.get_executor(), asio::use_awaitable);
       EXPECT_FALSE((*q)->waiters.empty()) << "the receive never parked on the queue";
       EXPECT_FALSE(received) << "the receive answered before any message was sent";
-      *send_answer = co_await handle(send, protocol, backend, context(send, "send"));
+      *send_answer = co_await handle(send, protocol, backends, context(send, "send"));
     }, asio::detached);
     io.run_for(limit);
     io.restart();

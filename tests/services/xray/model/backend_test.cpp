@@ -49,8 +49,8 @@ class BackendTest : public ::testing::Test {
     store_ = std::move(*tracing::Store::open((dir_ / "traces.db").string()));
     readers_ = std::make_unique<tracing::ReaderPool>(store_->uri());
     settings_ = std::move(*tracing::SettingsStore::open(store_->uri()));
-    groups_ = std::move(*Groups::load(*settings_, "us-east-1", "000000000000", ids_));
-    rules_ = std::move(*SamplingRules::load(*settings_, "us-east-1", "000000000000", clock_, sampler_));
+    groups_ = std::move(*Groups::load(*settings_, base::Scope{"000000000000", "us-east-1"}, ids_));
+    rules_ = std::move(*SamplingRules::load(*settings_, base::Scope{"000000000000", "us-east-1"}, clock_, sampler_));
     backend_ = std::make_unique<Backend>(*readers_, sink_, *groups_, *rules_, boost::asio::system_executor{});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -20,7 +20,7 @@ class GroupsTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::unique_ptr<Groups> load(const std::string& region = "us-east-1") {
-    return std::move(*Groups::load(*settings_, region, "000000000000", ids_));
+    return std::move(*Groups::load(*settings_, base::Scope{"000000000000", region}, ids_));
   }
   std::filesystem::path dir_;
   std::unique_ptr<tracing::Store> store_;

@@ -35,7 +35,9 @@ class SamplingRulesTest : public ::testing::Test {
     settings_ = std::move(*tracing::SettingsStore::open(store_->uri()));
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::unique_ptr<SamplingRules> load() { return std::move(*SamplingRules::load(*settings_, "us-east-1", "000000000000", clock_, sampler_)); }
+  std::unique_ptr<SamplingRules> load() {
+    return std::move(*SamplingRules::load(*settings_, base::Scope{"000000000000", "us-east-1"}, clock_, sampler_));
+  }
   std::filesystem::path dir_;
   std::unique_ptr<tracing::Store> store_;
   std::unique_ptr<tracing::SettingsStore> settings_;

@@ -184,6 +184,35 @@ export function mount(host, _route) {
     return h("a", { class: "btn primary", href: `#/traces?filter=${encodeURIComponent(filter)}`, "data-testid": "panel-traces-link", "data-filter": filter }, label);
   }
 
+  // Where a node's resource lives, from /_localray/resources: one name may stand in several regions.
+  function regionsOf(svc) {
+    if (!resources) return undefined;
+    const lists = {
+      "AWS::SNS::Topic": resources.topics,
+      "AWS::SQS::Queue": resources.queues,
+      "AWS::DynamoDB::Table": resources.tables,
+      "AWS::Lambda": resources.functions,
+      "AWS::Lambda::Function": resources.functions,
+    };
+    const found =
+      svc.Type === "AWS::ApiGateway::Stage"
+        ? (resources.apis ?? []).filter((a) => `${a.name}/${a.stage}` === svc.Name)
+        : (lists[svc.Type] ?? []).filter((r) => r.name === svc.Name);
+    const accounts = new Set(found.map((r) => r.account));
+    const where = [...new Set(found.map((r) => (accounts.size > 1 ? `${r.region} (${r.account})` : r.region)))];
+    return where.length ? where.join(", ") : undefined;
+  }
+
+  async function loadResources() {
+    try {
+      resources = await (await fetch("resources")).json();
+      panelSig = "";
+      renderPanel();
+    } catch {
+      /* the panel goes without regions */
+    }
+  }
+
   let panelSig = "";
   function renderPanel() {
     const item =
@@ -200,6 +229,7 @@ export function mount(host, _route) {
     }
     panel.hidden = false;
     if (selected.kind === "node") {
+      if (!resources) loadResources();
       const svc = item.svc;
       const c = counts(svc.SummaryStatistics);
       const kind = kindOf(svc.Type);
@@ -222,6 +252,7 @@ export function mount(host, _route) {
             ["Requests per minute", perMinute(c.total, windowSec)],
             ["Names", (svc.Names ?? []).join(", ")],
             ["Account", svc.AccountId],
+            ["Region", regionsOf(svc)],
             ["State", svc.State],
           ]),
         ),
