@@ -15,7 +15,8 @@ asio::awaitable<lambda::model::Result<std::vector<SourceRecord>>> SqsEventSource
   auto got = co_await sqs_.receive(queue_, sqs::model::ReceiveOptions{max_records, std::nullopt, wait});
   if (!got) co_return lambda::model::Error{lambda::model::Code::ServiceUnavailable, got.error().message};
   std::vector<SourceRecord> out;
-  for (const auto& m : *got) out.push_back({m.id, m.trace_header, m.sent_at, m.receipt_handle, sqs_event_record(m, queue_->queue.arn(), region_)});
+  for (const auto& m : *got)
+    out.push_back({m.id, tracing::TraceHeader::parse(m.trace_header), m.sent_at, m.receipt_handle, sqs_event_record(m, queue_->queue.arn(), region_)});
   co_return out;
 }
 

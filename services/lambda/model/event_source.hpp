@@ -4,6 +4,7 @@
 // them is traced.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,12 +13,13 @@
 
 #include "services/lambda/model/error.hpp"
 #include "tracing/clock.hpp"
+#include "tracing/trace_header.hpp"
 
 namespace localray::lambda::model {
 
 struct SourceRecord {
   std::string id;
-  std::string trace_header;  // the producer's context (SQS AWSTraceHeader), empty when it sent none
+  std::optional<tracing::TraceHeader> trace;  // the producer's context (SQS AWSTraceHeader), when it sent a valid one
   tracing::TimePoint sent_at;
   std::string receipt;   // how the source recognises the record when it is acknowledged
   std::string rendered;  // the record as the function's event holds it, in the source's format

@@ -58,8 +58,7 @@ asio::awaitable<void> EventSourceMapping::poll() {
     std::vector<std::vector<SourceRecord>> groups;
     std::map<std::string, std::size_t> by_root;
     for (auto& r : *got) {
-      auto header = tracing::TraceHeader::parse(r.trace_header);
-      std::string root = header ? header->root : "";
+      std::string root = r.trace ? r.trace->root : "";
       auto [it, fresh] = by_root.try_emplace(root, groups.size());
       if (fresh) groups.emplace_back();
       groups[it->second].push_back(std::move(r));
@@ -78,7 +77,7 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
   json links = json::array();
   std::optional<tracing::TraceHeader> producer;
   for (const auto& r : batch) {
-    auto h = tracing::TraceHeader::parse(r.trace_header);
+    const auto& h = r.trace;
     if (!h) continue;
     if (!producer) producer = h;
     if (!h->parent.empty() && links.size() < kMaxLinksPerSegment)

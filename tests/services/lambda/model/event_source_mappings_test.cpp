@@ -110,7 +110,7 @@ class EventSourceMappingTest : public ::testing::Test {
     ASSERT_TRUE(runner.add_function(c, handler));
   }
   SourceRecord record(const std::string& id, const std::string& trace_header, std::chrono::seconds sent_ago) {
-    return {id, trace_header, clock.now() - sent_ago, "rh-" + id, "{}"};
+    return {id, tracing::TraceHeader::parse(trace_header), clock.now() - sent_ago, "rh-" + id, "{}"};
   }
   // Runs the io_context until `done` holds or two seconds pass.
   void run_until(const std::function<bool()>& done) {
