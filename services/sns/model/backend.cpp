@@ -30,6 +30,15 @@ Result<void> check_arn(std::string_view arn, std::string_view parameter, std::si
   return {};
 }
 
+// A topic called without a trace decision decides as the topic's own node.
+tracing::SamplingRequest sampling_request(const Topic& topic) {
+  tracing::SamplingRequest r;
+  r.service_name = topic.name();
+  r.service_type = "AWS::SNS::Topic";
+  r.resource_arn = topic.arn();
+  return r;
+}
+
 // Every statement after this runs on the topic's strand.
 asio::awaitable<void> enter(const std::shared_ptr<TopicHandle>& h) { co_await asio::dispatch(asio::bind_executor(h->strand, asio::use_awaitable)); }
 
@@ -137,11 +146,7 @@ asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request,
   std::string message_id = t_.ids.uuid();
   co_await enter(*h);
   const Topic& topic = (*h)->topic;
-  tracing::SamplingRequest sampling;
-  sampling.service_name = topic.name();
-  sampling.service_type = "AWS::SNS::Topic";
-  sampling.resource_arn = topic.arn();
-  topic.deliver(request, message_id, request_id, t_.sampler.enter(ctx, sampling), t_);
+  topic.deliver(request, message_id, request_id, t_.sampler.enter(ctx, sampling_request(topic)), t_);
   co_return PublishReceipt{std::move(message_id)};
 }
 
@@ -169,10 +174,7 @@ asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string 
     co_return Error{Code::BatchRequestTooLong, "The length of all the messages put together is more than the limit."};
   co_await enter(*h);
   const Topic& topic = (*h)->topic;
-  tracing::SamplingRequest sampling;
-  sampling.service_name = topic.name();
-  sampling.service_type = "AWS::SNS::Topic";
-  sampling.resource_arn = topic.arn();
+  const auto sampling = sampling_request(topic);
   for (const auto& [e, r] : accepted) {
     std::string message_id = t_.ids.uuid();
     topic.deliver(r, message_id, request_id, t_.sampler.enter(ctx, sampling), t_);

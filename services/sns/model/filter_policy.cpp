@@ -2,22 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
-
 namespace localray::sns::model {
 namespace {
-
-std::optional<double> parse_number(std::string_view s) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double out = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc{} || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return out;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -73,17 +63,17 @@ bool FilterCondition::matches(const std::string& value, bool numeric) const {
     case Kind::AnythingButPrefix: return value.rfind(text, 0) != 0;
     case Kind::Exists: return exists;  // the attribute is present
     case Kind::EqualsNumber: {
-      auto v = numeric ? parse_number(value) : std::nullopt;
+      auto v = numeric ? attribute_number(value) : std::nullopt;
       return v && *v == number;
     }
     case Kind::Numeric: {
-      auto v = numeric ? parse_number(value) : std::nullopt;
+      auto v = numeric ? attribute_number(value) : std::nullopt;
       return v && std::all_of(range.begin(), range.end(), [&](const auto& b) { return holds(b.first, *v, b.second); });
     }
     case Kind::AnythingBut: {
       if (std::find(texts.begin(), texts.end(), value) != texts.end() && !numeric) return false;
       if (numeric) {
-        auto v = parse_number(value);
+        auto v = attribute_number(value);
         if (v && std::find(numbers.begin(), numbers.end(), *v) != numbers.end()) return false;
       }
       return true;

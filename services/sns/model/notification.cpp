@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <set>
 #include <string_view>
 
@@ -10,14 +9,6 @@
 
 namespace localray::sns::model {
 namespace {
-
-std::optional<double> parse_number(std::string_view s) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double out = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return out;
-}
 
 Error invalid_value(std::string message) { return Error{Code::ParameterValueInvalid, std::move(message)}; }
 
@@ -65,7 +56,7 @@ Result<void> validate_publish(const PublishRequest& request) {
     if (attr.value.empty())
       return invalid_value("The message attribute '" + name + "' must contain non-empty message attribute value for message attribute type '" +
                            attr.data_type + "'.");
-    if (attr.data_type.rfind("Number", 0) == 0 && !parse_number(attr.value))
+    if (attr.data_type.rfind("Number", 0) == 0 && !attribute_number(attr.value))
       return invalid_value("Could not cast message attribute '" + name + "' value to number.");
   }
   if (request.message.empty()) return Error{Code::InvalidParameter, "Invalid parameter: Empty message"};
