@@ -143,7 +143,17 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
       }
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
       res.set(bhttp::field::server, "localray");
-      for (const auto& [k, v] : response.headers) res.set(k, v);
+      try {
+        // Inserted, not set: a name may repeat (Set-Cookie from a Lambda proxy's multiValueHeaders).
+        for (const auto& [k, v] : response.headers) res.insert(k, v);
+      } catch (const std::exception& e) {
+        // A header Beast cannot carry (a name or value over its limits): answered, never dropped.
+        log->error("response headers not sent: {}", e.what());
+        res = bhttp::response<bhttp::string_body>{bhttp::status::internal_server_error, version};
+        res.set(bhttp::field::server, "localray");
+        response = plain_error(500, "InternalFailure", "the response's headers could not be sent");
+        for (const auto& [k, v] : response.headers) res.insert(k, v);
+      }
       res.body() = std::move(response.body);
       res.keep_alive(keep_alive && !stopping);
       res.prepare_payload();

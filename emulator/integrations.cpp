@@ -17,7 +17,8 @@ asio::awaitable<apigateway::model::PublishOutcome> SnsTopicPublisher::publish(st
   std::string request_id = ids_.uuid();
   sns::model::PublishRequest p{topic_arn_, std::move(message), std::nullopt, {}};
   for (auto& [k, v] : string_attributes) p.attributes[k] = {"String", std::move(v)};
-  auto r = co_await sns_.publish(std::move(p), ctx, request_id);
+  std::optional<tracing::TraceHeader> caller = ctx;  // named: see below
+  auto r = co_await sns_.publish(std::move(p), caller, request_id);
   if (!r) co_return apigateway::model::PublishOutcome{false, r.error().message, request_id};
   co_return apigateway::model::PublishOutcome{true, {}, request_id};
 }
@@ -43,7 +44,10 @@ IntegrationResponse gateway_error(unsigned status, const char* message) {
 asio::awaitable<IntegrationResponse> LambdaProxyIntegration::call(const apigateway::model::IntegrationRequest& request,
                                                                   const tracing::TraceHeader& ctx) {
   auto event = apigateway::protocol::proxy_event(request);
-  auto result = co_await runner_.invoke(function_, std::move(event), ctx);
+  // Every argument named: GCC 12 destroys temporaries made inside a co_await expression twice.
+  std::optional<tracing::TraceHeader> caller = ctx;
+  nlohmann::json no_links = nullptr;
+  auto result = co_await runner_.invoke(function_, std::move(event), caller, no_links);
   if (!result) {
     bool throttled = result.error().code == lambda::model::Code::TooManyRequests;
     log_->warn("[{}] {} integration with {} failed: {}", ctx.root, throttled ? "throttled:" : "", function_, result.error().message);

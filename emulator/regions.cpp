@@ -10,9 +10,10 @@ Region& Regions::at(const base::Scope& scope) {
     if (auto it = regions_.find(scope); it != regions_.end()) return *it->second;
   }
   std::unique_lock lock{mutex_};
-  auto& slot = regions_[scope];
-  if (!slot) slot = make_(scope);
-  return *slot;
+  if (auto it = regions_.find(scope); it != regions_.end()) return *it->second;
+  // Made before it is inserted: a factory that throws leaves no empty slot behind.
+  auto made = make_(scope);
+  return *regions_.emplace(scope, std::move(made)).first->second;
 }
 
 Region& Regions::add(std::unique_ptr<Region> region) {
@@ -20,6 +21,12 @@ Region& Regions::add(std::unique_ptr<Region> region) {
   auto& slot = regions_[region->scope];
   slot = std::move(region);
   return *slot;
+}
+
+Region* Regions::find(const base::Scope& scope) const {
+  std::shared_lock lock{mutex_};
+  auto it = regions_.find(scope);
+  return it == regions_.end() ? nullptr : it->second.get();
 }
 
 std::vector<Region*> Regions::all() const {

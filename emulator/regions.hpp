@@ -45,6 +45,8 @@ class Regions {
   Region& at(const base::Scope& scope);
   // Takes a scope's services made elsewhere (at start, from stored settings).
   Region& add(std::unique_ptr<Region> region);
+  // The scope's services if they were made; null otherwise (nothing is made).
+  Region* find(const base::Scope& scope) const;
   // Every scope made so far, in scope order.
   std::vector<Region*> all() const;
 

@@ -129,7 +129,10 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
   const base::Scope scope{call.account, call.region};
   Region& region = s_.regions.at(scope);
   // A queue URL names its own account and region: SQS is routed by it, as AWS routes by its host.
-  sqs::protocol::Backends queues = [this](const base::Scope& scope) -> sqs::model::Backend& { return *s_.regions.at(scope).sqs; };
+  sqs::protocol::Backends queues = [this](const base::Scope& scope, bool create) -> sqs::model::Backend* {
+    Region* r = create ? &s_.regions.at(scope) : s_.regions.find(scope);
+    return r ? r->sqs.get() : nullptr;
+  };
   switch (routed.service) {
     case Service::DynamoDB:
       co_return co_await dynamodb::protocol::handle(request, *region.dynamodb, call);

@@ -14,7 +14,8 @@ asio::awaitable<CallResult<functions::Published>> SnsPublisher::publish(std::str
   std::string request_id = ids_.uuid();
   sns::model::PublishRequest req{std::move(topic_arn), std::move(message), std::nullopt, {}};
   for (auto& [k, v] : string_attributes) req.attributes[k] = {"String", std::move(v)};
-  auto r = co_await sns_.publish(std::move(req), ctx, request_id);
+  std::optional<tracing::TraceHeader> caller = ctx;  // named: GCC 12 destroys temporaries inside co_await twice
+  auto r = co_await sns_.publish(std::move(req), caller, request_id);
   if (!r) {
     bool missing = r.error().code == sns::model::Code::NotFound;
     co_return ServiceError{missing ? "NotFoundException" : "InvalidParameterException", r.error().message, request_id, true};

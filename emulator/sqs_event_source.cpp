@@ -12,7 +12,8 @@ lambda::model::SourceNode SqsEventSource::node() const {
 }
 
 asio::awaitable<lambda::model::Result<std::vector<SourceRecord>>> SqsEventSource::poll(int max_records, std::chrono::seconds wait) {
-  auto got = co_await sqs_.receive(queue_, sqs::model::ReceiveOptions{max_records, std::nullopt, wait});
+  sqs::model::ReceiveOptions options{max_records, std::nullopt, wait};
+  auto got = co_await sqs_.receive(queue_, options);
   if (!got) co_return lambda::model::Error{lambda::model::Code::ServiceUnavailable, got.error().message};
   std::vector<SourceRecord> out;
   for (const auto& m : *got)

@@ -172,8 +172,13 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   const std::string& edge_url = s.edge_url;
   Region& home = s.home_region();
   const tracing::Tracer tracer{s.clock, s.ids, *home.sampler, *s.pipeline};
-  for (const auto& topic : t.topics)
-    if (auto r = co_await home.sns->create_topic(topic.name); !r) co_return Error{"topic " + topic.name + ": " + r.error().message};
+  for (const auto& topic : t.topics) {
+    // Named arguments: GCC 12 destroys temporaries made inside a co_await expression twice.
+    std::map<std::string, std::string> no_attributes;
+    sns::model::Tags no_tags;
+    if (auto r = co_await home.sns->create_topic(topic.name, no_attributes, no_tags); !r)
+      co_return Error{"topic " + topic.name + ": " + r.error().message};
+  }
   for (const auto& q : t.queues) {
     sqs::model::QueueSettings settings;
     settings.visibility_timeout = std::chrono::seconds{q.visibility_timeout};

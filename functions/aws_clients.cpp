@@ -51,7 +51,9 @@ boost::asio::awaitable<Result<std::string>> AwsClients::sns_publish(InvocationCo
   auto& sub = open_call(ctx, parent, "SNS", "Publish");
   sub.aws["topic_arn"] = topic_arn;
   sub.aws["resource_names"] = {topic_arn};
-  auto r = co_await c_.sns.publish(topic_arn, message, string_attributes, ctx.trace.child(sub.id));
+  // Arguments are named: GCC 12 destroys temporaries made inside a co_await expression twice.
+  auto callee = ctx.trace.child(sub.id);
+  auto r = co_await c_.sns.publish(topic_arn, message, string_attributes, callee);
   ctx.close(sub);
   record_outcome(sub, r, ctx);
   if (!r) co_return tracing::Error{r.error().message};
@@ -63,7 +65,9 @@ boost::asio::awaitable<Result<std::string>> AwsClients::sqs_send(InvocationConte
   auto& sub = open_call(ctx, parent, "SQS", "SendMessage");
   sub.aws["queue_url"] = queue_url;
   sub.aws["resource_names"] = {queue_url};
-  auto r = co_await c_.sqs.send_message(queue_url, body, delay_seconds, role_sender_id(c_.account, ctx.function_name), ctx.trace.child(sub.id));
+  auto callee = ctx.trace.child(sub.id);
+  auto sender = role_sender_id(c_.account, ctx.function_name);
+  auto r = co_await c_.sqs.send_message(queue_url, body, delay_seconds, sender, callee);
   ctx.close(sub);
   record_outcome(sub, r, ctx);
   if (!r) co_return tracing::Error{r.error().message};
@@ -78,7 +82,8 @@ boost::asio::awaitable<Result<std::string>> AwsClients::dynamodb_add(InvocationC
   auto& sub = open_call(ctx, parent, "DynamoDB", "UpdateItem");
   sub.aws["table_name"] = table;
   sub.aws["resource_names"] = {table};
-  auto r = co_await c_.dynamodb.add_to_counter(table, key_name, key_value, counter, increment, ctx.trace.child(sub.id));
+  auto callee = ctx.trace.child(sub.id);
+  auto r = co_await c_.dynamodb.add_to_counter(table, key_name, key_value, counter, increment, callee);
   ctx.close(sub);
   record_outcome(sub, r, ctx);
   if (!r) co_return tracing::Error{r.error().message};

@@ -103,8 +103,7 @@ tracing::Result<void> Resources::add(const std::string& path, const std::string&
   return {};
 }
 
-std::optional<Match> Resources::match(std::string_view http_method, std::string_view path) const {
-  auto request = path_parts(path);
+std::optional<Match> Resources::match(std::string_view http_method, const std::vector<std::string>& request) const {
   std::optional<Match> best;
   std::vector<int> best_score;
   for (const auto& r : resources_) {

@@ -14,6 +14,9 @@
 
 namespace localray::apigateway::model {
 
+// The parts of a path between slashes; empty parts (doubled or trailing slashes) are dropped.
+std::vector<std::string> path_parts(std::string_view path);
+
 struct Method {
   std::string http_method;  // GET, POST, ... or ANY
   std::shared_ptr<Integration> integration;
@@ -36,16 +39,17 @@ class Resources {
  public:
   // Adds `http_method` (or ANY) on the resource at `path`, making the resource if needed.
   tracing::Result<void> add(const std::string& path, const std::string& http_method, std::shared_ptr<Integration> integration);
-  // The best resource for `path` (already percent-decoded) and its method for `http_method`, ANY
-  // when it has no method of that name; nullopt when no resource fits the path.
-  std::optional<Match> match(std::string_view http_method, std::string_view path) const;
+  // The best resource for a path given as its parts, each percent-decoded on its own (an encoded
+  // `/` stays inside its part), and its method for `http_method`, ANY when it has no method of
+  // that name; nullopt when no resource fits the path.
+  std::optional<Match> match(std::string_view http_method, const std::vector<std::string>& parts) const;
+  // The same for a path with no encoded `/`.
+  std::optional<Match> match(std::string_view http_method, std::string_view path) const { return match(http_method, path_parts(path)); }
   const std::vector<Resource>& list() const { return resources_; }
 
  private:
   std::vector<Resource> resources_;
 };
 
-// The parts of a path between slashes; empty parts (doubled or trailing slashes) are dropped.
-std::vector<std::string> path_parts(std::string_view path);
 
 }  // namespace localray::apigateway::model

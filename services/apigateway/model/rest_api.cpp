@@ -80,7 +80,8 @@ boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) const {
 
   ApiResponse response;
   response.request_id = request_id;
-  auto match = resources_.match(request.method, request.path);
+  auto match = request.path_parts.empty() && request.path != "/" ? resources_.match(request.method, request.path)
+                                                                 : resources_.match(request.method, request.path_parts);
   if (!match || !match->method) {
     // API Gateway answers a path or method no resource has as it answers an unsigned call.
     response.status = 403;

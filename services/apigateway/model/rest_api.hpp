@@ -25,7 +25,8 @@ struct Stage {
 
 struct ApiRequest {
   std::string method;
-  std::string path;  // below the stage, percent-decoded, starting with '/'
+  std::string path;                     // below the stage, percent-decoded, starting with '/'
+  std::vector<std::string> path_parts;  // the same path's parts, each decoded on its own
   std::string stage;
   Pairs query;
   Pairs headers;

@@ -49,6 +49,8 @@ boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request
     req.method = r.method;
     std::string raw{rest.empty() ? std::string_view{"/"} : rest};
     req.path = http::percent_decode(raw, false).value_or(raw);
+    // Split before decoding: an encoded `/` belongs to its path parameter.
+    for (const auto& part : model::path_parts(raw)) req.path_parts.push_back(http::percent_decode(part, false).value_or(part));
     req.stage = stage;
     if (!r.query.empty())
       if (auto q = http::parse_form(r.query))

@@ -57,6 +57,8 @@ ordered_json map_or_null(const std::map<std::string, std::string>& m) {
 
 tracing::Error malformed(const std::string& why) { return tracing::Error{"Malformed Lambda proxy response: " + why}; }
 
+constexpr std::size_t kMaxHeaderValueBytes = 10240;  // API Gateway quota: header value size
+
 // A header value as API Gateway takes it: text, or a number or boolean written as text.
 std::optional<std::string> header_value(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -151,7 +153,10 @@ tracing::Result<ProxyResponse> parse_proxy_response(const std::string& payload) 
     }
   }
   for (auto& [k, values] : merged)
-    for (auto& v : values) out.headers.emplace_back(k, std::move(v));
+    for (auto& v : values) {
+      if (k.empty() || v.size() > kMaxHeaderValueBytes) return malformed("header '" + k + "' is over API Gateway's 10240 bytes or has no name");
+      out.headers.emplace_back(k, std::move(v));
+    }
   bool base64 = false;
   if (auto b = j.find("isBase64Encoded"); b != j.end() && !b->is_null()) {
     if (!b->is_boolean()) return malformed("isBase64Encoded must be a boolean");

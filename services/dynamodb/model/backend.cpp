@@ -41,15 +41,13 @@ auto Backend::create_table(TableDefinition definition) -> Result<TableDescriptio
   if (!resolved) return resolved.error();
   std::string name = resolved->name;
   auto table = std::make_shared<Table>(std::move(*resolved), clock_.now());
-  std::shared_ptr<TableHandle> h;
-  {
-    std::unique_lock lock{mutex_};
-    if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
-    h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++));
-    tables_.emplace(name, h);
-  }
-  // Nobody else holds the new table yet: its (empty) counts may be read here.
-  return describe(*h);
+  std::unique_lock lock{mutex_};
+  if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
+  auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++));
+  // Described before it is published: once in the map, its counts belong to its strand.
+  auto description = describe(*h);
+  tables_.emplace(name, std::move(h));
+  return description;
 }
 
 auto Backend::list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const

@@ -83,11 +83,19 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     if (!h->parent.empty() && links.size() < kMaxLinksPerSegment)
       links.push_back({{"trace_id", h->root}, {"id", h->parent}, {"attributes", {{"aws.xray.reserved.reference_type", "parent"}}}});
   }
+  SourceNode node = source_->node();
+  if (producer && producer->sampled != tracing::Sampled::Yes && producer->sampled != tracing::Sampled::No) {
+    // The producer left the decision open: the source decides, as the hop the trace reaches next.
+    tracing::SamplingRequest sampling;
+    sampling.service_name = node.name;
+    sampling.service_type = node.origin;
+    sampling.resource_arn = node.arn;
+    producer = t_.sampler.enter(producer, sampling);
+  }
   if (producer && !producer->is_sampled()) {
     ctx = producer;  // unsampled, not absent: the consumer must not start a sampled trace of its own
   } else if (producer) {
     // The source's own segment: from the first record's arrival to the hand-over, in the producer's trace.
-    SourceNode node = source_->node();
     tracing::Segment seg;
     seg.name = node.name;
     seg.id = t_.ids.segment_id();

@@ -12,7 +12,6 @@
 #include <mutex>
 #include <spdlog/spdlog.h>
 
-#include "base/scope.hpp"
 #include "services/lambda/model/limits.hpp"
 
 namespace localray::lambda::model {
@@ -64,19 +63,23 @@ Result<void> Runner::add_function(FunctionConfig config, std::shared_ptr<Handler
 }
 
 Result<std::shared_ptr<Function>> Runner::find(std::string_view key) const {
-  // arn:aws:lambda:region:account:function:name[:qualifier], account:function:name, name[:qualifier]
-  std::string_view name = key;
-  if (auto pos = key.find("function:"); pos != std::string_view::npos) {
-    name = key.substr(pos + 9);
-    // A (partial) ARN of another account or region names no function here.
-    if (key.rfind("arn:", 0) == 0) {
-      auto scope = base::scope_of_arn(std::string{key});
-      if (scope.region != region_ || scope.account != account_) return not_found(std::string{key});
-    } else if (pos > 0 && key.substr(0, pos - 1) != account_) {
-      return not_found(std::string{key});
-    }
+  // name[:qualifier], account:function:name[:qualifier], arn:aws:lambda:region:account:function:name[:qualifier]
+  std::vector<std::string_view> parts;
+  for (std::size_t pos = 0;;) {
+    auto colon = key.find(':', pos);
+    parts.push_back(key.substr(pos, colon == std::string_view::npos ? std::string_view::npos : colon - pos));
+    if (colon == std::string_view::npos) break;
+    pos = colon + 1;
   }
-  if (auto colon = name.find(':'); colon != std::string_view::npos) name = name.substr(0, colon);
+  std::string_view name = parts[0];
+  // A (partial) ARN of another account or region names no function here.
+  if (parts.size() >= 7 && parts[0] == "arn" && parts[5] == "function") {
+    if (parts[3] != region_ || parts[4] != account_) return not_found(std::string{key});
+    name = parts[6];
+  } else if (parts.size() >= 3 && parts[1] == "function") {
+    if (parts[0] != account_) return not_found(std::string{key});
+    name = parts[2];
+  }
   std::shared_lock lock{mutex_};
   auto it = functions_.find(std::string{name});
   if (it == functions_.end()) return not_found(function_arn(std::string{name}));
@@ -103,11 +106,12 @@ asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std:
   auto fn = *found;
   if (payload.size() > kMaxSyncPayloadBytes)
     co_return Error{Code::RequestTooLarge, "Request must be smaller than 6291456 bytes for the InvokeFunction operation"};
-  tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
   if (fn->running_ >= fn->config_.concurrency) co_return Error{Code::TooManyRequests, "Rate Exceeded."};
   ++fn->running_;
   ++fn->pending_;
+  // Decided once admitted: a throttled call takes nothing from the reservoir.
+  tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
   bool cold = fn->take_environment();
   // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
   Function::Run run{t_.ids.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold, std::move(links)};

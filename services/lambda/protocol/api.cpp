@@ -111,7 +111,8 @@ asio::awaitable<http::Response> invoke(const http::Request& r, const http::CallC
   if (type != "RequestResponse")
     co_return error(model::Code::InvalidParameterValue, "1 validation error detected: Value '" + type +
                                                             "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
-  auto result = co_await runner.invoke(function, payload, trace);
+  nlohmann::json no_links = nullptr;  // named: GCC 12 destroys temporaries made inside co_await twice
+  auto result = co_await runner.invoke(function, payload, trace, no_links);
   if (!result) co_return error(result.error());
   auto res = http::Response::json(200, result->payload);
   res.headers.set("X-Amz-Executed-Version", result->executed_version);

@@ -175,6 +175,9 @@ asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string 
   co_await enter(*h);
   const Topic& topic = (*h)->topic;
   const auto sampling = sampling_request(topic);
+  // A caller's trace is decided once for the whole call; without a caller each message starts
+  // (and decides) a trace of its own, as a Publish would.
+  if (ctx) ctx = t_.sampler.enter(ctx, sampling);
   for (const auto& [e, r] : accepted) {
     std::string message_id = t_.ids.uuid();
     topic.deliver(r, message_id, request_id, t_.sampler.enter(ctx, sampling), t_);

@@ -36,7 +36,11 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, Wire
   std::optional<base::Scope> addressed;
   if (auto url = input.find("QueueUrl"); url != input.end() && url->is_string()) addressed = model::scope_of_queue_url(url->get<std::string>());
   if (!addressed) addressed = model::scope_of_queue_url(request.path);
-  model::Backend& backend = backends(addressed.value_or(base::Scope{call.account, call.region}));
+  const base::Scope own{call.account, call.region};
+  // A URL naming a scope that holds nothing names no queue: it makes no scope either.
+  model::Backend* found = addressed && *addressed != own ? backends(*addressed, false) : backends(own, true);
+  if (!found) co_return fail(model::Error{model::Code::QueueDoesNotExist, "The specified queue does not exist."});
+  model::Backend& backend = *found;
   // Only a header that parsed becomes a message's AWSTraceHeader; anything else is not a trace.
   Call op_call{input, backend, request.path, call.trace ? call.trace->to_string() : std::string{}, call.account};
   Outcome outcome = model::Error{model::Code::InvalidParameterValue, "The request could not be read."};

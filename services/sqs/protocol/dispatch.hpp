@@ -20,8 +20,9 @@ enum class WireProtocol { Json, Query };
 // from the query string and the form body; a query request posted to a queue URL path
 // (`/<account>/<name>`) without QueueUrl addresses that queue. Every failure, bad input included,
 // is answered in the request's protocol with SQS's error shape, never a 500.
-// The queues of a scope, made when first addressed; the emulator holds one set per account and region.
-using Backends = std::function<model::Backend&(const base::Scope&)>;
+// The queues of a scope; the emulator holds one set per account and region. `create`: make the
+// scope's services when it has none yet (the caller's own scope); else null when it has none.
+using Backends = std::function<model::Backend*(const base::Scope&, bool create)>;
 
 // The queues addressed are those of the queue URL's account and region when the request names a
 // queue URL that says so (as AWS routes by the URL's host), else those of the call's scope.

@@ -56,14 +56,20 @@ Result<Group> Groups::create(Group g) {
   if (!valid_group_name(g.name)) return Error{Code::Invalid, "GroupName must be 1 to 32 letters, digits, '-' or '_'"};
   if (g.name == "Default") return Error{Code::Invalid, "Default is a reserved group name"};
   if (auto ok = check_filter(g.filter_expression); !ok) return ok.error();
-  std::lock_guard lock{mutex_};
-  if (groups_.contains(g.name)) return Error{Code::AlreadyExists, "Group " + g.name + " already exists"};
+  std::lock_guard writing{write_mutex_};
+  if (exists(g.name)) return Error{Code::AlreadyExists, "Group " + g.name + " already exists"};
   auto id = ids_.uuid();
   std::erase(id, '-');
   g.arn = "arn:aws:xray:" + scope_.region + ":" + scope_.account + ":group/" + g.name + "/" + id.substr(0, 26);
   if (auto saved = store_.put_group(scope_, g); !saved) return storage(saved.error());
+  std::lock_guard lock{mutex_};
   groups_.emplace(g.name, g);
   return g;
+}
+
+bool Groups::exists(const std::string& name) const {
+  std::lock_guard lock{mutex_};
+  return groups_.contains(name);
 }
 
 Result<Group> Groups::get(const std::string& name_or_arn) const {
@@ -88,26 +94,27 @@ Result<Group> Groups::update(const std::string& name_or_arn, std::optional<std::
     if (auto ok = check_filter(*filter_expression); !ok) return ok.error();
   auto name = name_of(name_or_arn);
   if (name == "Default") return Error{Code::Invalid, "The Default group cannot be changed"};
-  std::lock_guard lock{mutex_};
-  auto it = groups_.find(name);
-  if (it == groups_.end()) return Error{Code::NotFound, "Group not found"};
-  Group g = it->second;
+  std::lock_guard writing{write_mutex_};
+  auto current = get(name);
+  if (!current) return current.error();
+  Group g = std::move(*current);
   if (filter_expression) g.filter_expression = *filter_expression;
   if (insights_enabled) g.insights_enabled = *insights_enabled;
   if (notifications_enabled) g.notifications_enabled = *notifications_enabled;
   if (auto saved = store_.put_group(scope_, g); !saved) return storage(saved.error());
-  it->second = g;
+  std::lock_guard lock{mutex_};
+  groups_[name] = g;
   return g;
 }
 
 Result<void> Groups::remove(const std::string& name_or_arn) {
   auto name = name_of(name_or_arn);
   if (name == "Default") return Error{Code::Invalid, "The Default group cannot be deleted"};
-  std::lock_guard lock{mutex_};
-  auto it = groups_.find(name);
-  if (it == groups_.end()) return Error{Code::NotFound, "Group not found"};
+  std::lock_guard writing{write_mutex_};
+  if (!exists(name)) return Error{Code::NotFound, "Group not found"};
   if (auto saved = store_.remove_group(scope_, name); !saved) return storage(saved.error());
-  groups_.erase(it);
+  std::lock_guard lock{mutex_};
+  groups_.erase(name);
   return {};
 }
 

@@ -35,10 +35,15 @@ class Groups {
  private:
   Groups(tracing::SettingsStore& store, base::Scope scope, tracing::IdGenerator& ids) : store_{store}, scope_{std::move(scope)}, ids_{ids} {}
   Group default_group() const;
+  bool exists(const std::string& name) const;
 
   tracing::SettingsStore& store_;
   base::Scope scope_;
   tracing::IdGenerator& ids_;
+  // Changes are serialised by write_mutex_, held while SQLite saves them (it may wait on the
+  // database's lock); mutex_ guards the map only and is never held across I/O, so reads on I/O
+  // threads never wait for a save.
+  std::mutex write_mutex_;
   mutable std::mutex mutex_;
   std::map<std::string, Group> groups_;  // by name; Default is not stored
 };

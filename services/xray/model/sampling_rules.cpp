@@ -104,17 +104,25 @@ void SamplingRules::publish() {
 Result<tracing::SamplingRuleRecord> SamplingRules::save(tracing::SamplingRuleRecord record) {
   if (auto saved = store_.put_sampling_rule(scope_, record); !saved)
     return Error{Code::Storage, "the sampling rule could not be saved: " + saved.error().message};
+  std::lock_guard lock{mutex_};
   rules_.insert_or_assign(record.rule.name, record);
   publish();
   return record;
 }
 
+std::optional<tracing::SamplingRuleRecord> SamplingRules::find(const std::string& name) const {
+  std::lock_guard lock{mutex_};
+  auto it = rules_.find(name);
+  if (it == rules_.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<tracing::SamplingRuleRecord> SamplingRules::create(tracing::SamplingRule rule) {
   if (rule.name == "Default") return Error{Code::AlreadyExists, "A sampling rule named Default already exists"};
   if (auto ok = validate(rule); !ok) return ok.error();
-  std::lock_guard lock{mutex_};
-  if (rules_.contains(rule.name)) return Error{Code::AlreadyExists, "A sampling rule named " + rule.name + " already exists"};
-  if (rules_.size() - 1 >= kMaxSamplingRules)
+  std::lock_guard writing{write_mutex_};
+  if (find(rule.name)) return Error{Code::AlreadyExists, "A sampling rule named " + rule.name + " already exists"};
+  if (list().size() - 1 >= kMaxSamplingRules)
     return Error{Code::RuleLimit, "A region holds at most " + std::to_string(kMaxSamplingRules) + " sampling rules besides Default"};
   rule.arn = arn(rule.name);
   double now = tracing::epoch_seconds(clock_.now());
@@ -123,10 +131,10 @@ Result<tracing::SamplingRuleRecord> SamplingRules::create(tracing::SamplingRule 
 
 Result<tracing::SamplingRuleRecord> SamplingRules::update(const SamplingRuleUpdate& u) {
   auto name = name_of(u.name_or_arn);
-  std::lock_guard lock{mutex_};
-  auto it = rules_.find(name);
-  if (it == rules_.end()) return Error{Code::NotFound, "Sampling rule not found: " + name};
-  tracing::SamplingRuleRecord r = it->second;
+  std::lock_guard writing{write_mutex_};
+  auto current = find(name);
+  if (!current) return Error{Code::NotFound, "Sampling rule not found: " + name};
+  tracing::SamplingRuleRecord r = std::move(*current);
   if (name == "Default" && (u.resource_arn || u.service_name || u.service_type || u.host || u.http_method || u.url_path || u.priority ||
                             u.attributes))
     return invalid("Only FixedRate and ReservoirSize of the Default rule can be changed");
@@ -154,23 +162,32 @@ Result<tracing::SamplingRuleRecord> SamplingRules::update(const SamplingRuleUpda
 Result<tracing::SamplingRuleRecord> SamplingRules::remove(const std::string& name_or_arn) {
   auto name = name_of(name_or_arn);
   if (name == "Default") return invalid("The Default sampling rule cannot be deleted");
-  std::lock_guard lock{mutex_};
-  auto it = rules_.find(name);
-  if (it == rules_.end()) return Error{Code::NotFound, "Sampling rule not found: " + name};
+  std::lock_guard writing{write_mutex_};
+  auto record = find(name);
+  if (!record) return Error{Code::NotFound, "Sampling rule not found: " + name};
   if (auto saved = store_.remove_sampling_rule(scope_, name); !saved)
     return Error{Code::Storage, "the sampling rule could not be deleted: " + saved.error().message};
-  auto record = std::move(it->second);
-  rules_.erase(it);
+  std::lock_guard lock{mutex_};
+  rules_.erase(name);
   reports_.erase(name);
   publish();
-  return record;
+  return *record;
+}
+
+double SamplingRules::rate(const std::string& rule, const std::string& client, long long requests, double now) const {
+  // Over the time since the client's previous report: clients report at intervals of their own.
+  double window = kTargetIntervalSeconds;
+  if (auto r = reports_.find(rule); r != reports_.end())
+    if (auto c = r->second.find(client); c != r->second.end() && now - c->second.at > 0 && now - c->second.at <= kClientActiveSeconds)
+      window = now - c->second.at;
+  return static_cast<double>(requests) / window;
 }
 
 void SamplingRules::record_own_counts(double now) {
   for (const auto& [rule, counts] : sampler_.take_statistics()) {
-    auto& own = reports_[rule][kLocalrayClientId];
     // A rule localray has not met since its last report keeps its share at zero weight.
-    own = ClientReport{now, static_cast<long long>(counts.requests)};
+    double r = rate(rule, kLocalrayClientId, static_cast<long long>(counts.requests), now);
+    reports_[rule][kLocalrayClientId] = ClientReport{now, r};
   }
 }
 
@@ -178,12 +195,12 @@ int SamplingRules::quota_of(const tracing::SamplingRuleRecord& r, const std::str
   auto found = reports_.find(r.rule.name);
   if (found == reports_.end() || r.rule.reservoir_size <= 0) return 0;
   // Active clients in a fixed order, so that the remainder always lands on the same ones.
-  std::vector<std::pair<std::string, long long>> active;
-  long long total = 0;
+  std::vector<std::pair<std::string, double>> active;  // client, requests a second
+  double total = 0;
   for (const auto& [id, report] : found->second)
     if (now - report.at <= kClientActiveSeconds) {
-      active.emplace_back(id, report.requests);
-      total += report.requests;
+      active.emplace_back(id, report.rate);
+      total += report.rate;
     }
   if (active.empty()) return 0;
   const long long reservoir = r.rule.reservoir_size;
@@ -191,8 +208,7 @@ int SamplingRules::quota_of(const tracing::SamplingRuleRecord& r, const std::str
   std::map<std::string, long long> quota;
   long long given = 0;
   for (const auto& [id, requests] : active) {
-    double share = total > 0 ? static_cast<double>(reservoir) * static_cast<double>(requests) / static_cast<double>(total)
-                             : static_cast<double>(reservoir) / static_cast<double>(active.size());
+    double share = total > 0 ? static_cast<double>(reservoir) * requests / total : static_cast<double>(reservoir) / static_cast<double>(active.size());
     auto whole = static_cast<long long>(std::floor(share));
     quota[id] = whole;
     given += whole;
@@ -217,7 +233,8 @@ SamplingTargets SamplingRules::targets(const std::vector<SamplingStatistics>& re
       out.unprocessed.push_back({report.rule_name, "400", "Unknown rule"});
       continue;
     }
-    reports_[report.rule_name][report.client_id] = ClientReport{now, report.request_count};
+    double r = rate(report.rule_name, report.client_id, report.request_count, now);
+    reports_[report.rule_name][report.client_id] = ClientReport{now, r};
     answered.emplace_back(&rule->second, report.client_id);
   }
   // Quotas once every report is in, so that clients reporting together share consistently.

@@ -9,7 +9,8 @@
 //
 // Quotas (GetSamplingTargets): a rule's reservoir (requests a second, over all clients) is split
 // among the clients that reported on it within the last two intervals, localray itself included,
-// in proportion to the requests each saw; a client that saw none while others did gets none, and
+// in proportion to the rate of requests each saw since its report before (clients report at
+// their own times); a client that saw none while others did gets none, and
 // when none saw any the reservoir is split evenly. Each quota holds for one interval.
 #include <map>
 #include <mutex>
@@ -90,21 +91,29 @@ class SamplingRules {
       : store_{store}, scope_{std::move(scope)}, clock_{clock}, sampler_{sampler} {}
   tracing::SamplingRuleRecord builtin_default() const;
   std::string arn(const std::string& name) const;
-  Result<tracing::SamplingRuleRecord> save(tracing::SamplingRuleRecord record);  // caller holds mutex_
+  // Saves, then takes the record (under mutex_) and hands the rules to the sampler; the caller
+  // holds write_mutex_.
+  Result<tracing::SamplingRuleRecord> save(tracing::SamplingRuleRecord record);
+  std::optional<tracing::SamplingRuleRecord> find(const std::string& name) const;
   void publish();                                                               // caller holds mutex_
   // localray's statistics since the last call, as a report of its own.
   void record_own_counts(double now);  // caller holds mutex_
   int quota_of(const tracing::SamplingRuleRecord& r, const std::string& client, double now) const;  // caller holds mutex_
 
   struct ClientReport {
-    double at = 0;  // epoch seconds
-    long long requests = 0;
+    double at = 0;    // epoch seconds
+    double rate = 0;  // requests a second since the client's report before
   };
+  double rate(const std::string& rule, const std::string& client, long long requests, double now) const;  // caller holds mutex_
 
   tracing::SettingsStore& store_;
   base::Scope scope_;
   const tracing::Clock& clock_;
   tracing::Sampler& sampler_;
+  // Changes are serialised by write_mutex_, held while SQLite saves them (it may wait on the
+  // database's lock); mutex_ guards the maps only and is never held across I/O, so the SDKs'
+  // sampling calls on I/O threads never wait for a save.
+  std::mutex write_mutex_;
   mutable std::mutex mutex_;
   std::map<std::string, tracing::SamplingRuleRecord> rules_;  // by name, Default included
   std::map<std::string, std::map<std::string, ClientReport>> reports_;  // rule -> client -> latest report

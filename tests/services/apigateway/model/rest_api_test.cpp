@@ -61,6 +61,14 @@ TEST(ResourcesTest, TheClosestTemplateWinsLiteralThenVariableThenGreedy) {
   EXPECT_EQ(post->method, nullptr) << "the resource fits, but has no POST and no ANY";
 }
 
+TEST(ResourcesTest, AnEncodedSlashStaysInsideItsPathParameter) {
+  Resources r;
+  ASSERT_TRUE(r.add("/files/{name}", "GET", std::make_shared<EchoIntegration>()));
+  auto m = r.match("GET", std::vector<std::string>{"files", "a/b"});
+  ASSERT_TRUE(m && m->method);
+  EXPECT_EQ(m->path_parameters.at("name"), "a/b");
+}
+
 TEST(ResourcesTest, MalformedTemplatesAndDuplicateMethodsAreRefused) {
   Resources r;
   auto i = std::make_shared<EchoIntegration>();

@@ -65,6 +65,12 @@ TEST(LambdaProxyTest, TheResponseMergesHeadersAndDecodesItsBody) {
   EXPECT_EQ(bare->status, 200u);
 }
 
+TEST(LambdaProxyTest, AHeaderOverApiGatewaysSizeIsMalformed) {
+  auto big = parse_proxy_response(R"({"headers":{"X-Big":")" + std::string(10241, 'x') + R"("}})");
+  ASSERT_FALSE(big);
+  EXPECT_TRUE(parse_proxy_response(R"({"headers":{"X-Fits":")" + std::string(10240, 'x') + R"("}})"));
+}
+
 TEST(LambdaProxyTest, WhatApiGatewayCannotReadIsMalformed) {
   for (const char* payload : {"\"just a string\"", "not json", R"({"statusCode":200,"extra":1})", R"({"statusCode":"abc"})",
                               R"({"statusCode":200,"body":{"a":1}})", R"({"headers":{"A":{"nested":1}}})", R"({"statusCode":99})"}) {

@@ -74,6 +74,15 @@ class RunnerTest : public ::testing::Test {
   }
 };
 
+TEST_F(RunnerTest, FunctionsAreFoundByNameQualifiedNamePartialArnOrArnOfTheirOwnScope) {
+  ASSERT_TRUE(runner.add_function(config("my-function"), std::make_shared<FlakyHandler>(0)));
+  for (const char* key : {"my-function", "my-function:1", "000000000000:function:my-function", "arn:aws:lambda:us-east-1:000000000000:function:my-function",
+                          "arn:aws:lambda:us-east-1:000000000000:function:my-function:$LATEST"})
+    EXPECT_TRUE(runner.find(key)) << key;
+  for (const char* key : {"arn:aws:lambda:eu-west-1:000000000000:function:my-function", "111111111111:function:my-function", "other"})
+    EXPECT_EQ(runner.find(key).error().code, Code::ResourceNotFound) << key;
+}
+
 TEST_F(RunnerTest, SyncInvocationRecordsServiceAndFunctionSegmentsLinkedToTheCaller) {
   auto handler = std::make_shared<FlakyHandler>(0);
   ASSERT_TRUE(runner.add_function(config("f"), handler));

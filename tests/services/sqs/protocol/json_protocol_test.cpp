@@ -347,6 +347,18 @@ TEST_F(SqsJsonTest, MissingQueueHasTheJsonErrorShapeAndTheQueryCode) {
   EXPECT_EQ(json::parse(r.body), json::parse(R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})"));
 }
 
+TEST_F(SqsJsonTest, AQueueUrlOfAnotherScopeNamesNoQueueHere) {
+  create();
+  for (const char* url : {"http://localhost:4566/queue/eu-west-1/000000000000/orders", "http://localhost:4566/queue/us-east-1/111111111111/orders",
+                          "http://localhost:4566/111111111111/orders", "arn:aws:sqs:eu-west-1:000000000000:orders"}) {
+    auto r = json_raw("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}});
+    EXPECT_EQ(r.status, 400u) << url;
+    EXPECT_EQ(r.headers.get("x-amzn-query-error"), "AWS.SimpleQueueService.NonExistentQueue;Sender") << url;
+  }
+  EXPECT_EQ(json_raw("SendMessage", {{"QueueUrl", "http://localhost:4566/000000000000/orders"}, {"MessageBody", "x"}}).status, 200u)
+      << "the older URL of this account still works";
+}
+
 TEST_F(SqsJsonTest, MissingParameterAndUnknownAction) {
   create();
   auto missing = json_raw("SendMessage", {{"QueueUrl", kQueueUrl}});

@@ -35,7 +35,9 @@ class SqsProtocolTest : public ::testing::Test {
   tracing::IdGenerator ids{clock, tracing::Rng{7}};
   model::Backend backend{io.get_executor(), clock, ids, "us-east-1", "000000000000", "http://localhost:4566"};
   int requests = 0;
-  Backends backends = [this](const base::Scope&) -> model::Backend& { return backend; };
+  Backends backends = [this](const base::Scope& scope, bool) -> model::Backend* {
+    return scope == base::Scope{"000000000000", "us-east-1"} ? &backend : nullptr;
+  };
 
   // What the edge reads of a request before the codec sees it.
   static http::CallContext context(const http::Request& request, std::string request_id) {
