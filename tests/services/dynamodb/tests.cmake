@@ -18,4 +18,8 @@ localray_test(dynamodb_protocol_test
 localray_test(dynamodb_dispatch_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/protocol/dispatch_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/table_operations_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/item_operations_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/read_operations_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/batch_operations_test.cpp
   LIBS localray_dynamodb_protocol)

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Debian's python3-boto3 against a real localray: DynamoDB tables, items, expressions, queries, scans and batches, and the pattern's hit counter."""
+import unittest
+import urllib.request
+
+from localray_case import LocalrayCase, ACCOUNT, eventually
+
+
+class DynamoDbTest(LocalrayCase):
+    def test_dynamodb_tables_items_expressions_queries_scans_batches(self):
+        ddb = self.client("dynamodb")
+        t = "boto-orders"
+        created = ddb.create_table(
+            TableName=t,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": ty} for n, ty in (("pk", "S"), ("sk", "S"), ("status", "S"), ("created", "N"))],
+            GlobalSecondaryIndexes=[{"IndexName": "by-status",
+                                     "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}, {"AttributeName": "created", "KeyType": "RANGE"}],
+                                     "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]}}],
+            BillingMode="PAY_PER_REQUEST")["TableDescription"]
+        self.assertEqual(created["TableName"], t)
+        self.assertEqual(created["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        desc = ddb.describe_table(TableName=t)["Table"]
+        self.assertEqual(desc["TableStatus"], "ACTIVE")
+        self.assertEqual(desc["TableArn"], f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{t}")
+        self.assertEqual([k["AttributeName"] for k in desc["KeySchema"]], ["pk", "sk"])
+        gsi = next(i for i in desc["GlobalSecondaryIndexes"] if i["IndexName"] == "by-status")
+        self.assertEqual(gsi["Projection"], {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]})
+        self.assertEqual([k["AttributeName"] for k in gsi["KeySchema"]], ["status", "created"])
+        tables = ddb.list_tables()["TableNames"]
+        self.assertIn(t, tables)
+        self.assertIn("hits", tables)
+
+        for i in range(5):
+            put = ddb.put_item(TableName=t, ReturnConsumedCapacity="TOTAL", Item={
+                "pk": {"S": "a"}, "sk": {"S": f"item#{i}"}, "v": {"S": f"v{i}"}, "status": {"S": "odd" if i % 2 else "even"},
+                "created": {"N": str(100 + i)}, "secret": {"S": "x"}})
+            self.assertEqual(put["ConsumedCapacity"], {"TableName": t, "CapacityUnits": 1.0})
+        ddb.put_item(TableName=t, Item={"pk": {"S": "a"}, "sk": {"S": "other#0"}, "v": {"S": "o"}})
+        key3 = {"pk": {"S": "a"}, "sk": {"S": "item#3"}}
+        got = ddb.get_item(TableName=t, Key=key3, ReturnConsumedCapacity="TOTAL", ConsistentRead=True)
+        self.assertEqual(got["Item"]["v"], {"S": "v3"})
+        self.assertEqual(got["ConsumedCapacity"], {"TableName": t, "CapacityUnits": 1.0})
+        self.assertEqual(ddb.get_item(TableName=t, Key=key3, ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]["CapacityUnits"], 0.5)
+
+        ddb.update_item(TableName=t, Key=key3, UpdateExpression="SET tags = :t", ExpressionAttributeValues={":t": {"SS": ["red", "blue", "green"]}})
+        upd = ddb.update_item(
+            TableName=t, Key=key3,
+            UpdateExpression="SET #v = :v, #c = #c + :one REMOVE secret ADD hits :one DELETE tags :gone",
+            ConditionExpression="attribute_exists(pk) AND #v = :old",
+            ExpressionAttributeNames={"#v": "v", "#c": "created"},
+            ExpressionAttributeValues={":v": {"S": "new"}, ":one": {"N": "1"}, ":gone": {"SS": ["red"]}, ":old": {"S": "v3"}},
+            ReturnValues="ALL_NEW", ReturnConsumedCapacity="TOTAL")
+        a = upd["Attributes"]
+        self.assertEqual((a["v"], a["created"], a["hits"]), ({"S": "new"}, {"N": "104"}, {"N": "1"}))
+        self.assertNotIn("secret", a)
+        self.assertEqual(sorted(a["tags"]["SS"]), ["blue", "green"])
+        self.assertEqual(upd["ConsumedCapacity"]["CapacityUnits"], 1.0)
+        old = ddb.update_item(TableName=t, Key=key3, UpdateExpression="ADD hits :one", ExpressionAttributeValues={":one": {"N": "1"}},
+                              ReturnValues="UPDATED_OLD")
+        self.assertEqual(old["Attributes"], {"hits": {"N": "1"}})
+        with self.assertRaises(ddb.exceptions.ConditionalCheckFailedException):
+            ddb.update_item(TableName=t, Key=key3, UpdateExpression="SET v = :v", ConditionExpression="v = :old",
+                            ExpressionAttributeValues={":v": {"S": "x"}, ":old": {"S": "v3"}})
+        with self.assertRaises(ddb.exceptions.ConditionalCheckFailedException):
+            ddb.put_item(TableName=t, Item=key3, ConditionExpression="attribute_not_exists(pk)")
+
+        prefix = ddb.query(TableName=t, KeyConditionExpression="pk = :p AND begins_with(sk, :pre)",
+                           ExpressionAttributeValues={":p": {"S": "a"}, ":pre": {"S": "item#"}}, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual([i["sk"]["S"] for i in prefix["Items"]], [f"item#{i}" for i in range(5)])
+        self.assertEqual(prefix["Count"], 5)
+        self.assertEqual(prefix["ConsumedCapacity"], {"TableName": t, "CapacityUnits": 0.5}, "five small items: one 4 KB read")
+        between = dict(TableName=t, KeyConditionExpression="pk = :p AND sk BETWEEN :a AND :b",
+                       ExpressionAttributeValues={":p": {"S": "a"}, ":a": {"S": "item#1"}, ":b": {"S": "item#4"}}, Limit=2, ScanIndexForward=False)
+        page1 = ddb.query(**between)
+        self.assertEqual([i["sk"]["S"] for i in page1["Items"]], ["item#4", "item#3"])
+        self.assertEqual(page1["LastEvaluatedKey"], {"pk": {"S": "a"}, "sk": {"S": "item#3"}})
+        page2 = ddb.query(**between, ExclusiveStartKey=page1["LastEvaluatedKey"])
+        self.assertEqual([i["sk"]["S"] for i in page2["Items"]], ["item#2", "item#1"])
+
+        by_status = ddb.query(TableName=t, IndexName="by-status", KeyConditionExpression="#s = :s AND created BETWEEN :lo AND :hi",
+                              ExpressionAttributeNames={"#s": "status"},
+                              ExpressionAttributeValues={":s": {"S": "even"}, ":lo": {"N": "100"}, ":hi": {"N": "103"}})
+        self.assertEqual([i["sk"]["S"] for i in by_status["Items"]], ["item#0", "item#2"])
+        self.assertEqual(sorted(by_status["Items"][0]), ["created", "pk", "sk", "status", "v"], "INCLUDE projects keys and v only")
+        odd = dict(TableName=t, IndexName="by-status", KeyConditionExpression="#s = :s", ExpressionAttributeNames={"#s": "status"},
+                   ExpressionAttributeValues={":s": {"S": "odd"}}, Limit=1, ScanIndexForward=False)
+        idx1 = ddb.query(**odd)
+        self.assertEqual([i["sk"]["S"] for i in idx1["Items"]], ["item#3"])
+        idx2 = ddb.query(**odd, ExclusiveStartKey=idx1["LastEvaluatedKey"])
+        self.assertEqual([i["sk"]["S"] for i in idx2["Items"]], ["item#1"])
+
+        filtered = ddb.scan(TableName=t, FilterExpression="begins_with(v, :p)", ProjectionExpression="sk, #v",
+                            ExpressionAttributeNames={"#v": "v"}, ExpressionAttributeValues={":p": {"S": "v"}}, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual((filtered["Count"], filtered["ScannedCount"]), (4, 6))
+        self.assertTrue(all(sorted(i) == ["sk", "v"] for i in filtered["Items"]))
+        self.assertEqual(filtered["ConsumedCapacity"], {"TableName": t, "CapacityUnits": 0.5})
+        segments = [ddb.scan(TableName=t, Segment=s, TotalSegments=2)["Items"] for s in (0, 1)]
+        self.assertEqual(sorted(i["sk"]["S"] for seg in segments for i in seg),
+                         ["item#0", "item#1", "item#2", "item#3", "item#4", "other#0"], "the segments partition the table")
+
+        bw = ddb.batch_write_item(RequestItems={t: [
+            {"PutRequest": {"Item": {"pk": {"S": "b"}, "sk": {"S": "1"}, "v": {"S": "b1"}}}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "a"}, "sk": {"S": "item#0"}}}}]}, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(bw["UnprocessedItems"], {})
+        self.assertEqual(bw["ConsumedCapacity"], [{"TableName": t, "CapacityUnits": 2.0}])
+        bg = ddb.batch_get_item(RequestItems={t: {"Keys": [
+            {"pk": {"S": "b"}, "sk": {"S": "1"}}, {"pk": {"S": "a"}, "sk": {"S": "item#0"}}, {"pk": {"S": "a"}, "sk": {"S": "item#1"}}]}},
+            ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(sorted(i["v"]["S"] for i in bg["Responses"][t]), ["b1", "v1"])
+        self.assertEqual(bg["UnprocessedKeys"], {})
+        self.assertEqual(bg["ConsumedCapacity"], [{"TableName": t, "CapacityUnits": 1.5}], "each of the three keys is a 0.5-unit read")
+
+        gone = ddb.delete_item(TableName=t, Key={"pk": {"S": "b"}, "sk": {"S": "1"}}, ReturnValues="ALL_OLD")
+        self.assertEqual(gone["Attributes"]["v"], {"S": "b1"})
+        self.assertNotIn("Item", ddb.get_item(TableName=t, Key={"pk": {"S": "b"}, "sk": {"S": "1"}}))
+        self.assertEqual(ddb.delete_table(TableName=t)["TableDescription"]["TableName"], t)
+        self.assertNotIn(t, ddb.list_tables()["TableNames"])
+        with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
+            ddb.describe_table(TableName=t)
+
+    def test_dynamodb_counts_hits_of_the_pattern(self):
+        ddb = self.client("dynamodb")
+        invoke = self.ready["apis"][0]["invoke_url"]
+        for _ in range(3):
+            req = urllib.request.Request(invoke + "/boto", data=b'{"status":"ok"}', method="POST")
+            self.assertEqual(urllib.request.urlopen(req).status, 200)
+
+        def hits():
+            item = ddb.get_item(TableName="hits", Key={"path": {"S": "/prod/boto"}}).get("Item")
+            return item and item["hits"]["N"]
+        self.assertEqual(eventually(lambda: hits() == "3") and hits(), "3")
+        with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
+            ddb.scan(TableName="missing")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
