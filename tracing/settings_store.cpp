@@ -24,6 +24,14 @@ CREATE TABLE IF NOT EXISTS settings_sampling_rules(
 // Not named bind: std::bind would win overload resolution for a temporary string argument.
 void bind_string(sqlite3_stmt* s, int i, const std::string& v) { sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
 
+// Every settings row belongs to one account and region: statements take them as parameters 1 and 2.
+Result<void> prepare_scoped(sqlite3* db, const char* sql, const base::Scope& scope, Statement& st) {
+  if (auto r = prepare_sql(db, sql, &st.stmt); !r) return r;
+  bind_string(st.stmt, 1, scope.account);
+  bind_string(st.stmt, 2, scope.region);
+  return {};
+}
+
 // The first layout kept no scope: the ARN has it (the topology's defaults when it has none).
 base::Scope scope_of(const std::string& arn) {
   auto s = base::scope_of_arn(arn);
@@ -137,14 +145,12 @@ Result<std::vector<StoredGroup>> SettingsStore::groups(const base::Scope& scope)
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db,
-                           "SELECT name,arn,filter_expression,insights_enabled,notifications_enabled FROM settings_groups"
-                           " WHERE account=? AND region=? ORDER BY name",
-                           &st.stmt);
+  if (auto r = prepare_scoped(db,
+                              "SELECT name,arn,filter_expression,insights_enabled,notifications_enabled FROM settings_groups"
+                              " WHERE account=? AND region=? ORDER BY name",
+                              scope, st);
       !r)
     return r.error();
-  bind_string(st.stmt, 1, scope.account);
-  bind_string(st.stmt, 2, scope.region);
   std::vector<StoredGroup> out;
   int rc;
   while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW)
@@ -158,14 +164,12 @@ Result<void> SettingsStore::put_group(const base::Scope& scope, const StoredGrou
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db,
-                           "INSERT OR REPLACE INTO settings_groups(account,region,name,arn,filter_expression,insights_enabled,notifications_enabled)"
-                           " VALUES(?,?,?,?,?,?,?)",
-                           &st.stmt);
+  if (auto r = prepare_scoped(db,
+                              "INSERT OR REPLACE INTO settings_groups(account,region,name,arn,filter_expression,insights_enabled,notifications_enabled)"
+                              " VALUES(?,?,?,?,?,?,?)",
+                              scope, st);
       !r)
     return r;
-  bind_string(st.stmt, 1, scope.account);
-  bind_string(st.stmt, 2, scope.region);
   bind_string(st.stmt, 3, g.name);
   bind_string(st.stmt, 4, g.arn);
   bind_string(st.stmt, 5, g.filter_expression);
@@ -178,9 +182,7 @@ Result<void> SettingsStore::remove_group(const base::Scope& scope, const std::st
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db, "DELETE FROM settings_groups WHERE account=? AND region=? AND name=?", &st.stmt); !r) return r;
-  bind_string(st.stmt, 1, scope.account);
-  bind_string(st.stmt, 2, scope.region);
+  if (auto r = prepare_scoped(db, "DELETE FROM settings_groups WHERE account=? AND region=? AND name=?", scope, st); !r) return r;
   bind_string(st.stmt, 3, name);
   return step_done(db, st.stmt, "delete group");
 }
@@ -189,14 +191,12 @@ Result<std::vector<SamplingRuleRecord>> SettingsStore::sampling_rules(const base
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db,
-                           "SELECT name,arn,resource_arn,priority,fixed_rate,reservoir_size,service_name,service_type,host,http_method,"
-                           "url_path,version,attributes,created_at,modified_at FROM settings_sampling_rules WHERE account=? AND region=? ORDER BY name",
-                           &st.stmt);
+  if (auto r = prepare_scoped(db,
+                              "SELECT name,arn,resource_arn,priority,fixed_rate,reservoir_size,service_name,service_type,host,http_method,"
+                              "url_path,version,attributes,created_at,modified_at FROM settings_sampling_rules WHERE account=? AND region=? ORDER BY name",
+                              scope, st);
       !r)
     return r.error();
-  bind_string(st.stmt, 1, scope.account);
-  bind_string(st.stmt, 2, scope.region);
   std::vector<SamplingRuleRecord> out;
   int rc;
   while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) {
@@ -226,16 +226,14 @@ Result<void> SettingsStore::put_sampling_rule(const base::Scope& scope, const Sa
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto p = prepare_sql(db,
-                           "INSERT OR REPLACE INTO settings_sampling_rules(account,region,name,arn,resource_arn,priority,fixed_rate,reservoir_size,"
-                           "service_name,service_type,host,http_method,url_path,version,attributes,created_at,modified_at)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           &st.stmt);
+  if (auto p = prepare_scoped(db,
+                              "INSERT OR REPLACE INTO settings_sampling_rules(account,region,name,arn,resource_arn,priority,fixed_rate,reservoir_size,"
+                              "service_name,service_type,host,http_method,url_path,version,attributes,created_at,modified_at)"
+                              " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              scope, st);
       !p)
     return p;
   const auto& rule = r.rule;
-  bind_string(st.stmt, 1, scope.account);
-  bind_string(st.stmt, 2, scope.region);
   bind_string(st.stmt, 3, rule.name);
   bind_string(st.stmt, 4, rule.arn);
   bind_string(st.stmt, 5, rule.resource_arn);
@@ -258,9 +256,7 @@ Result<void> SettingsStore::remove_sampling_rule(const base::Scope& scope, const
   std::lock_guard lock{mutex_};
   sqlite3* db = conn_->handle();
   Statement st;
-  if (auto r = prepare_sql(db, "DELETE FROM settings_sampling_rules WHERE account=? AND region=? AND name=?", &st.stmt); !r) return r;
-  bind_string(st.stmt, 1, scope.account);
-  bind_string(st.stmt, 2, scope.region);
+  if (auto r = prepare_scoped(db, "DELETE FROM settings_sampling_rules WHERE account=? AND region=? AND name=?", scope, st); !r) return r;
   bind_string(st.stmt, 3, name);
   return step_done(db, st.stmt, "delete sampling rule");
 }
