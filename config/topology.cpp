@@ -138,6 +138,10 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     Function f;
     f.name = r.str("name", true);
     f.handler = r.str("handler", true);
+    f.runtime = r.str("runtime", false);
+    f.code = r.str("code", false);
+    if (!f.code.empty() && f.runtime.empty()) r.fail("runtime", "is required with code");
+    if (f.code.empty() && !f.runtime.empty()) r.fail("code", "is required with runtime (a folder with the function's code)");
     f.timeout = r.integer("timeout", 3, 1, 900);
     f.concurrency = r.integer("concurrency", 10, 1, 1000);
     f.memory = r.integer("memory", 128, 128, 10240);

@@ -27,7 +27,12 @@ struct Table {
 };
 struct Function {
   std::string name;
-  std::string handler;  // built-in handler id
+  // With `code`: the user's own function, run by `runtime` (AWS's name) from the folder `code`
+  // (relative to the topology file), `handler` in AWS's form ("index.handler"). Without: a
+  // built-in handler's id.
+  std::string handler;
+  std::string runtime;
+  std::string code;
   int timeout = 3;      // seconds
   int concurrency = 10;
   int memory = 128;

@@ -15,12 +15,12 @@
 #include <sstream>
 #include <thread>
 
-#include "emulator/edge_server.hpp"
 #include "emulator/options.hpp"
 #include "emulator/router.hpp"
 #include "emulator/service_routing.hpp"
 #include "emulator/version.hpp"
 #include "emulator/wiring.hpp"
+#include "http/server.hpp"
 #include "services/apigateway/protocol/invoke.hpp"
 #include "services/xray/protocol/api.hpp"
 #include "tracing/udp_receiver.hpp"
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   // served until the io_context runs: by then the router exists and answers 503 until the
   // topology is applied.
   std::shared_ptr<emulator::Router> router;
-  emulator::EdgeServer edge{io, [&router](http::Request r) { return router->route(std::move(r)); }, log};
+  http::Server edge{io.get_executor(), [&router](http::Request r) { return router->route(std::move(r)); }, log};
   auto port = edge.listen(options.host, options.port);
   if (!port) return fail(port.error().message);
   std::string edge_url = "http://" + options.host + ":" + std::to_string(*port);
@@ -90,10 +90,11 @@ int main(int argc, char** argv) {
   if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
 
+  services.xray_daemon = udp_address;
   if (auto r = emulator::build_services(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
   router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
-  emulator::EdgeServer daemon_tcp{io, [&services](http::Request r) -> asio::awaitable<http::Response> {
+  http::Server daemon_tcp{io.get_executor(), [&services](http::Request r) -> asio::awaitable<http::Response> {
     if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets") {
       auto call = emulator::call_context(r, services.ids.uuid(), services.home.region, services.home.account);
       auto& xray = *services.regions.at({call.account, call.region}).xray;

@@ -4,7 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "functions/builtin_handlers.hpp"
+#include "functions/runtime/runtimes.hpp"
+#include "functions/runtime/worker_pool.hpp"
 #include "services/dynamodb/model/shortcuts.hpp"
 
 namespace localray::emulator {
@@ -195,7 +199,43 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   }
 
   std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");
+  auto host = functions::runtime::discover_runtime_host(edge_url, s.xray_daemon);
+  // Code folders are named relative to the topology file.
+  std::filesystem::path base = options.config_file ? std::filesystem::absolute(*options.config_file).parent_path() : std::filesystem::current_path();
   for (const auto& f : t.functions) {
+    if (!f.code.empty()) {
+      functions::runtime::FunctionSource src;
+      src.name = f.name;
+      src.runtime = f.runtime;
+      src.handler = f.handler;
+      src.code_dir = (base / f.code).lexically_normal().string();
+      src.memory_mb = f.memory;
+      src.region = home.scope.region;
+      src.account = home.scope.account;
+      if (!std::filesystem::is_directory(src.code_dir)) co_return Error{"function " + f.name + ": code: no folder " + src.code_dir};
+      for (const auto& [k, v] : f.environment) {
+        auto resolved = resolve(v, s, http_target);
+        if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
+        src.environment[k] = *resolved;
+      }
+      auto launch = functions::runtime::launch_spec(src, host);
+      if (!launch) co_return Error{"function " + f.name + ": " + launch.error().message};
+      functions::runtime::PoolLimits limits;
+      limits.concurrency = f.concurrency;
+      limits.timeout = std::chrono::seconds{f.timeout};
+      auto pool = std::make_shared<functions::runtime::WorkerPool>(ex, f.name, std::move(*launch), limits, s.clock, log);
+      lambda::model::FunctionConfig fc;
+      fc.name = f.name;
+      fc.runtime = f.runtime;
+      fc.handler = f.handler;
+      fc.code_location = src.code_dir;
+      fc.environment = src.environment;
+      fc.timeout = std::chrono::seconds{f.timeout};
+      fc.concurrency = f.concurrency;
+      fc.memory_mb = f.memory;
+      if (auto r = home.lambda->add_function(fc, pool); !r) co_return Error{"function " + f.name + ": " + r.error().message};
+      continue;
+    }
     functions::HandlerSettings hs{f.handler, {}, options.ssl_failure_rate};
     for (const auto& [k, v] : f.environment) {
       auto resolved = resolve(v, s, http_target);

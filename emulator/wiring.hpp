@@ -45,6 +45,7 @@ struct Services {
   tracing::IdGenerator ids;
   base::Scope home;  // the topology's account and region; unsigned calls address it
   std::string edge_url;
+  std::string xray_daemon;  // host:port of the UDP receiver, which functions' X-Ray SDKs send to
   std::unique_ptr<tracing::Store> store;
   std::unique_ptr<tracing::Pipeline> pipeline;
   std::unique_ptr<tracing::ReaderPool> readers;

@@ -51,7 +51,7 @@ class AwsClientsTest : public ::testing::Test {
   FakeDynamoDb dynamodb;
   AwsClients aws{ServiceClients{sns, sqs, dynamodb, "us-east-1", "000000000000"}};
   tracing::Segment invocation;
-  InvocationContext ctx{"req", "worker", "arn:aws:lambda:us-east-1:000000000000:function:worker", "{}",
+  InvocationContext ctx{"req", "worker", "arn:aws:lambda:us-east-1:000000000000:function:worker", "{}", {}, std::chrono::seconds{3},
                         tracing::TraceHeader{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", tracing::Sampled::Yes, {}},
                         invocation, ids, clock, io.get_executor(),
                         std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>()), {}};

@@ -6,3 +6,9 @@ localray_test(integration_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/pattern_test.cpp ${CMAKE_CURRENT_LIST_DIR}/restart_test.cpp ${CMAKE_CURRENT_LIST_DIR}/console_test.cpp ${CMAKE_CURRENT_LIST_DIR}/sampling_test.cpp ${CMAKE_CURRENT_LIST_DIR}/api_routes_test.cpp
   LIBS localray_test_process)
 add_dependencies(integration_test localray)
+
+# The user's own functions in worker processes (Node.js, Python, a custom runtime).
+localray_test(user_functions_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/user_functions_test.cpp
+  LIBS localray_test_process localray_http)
+add_dependencies(user_functions_test localray)

@@ -47,6 +47,12 @@ Error not_found(std::string_view name) {
 
 }  // namespace
 
+std::string timeout_message(std::chrono::milliseconds timeout) {
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2f", timeout.count() / 1000.0);
+  return std::string{"Task timed out after "} + secs + " seconds";
+}
+
 Runner::Runner(asio::any_io_executor ex, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log, std::string region,
                std::string account)
     : ex_{std::move(ex)}, t_{tracer}, log_{std::move(log)}, region_{std::move(region)}, account_{std::move(account)} {}
@@ -222,7 +228,8 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   function.resource_arn = arn_;
   function.start_time = epoch_seconds(start);
   function.aws = {{"account_id", runner_.account_}, {"function_arn", arn_}, {"resource_names", {config_.name}}};
-  if (run.cold) {
+  const bool handler_reports_init = handler_->reports_initialization();
+  if (run.cold && !handler_reports_init) {
     // Built-in handlers have no runtime to boot; the span is real, just short.
     auto& init = function.add_subsegment("Initialization", ids.segment_id(), epoch_seconds(start));
     init.end_time = epoch_seconds(clock.now());
@@ -231,23 +238,35 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
 
   // The decision made on entry travels on: an unsampled request records nothing downstream either.
   tracing::TraceHeader handler_trace = run.trace.child(invocation.id);
-  InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), handler_trace, invocation, ids, clock,
-                        runner_.ex_, log_, {}};
+  InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), {}, config_.timeout, handler_trace, invocation, ids,
+                        clock, runner_.ex_, log_, {}};
   ctx.print("START RequestId: " + run.request_id + " Version: $LATEST");
 
   HandlerResult outcome;
   try {
-    asio::steady_timer deadline{runner_.ex_, config_.timeout};
-    auto raced = co_await (handler_->handle(ctx) || deadline.async_wait(asio::use_awaitable));
-    if (raced.index() == 0) {
-      outcome = std::move(std::get<0>(raced));
+    if (handler_->enforces_timeout()) {
+      outcome = co_await handler_->handle(ctx);
     } else {
-      char secs[32];
-      std::snprintf(secs, sizeof secs, "%.2f", config_.timeout.count() / 1000.0);
-      outcome.error = FunctionError{"Sandbox.Timedout", std::string{"Task timed out after "} + secs + " seconds"};
+      asio::steady_timer deadline{runner_.ex_, config_.timeout};
+      auto raced = co_await (handler_->handle(ctx) || deadline.async_wait(asio::use_awaitable));
+      if (raced.index() == 0) outcome = std::move(std::get<0>(raced));
+      else outcome.error = FunctionError{"Sandbox.Timedout", "RequestId: " + run.request_id + " Error: " + timeout_message(config_.timeout)};
     }
   } catch (const std::exception& e) {
     outcome.error = FunctionError{"Runtime.UnhandledException", e.what()};
+  }
+  std::optional<double> init_ms;
+  if (outcome.initialization) {
+    // The run waited for a runtime to start: that wait is the cold start, and the handler's
+    // invocation began when it ended.
+    auto& init = function.add_subsegment("Initialization", ids.segment_id(), epoch_seconds(outcome.initialization->start));
+    init.end_time = epoch_seconds(outcome.initialization->end);
+    invocation.start_time = std::max(invocation.start_time, init.end_time);
+    init_ms = std::chrono::duration<double, std::milli>(outcome.initialization->end - outcome.initialization->start).count();
+    // Initialization first, as AWS orders the function's subsegments.
+    function.subsegments.splice(function.subsegments.begin(), function.subsegments, std::prev(function.subsegments.end()));
+  } else if (run.cold && !handler_reports_init) {
+    init_ms = 0.0;
   }
   double now = epoch_seconds(clock.now());
   close_open(invocation, now);
@@ -255,8 +274,9 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
     invocation.set_fault(outcome.error->message, outcome.error->type, ids.segment_id());
     function.fault = true;
     function.cause = invocation.cause;
-    ctx.print(R"({"errorType":")" + outcome.error->type + R"(","errorMessage":")" + outcome.error->message + "\"}");
-    outcome.payload = nlohmann::json{{"errorType", outcome.error->type}, {"errorMessage", outcome.error->message}}.dump();
+    if (outcome.payload.empty())
+      outcome.payload = nlohmann::json{{"errorType", outcome.error->type}, {"errorMessage", outcome.error->message}}.dump();
+    ctx.print(outcome.payload);
   }
   auto& overhead = function.add_subsegment("Overhead", ids.segment_id(), now);
   auto end = clock.now();
@@ -268,9 +288,11 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
 
   auto ms = std::chrono::duration<double, std::milli>(end - start).count();
   ctx.print("END RequestId: " + run.request_id);
-  char report[160];
+  char report[200];
+  char init_part[48] = "";
+  if (init_ms) std::snprintf(init_part, sizeof init_part, "\tInit Duration: %.2f ms", *init_ms);
   std::snprintf(report, sizeof report, "REPORT RequestId: %s\tDuration: %.2f ms\tMemory Size: %d MB%s", run.request_id.c_str(), ms,
-                config_.memory_mb, run.cold ? "\tInit Duration: 0.00 ms" : "");
+                config_.memory_mb, init_part);
   ctx.print(report);
 
   if (run.trace.is_sampled()) {

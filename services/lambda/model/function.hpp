@@ -30,7 +30,9 @@ namespace localray::lambda::model {
 struct FunctionConfig {
   std::string name;
   std::string runtime = "provided.al2023";
-  std::string handler;  // built-in handler id
+  std::string handler;        // AWS's form for user code, else a built-in handler's id
+  std::string code_location;  // the folder the code runs from; empty for a built-in handler
+  std::map<std::string, std::string> environment;
   std::chrono::milliseconds timeout{3000};
   int concurrency = 10;
   int memory_mb = 128;

@@ -23,9 +23,17 @@ struct FunctionError {
   std::string message;  // e.g. "SSL Cert Exception"
 };
 
+struct Span {
+  tracing::TimePoint start, end;
+};
+
 struct HandlerResult {
-  std::string payload;  // JSON text returned by the function
+  // JSON text returned by the function; with an error, the error document the runtime reported
+  // (empty: the runner writes {"errorType","errorMessage"}).
+  std::string payload;
   std::optional<FunctionError> error;
+  // The cold start this run waited for (a runtime starting and loading the handler), when there was one.
+  std::optional<Span> initialization;
 };
 
 struct InvocationContext {
@@ -33,6 +41,8 @@ struct InvocationContext {
   std::string function_name;
   std::string function_arn;
   std::string event;  // JSON text
+  std::string client_context;  // JSON text, when the caller sent one
+  std::chrono::milliseconds timeout;
   tracing::TraceHeader trace;
   tracing::Segment& invocation;  // the Invocation subsegment: handlers add children here
   tracing::IdGenerator& ids;
@@ -51,10 +61,19 @@ struct InvocationContext {
   void close(tracing::Segment& s) const { s.end_time = tracing::epoch_seconds(clock.now()); }
 };
 
+// "Task timed out after 3.00 seconds", as Lambda words a timeout.
+std::string timeout_message(std::chrono::milliseconds timeout);
+
 class Handler {
  public:
   virtual ~Handler() = default;
   virtual boost::asio::awaitable<HandlerResult> handle(InvocationContext& ctx) = 0;
+  // True when the handler stops a run at ctx.timeout itself (and reports Sandbox.Timedout);
+  // otherwise the runner abandons the run at the timeout.
+  virtual bool enforces_timeout() const { return false; }
+  // True when the handler reports its own cold starts in HandlerResult::initialization; otherwise
+  // the runner counts warm environments itself.
+  virtual bool reports_initialization() const { return false; }
 };
 
 }  // namespace localray::lambda::model

@@ -41,13 +41,13 @@ http::Response error(model::Code code, std::string message) { return error(model
 
 json configuration(const model::Function& f) {
   const auto& c = f.config();
-  return {{"FunctionName", c.name},
+  json out{{"FunctionName", c.name},
           {"FunctionArn", f.arn()},
           {"Runtime", c.runtime},
           {"Role", "arn:aws:iam::000000000000:role/localray"},
           {"Handler", c.handler},
           {"CodeSize", 0},
-          {"Description", "localray built-in handler '" + c.handler + "'"},
+          {"Description", c.code_location.empty() ? "localray built-in handler '" + c.handler + "'" : ""},
           {"Timeout", std::chrono::duration_cast<std::chrono::seconds>(c.timeout).count()},
           {"MemorySize", c.memory_mb},
           {"LastModified", "2024-01-01T00:00:00.000+0000"},
@@ -58,6 +58,8 @@ json configuration(const model::Function& f) {
           {"LastUpdateStatus", "Successful"},
           {"PackageType", "Zip"},
           {"Architectures", {"x86_64"}}};
+  if (!c.environment.empty()) out["Environment"] = {{"Variables", c.environment}};
+  return out;
 }
 
 json mapping_json(const model::MappingInfo& m) {

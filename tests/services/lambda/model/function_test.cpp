@@ -152,7 +152,8 @@ TEST_F(RunnerTest, RunLongerThanTheTimeoutFailsWithTaskTimedOut) {
   io.run();
   ASSERT_TRUE(result && *result);
   ASSERT_TRUE((*result)->error);
-  EXPECT_EQ((*result)->error->message, "Task timed out after 0.05 seconds");
+  EXPECT_EQ((*result)->error->type, "Sandbox.Timedout");
+  EXPECT_EQ((*result)->error->message, "RequestId: " + (*result)->request_id + " Error: Task timed out after 0.05 seconds");
 }
 
 TEST_F(RunnerTest, SyncInvocationBeyondConcurrencyIsThrottled) {

@@ -1,11 +1,10 @@
-#include "emulator/edge_server.hpp"
+#include "http/server.hpp"
 
 #include "http/event_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,7 +16,7 @@
 #include <atomic>
 #include <chrono>
 
-namespace localray::emulator {
+namespace localray::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -25,13 +24,14 @@ namespace bhttp = beast::http;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 
-struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::io_context& io, Handler h, std::shared_ptr<spdlog::logger> l) : io{io}, acceptor{io}, handler{std::move(h)}, log{std::move(l)} {}
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::any_io_executor ex, Handler h, std::shared_ptr<spdlog::logger> l, std::size_t max_body)
+      : acceptor{ex}, handler{std::move(h)}, log{std::move(l)}, max_body{max_body} {}
 
-  asio::io_context& io;
   tcp::acceptor acceptor;
   Handler handler;
   std::shared_ptr<spdlog::logger> log;
+  std::size_t max_body;
   std::atomic<bool> stopping{false};
 
   asio::awaitable<void> accept_loop() {
@@ -54,8 +54,8 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  static http::Request to_request(bhttp::request<bhttp::string_body>&& req, const std::string& remote) {
-    http::Request r;
+  static Request to_request(bhttp::request<bhttp::string_body>&& req, const std::string& remote) {
+    Request r;
     r.method = std::string{req.method_string()};
     r.target = std::string{req.target()};
     auto q = r.target.find('?');
@@ -67,14 +67,14 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
     return r;
   }
 
-  static http::Response plain_error(unsigned status, std::string type, std::string message) {
-    auto r = http::Response::json(status, "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
+  static Response plain_error(unsigned status, std::string type, std::string message) {
+    auto r = Response::json(status, "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
     r.headers.set("x-amzn-ErrorType", type);
     return r;
   }
 
   // A streamed body has no length: it ends when the connection closes.
-  asio::awaitable<void> send_stream(beast::tcp_stream& stream, http::Response& response, unsigned version) {
+  asio::awaitable<void> send_stream(beast::tcp_stream& stream, Response& response, unsigned version) {
     bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), version};
     head.set(bhttp::field::server, "localray");
     for (const auto& [k, v] : response.headers) head.set(k, v);
@@ -105,7 +105,7 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
     }
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
-      parser.body_limit(kMaxRequestBodyBytes);
+      parser.body_limit(max_body);
       parser.header_limit(64 * 1024);
       stream.expires_after(30s);  // an idle keep-alive connection is closed after this
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
@@ -115,11 +115,11 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         co_return;
       }
-      http::Response response;
+      Response response;
       bool keep_alive = false;
       unsigned version = 11;
       if (ec == bhttp::error::body_limit) {
-        response = plain_error(413, "RequestEntityTooLarge", "request body exceeds 8 MiB");
+        response = plain_error(413, "RequestEntityTooLarge", "request body exceeds " + std::to_string(max_body) + " bytes");
       } else if (ec) {
         response = plain_error(400, "BadRequest", "malformed HTTP request: " + ec.message());
       } else {
@@ -130,7 +130,7 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
         stream.expires_never();
         try {
           // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-          http::Request request = to_request(std::move(req), remote);
+          Request request = to_request(std::move(req), remote);
           response = co_await handler(std::move(request));
         } catch (const std::exception& e) {
           log->error("handler failed: {}", e.what());
@@ -168,12 +168,12 @@ struct EdgeServer::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-EdgeServer::EdgeServer(asio::io_context& io, Handler handler, std::shared_ptr<spdlog::logger> log)
-    : impl_{std::make_shared<Impl>(io, std::move(handler), std::move(log))} {}
+Server::Server(asio::any_io_executor ex, Handler handler, std::shared_ptr<spdlog::logger> log, std::size_t max_body)
+    : impl_{std::make_shared<Impl>(std::move(ex), std::move(handler), std::move(log), max_body)} {}
 
-EdgeServer::~EdgeServer() { stop(); }
+Server::~Server() { stop(); }
 
-tracing::Result<unsigned short> EdgeServer::listen(const std::string& host, unsigned short port) {
+tracing::Result<unsigned short> Server::listen(const std::string& host, unsigned short port) {
   beast::error_code ec;
   auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (ec) return tracing::Error{"--host " + host + ": not an IP address"};
@@ -188,7 +188,7 @@ tracing::Result<unsigned short> EdgeServer::listen(const std::string& host, unsi
   return a.local_endpoint().port();
 }
 
-void EdgeServer::stop() {
+void Server::stop() {
   if (!impl_ || impl_->stopping.exchange(true)) return;
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ignored;
@@ -196,4 +196,4 @@ void EdgeServer::stop() {
   });
 }
 
-}  // namespace localray::emulator
+}  // namespace localray::http

@@ -1,0 +1,40 @@
+#pragma once
+// An HTTP/1.1 server: the edge port every AWS API, API Gateway and the console share, the X-Ray
+// daemon's TCP port, and each Lambda worker's Runtime API. Beast stays in the .cpp; handlers see
+// our own request and response types.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <spdlog/fwd.h>
+
+#include "http/message.hpp"
+#include "tracing/error.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+namespace localray::http {
+
+constexpr std::size_t kMaxRequestBodyBytes = 8 * 1024 * 1024;  // above every AWS payload quota we emulate
+
+class Server {
+ public:
+  using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
+  Server(boost::asio::any_io_executor ex, Handler handler, std::shared_ptr<spdlog::logger> log,
+         std::size_t max_body = kMaxRequestBodyBytes);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  tracing::Result<unsigned short> listen(const std::string& host, unsigned short port);
+  // Stops accepting; sessions end after their current response.
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace localray::http
