@@ -1,5 +1,7 @@
 #include "emulator/router.hpp"
 
+#include "emulator/uninstrumented_calls.hpp"
+
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
@@ -147,6 +149,17 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
   co_return unknown_operation(request);
 }
 
+asio::awaitable<std::optional<http::Response>> Router::lambda_call(const http::Request& request, const http::CallContext& call) {
+  Region& region = s_.regions.at({call.account, call.region});
+  http::CallContext traced = call;
+  auto what = describe_aws_call(request, Routed{});
+  std::optional<UninstrumentedCall> uninstrumented;
+  if (what) uninstrumented = UninstrumentedCall::begin(s_.open_invocations, traced, s_.ids, s_.clock);
+  auto response = co_await lambda::protocol::handle(request, *region.lambda, *region.mappings, traced);
+  if (response && uninstrumented) uninstrumented->finish(*what, *response, *s_.pipeline, s_.ids, s_.clock);
+  co_return response;
+}
+
 asio::awaitable<http::Response> Router::route(http::Request request) {
   auto started = std::chrono::steady_clock::now();
   // The call as the edge reads it, once: every codec gets the parsed trace header and scope.
@@ -164,8 +177,12 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   } else if (auto api = co_await apigateway::protocol::handle(request, find_api_, call, endpoints_.edge_url)) {
     response = std::move(*api);
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
-    response = co_await call_service(request, routed, call);
-  } else if (auto l = co_await lambda::protocol::handle(request, *region_of_call().lambda, *region_of_call().mappings, call)) {
+    http::CallContext traced = call;
+    auto uninstrumented = UninstrumentedCall::begin(s_.open_invocations, traced, s_.ids, s_.clock);
+    response = co_await call_service(request, routed, traced);
+    if (uninstrumented)
+      if (auto what = describe_aws_call(request, routed)) uninstrumented->finish(*what, response, *s_.pipeline, s_.ids, s_.clock);
+  } else if (auto l = co_await lambda_call(request, call)) {
     response = std::move(*l);
   } else if (auto x = co_await xray::protocol::handle(request, *region_of_call().xray, call)) {
     response = std::move(*x);

@@ -116,6 +116,7 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, scope.region, scope.account, s.edge_url);
   r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
+  r->lambda->set_open_invocations(&s.open_invocations);
   r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
   r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
   r->apis = std::make_unique<apigateway::model::Backend>(scope.region, scope.account);

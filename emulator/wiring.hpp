@@ -25,6 +25,7 @@
 #include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 #include "services/xray/model/backend.hpp"
+#include "tracing/open_invocations.hpp"
 #include "tracing/clock.hpp"
 #include "tracing/health.hpp"
 #include "tracing/ids.hpp"
@@ -48,6 +49,8 @@ struct Services {
   std::string xray_daemon;  // host:port of the UDP receiver, which functions' X-Ray SDKs send to
   std::unique_ptr<tracing::Store> store;
   std::unique_ptr<tracing::Pipeline> pipeline;
+  // Function runs in progress, so the edge can tell their code's own AWS calls apart.
+  tracing::OpenInvocations open_invocations;
   std::unique_ptr<tracing::ReaderPool> readers;
   std::shared_ptr<web::LiveEvents> live = std::make_shared<web::LiveEvents>();
   std::unique_ptr<tracing::SettingsStore> settings;

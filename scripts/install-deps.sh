@@ -5,10 +5,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev libgtest-dev
-  curl python3
+  curl python3 python3-boto3
 )
-# The console's front end is bundled at build time with npm (a Node.js already on the machine is
-# used as it is).
+# The console's front end is bundled at build time with npm, and Node.js functions run on the
+# machine's node (a Node.js already on the machine is used as it is). Python functions run on
+# Debian's python3 with its boto3.
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   # Real clients for the compatibility tests: Debian's awscli and boto3 (the npm SDKs come from
@@ -24,3 +25,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
 fi
+
+# What Lambda's Node.js runtimes put on a function's module path (aws-sdk v2 up to nodejs16.x, the
+# v3 clients from nodejs18.x), pinned by their locks, in folders localray owns.
+for dir in functions/runtime/node/sdk-v2 functions/runtime/node/sdk-v3; do
+  (cd "$(dirname "$0")/../$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done

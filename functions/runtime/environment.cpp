@@ -57,7 +57,7 @@ void Invocation::finish_with_error(std::string type, std::string message) {
 }
 
 Environment::Environment(Strand strand, Setup setup, Hooks hooks)
-    : strand_{strand}, setup_{std::move(setup)}, hooks_{std::move(hooks)}, inbox_{strand, 1} {}
+    : strand_{strand}, setup_{std::move(setup)}, hooks_{std::move(hooks)}, inbox_{strand, 1}, output_wait_{strand} {}
 
 Environment::~Environment() {
   if (api_) api_->stop();
@@ -77,6 +77,7 @@ tracing::Result<std::shared_ptr<Environment>> Environment::start(Strand strand, 
   auto port = env->api_->listen("127.0.0.1", 0);
   if (!port) return tracing::Error{"Runtime API: " + port.error().message};
 
+  env->marks_output_ends_ = launch.marks_output_ends;
   LaunchSpec spec = launch;
   spec.env.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(*port));
   env->started_at_ = env->setup_.clock->now();
@@ -118,6 +119,13 @@ void Environment::release() {
 }
 
 void Environment::on_line(std::string_view line, bool is_stderr) {
+  if (marks_output_ends_ && line.starts_with(kOutputEndMark)) {
+    line.remove_prefix(kOutputEndMark.size());
+    output_ended_[is_stderr ? 1 : 0] = std::string{line};
+    if (!awaiting_output_of_.empty() && output_ended_[0] == awaiting_output_of_ && output_ended_[1] == awaiting_output_of_)
+      output_wait_.cancel();
+    return;
+  }
   if (current_ && current_->delivered) {
     setup_.log->info("[{}] [{}] [{}] {}", current_->next.request_id, current_->trace_root, setup_.function_name, line);
     append_line(current_->log, line);
@@ -173,8 +181,19 @@ asio::awaitable<std::optional<NextInvocation>> Environment::next() {
   co_return inv->next;
 }
 
+asio::awaitable<void> Environment::await_output_of(const std::string& request_id) {
+  if (!marks_output_ends_ || (output_ended_[0] == request_id && output_ended_[1] == request_id)) co_return;
+  // The marks were written before the answer was sent; they are at most a scheduling step behind.
+  awaiting_output_of_ = request_id;
+  output_wait_.expires_after(std::chrono::milliseconds{200});
+  co_await output_wait_.async_wait(asio::as_tuple(asio::use_awaitable));
+  awaiting_output_of_.clear();
+}
+
 asio::awaitable<Ack> Environment::respond(std::string request_id, std::string payload) {
   auto self = shared_from_this();
+  if (!current_ || current_->next.request_id != request_id) co_return Ack::UnknownRequest;
+  co_await await_output_of(request_id);
   if (!current_ || current_->next.request_id != request_id) co_return Ack::UnknownRequest;
   if (!current_->delivered || current_->finished) co_return Ack::NotNow;
   if (payload.size() > kMaxResponseBytes) {
@@ -191,6 +210,8 @@ asio::awaitable<Ack> Environment::respond(std::string request_id, std::string pa
 
 asio::awaitable<Ack> Environment::fail(std::string request_id, RuntimeError error) {
   auto self = shared_from_this();
+  if (!current_ || current_->next.request_id != request_id) co_return Ack::UnknownRequest;
+  co_await await_output_of(request_id);
   if (!current_ || current_->next.request_id != request_id) co_return Ack::UnknownRequest;
   if (!current_->delivered || current_->finished) co_return Ack::NotNow;
   current_->finish(error_outcome(std::move(error)));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <spdlog/fwd.h>
 
@@ -91,6 +92,8 @@ class Environment : public RuntimeEndpoint, public std::enable_shared_from_this<
   void on_line(std::string_view line, bool is_stderr);
   void on_exit(int status);
   void release();  // the current invocation is over: free again
+  // Waits (briefly) until the bootstrap's end marks for `request_id` have been read on both streams.
+  boost::asio::awaitable<void> await_output_of(const std::string& request_id);
 
   Strand strand_;
   Setup setup_;
@@ -105,6 +108,10 @@ class Environment : public RuntimeEndpoint, public std::enable_shared_from_this<
   bool killed_ = false;
   SteadyTime free_since_{};
   std::string init_log_;  // lines written before the first invocation was delivered
+  bool marks_output_ends_ = false;
+  std::string output_ended_[2];  // the request id of the last end mark read on stdout, stderr
+  std::string awaiting_output_of_;
+  boost::asio::steady_timer output_wait_;
 };
 
 }  // namespace localray::functions::runtime

@@ -22,7 +22,13 @@ struct LaunchSpec {
   std::vector<std::string> args;  // argv, argv[0] included
   std::vector<std::string> env;   // "NAME=value", the whole environment
   std::string cwd;
+  // The program is one of localray's bootstraps: before it answers a run it writes an end mark
+  // (kOutputEndMark + request id) on stdout and on stderr, so every line of that run is known to
+  // have been read before the run is answered.
+  bool marks_output_ends = false;
 };
+
+constexpr std::string_view kOutputEndMark = "\x1eLOCALRAY_END ";
 
 // How a process ended, in the words AWS's runtime errors use: "exit status 1", "signal: killed".
 std::string describe_wait_status(int status);

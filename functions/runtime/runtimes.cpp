@@ -89,6 +89,7 @@ tracing::Result<LaunchSpec> launch_spec(const FunctionSource& fn, const RuntimeH
       spec.program = host.node;
       // As Lambda's Node runtime starts node: the heap bounded by the function's memory.
       spec.args = {host.node, "--max-old-space-size=" + std::to_string(fn.memory_mb * 9 / 10), lang_dir + "/bootstrap.js"};
+      spec.marks_output_ends = true;
       // What Lambda puts on the module path: layers first, then the SDK the runtime bundles.
       std::vector<std::string> paths;
       for (const auto& l : fn.layer_dirs) {
@@ -104,6 +105,7 @@ tracing::Result<LaunchSpec> launch_spec(const FunctionSource& fn, const RuntimeH
       lang_dir = host.runtime_dir + "/python";
       spec.program = host.python;
       spec.args = {host.python, lang_dir + "/bootstrap.py"};
+      spec.marks_output_ends = true;
       std::vector<std::string> paths;
       auto version = "python" + std::to_string(info->major) + "." + std::to_string(info->minor);
       for (const auto& l : fn.layer_dirs) {

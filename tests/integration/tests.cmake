@@ -12,3 +12,10 @@ localray_test(user_functions_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/user_functions_test.cpp
   LIBS localray_test_process localray_http)
 add_dependencies(user_functions_test localray)
+
+# The user's functions calling AWS through the runtimes' SDKs and the X-Ray SDK.
+localray_test(user_functions_sdk_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/user_functions_sdk_test.cpp
+  LIBS localray_test_process)
+target_compile_definitions(user_functions_sdk_test PRIVATE LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(user_functions_sdk_test localray)

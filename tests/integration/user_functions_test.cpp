@@ -195,13 +195,21 @@ TEST_F(UserFunctionsTest, ColdStartIsTheInitializationSubsegmentAndOnlyTheFirstR
   auto second = invoke("node_nested", json::object());
   EXPECT_EQ(second.log.find("Init Duration: "), std::string::npos) << second.log;
 
-  auto traces = lr_->xray("/TraceSummaries", {{"StartTime", std::time(nullptr) - 60}, {"EndTime", std::time(nullptr) + 5}});
+  // The function segments of node_nested's runs, once both runs are stored.
+  std::vector<json> segments;
+  eventually([&] {
+    segments.clear();
+    auto traces = lr_->xray("/TraceSummaries", {{"StartTime", std::time(nullptr) - 60}, {"EndTime", std::time(nullptr) + 5},
+                                                {"FilterExpression", "service(\"node_nested\")"}});
+    for (const auto& summary : traces.at("TraceSummaries")) {
+      auto docs = documents(summary.at("Id"), 2);
+      auto fn = with_origin(docs, "AWS::Lambda::Function");
+      if (!fn.is_null() && !with_origin(docs, "AWS::Lambda").is_null()) segments.push_back(fn);
+    }
+    return segments.size() == 2;
+  }, 5s);
   std::vector<std::vector<std::string>> shapes;
-  for (const auto& summary : traces.at("TraceSummaries")) {
-    auto docs = documents(summary.at("Id"), 2);
-    auto fn = with_origin(docs, "AWS::Lambda::Function");
-    if (fn.is_null() || fn.at("name") != "node_nested") continue;
-    ASSERT_FALSE(with_origin(docs, "AWS::Lambda").is_null());
+  for (const auto& fn : segments) {
     auto names = subsegment_names(fn);
     shapes.push_back(names);
     if (names.front() == "Initialization") {
@@ -276,9 +284,11 @@ TEST_F(UserFunctionsTest, HandlerErrorsComeBackInAwsShape) {
   EXPECT_EQ(not_fn.body.at("errorMessage"), "index.notAFunction is not a function");
 
   // Each failure is in its trace as a fault with AWS's error type as the cause.
-  auto traces = lr_->xray("/TraceSummaries", {{"StartTime", std::time(nullptr) - 60}, {"EndTime", std::time(nullptr) + 5},
-                                              {"FilterExpression", "service(\"node_throws\") { fault }"}});
-  EXPECT_FALSE(traces.at("TraceSummaries").empty());
+  EXPECT_TRUE(eventually([] {
+    auto traces = lr_->xray("/TraceSummaries", {{"StartTime", std::time(nullptr) - 60}, {"EndTime", std::time(nullptr) + 5},
+                                                {"FilterExpression", "service(\"node_throws\") { fault }"}});
+    return !traces.at("TraceSummaries").empty();
+  }, 5s));
 }
 
 TEST_F(UserFunctionsTest, TimeoutKillsTheWorkerAndTheNextRunGetsAFreshOne) {

@@ -28,16 +28,19 @@ function runtimeApi(method, route, body, headers) {
   });
 }
 
-// aws-sdk v2 reads no endpoint from the environment: every copy of it that loads is pointed at
-// localray, unless the code names an endpoint of its own.
+// aws-sdk v2 reads no endpoint from the environment: every copy of it the code loads is pointed
+// at localray, unless the code names an endpoint of its own. Checked once the code's own require
+// returns, when the SDK has finished setting itself up.
 const patchedSdks = new WeakSet();
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
   const exported = load.apply(this, arguments);
-  if (endpoint && exported && typeof exported === 'object' && typeof exported.VERSION === 'string' && exported.VERSION.startsWith('2.') &&
-      exported.config && typeof exported.config.update === 'function' && typeof exported.Service === 'function' && !patchedSdks.has(exported)) {
-    patchedSdks.add(exported);
-    exported.config.update({ endpoint, s3ForcePathStyle: true });
+  if (endpoint && typeof request === 'string' && (request === 'aws-sdk' || request.startsWith('aws-sdk/'))) {
+    const core = request === 'aws-sdk' ? exported : load.call(this, 'aws-sdk/lib/core', parent, false);
+    if (core && typeof core.VERSION === 'string' && core.VERSION.startsWith('2.') && core.config && !patchedSdks.has(core)) {
+      patchedSdks.add(core);
+      core.config.update({ endpoint, s3ForcePathStyle: true });
+    }
   }
   return exported;
 };
@@ -194,8 +197,13 @@ async function serve(handler) {
     else delete process.env._X_AMZN_TRACE_ID;
     currentRequestId = id;
     const deadline = Number(next.headers['lambda-runtime-deadline-ms']);
-    const post = (route, body, headers) =>
-      runtimeApi('POST', `invocation/${id}/${route}`, body, Object.assign({ 'Content-Type': 'application/json' }, headers));
+    const post = (route, body, headers) => {
+      // localray's end mark: every line this run wrote is read before its answer is taken.
+      const mark = `\x1eLOCALRAY_END ${id}\n`;
+      process.stdout.write(mark);
+      process.stderr.write(mark);
+      return runtimeApi('POST', `invocation/${id}/${route}`, body, Object.assign({ 'Content-Type': 'application/json' }, headers));
+    };
     const postError = (doc) => post('error', JSON.stringify(doc), { 'Lambda-Runtime-Function-Error-Type': doc.errorType });
     failInvocation = postError;
     const context = {

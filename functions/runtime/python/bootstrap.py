@@ -40,8 +40,10 @@ class _Api:
 
 
 class _EndpointHook(importlib.abc.MetaPathFinder):
-    """Points botocore older than 1.31 (Debian's boto3 1.26 among them), which reads no
-    AWS_ENDPOINT_URL, at localray, unless the code names an endpoint of its own."""
+    """Gives botocore older than 1.31 (Debian's boto3 1.26 among them) what newer versions do by
+    themselves: clients pointed at AWS_ENDPOINT_URL (localray) unless the code names an endpoint
+    of its own, and inside Lambda the run's trace header on every call (recursion detection),
+    which lets localray put the call into the run's trace."""
 
     def find_spec(self, name, path, target=None):
         if name != "botocore.session":
@@ -79,9 +81,18 @@ def _patch_session(module):
             url = os.environ.get("AWS_ENDPOINT_URL_" + service) or os.environ.get("AWS_ENDPOINT_URL")
             if url:
                 bound.arguments["endpoint_url"] = url
-        return create(*bound.args, **bound.kwargs)
+        client = create(*bound.args, **bound.kwargs)
+        client.meta.events.register("before-call", _add_trace_header)
+        return client
 
     module.Session.create_client = create_client
+
+
+def _add_trace_header(params, **kwargs):
+    trace = os.environ.get("_X_AMZN_TRACE_ID")
+    headers = params.setdefault("headers", {})
+    if trace and "X-Amzn-Trace-Id" not in headers:
+        headers["X-Amzn-Trace-Id"] = trace
 
 
 class _Fault(Exception):
@@ -166,6 +177,15 @@ def _json_header(res, name):
     return json.loads(value) if value else None
 
 
+def _post(api, route, body, headers):
+    # localray's end mark: every line this run wrote is read before its answer is taken.
+    mark = "\x1eLOCALRAY_END {}\n".format(_request_id)
+    for stream in (sys.stdout, sys.stderr):
+        stream.write(mark)
+        stream.flush()
+    api.call("POST", route, body, headers)
+
+
 def main():
     global _request_id
     api = _Api()
@@ -194,7 +214,7 @@ def main():
             event = json.loads(body)
         except ValueError as e:
             doc = _error_document("Runtime.UnmarshalError", "Unable to unmarshal input: {}".format(e), [])
-            api.call("POST", route + "error", json.dumps(doc), {"Lambda-Runtime-Function-Error-Type": doc["errorType"]})
+            _post(api, route + "error", json.dumps(doc), {"Lambda-Runtime-Function-Error-Type": doc["errorType"]})
             continue
         context = _Context(_request_id, int(res.getheader("Lambda-Runtime-Deadline-Ms") or 0),
                            res.getheader("Lambda-Runtime-Invoked-Function-Arn"),
@@ -206,15 +226,15 @@ def main():
             doc = _exception_document(e)
             print("[ERROR] {}: {}\nTraceback (most recent call last):\n{}".format(
                 doc["errorType"], doc["errorMessage"], "".join(doc["stackTrace"])).replace("\n", "\r"), file=sys.stderr)
-            api.call("POST", route + "error", json.dumps(doc), {"Lambda-Runtime-Function-Error-Type": doc["errorType"]})
+            _post(api, route + "error", json.dumps(doc), {"Lambda-Runtime-Function-Error-Type": doc["errorType"]})
             continue
         try:
             payload = json.dumps(result)
         except (TypeError, ValueError) as e:
             doc = _error_document("Runtime.MarshalError", "Unable to marshal response: {}".format(e), [])
-            api.call("POST", route + "error", json.dumps(doc), {"Lambda-Runtime-Function-Error-Type": doc["errorType"]})
+            _post(api, route + "error", json.dumps(doc), {"Lambda-Runtime-Function-Error-Type": doc["errorType"]})
             continue
-        api.call("POST", route + "response", payload, {"Content-Type": "application/json"})
+        _post(api, route + "response", payload, {"Content-Type": "application/json"})
 
 
 if __name__ == "__main__":

@@ -242,6 +242,9 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
                         clock, runner_.ex_, log_, {}};
   ctx.print("START RequestId: " + run.request_id + " Version: $LATEST");
 
+  // Calls the code makes with the header it was handed can be told apart at the edge while it runs.
+  auto* open_runs = run.trace.is_sampled() ? runner_.open_invocations_ : nullptr;
+  if (open_runs) open_runs->open(invocation.id, {config_.name, runner_.region_});
   HandlerResult outcome;
   try {
     if (handler_->enforces_timeout()) {
@@ -255,6 +258,7 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   } catch (const std::exception& e) {
     outcome.error = FunctionError{"Runtime.UnhandledException", e.what()};
   }
+  if (open_runs) open_runs->close(invocation.id);
   std::optional<double> init_ms;
   if (outcome.initialization) {
     // The run waited for a runtime to start: that wait is the cold start, and the handler's

@@ -23,6 +23,7 @@
 
 #include "services/lambda/model/error.hpp"
 #include "services/lambda/model/handler.hpp"
+#include "tracing/open_invocations.hpp"
 #include "tracing/tracer.hpp"
 
 namespace localray::lambda::model {
@@ -70,6 +71,8 @@ class Runner {
   std::string function_arn(const std::string& name) const { return "arn:aws:lambda:" + region_ + ":" + account_ + ":function:" + name; }
   // Number of runs in flight or queued, summed over every function.
   std::size_t pending() const;
+  // Where sampled runs announce their Invocation subsegment while they run (set once, before any run).
+  void set_open_invocations(tracing::OpenInvocations* registry) { open_invocations_ = registry; }
 
  private:
   friend class Function;
@@ -79,6 +82,7 @@ class Runner {
   std::string region_, account_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<Function>> functions_;
+  tracing::OpenInvocations* open_invocations_ = nullptr;
 };
 
 class Function : public std::enable_shared_from_this<Function> {
