@@ -8,7 +8,7 @@
 
 #include "functions/builtin_handlers.hpp"
 #include "functions/runtime/runtimes.hpp"
-#include "functions/runtime/worker_pool.hpp"
+#include "emulator/function_code.hpp"
 #include "services/dynamodb/model/shortcuts.hpp"
 
 namespace localray::emulator {
@@ -117,6 +117,9 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
   r->lambda->set_open_invocations(&s.open_invocations);
+  r->code_runners = std::make_unique<WorkerCodeRunners>(ex, functions::runtime::discover_runtime_host(s.edge_url, s.xray_daemon), s.code_root,
+                                                        scope, s.clock, log);
+  r->lambda->set_code_runners(r->code_runners.get());
   r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
   r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
   r->apis = std::make_unique<apigateway::model::Backend>(scope.region, scope.account);
@@ -140,6 +143,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
                                      const std::string& edge_url, std::shared_ptr<spdlog::logger> log) {
   s.home = {t.account, t.region};
   s.edge_url = edge_url;
+  s.code_root = code_root_for(options.db);
   auto settings = tracing::SettingsStore::open(s.store->uri());
   if (!settings) return Error{"X-Ray groups and sampling rules: " + settings.error().message};
   s.settings = std::move(*settings);
@@ -205,36 +209,23 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   std::filesystem::path base = options.config_file ? std::filesystem::absolute(*options.config_file).parent_path() : std::filesystem::current_path();
   for (const auto& f : t.functions) {
     if (!f.code.empty()) {
-      functions::runtime::FunctionSource src;
-      src.name = f.name;
-      src.runtime = f.runtime;
-      src.handler = f.handler;
-      src.code_dir = (base / f.code).lexically_normal().string();
-      src.memory_mb = f.memory;
-      src.region = home.scope.region;
-      src.account = home.scope.account;
-      if (!std::filesystem::is_directory(src.code_dir)) co_return Error{"function " + f.name + ": code: no folder " + src.code_dir};
-      for (const auto& [k, v] : f.environment) {
-        auto resolved = resolve(v, s, http_target);
-        if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
-        src.environment[k] = *resolved;
-      }
-      auto launch = functions::runtime::launch_spec(src, host);
-      if (!launch) co_return Error{"function " + f.name + ": " + launch.error().message};
-      functions::runtime::PoolLimits limits;
-      limits.concurrency = f.concurrency;
-      limits.timeout = std::chrono::seconds{f.timeout};
-      auto pool = std::make_shared<functions::runtime::WorkerPool>(ex, f.name, std::move(*launch), limits, s.clock, log);
       lambda::model::FunctionConfig fc;
       fc.name = f.name;
       fc.runtime = f.runtime;
       fc.handler = f.handler;
-      fc.code_location = src.code_dir;
-      fc.environment = src.environment;
+      fc.code_location = (base / f.code).lexically_normal().string();
       fc.timeout = std::chrono::seconds{f.timeout};
       fc.concurrency = f.concurrency;
       fc.memory_mb = f.memory;
-      if (auto r = home.lambda->add_function(fc, pool); !r) co_return Error{"function " + f.name + ": " + r.error().message};
+      if (!std::filesystem::is_directory(fc.code_location)) co_return Error{"function " + f.name + ": code: no folder " + fc.code_location};
+      for (const auto& [k, v] : f.environment) {
+        auto resolved = resolve(v, s, http_target);
+        if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
+        fc.environment[k] = *resolved;
+      }
+      auto pool = worker_handler(ex, host, fc, home.scope, s.clock, log);
+      if (!pool) co_return Error{"function " + f.name + ": " + pool.error().message};
+      if (auto r = home.lambda->add_function(fc, *pool); !r) co_return Error{"function " + f.name + ": " + r.error().message};
       continue;
     }
     functions::HandlerSettings hs{f.handler, {}, options.ssl_failure_rate};

@@ -47,6 +47,7 @@ struct Services {
   base::Scope home;  // the topology's account and region; unsigned calls address it
   std::string edge_url;
   std::string xray_daemon;  // host:port of the UDP receiver, which functions' X-Ray SDKs send to
+  std::string code_root;    // where code packages are unpacked
   std::unique_ptr<tracing::Store> store;
   std::unique_ptr<tracing::Pipeline> pipeline;
   // Function runs in progress, so the edge can tell their code's own AWS calls apart.

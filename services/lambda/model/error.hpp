@@ -5,7 +5,7 @@
 
 namespace localray::lambda::model {
 
-enum class Code { ResourceNotFound, TooManyRequests, InvalidParameterValue, RequestTooLarge, ServiceUnavailable };
+enum class Code { ResourceNotFound, TooManyRequests, InvalidParameterValue, RequestTooLarge, ServiceUnavailable, ResourceConflict };
 
 using Error = base::CodedError<Code>;
 

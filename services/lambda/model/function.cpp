@@ -68,6 +68,97 @@ Result<void> Runner::add_function(FunctionConfig config, std::shared_ptr<Handler
   return {};
 }
 
+namespace {
+
+std::string now_iso8601() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Function>> Runner::replace(FunctionConfig config, std::shared_ptr<Handler> handler) {
+  // 0 is a reserved concurrency of none: every invocation is throttled, as on AWS.
+  if (config.concurrency < 0) return Error{Code::InvalidParameterValue, "concurrency must not be negative"};
+  std::unique_lock lock{mutex_};
+  auto name = config.name;
+  auto fn = std::make_shared<Function>(*this, std::move(config), function_arn(name), std::move(handler));
+  functions_[name] = fn;
+  return fn;
+}
+
+Result<std::shared_ptr<Function>> Runner::create_function(FunctionConfig config, const CodeSource& code) {
+  if (!code_runners_) return Error{Code::ServiceUnavailable, "functions cannot be created here"};
+  {
+    std::shared_lock lock{mutex_};
+    if (functions_.contains(config.name))
+      return Error{Code::ResourceConflict, "Function already exist: " + config.name};
+  }
+  auto deployed = code_runners_->deploy(config, code);
+  if (!deployed) return deployed.error();
+  config.code_location = deployed->location;
+  config.code_sha256 = deployed->sha256;
+  config.code_size = deployed->size;
+  config.last_modified = now_iso8601();
+  auto handler = code_runners_->handler(config);
+  if (!handler) return handler.error();
+  {
+    std::shared_lock lock{mutex_};
+    if (functions_.contains(config.name))
+      return Error{Code::ResourceConflict, "Function already exist: " + config.name};
+  }
+  return replace(std::move(config), std::move(*handler));
+}
+
+Result<std::shared_ptr<Function>> Runner::update_code(std::string_view name, const CodeSource& code) {
+  auto found = find(name);
+  if (!found) return found.error();
+  if (!code_runners_ || (*found)->config().code_location.empty())
+    return Error{Code::InvalidParameterValue, "The code of built-in function " + (*found)->config().name + " cannot be replaced"};
+  FunctionConfig config = (*found)->config();
+  auto deployed = code_runners_->deploy(config, code);
+  if (!deployed) return deployed.error();
+  config.code_location = deployed->location;
+  config.code_sha256 = deployed->sha256;
+  config.code_size = deployed->size;
+  config.last_modified = now_iso8601();
+  auto handler = code_runners_->handler(config);
+  if (!handler) return handler.error();
+  return replace(std::move(config), std::move(*handler));
+}
+
+Result<std::shared_ptr<Function>> Runner::update_configuration(std::string_view name,
+                                                               const std::function<Result<void>(FunctionConfig&)>& change) {
+  auto found = find(name);
+  if (!found) return found.error();
+  FunctionConfig config = (*found)->config();
+  if (auto r = change(config); !r) return r.error();
+  config.last_modified = now_iso8601();
+  std::shared_ptr<Handler> handler = (*found)->handler();
+  // The user's code starts again with the new settings; a built-in handler stays as it is.
+  if (!config.code_location.empty() && code_runners_) {
+    auto h = code_runners_->handler(config);
+    if (!h) return h.error();
+    handler = std::move(*h);
+  }
+  return replace(std::move(config), std::move(handler));
+}
+
+Result<void> Runner::delete_function(std::string_view name) {
+  auto found = find(name);
+  if (!found) return found.error();
+  std::unique_lock lock{mutex_};
+  functions_.erase((*found)->config().name);
+  return {};
+}
+
 Result<std::shared_ptr<Function>> Runner::find(std::string_view key) const {
   // name[:qualifier], account:function:name[:qualifier], arn:aws:lambda:region:account:function:name[:qualifier]
   std::vector<std::string_view> parts;

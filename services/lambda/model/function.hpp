@@ -12,6 +12,7 @@
 // only), Invocation and Overhead.
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,10 +35,40 @@ struct FunctionConfig {
   std::string handler;        // AWS's form for user code, else a built-in handler's id
   std::string code_location;  // the folder the code runs from; empty for a built-in handler
   std::map<std::string, std::string> environment;
+  std::string role = "arn:aws:iam::000000000000:role/localray";
+  std::string description;
+  std::string code_sha256;
+  std::int64_t code_size = 0;
+  std::string last_modified = "2024-01-01T00:00:00.000+0000";
+  std::string tracing_mode = "Active";
+  std::optional<int> reserved_concurrency;  // PutFunctionConcurrency; `concurrency` follows it
+  std::map<std::string, std::string> policy_statements;  // AddPermission: Sid -> statement (JSON text)
   std::chrono::milliseconds timeout{3000};
   int concurrency = 10;
   int memory_mb = 128;
   std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds{1000}, std::chrono::milliseconds{2000}};
+};
+
+// Where the code of a function created over the API comes from.
+struct CodeSource {
+  std::string zip;     // a package's bytes (ZipFile)
+  std::string folder;  // or a folder on this machine, run in place
+};
+
+struct DeployedCode {
+  std::string location;  // the folder it runs from
+  std::string sha256;    // base64, as Lambda's CodeSha256
+  std::int64_t size = 0;
+};
+
+// Turns code into something that runs. Implemented outside the model (worker processes); the model
+// only keeps functions and their runs.
+class CodeRunners {
+ public:
+  virtual ~CodeRunners() = default;
+  virtual Result<DeployedCode> deploy(const FunctionConfig& config, const CodeSource& code) = 0;
+  // A handler running `config`'s code; each call starts with fresh execution environments.
+  virtual Result<std::shared_ptr<Handler>> handler(const FunctionConfig& config) = 0;
 };
 
 struct InvokeResult {
@@ -57,6 +88,14 @@ class Runner {
   ~Runner();
 
   Result<void> add_function(FunctionConfig config, std::shared_ptr<Handler> handler);
+  // CreateFunction and friends: the code goes through `code_runners` (set once, before any call).
+  // A changed function is a new Function: runs in progress finish on the old one.
+  void set_code_runners(CodeRunners* runners) { code_runners_ = runners; }
+  Result<std::shared_ptr<Function>> create_function(FunctionConfig config, const CodeSource& code);
+  Result<std::shared_ptr<Function>> update_code(std::string_view name, const CodeSource& code);
+  // `change` edits a copy of the configuration; an error from it leaves the function as it was.
+  Result<std::shared_ptr<Function>> update_configuration(std::string_view name, const std::function<Result<void>(FunctionConfig&)>& change);
+  Result<void> delete_function(std::string_view name);
   // Accepts a name, `name:qualifier`, or a (partial) ARN.
   Result<std::shared_ptr<Function>> find(std::string_view name_or_arn) const;
   std::vector<std::shared_ptr<Function>> functions() const;
@@ -83,6 +122,9 @@ class Runner {
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<Function>> functions_;
   tracing::OpenInvocations* open_invocations_ = nullptr;
+  CodeRunners* code_runners_ = nullptr;
+  // Replaces the function of that name; the handler is new unless `keep_handler`.
+  Result<std::shared_ptr<Function>> replace(FunctionConfig config, std::shared_ptr<Handler> handler);
 };
 
 class Function : public std::enable_shared_from_this<Function> {
@@ -90,6 +132,7 @@ class Function : public std::enable_shared_from_this<Function> {
   Function(Runner& runner, FunctionConfig config, std::string arn, std::shared_ptr<Handler> handler);
   const FunctionConfig& config() const { return config_; }
   const std::string& arn() const { return arn_; }
+  const std::shared_ptr<Handler>& handler() const { return handler_; }
   std::size_t pending() const { return pending_.load(); }
 
  private:

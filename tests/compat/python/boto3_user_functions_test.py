@@ -1,0 +1,166 @@
+"""A topology built only through AWS API calls, as a user deploys: functions created from zips with
+boto3 and the AWS CLI, subscribed to a topic, fed by a queue through an event source mapping, and
+each hop in the same trace as when the topology comes from a file."""
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+import zipfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from localray_case import ACCOUNT, LocalrayCase, eventually  # noqa: E402
+
+CONSUMER = """
+exports.handler = async (event) => {
+  for (const r of event.Records || []) console.log('consumed', r.EventSource || r.eventSource, JSON.stringify(r.Sns ? r.Sns.Message : r.body));
+  return { records: (event.Records || []).length };
+};
+"""
+
+PRODUCER = """
+import json, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=json.dumps(event))
+    return {"sent": True, "version": os.environ.get("VERSION", "1")}
+"""
+
+
+def zipped(files, modes=None):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (modes or {}).get(name, 0o644) << 16
+            info.create_system = 3
+            z.writestr(info, text)
+    return out.getvalue()
+
+
+class UserFunctionsThroughTheApi(LocalrayCase):
+    def setUp(self):
+        self.lam = self.client("lambda")
+        self.sns = self.client("sns")
+        self.sqs = self.client("sqs")
+        self.xray = self.client("xray")
+
+    def cli(self, *args):
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1")
+        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, *args], capture_output=True, text=True, env=env)
+        return out.returncode, out.stdout, out.stderr
+
+    def test_a_topology_made_of_api_calls_runs_and_is_traced(self):
+        queue_url = self.sqs.create_queue(QueueName="work")["QueueUrl"]
+        queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:work"
+        topic_arn = self.sns.create_topic(Name="orders")["TopicArn"]
+        created = self.lam.create_function(FunctionName="producer", Runtime="python3.11", Handler="app.handler",
+                                           Role="arn:aws:iam::000000000000:role/r", Code={"ZipFile": zipped({"app.py": PRODUCER})},
+                                           Environment={"Variables": {"QUEUE_URL": queue_url}}, TracingConfig={"Mode": "Active"})
+        self.assertEqual(created["State"], "Active")
+        self.assertEqual(created["Runtime"], "python3.11")
+        self.assertTrue(created["CodeSha256"])
+        # The consumer through the AWS CLI, from a zip file on disk.
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"consumer-{os.getpid()}.zip")
+        with open(path, "wb") as f:
+            f.write(zipped({"index.js": CONSUMER}))
+        rc, out, err = self.cli("lambda", "create-function", "--function-name", "consumer", "--runtime", "nodejs20.x", "--handler",
+                                "index.handler", "--role", "arn:aws:iam::000000000000:role/r", "--zip-file", f"fileb://{path}")
+        os.unlink(path)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["FunctionName"], "consumer")
+        rc, out, err = self.cli("sns", "subscribe", "--topic-arn", topic_arn, "--protocol", "lambda", "--notification-endpoint",
+                                f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:producer")
+        self.assertEqual(rc, 0, err)
+        mapping = self.lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="consumer", BatchSize=1)
+        self.assertEqual(mapping["State"], "Enabled")
+
+        self.sns.publish(TopicArn=topic_arn, Message="order 42")
+
+        def consumer_trace():
+            now = time.time()
+            ids = [s["Id"] for s in self.xray.get_trace_summaries(StartTime=now - 60, EndTime=now + 5,
+                                                                  FilterExpression='service("consumer")')["TraceSummaries"]]
+            if not ids:
+                return None
+            docs = [json.loads(s["Document"]) for t in self.xray.batch_get_traces(TraceIds=ids[:1])["Traces"] for s in t["Segments"]]
+            names = {(d["name"], d.get("origin")) for d in docs}
+            return docs if {("orders", "AWS::SNS::Topic"), ("producer", "AWS::Lambda::Function"),
+                            ("work", "AWS::SQS::Queue"), ("consumer", "AWS::Lambda::Function")} <= names else None
+        docs = eventually(consumer_trace, 15)
+        self.assertTrue(docs, "topic -> producer -> queue -> consumer in one trace")
+        producer = next(d for d in docs if d["name"] == "producer" and d.get("origin") == "AWS::Lambda::Function")
+        invocation = next(s for s in producer["subsegments"] if s["name"] == "Invocation")
+        sends = [s for s in invocation.get("subsegments", []) if s.get("aws", {}).get("operation") == "SendMessage"]
+        self.assertEqual(len(sends), 1, "boto3's SendMessage recorded under the producer's Invocation")
+        self.assertEqual(sends[0]["aws"]["queue_url"], queue_url)
+
+        graph = self.xray.get_service_graph(StartTime=time.time() - 60, EndTime=time.time() + 5)["Services"]
+        by_id = {s["ReferenceId"]: s for s in graph}
+        edges = {(s["Name"], by_id[e["ReferenceId"]]["Name"]) for s in graph for e in s.get("Edges", [])}
+        self.assertIn(("orders", "producer"), edges)
+        self.assertIn(("work", "consumer"), edges)
+
+    def test_updates_reach_the_next_invocation(self):
+        self.lam.create_function(FunctionName="versioned", Runtime="python3.12", Handler="app.handler", Role="r",
+                                 Code={"ZipFile": zipped({"app.py": "def handler(e, c):\n    return 'one'\n"})})
+        self.assertEqual(json.load(self.lam.invoke(FunctionName="versioned")["Payload"]), "one")
+        updated = self.lam.update_function_code(FunctionName="versioned",
+                                                ZipFile=zipped({"app.py": "import os\ndef handler(e, c):\n    return 'two ' + os.environ.get('X', '')\n"}))
+        self.assertNotEqual(updated["CodeSha256"], "")
+        self.assertEqual(json.load(self.lam.invoke(FunctionName="versioned")["Payload"]), "two ")
+        self.lam.update_function_configuration(FunctionName="versioned", Environment={"Variables": {"X": "y"}}, Timeout=7)
+        self.assertEqual(json.load(self.lam.invoke(FunctionName="versioned")["Payload"]), "two y")
+        config = self.lam.get_function_configuration(FunctionName="versioned")
+        self.assertEqual(config["Timeout"], 7)
+        self.assertEqual(config["Environment"]["Variables"], {"X": "y"})
+        self.lam.put_function_concurrency(FunctionName="versioned", ReservedConcurrentExecutions=0)
+        with self.assertRaises(self.lam.exceptions.TooManyRequestsException):
+            self.lam.invoke(FunctionName="versioned")
+        self.lam.delete_function_concurrency(FunctionName="versioned")
+        self.assertEqual(self.lam.invoke(FunctionName="versioned")["StatusCode"], 200)
+        self.lam.delete_function(FunctionName="versioned")
+        with self.assertRaises(self.lam.exceptions.ResourceNotFoundException):
+            self.lam.get_function(FunctionName="versioned")
+
+    def test_custom_runtime_from_a_zip_keeps_its_bootstrap_executable(self):
+        bootstrap = ("#!/bin/sh\nAPI=\"http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime\"\nwhile true; do\n"
+                     "  ID=$(curl -sS -D - -o /dev/null \"$API/invocation/next\" | grep -i lambda-runtime-aws-request-id | tr -d '\\r' | cut -d' ' -f2)\n"
+                     "  curl -sS -X POST \"$API/invocation/$ID/response\" -d '\"from bootstrap\"' >/dev/null\ndone\n")
+        self.lam.create_function(FunctionName="custom", Runtime="provided.al2023", Handler="unused", Role="r",
+                                 Code={"ZipFile": zipped({"bootstrap": bootstrap}, {"bootstrap": 0o755})})
+        self.assertEqual(json.load(self.lam.invoke(FunctionName="custom")["Payload"]), "from bootstrap")
+
+    def test_bad_packages_and_parameters_get_lambdas_errors(self):
+        for bad in (zipped({"../escape.py": "x"}), zipped({"/abs.py": "x"}), b"not a zip"):
+            with self.assertRaises(self.lam.exceptions.InvalidParameterValueException) as e:
+                self.lam.create_function(FunctionName="bad", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": bad})
+            self.assertIn("Could not unzip uploaded file", str(e.exception))
+        link = io.BytesIO()
+        with zipfile.ZipFile(link, "w") as z:
+            info = zipfile.ZipInfo("out")
+            info.create_system = 3
+            info.external_attr = 0o120777 << 16
+            z.writestr(info, "../../etc/passwd")
+        with self.assertRaises(self.lam.exceptions.InvalidParameterValueException):
+            self.lam.create_function(FunctionName="bad", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": link.getvalue()})
+        with self.assertRaises(self.lam.exceptions.InvalidParameterValueException) as e:
+            self.lam.create_function(FunctionName="bad", Runtime="ruby2.5", Handler="a.b", Role="r", Code={"ZipFile": zipped({"a.py": ""})})
+        self.assertIn("at 'runtime' failed to satisfy constraint", str(e.exception))
+        self.lam.create_function(FunctionName="twice", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": zipped({"a.py": ""})})
+        with self.assertRaises(self.lam.exceptions.ResourceConflictException):
+            self.lam.create_function(FunctionName="twice", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": zipped({"a.py": ""})})
+        with self.assertRaises(self.lam.exceptions.ResourceNotFoundException):
+            self.lam.get_function(FunctionName="bad")
+        self.lam.add_permission(FunctionName="twice", StatementId="sns", Action="lambda:InvokeFunction", Principal="sns.amazonaws.com")
+        with self.assertRaises(self.lam.exceptions.ResourceConflictException):
+            self.lam.add_permission(FunctionName="twice", StatementId="sns", Action="lambda:InvokeFunction", Principal="sns.amazonaws.com")
+        policy = json.loads(self.lam.get_policy(FunctionName="twice")["Policy"])
+        self.assertEqual(policy["Statement"][0]["Principal"], {"Service": "sns.amazonaws.com"})
+
+
+if __name__ == "__main__":
+    unittest.main()
