@@ -22,8 +22,8 @@ constexpr std::size_t kPipelineCapacity = 100'000;
 // side by side; more would only queue for the same two cores.
 constexpr unsigned kBlockingThreads = 2;
 
-// ${http_target}, ${endpoint}, ${topic:NAME}, ${queue:NAME}, ${table:NAME}, ${function:NAME}
-tracing::Result<std::string> resolve(const std::string& value, Services& s, const std::string& http_target) {
+// ${http_target}, ${ssl_failure_rate}, ${endpoint}, ${topic:NAME}, ${queue:NAME}, ${table:NAME}, ${function:NAME}
+tracing::Result<std::string> resolve(const std::string& value, Services& s, const std::string& http_target, double ssl_failure_rate) {
   Region& home = s.home_region();
   std::string out;
   std::size_t pos = 0;
@@ -40,6 +40,7 @@ tracing::Result<std::string> resolve(const std::string& value, Services& s, cons
     auto colon = key.find(':');
     std::string kind = key.substr(0, colon), name = colon == std::string::npos ? "" : key.substr(colon + 1);
     if (key == "http_target") out += http_target;
+    else if (key == "ssl_failure_rate") out += std::to_string(ssl_failure_rate);
     else if (key == "endpoint") out += s.edge_url;
     else if (kind == "topic") out += home.sns->topic_arn(name);
     else if (kind == "queue") out += home.sqs->queue_url(name);
@@ -219,7 +220,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       fc.memory_mb = f.memory;
       if (!std::filesystem::is_directory(fc.code_location)) co_return Error{"function " + f.name + ": code: no folder " + fc.code_location};
       for (const auto& [k, v] : f.environment) {
-        auto resolved = resolve(v, s, http_target);
+        auto resolved = resolve(v, s, http_target, options.ssl_failure_rate);
         if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
         fc.environment[k] = *resolved;
       }
@@ -230,7 +231,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     }
     functions::HandlerSettings hs{f.handler, {}, options.ssl_failure_rate};
     for (const auto& [k, v] : f.environment) {
-      auto resolved = resolve(v, s, http_target);
+      auto resolved = resolve(v, s, http_target, options.ssl_failure_rate);
       if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
       hs.env[k] = *resolved;
     }

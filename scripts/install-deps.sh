@@ -27,7 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # What Lambda's Node.js runtimes put on a function's module path (aws-sdk v2 up to nodejs16.x, the
-# v3 clients from nodejs18.x), pinned by their locks, in folders localray owns.
-for dir in functions/runtime/node/sdk-v2 functions/runtime/node/sdk-v3; do
+# v3 clients from nodejs18.x), pinned by their locks, in folders localray owns; and the example
+# functions' own dependencies (config/xray-tracer-nodejs.json).
+for dir in functions/runtime/node/sdk-v2 functions/runtime/node/sdk-v3 functions/examples/xray-tracer; do
   (cd "$(dirname "$0")/../$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/integration/localray_process.hpp"
+#include "tests/support/pattern_graph.hpp"
 
 namespace localray::testing {
 namespace {
@@ -21,7 +22,7 @@ using namespace std::chrono_literals;
 constexpr int kRequests = 30;
 constexpr double kSslFailureRate = 0.4;
 const std::vector<std::string> kPaths = {"/alpha", "/beta", "/gamma"};
-const std::vector<std::string> kFunctions = {"http", "dynamo", "sns_publish", "sns_subscribe", "sqs", "sqs_subscribe"};
+const std::vector<std::string>& kFunctions = pattern_functions();
 
 double now_seconds() { return static_cast<double>(std::time(nullptr)); }
 
@@ -175,32 +176,8 @@ TEST_F(PatternTest, ServiceGraphHasTheSeedsShapeNodeByNodeAndEdgeByEdge) {
   for (const auto& s : g.at("Services"))
     for (const auto& e : s.at("Edges")) edges.insert(by_ref.at(s.at("ReferenceId")) + " -> " + by_ref.at(e.at("ReferenceId")));
 
-  std::set<std::string> want_nodes = {"client xrayTracerAPI/prod",        "AWS::ApiGateway::Stage xrayTracerAPI/prod",
-                                      "AWS::SNS::Topic xrayTracerTopic",  "AWS::SNS::Topic snsFlowTopic",
-                                      "AWS::SQS::Queue sqsFlowQueue",     "AWS::DynamoDB::Table hits",
-                                      "remote 127.0.0.1"};
-  for (const auto& f : kFunctions) {
-    want_nodes.insert("AWS::Lambda " + f);
-    want_nodes.insert("AWS::Lambda::Function " + f);
-  }
-  EXPECT_EQ(nodes, want_nodes);
-
-  std::set<std::string> want_edges = {
-      "client xrayTracerAPI/prod -> AWS::ApiGateway::Stage xrayTracerAPI/prod",
-      "AWS::ApiGateway::Stage xrayTracerAPI/prod -> AWS::SNS::Topic xrayTracerTopic",
-      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda http",
-      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda dynamo",
-      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda sns_publish",
-      "AWS::SNS::Topic xrayTracerTopic -> AWS::Lambda sqs",
-      "AWS::Lambda::Function http -> remote 127.0.0.1",
-      "AWS::Lambda::Function dynamo -> AWS::DynamoDB::Table hits",
-      "AWS::Lambda::Function sns_publish -> AWS::SNS::Topic snsFlowTopic",
-      "AWS::SNS::Topic snsFlowTopic -> AWS::Lambda sns_subscribe",
-      "AWS::Lambda::Function sqs -> AWS::SQS::Queue sqsFlowQueue",
-      "AWS::SQS::Queue sqsFlowQueue -> AWS::Lambda sqs_subscribe",
-  };
-  for (const auto& f : kFunctions) want_edges.insert("AWS::Lambda " + f + " -> AWS::Lambda::Function " + f);
-  EXPECT_EQ(edges, want_edges);
+  EXPECT_EQ(nodes, pattern_nodes());
+  EXPECT_EQ(edges, pattern_edges());
 
   // Counts: every request went through the stage and the topic once.
   for (const auto& s : g.at("Services")) {

@@ -19,3 +19,10 @@ localray_test(user_functions_sdk_test WHOLE
   LIBS localray_test_process)
 target_compile_definitions(user_functions_sdk_test PRIVATE LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(user_functions_sdk_test localray)
+
+# config/xray-tracer-nodejs.json: the pattern with its functions as Node.js handlers.
+localray_test(node_pattern_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/node_pattern_test.cpp
+  LIBS localray_test_process)
+target_compile_definitions(node_pattern_test PRIVATE LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(node_pattern_test localray)
