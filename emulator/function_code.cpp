@@ -19,10 +19,8 @@ std::string code_root_for(const std::string& db_path) {
   return (fs::absolute(db_path).parent_path() / "functions").string();
 }
 
-WorkerCodeRunners::WorkerCodeRunners(boost::asio::any_io_executor ex, functions::runtime::RuntimeHost host, std::string code_root,
-                                     base::Scope scope, const tracing::Clock& clock, std::shared_ptr<spdlog::logger> log)
-    : ex_{std::move(ex)}, host_{std::move(host)}, code_root_{std::move(code_root)}, scope_{std::move(scope)}, clock_{clock},
-      log_{std::move(log)} {}
+WorkerCodeRunners::WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope)
+    : settings_{std::move(settings)}, code_root_{std::move(code_root)}, scope_{std::move(scope)} {}
 
 lambda::model::Result<lambda::model::DeployedCode> WorkerCodeRunners::deploy(const lambda::model::FunctionConfig& config,
                                                                              const lambda::model::CodeSource& code) {
@@ -40,14 +38,12 @@ lambda::model::Result<lambda::model::DeployedCode> WorkerCodeRunners::deploy(con
 }
 
 lambda::model::Result<std::shared_ptr<lambda::model::Handler>> WorkerCodeRunners::handler(const lambda::model::FunctionConfig& config) {
-  return worker_handler(ex_, host_, config, scope_, clock_, log_);
+  return worker_handler(settings_, config, scope_);
 }
 
-lambda::model::Result<std::shared_ptr<lambda::model::Handler>> worker_handler(boost::asio::any_io_executor ex,
-                                                                              const functions::runtime::RuntimeHost& host,
+lambda::model::Result<std::shared_ptr<lambda::model::Handler>> worker_handler(const WorkerSettings& settings,
                                                                               const lambda::model::FunctionConfig& config,
-                                                                              const base::Scope& scope, const tracing::Clock& clock,
-                                                                              std::shared_ptr<spdlog::logger> log) {
+                                                                              const base::Scope& scope) {
   if (!functions::runtime::runtime_info(config.runtime)) {
     std::string names;
     for (const auto& n : functions::runtime::supported_runtimes()) names += (names.empty() ? "" : ", ") + n;
@@ -63,13 +59,14 @@ lambda::model::Result<std::shared_ptr<lambda::model::Handler>> worker_handler(bo
   src.memory_mb = config.memory_mb;
   src.region = scope.region;
   src.account = scope.account;
-  auto launch = functions::runtime::launch_spec(src, host);
+  auto launch = functions::runtime::launch_spec(src, settings.host);
   if (!launch) return Error{Code::InvalidParameterValue, launch.error().message};
   functions::runtime::PoolLimits limits;
   limits.concurrency = std::max(config.concurrency, 1);
   limits.timeout = config.timeout;
-  return std::shared_ptr<lambda::model::Handler>{
-      std::make_shared<functions::runtime::WorkerPool>(std::move(ex), config.name, std::move(*launch), limits, clock, std::move(log))};
+  auto pool = std::make_shared<functions::runtime::WorkerPool>(settings.ex, config.name, std::move(*launch), limits, *settings.clock, settings.log);
+  if (settings.watcher) settings.watcher->watch(config.code_location, pool, config.name);
+  return std::shared_ptr<lambda::model::Handler>{std::move(pool)};
 }
 
 }  // namespace localray::emulator

@@ -10,6 +10,7 @@
 #include <spdlog/fwd.h>
 
 #include "base/scope.hpp"
+#include "functions/runtime/code_watcher.hpp"
 #include "functions/runtime/runtimes.hpp"
 #include "services/lambda/model/function.hpp"
 #include "tracing/clock.hpp"
@@ -20,29 +21,33 @@ namespace localray::emulator {
 // process when the store is in memory.
 std::string code_root_for(const std::string& db_path);
 
+// What every user function's pool is made with.
+struct WorkerSettings {
+  boost::asio::any_io_executor ex;
+  functions::runtime::RuntimeHost host;
+  const tracing::Clock* clock = nullptr;
+  std::shared_ptr<spdlog::logger> log;
+  functions::runtime::CodeWatcher* watcher = nullptr;  // --watch
+};
+
 class WorkerCodeRunners final : public lambda::model::CodeRunners {
  public:
-  WorkerCodeRunners(boost::asio::any_io_executor ex, functions::runtime::RuntimeHost host, std::string code_root, base::Scope scope,
-                    const tracing::Clock& clock, std::shared_ptr<spdlog::logger> log);
+  WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope);
   lambda::model::Result<lambda::model::DeployedCode> deploy(const lambda::model::FunctionConfig& config,
                                                             const lambda::model::CodeSource& code) override;
   lambda::model::Result<std::shared_ptr<lambda::model::Handler>> handler(const lambda::model::FunctionConfig& config) override;
 
  private:
-  boost::asio::any_io_executor ex_;
-  functions::runtime::RuntimeHost host_;
+  WorkerSettings settings_;
   std::string code_root_;
   base::Scope scope_;
-  const tracing::Clock& clock_;
-  std::shared_ptr<spdlog::logger> log_;
   std::atomic<unsigned> deployments_{0};
 };
 
-// The user's own function as a Lambda handler: a pool of workers running its code.
-lambda::model::Result<std::shared_ptr<lambda::model::Handler>> worker_handler(boost::asio::any_io_executor ex,
-                                                                              const functions::runtime::RuntimeHost& host,
+// The user's own function as a Lambda handler: a pool of workers running its code, watched when
+// the settings have a watcher.
+lambda::model::Result<std::shared_ptr<lambda::model::Handler>> worker_handler(const WorkerSettings& settings,
                                                                               const lambda::model::FunctionConfig& config,
-                                                                              const base::Scope& scope, const tracing::Clock& clock,
-                                                                              std::shared_ptr<spdlog::logger> log);
+                                                                              const base::Scope& scope);
 
 }  // namespace localray::emulator

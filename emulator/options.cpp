@@ -26,6 +26,7 @@ Options:
   --retention-traces N      keep at most N traces, the oldest go first (default 100000; 0: no bound)
   --retention-hours H       remove traces older than H hours (default 72; 0: no bound)
   --threads N               I/O threads (default: one per core)
+  --watch                   when a function's code folder changes, its next invocation runs the new code
   --log-level LEVEL         trace, debug, info, warn, error, off (default info)
   --help                    this text
   --version                 the version
@@ -62,6 +63,11 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       return true;
     };
     auto bad = [&](std::string why) { return Exit{2, "localray: " + std::string{arg} + ": " + why + "\n(see localray --help)\n"}; };
+    if (arg == "--watch") {
+      if (inline_value) return bad("takes no value");
+      o.watch = true;
+      continue;
+    }
     if (arg == "--config" || arg == "--host" || arg == "--db" || arg == "--log-level" || arg == "--http-target") {
       if (!need_value() || value.empty()) return bad("needs a value");
       if (arg == "--config") o.config_file = std::string{value};

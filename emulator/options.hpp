@@ -18,6 +18,7 @@ struct Options {
   std::optional<std::string> http_target;  // the http function's URL; localray's stand-in when absent
   std::string log_level = "info";
   unsigned threads = 0;  // 0: one per core
+  bool watch = false;    // a function's code folder changing replaces its idle workers
   // Bounds on the trace store; 0 disables one. About 1 KB of disk per stored segment.
   std::size_t retention_traces = 100000;
   double retention_hours = 72;

@@ -95,6 +95,29 @@ asio::awaitable<http::Response> Router::resources() const {
   co_return http::Response::json(200, out.dump(2));
 }
 
+// GET /_localray/logs?function=NAME|ARN[&trace_id=T][&request_id=R]: what the function's recent
+// runs printed, oldest first. A name is the home scope's function.
+http::Response Router::function_logs(const http::Request& r) const {
+  std::string function, trace_id, request_id;
+  for (const auto& [k, v] : http::parse_form(r.query).value_or(http::FormFields{})) {
+    if (k == "function") function = v;
+    else if (k == "trace_id") trace_id = v;
+    else if (k == "request_id") request_id = v;
+  }
+  if (function.empty())
+    return http::Response::json(400, json{{"__type", "ValidationException"}, {"message", "the query needs function=NAME or an ARN"}}.dump());
+  std::string arn = function.rfind("arn:", 0) == 0 ? function : s_.regions.at(s_.home).lambda->function_arn(function);
+  json runs = json::array();
+  for (const auto& run : s_.function_logs.runs(arn, trace_id, request_id))
+    runs.push_back({{"request_id", run.request_id},
+                    {"trace_id", run.trace_id},
+                    {"start_time", run.start_time},
+                    {"end_time", run.end_time},
+                    {"failed", run.failed},
+                    {"log", run.text}});
+  return http::Response::json(200, json{{"function_arn", arn}, {"runs", runs}}.dump());
+}
+
 asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r) const {
   std::string_view path = r.path;
   if (path == "/_localray/events") {
@@ -116,6 +139,7 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
   if (path == "/_localray/resources" || path == "/_localray/resources/") {
     co_return co_await resources();
   }
+  if (path == "/_localray/logs" || path == "/_localray/logs/") co_return function_logs(r);
   if (path.rfind("/_localray/stand-in/", 0) == 0) {
     // The http function's default target: an offline stand-in for a public JSON API.
     auto id = path.substr(path.rfind('/') + 1);

@@ -100,6 +100,11 @@ struct StoredSettings {
   std::unique_ptr<xray::model::SamplingRules> rules;
 };
 
+WorkerSettings worker_settings(Services& s, boost::asio::any_io_executor ex, std::shared_ptr<spdlog::logger> log) {
+  return WorkerSettings{std::move(ex), functions::runtime::discover_runtime_host(s.edge_url, s.xray_daemon), &s.clock, std::move(log),
+                        s.code_watcher.get()};
+}
+
 std::unique_ptr<tracing::Sampler> make_sampler(Services& s, const base::Scope& scope) {
   return std::make_unique<tracing::Sampler>(s.clock, s.ids, s.rng.fork("sampling:" + scope.account + ":" + scope.region));
 }
@@ -118,8 +123,8 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
   r->lambda->set_open_invocations(&s.open_invocations);
-  r->code_runners = std::make_unique<WorkerCodeRunners>(ex, functions::runtime::discover_runtime_host(s.edge_url, s.xray_daemon), s.code_root,
-                                                        scope, s.clock, log);
+  r->lambda->set_run_logs(&s.function_logs);
+  r->code_runners = std::make_unique<WorkerCodeRunners>(worker_settings(s, ex, log), s.code_root, scope);
   r->lambda->set_code_runners(r->code_runners.get());
   r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
   r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
@@ -145,6 +150,10 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.home = {t.account, t.region};
   s.edge_url = edge_url;
   s.code_root = code_root_for(options.db);
+  if (options.watch) {
+    s.code_watcher = std::make_unique<functions::runtime::CodeWatcher>(ex, log);
+    if (auto r = s.code_watcher->start(); !r) return r.error();
+  }
   auto settings = tracing::SettingsStore::open(s.store->uri());
   if (!settings) return Error{"X-Ray groups and sampling rules: " + settings.error().message};
   s.settings = std::move(*settings);
@@ -205,7 +214,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   }
 
   std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");
-  auto host = functions::runtime::discover_runtime_host(edge_url, s.xray_daemon);
+  const WorkerSettings workers = worker_settings(s, ex, log);
   // Code folders are named relative to the topology file.
   std::filesystem::path base = options.config_file ? std::filesystem::absolute(*options.config_file).parent_path() : std::filesystem::current_path();
   for (const auto& f : t.functions) {
@@ -224,7 +233,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
         if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
         fc.environment[k] = *resolved;
       }
-      auto pool = worker_handler(ex, host, fc, home.scope, s.clock, log);
+      auto pool = worker_handler(workers, fc, home.scope);
       if (!pool) co_return Error{"function " + f.name + ": " + pool.error().message};
       if (auto r = home.lambda->add_function(fc, *pool); !r) co_return Error{"function " + f.name + ": " + r.error().message};
       continue;

@@ -18,6 +18,7 @@
 #include "emulator/blocking_pool.hpp"
 #include "emulator/options.hpp"
 #include "functions/aws_clients.hpp"
+#include "functions/runtime/code_watcher.hpp"
 #include "services/apigateway/model/backend.hpp"
 #include "services/dynamodb/model/backend.hpp"
 #include "services/lambda/model/event_source_mappings.hpp"
@@ -25,6 +26,7 @@
 #include "services/sns/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 #include "services/xray/model/backend.hpp"
+#include "tracing/function_logs.hpp"
 #include "tracing/open_invocations.hpp"
 #include "tracing/clock.hpp"
 #include "tracing/health.hpp"
@@ -48,10 +50,13 @@ struct Services {
   std::string edge_url;
   std::string xray_daemon;  // host:port of the UDP receiver, which functions' X-Ray SDKs send to
   std::string code_root;    // where code packages are unpacked
+  std::unique_ptr<functions::runtime::CodeWatcher> code_watcher;  // --watch
   std::unique_ptr<tracing::Store> store;
   std::unique_ptr<tracing::Pipeline> pipeline;
   // Function runs in progress, so the edge can tell their code's own AWS calls apart.
   tracing::OpenInvocations open_invocations;
+  // What each function run printed, for /_localray/logs.
+  tracing::FunctionLogs function_logs;
   std::unique_ptr<tracing::ReaderPool> readers;
   std::shared_ptr<web::LiveEvents> live = std::make_shared<web::LiveEvents>();
   std::unique_ptr<tracing::SettingsStore> settings;

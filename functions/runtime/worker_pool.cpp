@@ -156,6 +156,14 @@ void WorkerPool::replace(LaunchSpec launch, PoolLimits limits) {
   });
 }
 
+void WorkerPool::refresh() {
+  asio::dispatch(strand_, [self = shared_from_this()] {
+    ++self->generation_;
+    for (auto& env : self->environments_)
+      if (env->free()) env->kill();
+  });
+}
+
 void WorkerPool::stop() {
   asio::dispatch(strand_, [self = shared_from_this()] {
     self->stopped_ = true;

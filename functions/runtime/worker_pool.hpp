@@ -40,6 +40,8 @@ class WorkerPool final : public lambda::model::Handler, public std::enable_share
 
   // New code or configuration: idle environments stop now, busy ones once their run ends.
   void replace(LaunchSpec launch, PoolLimits limits);
+  // The same, with the code as it now is on disk (--watch).
+  void refresh();
   // Kills every environment; runs in progress end with Runtime.ExitError.
   void stop();
 

@@ -424,6 +424,11 @@ test("timeline: every segment and subsegment as a bar, nested, with details and 
   assert.match(await details.locator("[data-testid=details-aws]").textContent(), /UpdateItem/);
   assert.match(await details.locator("[data-testid=details-aws]").textContent(), /hits/);
   await page.screenshot({ path: join(artifacts, "timeline.png") });
+  // The function's own segment: what its run printed, from /_localray/logs.
+  const fnBar = bars.find((b) => b.kind === "segment" && b.name === "dynamo" && b.origin === "AWS::Lambda::Function");
+  await page.locator(`[data-testid=timeline-row][data-id="${fnBar.id}"]`).click();
+  await page.waitForFunction(() => /REPORT RequestId: /.test(document.querySelector("[data-testid=details-log]")?.textContent ?? ""));
+  assert.match(await details.locator("[data-testid=details-log]").textContent(), /START RequestId: [0-9a-f-]+ Version: \$LATEST/);
 
   // The raw documents.
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-testid=download-raw]").click()]);

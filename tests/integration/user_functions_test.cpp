@@ -185,6 +185,17 @@ TEST_F(UserFunctionsTest, NodeAsyncHandlerSeesTheEventContextAndLambdasEnvironme
   EXPECT_NE(r.log.find("START RequestId: " + r.body.at("requestId").get<std::string>()), std::string::npos) << r.log;
   EXPECT_NE(r.log.find("\tINFO\thandling {\"hello\":\"world\"}"), std::string::npos) << r.log;
   EXPECT_NE(r.log.find("REPORT RequestId: "), std::string::npos) << r.log;
+
+  // The same run's log at /_localray/logs, with its trace id.
+  std::string request_id = r.body.at("requestId");
+  auto logs = http_request(lr_->port(), "GET", "/_localray/logs?function=node_async&request_id=" + request_id);
+  ASSERT_EQ(logs.status, 200u);
+  auto runs = json::parse(logs.body).at("runs");
+  ASSERT_EQ(runs.size(), 1u) << logs.body;
+  EXPECT_EQ(runs[0].at("trace_id"), trace.substr(5, trace.find(';') - 5));
+  EXPECT_NE(runs[0].at("log").get<std::string>().find("\tINFO\thandling {\"hello\":\"world\"}"), std::string::npos);
+  EXPECT_FALSE(runs[0].at("failed"));
+  EXPECT_EQ(http_request(lr_->port(), "GET", "/_localray/logs").status, 400u);
 }
 
 TEST_F(UserFunctionsTest, ColdStartIsTheInitializationSubsegmentAndOnlyTheFirstRunHasOne) {
@@ -344,6 +355,37 @@ TEST_F(UserFunctionsTest, SequentialRunsReuseOneWorkerAndConcurrentOnesAtMostThe
   EXPECT_LE(concurrent.size(), 10u);
   EXPECT_GE(concurrent.size(), 2u) << "runs overlapped in several workers";
   EXPECT_EQ(throttled + static_cast<int>(concurrent.size()) >= 10, true);
+}
+
+}  // namespace
+}  // namespace localray::testing
+
+namespace localray::testing {
+namespace {
+
+// --watch: an edit to the code folder reaches the next invocation, without a restart.
+TEST(UserFunctionsWatchTest, AnEditedHandlerAnswersTheNextInvocation) {
+  auto dir = fs::temp_directory_path() / ("localray-watch-" + std::to_string(::getpid()));
+  write(dir / "code" / "index.js", "exports.handler = async () => ({ version: 1, pid: process.pid });\n");
+  write(dir / "topology.json",
+        json{{"functions", {{{"name", "watched"}, {"runtime", "nodejs20.x"}, {"code", "code"}, {"handler", "index.handler"}}}}}.dump());
+  LocalrayProcess lr({"--db", ":memory:", "--watch", "--config", (dir / "topology.json").string()});
+  auto invoke = [&] {
+    auto r = http_request(lr.port(), "POST", "/2015-03-31/functions/watched/invocations", "{}");
+    return json::parse(r.body, nullptr, false);
+  };
+  auto first = invoke();
+  ASSERT_EQ(first.value("version", 0), 1) << first;
+  EXPECT_EQ(invoke().at("pid"), first.at("pid")) << "warm until the code changes";
+  write(dir / "code" / "index.js", "exports.handler = async () => ({ version: 2, pid: process.pid });\n");
+  json after;
+  EXPECT_TRUE(eventually([&] {
+    after = invoke();
+    return after.value("version", 0) == 2;
+  }, 5s)) << after;
+  EXPECT_NE(after.at("pid"), first.at("pid"));
+  lr.stop();
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -390,6 +390,9 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
                 config_.memory_mb, init_part);
   ctx.print(report);
 
+  if (runner_.run_logs_)
+    runner_.run_logs_->add(tracing::RunLog{arn_, run.request_id, run.trace.is_sampled() ? run.trace.root : std::string{}, service.start_time,
+                                           service.end_time, outcome.error.has_value(), ctx.output});
   if (run.trace.is_sampled()) {
     runner_.t_.sink.record(std::move(service));
     runner_.t_.sink.record(std::move(function));

@@ -24,6 +24,7 @@
 
 #include "services/lambda/model/error.hpp"
 #include "services/lambda/model/handler.hpp"
+#include "tracing/function_logs.hpp"
 #include "tracing/open_invocations.hpp"
 #include "tracing/tracer.hpp"
 
@@ -112,6 +113,8 @@ class Runner {
   std::size_t pending() const;
   // Where sampled runs announce their Invocation subsegment while they run (set once, before any run).
   void set_open_invocations(tracing::OpenInvocations* registry) { open_invocations_ = registry; }
+  // Where each run's log goes once it ends (set once, before any run).
+  void set_run_logs(tracing::FunctionLogs* logs) { run_logs_ = logs; }
 
  private:
   friend class Function;
@@ -122,6 +125,7 @@ class Runner {
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<Function>> functions_;
   tracing::OpenInvocations* open_invocations_ = nullptr;
+  tracing::FunctionLogs* run_logs_ = nullptr;
   CodeRunners* code_runners_ = nullptr;
   // Replaces the function of that name; the handler is new unless `keep_handler`.
   Result<std::shared_ptr<Function>> replace(FunctionConfig config, std::shared_ptr<Handler> handler);

@@ -74,3 +74,16 @@ export async function groups() {
   }
   return out;
 }
+
+/** What a function's runs in one trace printed (GET /_localray/logs), oldest first. */
+export async function functionLogs(functionArn, traceId) {
+  const query = new URLSearchParams({ function: functionArn, trace_id: traceId });
+  let response;
+  try {
+    response = await fetch(`/_localray/logs?${query}`);
+  } catch (e) {
+    throw new ApiError(0, "NetworkError", `localray is not reachable (${e.message})`);
+  }
+  if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status}`, await response.text());
+  return (await response.json()).runs ?? [];
+}

@@ -483,8 +483,28 @@ export function mount(host, route) {
       section("Exceptions", exceptionsView(d.cause)),
       section("Metadata", d.metadata && Object.keys(d.metadata).length ? jsonBlock(d.metadata, "details-metadata") : null),
       section("SQL", d.sql ? jsonBlock(d.sql) : null),
+      logSection(d),
       h("details", { class: "raw" }, h("summary", {}, "Raw document"), jsonBlock(rest, "details-raw")),
     );
+  }
+
+  // A function's segment: what its runs in this trace printed, fetched when it is selected.
+  function logSection(d) {
+    if (!["AWS::Lambda::Function", "AWS::Lambda"].includes(d.origin) || !d.resource_arn) return null;
+    const body = h("pre", { class: "json", "data-testid": "details-log" }, "loading…");
+    const selected = d.id;
+    api
+      .functionLogs(d.resource_arn, traceId)
+      .then((runs) => {
+        if (destroyed || selectedId !== selected) return;
+        body.textContent = runs.length
+          ? runs.map((r) => `── ${r.request_id}${r.failed ? " (failed)" : ""}\n${r.log}`).join("\n")
+          : "nothing printed by this function in this trace (or its runs have left the log)";
+      })
+      .catch((err) => {
+        if (!destroyed && selectedId === selected) body.textContent = `Could not load the log: ${err.message}`;
+      });
+    return section("Log", body);
   }
 
   async function loadMap(my) {
