@@ -44,8 +44,14 @@ exports.notAFunction = 42;
 exports.nested = { deeper: async () => 'nested ok' };
 )";
 
+// An ES module that imports the SDK the runtime provides, with no node_modules of its own.
 constexpr const char* kNodeEsm = R"(
-export const handler = async (event) => ({ esm: true, n: event.n });
+import { SQSClient, ListQueuesCommand } from '@aws-sdk/client-sqs';
+const sqs = new SQSClient({});
+export const handler = async (event) => {
+  const listed = await sqs.send(new ListQueuesCommand({}));
+  return { esm: true, n: event.n, sdk: Array.isArray(listed.QueueUrls ?? []) };
+};
 )";
 
 constexpr const char* kPython = R"(
@@ -241,7 +247,7 @@ TEST_F(UserFunctionsTest, CallbackHandlersAndEsModulesAnswer) {
   EXPECT_EQ(cb.body, (json{{"via", "callback"}, {"n", 7}}));
   auto esm = invoke("node_esm", {{"n", 8}});
   ASSERT_EQ(esm.http.status, 200u) << esm.http.body;
-  EXPECT_EQ(esm.body, (json{{"esm", true}, {"n", 8}}));
+  EXPECT_EQ(esm.body, (json{{"esm", true}, {"n", 8}, {"sdk", true}}));
 }
 
 TEST_F(UserFunctionsTest, PythonHandlerRunsWithContextAndPrintsIntoItsLog) {

@@ -10,6 +10,9 @@ const util = require('util');
 const Module = require('module');
 const { pathToFileURL } = require('url');
 
+// ES module handlers find what NODE_PATH holds, as on Lambda (module.register: node 20.6 and later).
+if (typeof Module.register === 'function' && process.env.NODE_PATH) Module.register(pathToFileURL(path.join(__dirname, 'esm_node_path.mjs')));
+
 const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const agent = new http.Agent({ keepAlive: true });
 const endpoint = process.env.LOCALRAY_ENDPOINT;

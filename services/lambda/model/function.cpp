@@ -226,7 +226,7 @@ Result<std::string> Runner::invoke_async(std::string_view name, std::string payl
   if (!found) return found.error();
   auto fn = *found;
   if (payload.size() > kMaxAsyncPayloadBytes)
-    return Error{Code::RequestTooLarge, "Request must be smaller than 262144 bytes for the InvokeAsync operation"};
+    return Error{Code::RequestTooLarge, "Request must be smaller than " + std::to_string(kMaxAsyncPayloadBytes) + " bytes for the InvokeAsync operation"};
   tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
   Function::AsyncEvent e{t_.ids.uuid(), std::move(payload), std::move(trace), t_.clock.now(), 1};
   auto id = e.request_id;

@@ -162,5 +162,19 @@ class UserFunctionsThroughTheApi(LocalrayCase):
         self.assertEqual(policy["Statement"][0]["Principal"], {"Service": "sns.amazonaws.com"})
 
 
+class PayloadLimits(LocalrayCase):
+    def test_asynchronous_payloads_up_to_one_megabyte(self):
+        lam = self.client("lambda")
+        lam.create_function(FunctionName="sink", Runtime="python3.11", Handler="a.h", Role="r",
+                            Code={"ZipFile": zipped({"a.py": "def h(e, c):\n    return len(e['pad'])\n"})})
+        big = json.dumps({"pad": "x" * (600 * 1024)}).encode()
+        self.assertEqual(lam.invoke(FunctionName="sink", InvocationType="Event", Payload=big)["StatusCode"], 202)
+        too_big = json.dumps({"pad": "x" * (1024 * 1024)}).encode()
+        with self.assertRaises(lam.exceptions.RequestTooLargeException) as e:
+            lam.invoke(FunctionName="sink", InvocationType="Event", Payload=too_big)
+        self.assertIn("1048576 bytes", str(e.exception))
+        self.assertEqual(json.load(lam.invoke(FunctionName="sink", Payload=too_big)["Payload"]), 1024 * 1024)
+
+
 if __name__ == "__main__":
     unittest.main()
