@@ -37,6 +37,14 @@ lambda::model::Result<lambda::model::DeployedCode> WorkerCodeRunners::deploy(con
   return lambda::model::DeployedCode{unpacked->folder, unpacked->sha256_base64, static_cast<std::int64_t>(unpacked->zip_size)};
 }
 
+lambda::model::Result<lambda::model::DeployedCode> WorkerCodeRunners::deploy_layer(const std::string& name, int version,
+                                                                                   const std::string& zip) {
+  auto folder = fs::path{code_root_} / scope_.account / scope_.region / "layers" / name / std::to_string(version);
+  auto unpacked = functions::runtime::unpack_zip(zip, folder.string());
+  if (!unpacked) return Error{Code::InvalidParameterValue, unpacked.error().message};
+  return lambda::model::DeployedCode{unpacked->folder, unpacked->sha256_base64, static_cast<std::int64_t>(unpacked->zip_size)};
+}
+
 lambda::model::Result<std::shared_ptr<lambda::model::Handler>> WorkerCodeRunners::handler(const lambda::model::FunctionConfig& config) {
   return worker_handler(settings_, config, scope_);
 }
@@ -57,6 +65,7 @@ lambda::model::Result<std::shared_ptr<lambda::model::Handler>> worker_handler(co
   src.code_dir = config.code_location;
   src.environment = config.environment;
   src.memory_mb = config.memory_mb;
+  for (const auto& layer : config.layers) src.layer_dirs.push_back(layer.location);
   src.region = scope.region;
   src.account = scope.account;
   auto launch = functions::runtime::launch_spec(src, settings.host);

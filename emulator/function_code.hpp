@@ -35,6 +35,7 @@ class WorkerCodeRunners final : public lambda::model::CodeRunners {
   WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope);
   lambda::model::Result<lambda::model::DeployedCode> deploy(const lambda::model::FunctionConfig& config,
                                                             const lambda::model::CodeSource& code) override;
+  lambda::model::Result<lambda::model::DeployedCode> deploy_layer(const std::string& name, int version, const std::string& zip) override;
   lambda::model::Result<std::shared_ptr<lambda::model::Handler>> handler(const lambda::model::FunctionConfig& config) override;
 
  private:

@@ -55,7 +55,7 @@ std::string timeout_message(std::chrono::milliseconds timeout) {
 
 Runner::Runner(asio::any_io_executor ex, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log, std::string region,
                std::string account)
-    : ex_{std::move(ex)}, t_{tracer}, log_{std::move(log)}, region_{std::move(region)}, account_{std::move(account)} {}
+    : ex_{std::move(ex)}, t_{tracer}, log_{std::move(log)}, region_{region}, account_{account}, layers_{region, account} {}
 
 Runner::~Runner() = default;
 
@@ -149,6 +149,28 @@ Result<std::shared_ptr<Function>> Runner::update_configuration(std::string_view 
     handler = std::move(*h);
   }
   return replace(std::move(config), std::move(handler));
+}
+
+Result<LayerVersion> Runner::publish_layer(LayerVersion v, const std::string& zip) {
+  if (!code_runners_) return Error{Code::ServiceUnavailable, "layers cannot be published here"};
+  auto deployed = code_runners_->deploy_layer(v.name, layers_.next_version(v.name), zip);
+  if (!deployed) return deployed.error();
+  v.location = deployed->location;
+  v.sha256 = deployed->sha256;
+  v.size = deployed->size;
+  v.created = now_iso8601();
+  return layers_.publish(std::move(v));
+}
+
+Result<std::vector<LayerVersion>> Runner::resolve_layers(const std::vector<std::string>& version_arns) const {
+  if (version_arns.size() > 5) return Error{Code::InvalidParameterValue, "Cannot reference more than 5 layers."};
+  std::vector<LayerVersion> out;
+  for (const auto& arn : version_arns) {
+    auto v = layers_.find(arn);
+    if (!v) return v.error();
+    out.push_back(std::move(*v));
+  }
+  return out;
 }
 
 Result<void> Runner::delete_function(std::string_view name) {

@@ -24,6 +24,7 @@
 
 #include "services/lambda/model/error.hpp"
 #include "services/lambda/model/handler.hpp"
+#include "services/lambda/model/layers.hpp"
 #include "tracing/function_logs.hpp"
 #include "tracing/open_invocations.hpp"
 #include "tracing/tracer.hpp"
@@ -44,6 +45,7 @@ struct FunctionConfig {
   std::string tracing_mode = "Active";
   std::optional<int> reserved_concurrency;  // PutFunctionConcurrency; `concurrency` follows it
   std::map<std::string, std::string> policy_statements;  // AddPermission: Sid -> statement (JSON text)
+  std::vector<LayerVersion> layers;  // in the function's order, each what /opt holds for it
   std::chrono::milliseconds timeout{3000};
   int concurrency = 10;
   int memory_mb = 128;
@@ -68,6 +70,7 @@ class CodeRunners {
  public:
   virtual ~CodeRunners() = default;
   virtual Result<DeployedCode> deploy(const FunctionConfig& config, const CodeSource& code) = 0;
+  virtual Result<DeployedCode> deploy_layer(const std::string& name, int version, const std::string& zip) = 0;
   // A handler running `config`'s code; each call starts with fresh execution environments.
   virtual Result<std::shared_ptr<Handler>> handler(const FunctionConfig& config) = 0;
 };
@@ -97,6 +100,11 @@ class Runner {
   // `change` edits a copy of the configuration; an error from it leaves the function as it was.
   Result<std::shared_ptr<Function>> update_configuration(std::string_view name, const std::function<Result<void>(FunctionConfig&)>& change);
   Result<void> delete_function(std::string_view name);
+  // PublishLayerVersion: the zip unpacked through `code_runners`.
+  Result<LayerVersion> publish_layer(LayerVersion v, const std::string& zip);
+  // Version ARNs to the layers they name (Layers of CreateFunction and UpdateFunctionConfiguration).
+  Result<std::vector<LayerVersion>> resolve_layers(const std::vector<std::string>& version_arns) const;
+  Layers& layers() { return layers_; }
   // Accepts a name, `name:qualifier`, or a (partial) ARN.
   Result<std::shared_ptr<Function>> find(std::string_view name_or_arn) const;
   std::vector<std::shared_ptr<Function>> functions() const;
@@ -126,6 +134,7 @@ class Runner {
   std::map<std::string, std::shared_ptr<Function>> functions_;
   tracing::OpenInvocations* open_invocations_ = nullptr;
   tracing::FunctionLogs* run_logs_ = nullptr;
+  Layers layers_;
   CodeRunners* code_runners_ = nullptr;
   // Replaces the function of that name; the handler is new unless `keep_handler`.
   Result<std::shared_ptr<Function>> replace(FunctionConfig config, std::shared_ptr<Handler> handler);

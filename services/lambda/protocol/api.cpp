@@ -63,6 +63,22 @@ json configuration(const model::Function& f) {
            {"Architectures", {"x86_64"}},
            {"EphemeralStorage", {{"Size", 512}}}};
   if (!c.environment.empty()) out["Environment"] = {{"Variables", c.environment}};
+  if (!c.layers.empty()) {
+    out["Layers"] = json::array();
+    for (const auto& l : c.layers) out["Layers"].push_back({{"Arn", l.version_arn}, {"CodeSize", l.size}});
+  }
+  return out;
+}
+
+json layer_version_json(const model::LayerVersion& v) {
+  json out{{"LayerArn", v.layer_arn},
+           {"LayerVersionArn", v.version_arn},
+           {"Version", v.version},
+           {"Description", v.description},
+           {"CreatedDate", v.created},
+           {"Content", {{"CodeSha256", v.sha256}, {"CodeSize", v.size}, {"Location", "file://" + v.location}}},
+           {"CompatibleRuntimes", v.compatible_runtimes}};
+  if (!v.license.empty()) out["LicenseInfo"] = v.license;
   return out;
 }
 
@@ -141,6 +157,22 @@ model::Result<model::CodeSource> code_source(const json& code) {
                       "Code needs ZipFile, or S3Bucket 'hot-reload' with S3Key naming a folder on this machine (localray has no S3)"};
 }
 
+// Layers named by version ARN, resolved into `c` (at most five, each published here).
+model::Result<void> apply_layers(const json& b, const model::Runner& runner, model::FunctionConfig& c) {
+  auto it = b.find("Layers");
+  if (it == b.end()) return {};
+  if (!it->is_array()) return model::Error{model::Code::InvalidParameterValue, "Layers must be a list of layer version ARNs"};
+  std::vector<std::string> arns;
+  for (const auto& a : *it) {
+    if (!a.is_string()) return model::Error{model::Code::InvalidParameterValue, "Layers must be a list of layer version ARNs"};
+    arns.push_back(a.get<std::string>());
+  }
+  auto layers = runner.resolve_layers(arns);
+  if (!layers) return layers.error();
+  c.layers = std::move(*layers);
+  return {};
+}
+
 http::Response created_or_error(const model::Result<std::shared_ptr<model::Function>>& f, unsigned status) {
   if (!f) return error(f.error());
   return http::Response::json(status, configuration(**f).dump());
@@ -163,6 +195,7 @@ http::Response create_function(const http::Request& r, model::Runner& runner) {
   c.name = name.get<std::string>();
   c.tracing_mode = "PassThrough";
   if (auto applied = apply_settings(b, c); !applied) return error(applied.error());
+  if (auto applied = apply_layers(b, runner, c); !applied) return error(applied.error());
   auto code = code_source(b.value("Code", json{}));
   if (!code) return error(code.error());
   return created_or_error(runner.create_function(std::move(c), *code), 201);
@@ -226,6 +259,62 @@ http::Response no_content() {
   http::Response res;
   res.status = 204;
   return res;
+}
+
+// /2018-10-31/layers[/NAME/versions[/N]]: PublishLayerVersion, ListLayerVersions, GetLayerVersion,
+// DeleteLayerVersion, ListLayers.
+std::optional<http::Response> layer_call(const http::Request& r, model::Runner& runner, const std::vector<std::string>& parts) {
+  auto& layers = runner.layers();
+  if (parts.size() == 2 && r.method == "GET") {
+    json list = json::array();
+    for (const auto& v : layers.latest())
+      list.push_back({{"LayerName", v.name}, {"LayerArn", v.layer_arn}, {"LatestMatchingVersion", layer_version_json(v)}});
+    return http::Response::json(200, json{{"Layers", list}}.dump());
+  }
+  if (parts.size() < 4 || parts[3] != "versions") return std::nullopt;
+  const std::string& name = parts[2];
+  if (parts.size() == 4 && r.method == "POST") {
+    auto parsed = json_body(r);
+    if (auto* res = std::get_if<http::Response>(&parsed)) return std::move(*res);
+    const json& b = std::get<json>(parsed);
+    auto content = b.value("Content", json{});
+    if (!content.is_object() || !content.contains("ZipFile") || !content["ZipFile"].is_string())
+      return error(model::Code::InvalidParameterValue, "Content needs ZipFile (localray has no S3)");
+    auto zip = http::base64_decode(content["ZipFile"].get<std::string>());
+    if (!zip) return error(model::Code::InvalidParameterValue, "Content.ZipFile is not valid base64");
+    model::LayerVersion v;
+    v.name = name;
+    v.description = b.value("Description", "");
+    v.license = b.value("LicenseInfo", "");
+    if (auto rt = b.find("CompatibleRuntimes"); rt != b.end() && rt->is_array())
+      for (const auto& x : *rt)
+        if (x.is_string()) v.compatible_runtimes.push_back(x.get<std::string>());
+    auto published = runner.publish_layer(std::move(v), *zip);
+    if (!published) return error(published.error());
+    return http::Response::json(201, layer_version_json(*published).dump());
+  }
+  if (parts.size() == 4 && r.method == "GET") {
+    json list = json::array();
+    for (const auto& v : layers.versions(name)) list.push_back(layer_version_json(v));
+    return http::Response::json(200, json{{"LayerVersions", list}}.dump());
+  }
+  if (parts.size() == 5) {
+    int version = 0;
+    try {
+      version = std::stoi(parts[4]);
+    } catch (const std::exception&) {
+      return error(model::Code::InvalidParameterValue, "Version must be a number");
+    }
+    if (r.method == "GET") {
+      auto v = layers.get(name, version);
+      return v ? http::Response::json(200, layer_version_json(*v).dump()) : error(v.error());
+    }
+    if (r.method == "DELETE") {
+      layers.remove(name, version);
+      return no_content();
+    }
+  }
+  return std::nullopt;
 }
 
 json mapping_json(const model::MappingInfo& m) {
@@ -299,7 +388,8 @@ asio::awaitable<http::Response> invoke(const http::Request& r, const http::CallC
 asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, model::Runner& runner, model::EventSourceMappings& mappings,
                                                       http::CallContext call) {
   auto parts = segments(r.path);
-  if (parts.size() < 2 || (parts[0] != "2015-03-31" && parts[0] != "2014-11-13" && parts[0] != "2017-10-31" && parts[0] != "2019-09-30"))
+  if (parts.size() < 2 || (parts[0] != "2015-03-31" && parts[0] != "2014-11-13" && parts[0] != "2017-10-31" && parts[0] != "2019-09-30" &&
+                           parts[0] != "2018-10-31"))
     co_return std::nullopt;
   std::optional<http::Response> out;
   const std::string& method = r.method;
@@ -322,6 +412,8 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
       else if (auto n = (*f)->config().reserved_concurrency) out = http::Response::json(200, json{{"ReservedConcurrentExecutions", *n}}.dump());
       else out = http::Response::json(200, "{}");
     }
+  } else if (parts[0] == "2018-10-31" && parts[1] == "layers") {
+    out = layer_call(r, runner, parts);
   } else if (parts[1] == "functions") {
     if (parts.size() == 2 && method == "GET") {
       json fns = json::array();
@@ -349,7 +441,12 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
           out = std::move(*res);
         } else {
           const json b = std::get<json>(parsed);
-          out = created_or_error(runner.update_configuration(parts[2], [&b](model::FunctionConfig& c) { return apply_settings(b, c); }), 200);
+          out = created_or_error(runner.update_configuration(parts[2],
+                                                             [&b, &runner](model::FunctionConfig& c) -> model::Result<void> {
+                                                               if (auto r = apply_settings(b, c); !r) return r;
+                                                               return apply_layers(b, runner, c);
+                                                             }),
+                                 200);
         }
       } else if (parts.size() == 4 && parts[3] == "policy" && method == "POST") {
         out = add_permission(r, runner, parts[2]);

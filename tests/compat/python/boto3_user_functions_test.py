@@ -162,6 +162,36 @@ class UserFunctionsThroughTheApi(LocalrayCase):
         self.assertEqual(policy["Statement"][0]["Principal"], {"Service": "sns.amazonaws.com"})
 
 
+class Layers(LocalrayCase):
+    def test_layers_are_on_the_module_paths_as_opt_is_on_lambda(self):
+        lam = self.client("lambda")
+        node_layer = lam.publish_layer_version(LayerName="greeting", Description="shared code", CompatibleRuntimes=["nodejs20.x"],
+                                               Content={"ZipFile": zipped({"nodejs/node_modules/greet/index.js":
+                                                                           "exports.greet = (n) => 'hello ' + n;\n"})})
+        self.assertEqual(node_layer["Version"], 1)
+        self.assertTrue(node_layer["LayerVersionArn"].endswith(":layer:greeting:1"))
+        py_layer = lam.publish_layer_version(LayerName="greeting",
+                                             Content={"ZipFile": zipped({"python/greet.py": "def greet(n):\n    return 'hi ' + n\n"})})
+        self.assertEqual(py_layer["Version"], 2)
+        self.assertEqual([v["Version"] for v in lam.list_layer_versions(LayerName="greeting")["LayerVersions"]], [2, 1])
+        self.assertEqual(lam.get_layer_version(LayerName="greeting", VersionNumber=1)["Description"], "shared code")
+        self.assertEqual(lam.list_layers()["Layers"][0]["LatestMatchingVersion"]["Version"], 2)
+
+        created = lam.create_function(FunctionName="node_with_layer", Runtime="nodejs20.x", Handler="index.handler", Role="r",
+                                      Layers=[node_layer["LayerVersionArn"]],
+                                      Code={"ZipFile": zipped({"index.js": "const { greet } = require('greet');\n"
+                                                                           "exports.handler = async (e) => greet(e.name);\n"})})
+        self.assertEqual(created["Layers"][0]["Arn"], node_layer["LayerVersionArn"])
+        self.assertEqual(json.load(lam.invoke(FunctionName="node_with_layer", Payload=b'{"name":"node"}')["Payload"]), "hello node")
+        lam.create_function(FunctionName="py_with_layer", Runtime="python3.11", Handler="app.handler", Role="r",
+                            Layers=[py_layer["LayerVersionArn"]],
+                            Code={"ZipFile": zipped({"app.py": "from greet import greet\ndef handler(e, c):\n    return greet(e['name'])\n"})})
+        self.assertEqual(json.load(lam.invoke(FunctionName="py_with_layer", Payload=b'{"name":"py"}')["Payload"]), "hi py")
+        with self.assertRaises(lam.exceptions.InvalidParameterValueException):
+            lam.create_function(FunctionName="missing_layer", Runtime="python3.11", Handler="app.handler", Role="r",
+                                Layers=[py_layer["LayerVersionArn"].replace(":2", ":9")], Code={"ZipFile": zipped({"app.py": ""})})
+
+
 class PayloadLimits(LocalrayCase):
     def test_asynchronous_payloads_up_to_one_megabyte(self):
         lam = self.client("lambda")
