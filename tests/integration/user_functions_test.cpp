@@ -30,7 +30,7 @@ constexpr const char* kNodeIndex = R"(
 console.log('init line');
 exports.handler = async (event, context) => {
   console.log('handling', JSON.stringify(event));
-  return { event, pid: process.pid, trace: process.env._X_AMZN_TRACE_ID, name: context.functionName,
+  return { event, pid: process.pid, trace: process.env._X_AMZN_TRACE_ID, name: context.functionName, client: context.clientContext,
            remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId,
            env: { region: process.env.AWS_REGION, endpoint: process.env.AWS_ENDPOINT_URL, root: process.env.LAMBDA_TASK_ROOT,
                   handler: process.env._HANDLER, mine: process.env.MINE, exec: process.env.AWS_EXECUTION_ENV,
@@ -167,11 +167,12 @@ LocalrayProcess* UserFunctionsTest::lr_ = nullptr;
 fs::path UserFunctionsTest::dir_;
 
 TEST_F(UserFunctionsTest, NodeAsyncHandlerSeesTheEventContextAndLambdasEnvironment) {
-  auto r = invoke("node_async", {{"hello", "world"}});
+  auto r = invoke("node_async", {{"hello", "world"}}, {{"X-Amz-Client-Context", "eyJjdXN0b20iOnsiayI6InYifX0="}});
   ASSERT_EQ(r.http.status, 200u) << r.http.body;
   EXPECT_FALSE(r.http.headers.contains("x-amz-function-error"));
   EXPECT_EQ(r.body.at("event"), (json{{"hello", "world"}}));
   EXPECT_EQ(r.body.at("name"), "node_async");
+  EXPECT_EQ(r.body.at("client"), (json{{"custom", {{"k", "v"}}}})) << "Invoke's client context, decoded";
   EXPECT_GT(r.body.at("remaining").get<int>(), 2000);
   EXPECT_LE(r.body.at("remaining").get<int>(), 3000);
   const auto& env = r.body.at("env");

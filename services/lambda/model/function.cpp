@@ -220,6 +220,12 @@ std::size_t Runner::pending() const {
 
 asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std::string payload, std::optional<tracing::TraceHeader> ctx,
                                                      nlohmann::json links) {
+  std::string no_client_context;  // named: GCC 12 destroys temporaries made inside co_await twice
+  co_return co_await invoke(name, std::move(payload), std::move(ctx), std::move(links), std::move(no_client_context));
+}
+
+asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std::string payload, std::optional<tracing::TraceHeader> ctx,
+                                                     nlohmann::json links, std::string client_context) {
   auto found = find(name);
   if (!found) co_return found.error();
   auto fn = *found;
@@ -233,7 +239,7 @@ asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std:
   tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
   bool cold = fn->take_environment();
   // Named, not a temporary inside co_await: GCC 12 destroys such temporaries twice.
-  Function::Run run{t_.ids.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold, std::move(links)};
+  Function::Run run{t_.ids.uuid(), std::move(payload), std::move(trace), std::nullopt, 1, cold, std::move(links), std::move(client_context)};
   auto result = co_await fn->execute(std::move(run));
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
   --fn->running_;
@@ -351,7 +357,7 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
 
   // The decision made on entry travels on: an unsampled request records nothing downstream either.
   tracing::TraceHeader handler_trace = run.trace.child(invocation.id);
-  InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), {}, config_.timeout, handler_trace, invocation, ids,
+  InvocationContext ctx{run.request_id, config_.name, arn_, std::move(run.payload), std::move(run.client_context), config_.timeout, handler_trace, invocation, ids,
                         clock, runner_.ex_, log_, {}};
   ctx.print("START RequestId: " + run.request_id + " Version: $LATEST");
 

@@ -113,6 +113,10 @@ class Runner {
   // `links`: X-Ray links for the service segment (an SQS consumer links to its producers).
   boost::asio::awaitable<Result<InvokeResult>> invoke(std::string_view function, std::string payload,
                                                       std::optional<tracing::TraceHeader> ctx, nlohmann::json links = nullptr);
+  // The same with the caller's client context (Invoke's X-Amz-Client-Context, decoded JSON), which
+  // the function sees as context.clientContext.
+  boost::asio::awaitable<Result<InvokeResult>> invoke(std::string_view function, std::string payload,
+                                                      std::optional<tracing::TraceHeader> ctx, nlohmann::json links, std::string client_context);
   // Queues the event and returns its request id at once.
   Result<std::string> invoke_async(std::string_view function, std::string payload, std::optional<tracing::TraceHeader> ctx);
 
@@ -165,6 +169,7 @@ class Function : public std::enable_shared_from_this<Function> {
     int attempt = 1;
     bool cold = false;
     nlohmann::json links;
+    std::string client_context;
   };
 
   boost::asio::awaitable<InvokeResult> execute(Run run);

@@ -368,8 +368,16 @@ asio::awaitable<http::Response> invoke(const http::Request& r, const http::CallC
   if (type != "RequestResponse")
     co_return error(model::Code::InvalidParameterValue, "1 validation error detected: Value '" + type +
                                                             "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+  // The caller's client context travels base64-encoded; the function gets its JSON.
+  std::string client_context;
+  if (auto encoded = r.headers.get("X-Amz-Client-Context"); !encoded.empty()) {
+    auto decoded = http::base64_decode(encoded);
+    if (encoded.size() > 3583 || !decoded || json::parse(*decoded, nullptr, false).is_discarded())
+      co_return error(model::Code::InvalidParameterValue, "Client context must be a valid Base64-encoded JSON object of at most 3583 bytes.");
+    client_context = std::move(*decoded);
+  }
   nlohmann::json no_links = nullptr;  // named: GCC 12 destroys temporaries made inside co_await twice
-  auto result = co_await runner.invoke(function, payload, trace, no_links);
+  auto result = co_await runner.invoke(function, payload, trace, no_links, std::move(client_context));
   if (!result) co_return error(result.error());
   auto res = http::Response::json(200, result->payload);
   res.headers.set("X-Amz-Executed-Version", result->executed_version);
