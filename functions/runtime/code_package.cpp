@@ -24,18 +24,31 @@ struct Entry {
   std::string name;
   std::uint64_t size;
   std::uint32_t mode;  // 0 when the archive has no Unix mode
+  std::string link;    // a symlink's target
 };
 
+bool is_symlink(std::uint32_t mode) { return (mode & 0170000) == 0120000; }
+
+tracing::Result<std::string> read_entry(zip_t* archive, zip_uint64_t index) {
+  std::unique_ptr<zip_file_t, decltype(&zip_fclose)> in{zip_fopen_index(archive, index, 0), zip_fclose};
+  if (!in) return tracing::Error{"unreadable entry"};
+  std::string content;
+  char buffer[64 * 1024];
+  for (;;) {
+    zip_int64_t n = zip_fread(in.get(), buffer, sizeof buffer);
+    if (n < 0) return tracing::Error{"unreadable entry"};
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  return tracing::success(std::move(content));
+}
+
+// Any `..` is refused, not only one that climbs out: with symlinks in the same archive, a path
+// that stays inside on paper can leave the folder on disk.
 bool escapes(const fs::path& relative) {
   if (relative.is_absolute() || relative.has_root_name() || relative.has_root_directory()) return true;
-  int depth = 0;
-  for (const auto& part : relative) {
-    if (part == "..") {
-      if (--depth < 0) return true;
-    } else if (part != "." && !part.empty()) {
-      ++depth;
-    }
-  }
+  for (const auto& part : relative)
+    if (part == "..") return true;
   return false;
 }
 
@@ -79,49 +92,47 @@ tracing::Result<UnpackedCode> unpack_zip(std::string_view bytes, const std::stri
     total += st.size;
     if (total > kMaxUnzippedBytes)
       return tracing::Error{"Unzipped size must be smaller than " + std::to_string(kMaxUnzippedBytes) + " bytes"};
-    entries.push_back({static_cast<zip_uint64_t>(i), std::move(name), st.size, mode});
+    Entry entry{static_cast<zip_uint64_t>(i), std::move(name), st.size, mode, {}};
+    if (is_symlink(mode)) {
+      // Relative and without `..`: it can only name something inside the folder.
+      auto target = read_entry(archive.get(), entry.index);
+      if (!target || target->empty() || escapes(fs::path{*target}))
+        return tracing::Error{kUnzipError + std::string{" Symbolic link '"} + entry.name + "' points outside the function's folder."};
+      entry.link = std::move(*target);
+    }
+    entries.push_back(std::move(entry));
   }
   std::error_code ec;
   fs::remove_all(folder, ec);
   fs::create_directories(folder, ec);
   if (ec) return tracing::Error{"cannot make " + folder + ": " + ec.message()};
   const fs::path root{folder};
-  std::vector<char> buffer(64 * 1024);
+  // Files first, links last: nothing is ever written through a link from the archive.
   for (const auto& e : entries) {
     fs::path target = root / e.name;
     if (e.name.back() == '/') {
       fs::create_directories(target, ec);
       continue;
     }
+    if (is_symlink(e.mode)) continue;
     fs::create_directories(target.parent_path(), ec);
-    std::unique_ptr<zip_file_t, decltype(&zip_fclose)> in{zip_fopen_index(archive.get(), e.index, 0), zip_fclose};
-    if (!in) return tracing::Error{kUnzipError};
-    std::string content;
-    for (;;) {
-      zip_int64_t n = zip_fread(in.get(), buffer.data(), buffer.size());
-      if (n < 0) return tracing::Error{kUnzipError};
-      if (n == 0) break;
-      content.append(buffer.data(), static_cast<std::size_t>(n));
-    }
-    if ((e.mode & 0170000) == 0120000) {
-      // A symlink: allowed only when it points inside the folder.
-      fs::path link{content};
-      fs::path resolved = (target.parent_path() / link).lexically_normal();
-      auto relative = resolved.lexically_relative(root);
-      if (link.is_absolute() || relative.empty() || escapes(relative))
-        return tracing::Error{kUnzipError + std::string{" Symbolic link '"} + e.name + "' points outside the function's folder."};
-      fs::create_symlink(link, target, ec);
-      if (ec) return tracing::Error{"cannot write " + target.string() + ": " + ec.message()};
-      continue;
-    }
+    auto content = read_entry(archive.get(), e.index);
+    if (!content) return tracing::Error{kUnzipError};
     std::ofstream out{target, std::ios::binary | std::ios::trunc};
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.write(content->data(), static_cast<std::streamsize>(content->size()));
     if (!out) return tracing::Error{"cannot write " + target.string()};
     out.close();
     // Modes as packed (a custom runtime's bootstrap must stay executable); readable by the owner at least.
     auto perms = e.mode ? static_cast<fs::perms>(e.mode & 0777) | fs::perms::owner_read : fs::perms::owner_read | fs::perms::owner_write |
                                                                                            fs::perms::group_read | fs::perms::others_read;
     fs::permissions(target, perms, ec);
+  }
+  for (const auto& e : entries) {
+    if (!is_symlink(e.mode)) continue;
+    fs::path target = root / e.name;
+    fs::create_directories(target.parent_path(), ec);
+    fs::create_symlink(fs::path{e.link}, target, ec);
+    if (ec) return tracing::Error{"cannot write " + target.string() + ": " + ec.message()};
   }
   UnpackedCode out;
   out.folder = folder;

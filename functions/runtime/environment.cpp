@@ -109,6 +109,10 @@ void Environment::assign(std::shared_ptr<Invocation> inv) {
 
 void Environment::kill() {
   killed_ = true;
+  kill_process();
+}
+
+void Environment::kill_process() {
   if (process_) process_->kill();
 }
 
@@ -119,9 +123,10 @@ void Environment::release() {
 }
 
 void Environment::on_line(std::string_view line, bool is_stderr) {
-  if (marks_output_ends_ && line.starts_with(kOutputEndMark)) {
-    line.remove_prefix(kOutputEndMark.size());
-    output_ended_[is_stderr ? 1 : 0] = std::string{line};
+  if (auto mark = marks_output_ends_ ? line.find(kOutputEndMark) : std::string_view::npos; mark != std::string_view::npos) {
+    // Output without a final newline puts the mark mid-line: what comes before it is the run's.
+    if (mark > 0) on_line(line.substr(0, mark), is_stderr);
+    output_ended_[is_stderr ? 1 : 0] = std::string{line.substr(mark + kOutputEndMark.size())};
     if (!awaiting_output_of_.empty() && output_ended_[0] == awaiting_output_of_ && output_ended_[1] == awaiting_output_of_)
       output_wait_.cancel();
     return;
@@ -170,6 +175,7 @@ asio::awaitable<std::optional<NextInvocation>> Environment::next() {
   if (ec || !inv || exited_ || killed_) co_return std::nullopt;
   if (inv->finished) {
     // Timed out while it waited for this environment (a cold start longer than the limit).
+    if (current_ == inv) current_.reset();
     co_return co_await next();
   }
   inv->delivered = true;

@@ -80,6 +80,8 @@ class Environment : public RuntimeEndpoint, public std::enable_shared_from_this<
   void assign(std::shared_ptr<Invocation> inv);
   // SIGKILL; the exited hook follows.
   void kill();
+  // The signal alone, from any thread (the pool going away); the state is left to the strand.
+  void kill_process();
 
   // RuntimeEndpoint
   boost::asio::awaitable<std::optional<NextInvocation>> next() override;

@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -50,7 +51,8 @@ struct ChildProcess::Impl : std::enable_shared_from_this<Impl> {
   asio::posix::stream_descriptor out, err;
   asio::steady_timer readers_done;         // cancelled when both readers reach the end (strand only)
   int open_readers = 2;                    // strand only
-  bool reaped = false;                     // strand only
+  // Set once waitpid has returned: the pid (and its group id) may then belong to someone else.
+  std::atomic<bool> reaped{false};
   int status = 0;
   LineSink sink;
 
@@ -83,8 +85,11 @@ struct ChildProcess::Impl : std::enable_shared_from_this<Impl> {
     if (--open_readers == 0) readers_done.cancel();
   }
 
+  // Strand only. What the program left running in its group goes with it first, while the
+  // unreaped leader still holds the group's id.
   void reap() {
     if (reaped) return;
+    ::kill(-pid, SIGKILL);
     int st = 0;
     if (::waitpid(pid, &st, 0) == pid) status = st;
     reaped = true;
@@ -174,17 +179,21 @@ ChildProcess::ChildProcess(std::shared_ptr<Impl> impl) : impl_{std::move(impl)} 
 
 ChildProcess::~ChildProcess() {
   kill();
-  // Reaped on its strand once dead; a process killed with SIGKILL is gone in microseconds.
+  // Reaped on its strand once dead (a process killed with SIGKILL is gone in microseconds); its
+  // pipes closed, so that readers kept open by a descendant outside the group end too.
   asio::dispatch(impl_->strand, [impl = impl_] {
     impl->reap();
     boost::system::error_code ignored;
     impl->exited.close(ignored);
+    impl->out.close(ignored);
+    impl->err.close(ignored);
   });
 }
 
 pid_t ChildProcess::pid() const { return impl_->pid; }
 
 void ChildProcess::kill() {
+  if (impl_->reaped) return;
   ::kill(-impl_->pid, SIGKILL);
   ::kill(impl_->pid, SIGKILL);
 }
@@ -195,16 +204,17 @@ asio::awaitable<int> ChildProcess::wait() {
   co_await asio::dispatch(asio::bind_executor(impl->strand, asio::use_awaitable));
   if (!impl->reaped) {
     co_await impl->exited.async_wait(asio::posix::stream_descriptor::wait_read, asio::as_tuple(asio::use_awaitable));
+    co_await asio::dispatch(asio::bind_executor(impl->strand, asio::use_awaitable));
     impl->reap();
-    // What the program left running in its group goes with it, so its pipes reach their end.
-    ::kill(-impl->pid, SIGKILL);
   }
   if (impl->open_readers > 0) {
     // Output still buffered is read to the end; a descendant that escaped the group and holds
     // the pipes open does not hold the exit up for longer than this.
     asio::steady_timer bound{impl->strand, 500ms};
-    co_await (impl->readers_done.async_wait(asio::as_tuple(asio::use_awaitable)) ||
-              bound.async_wait(asio::as_tuple(asio::use_awaitable)));
+    // Named: GCC 12 destroys temporaries made inside a co_await expression twice.
+    auto read_out = impl->readers_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto give_up = bound.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await (std::move(read_out) || std::move(give_up));
   }
   co_return impl->status;
 }

@@ -19,7 +19,7 @@ WorkerPool::WorkerPool(asio::any_io_executor ex, std::string function_name, Laun
 
 WorkerPool::~WorkerPool() {
   // Processes die with their owner even when the strand no longer runs.
-  for (auto& env : environments_) env->kill();
+  for (auto& env : environments_) env->kill_process();
 }
 
 asio::awaitable<lambda::model::HandlerResult> WorkerPool::handle(lambda::model::InvocationContext& ctx) {
@@ -52,7 +52,10 @@ asio::awaitable<lambda::model::HandlerResult> WorkerPool::handle(lambda::model::
       break;
     }
     timer.expires_at(deadline);
-    co_await (inv->changed.async_receive(asio::as_tuple(asio::use_awaitable)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+    // Named: GCC 12 destroys temporaries made inside a co_await expression twice.
+    auto changed = inv->changed.async_receive(asio::as_tuple(asio::use_awaitable));
+    auto expired = timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await (std::move(changed) || std::move(expired));
     co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   }
   if (!inv->log.empty()) ctx.output += inv->log;

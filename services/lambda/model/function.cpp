@@ -84,11 +84,17 @@ std::string now_iso8601() {
 
 }  // namespace
 
-Result<std::shared_ptr<Function>> Runner::replace(FunctionConfig config, std::shared_ptr<Handler> handler) {
+Result<std::shared_ptr<Function>> Runner::replace(FunctionConfig config, std::shared_ptr<Handler> handler,
+                                                  const std::shared_ptr<Function>& expected) {
   // 0 is a reserved concurrency of none: every invocation is throttled, as on AWS.
   if (config.concurrency < 0) return Error{Code::InvalidParameterValue, "concurrency must not be negative"};
   std::unique_lock lock{mutex_};
   auto name = config.name;
+  auto now = functions_.find(name);
+  if (!expected && now != functions_.end()) return Error{Code::ResourceConflict, "Function already exist: " + name};
+  if (expected && (now == functions_.end() || now->second != expected))
+    return Error{Code::ResourceConflict, "The operation cannot be performed at this time. An update is in progress for resource: " +
+                                             function_arn(name)};
   auto fn = std::make_shared<Function>(*this, std::move(config), function_arn(name), std::move(handler));
   functions_[name] = fn;
   return fn;
@@ -109,12 +115,7 @@ Result<std::shared_ptr<Function>> Runner::create_function(FunctionConfig config,
   config.last_modified = now_iso8601();
   auto handler = code_runners_->handler(config);
   if (!handler) return handler.error();
-  {
-    std::shared_lock lock{mutex_};
-    if (functions_.contains(config.name))
-      return Error{Code::ResourceConflict, "Function already exist: " + config.name};
-  }
-  return replace(std::move(config), std::move(*handler));
+  return replace(std::move(config), std::move(*handler), nullptr);
 }
 
 Result<std::shared_ptr<Function>> Runner::update_code(std::string_view name, const CodeSource& code) {
@@ -131,7 +132,7 @@ Result<std::shared_ptr<Function>> Runner::update_code(std::string_view name, con
   config.last_modified = now_iso8601();
   auto handler = code_runners_->handler(config);
   if (!handler) return handler.error();
-  return replace(std::move(config), std::move(*handler));
+  return replace(std::move(config), std::move(*handler), *found);
 }
 
 Result<std::shared_ptr<Function>> Runner::update_configuration(std::string_view name,
@@ -148,12 +149,14 @@ Result<std::shared_ptr<Function>> Runner::update_configuration(std::string_view 
     if (!h) return h.error();
     handler = std::move(*h);
   }
-  return replace(std::move(config), std::move(handler));
+  return replace(std::move(config), std::move(handler), *found);
 }
 
 Result<LayerVersion> Runner::publish_layer(LayerVersion v, const std::string& zip) {
   if (!code_runners_) return Error{Code::ServiceUnavailable, "layers cannot be published here"};
-  auto deployed = code_runners_->deploy_layer(v.name, layers_.next_version(v.name), zip);
+  // The number is taken first: two publishes at once unpack into folders of their own.
+  v.version = layers_.reserve_version(v.name);
+  auto deployed = code_runners_->deploy_layer(v.name, v.version, zip);
   if (!deployed) return deployed.error();
   v.location = deployed->location;
   v.sha256 = deployed->sha256;

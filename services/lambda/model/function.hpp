@@ -140,8 +140,10 @@ class Runner {
   tracing::FunctionLogs* run_logs_ = nullptr;
   Layers layers_;
   CodeRunners* code_runners_ = nullptr;
-  // Replaces the function of that name; the handler is new unless `keep_handler`.
-  Result<std::shared_ptr<Function>> replace(FunctionConfig config, std::shared_ptr<Handler> handler);
+  // Puts the function under its name. `expected` is the function it replaces (null: none may be
+  // there yet); checked under the lock, so concurrent creates, updates and deletes cannot undo
+  // one another.
+  Result<std::shared_ptr<Function>> replace(FunctionConfig config, std::shared_ptr<Handler> handler, const std::shared_ptr<Function>& expected);
 };
 
 class Function : public std::enable_shared_from_this<Function> {

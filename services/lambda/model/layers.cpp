@@ -8,15 +8,13 @@ Error no_such_version(const std::string& what) {
 }
 }  // namespace
 
-int Layers::next_version(const std::string& name) const {
+int Layers::reserve_version(const std::string& name) {
   std::lock_guard lock{mutex_};
-  auto it = last_version_.find(name);
-  return it == last_version_.end() ? 1 : it->second + 1;
+  return ++last_version_[name];
 }
 
 LayerVersion Layers::publish(LayerVersion v) {
   std::lock_guard lock{mutex_};
-  v.version = ++last_version_[v.name];
   v.layer_arn = layer_arn(v.name);
   v.version_arn = v.layer_arn + ":" + std::to_string(v.version);
   layers_[v.name][v.version] = v;

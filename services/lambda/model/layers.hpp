@@ -30,9 +30,9 @@ class Layers {
  public:
   Layers(std::string region, std::string account) : region_{std::move(region)}, account_{std::move(account)} {}
 
-  // The number the next version of `name` gets.
-  int next_version(const std::string& name) const;
-  LayerVersion publish(LayerVersion v);  // fills name-derived ARNs; v.version from next_version
+  // Takes the next version number of `name` (numbers are never reused).
+  int reserve_version(const std::string& name);
+  LayerVersion publish(LayerVersion v);  // v.version reserved; fills the ARNs
   Result<LayerVersion> get(const std::string& name, int version) const;
   // A version ARN of this account and region; layers of other accounts are not shared here.
   Result<LayerVersion> find(const std::string& version_arn) const;

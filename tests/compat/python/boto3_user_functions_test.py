@@ -139,14 +139,17 @@ class UserFunctionsThroughTheApi(LocalrayCase):
             with self.assertRaises(self.lam.exceptions.InvalidParameterValueException) as e:
                 self.lam.create_function(FunctionName="bad", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": bad})
             self.assertIn("Could not unzip uploaded file", str(e.exception))
-        link = io.BytesIO()
-        with zipfile.ZipFile(link, "w") as z:
-            info = zipfile.ZipInfo("out")
-            info.create_system = 3
-            info.external_attr = 0o120777 << 16
-            z.writestr(info, "../../etc/passwd")
-        with self.assertRaises(self.lam.exceptions.InvalidParameterValueException):
-            self.lam.create_function(FunctionName="bad", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": link.getvalue()})
+        # Symlinks out, straight or through a link that only seems to stay inside.
+        for target in ("../../etc/passwd", "/etc", ".."):
+            link = io.BytesIO()
+            with zipfile.ZipFile(link, "w") as z:
+                info = zipfile.ZipInfo("p/q")
+                info.create_system = 3
+                info.external_attr = 0o120777 << 16
+                z.writestr(info, target)
+                z.writestr("p/q/x.py", "escaped = True\n")
+            with self.assertRaises(self.lam.exceptions.InvalidParameterValueException):
+                self.lam.create_function(FunctionName="bad", Runtime="python3.11", Handler="a.b", Role="r", Code={"ZipFile": link.getvalue()})
         with self.assertRaises(self.lam.exceptions.InvalidParameterValueException) as e:
             self.lam.create_function(FunctionName="bad", Runtime="ruby2.5", Handler="a.b", Role="r", Code={"ZipFile": zipped({"a.py": ""})})
         self.assertIn("at 'runtime' failed to satisfy constraint", str(e.exception))
