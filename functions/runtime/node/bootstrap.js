@@ -10,8 +10,17 @@ const util = require('util');
 const Module = require('module');
 const { pathToFileURL } = require('url');
 
-// ES module handlers find what NODE_PATH holds, as on Lambda (module.register: node 20.6 and later).
-if (typeof Module.register === 'function' && process.env.NODE_PATH) Module.register(pathToFileURL(path.join(__dirname, 'esm_node_path.mjs')));
+// ES module handlers find what NODE_PATH holds, as on Lambda (module.register: node 20.6 and
+// later). Registered only before an ES module is imported: the hooks run on a thread of their
+// own, whose start a CommonJS handler's cold start need not pay.
+let esmHookRegistered = false;
+function importModule(file) {
+  if (!esmHookRegistered && typeof Module.register === 'function' && process.env.NODE_PATH) {
+    esmHookRegistered = true;
+    Module.register(pathToFileURL(path.join(__dirname, 'esm_node_path.mjs')));
+  }
+  return import(pathToFileURL(file).href);
+}
 
 const [apiHost, apiPort] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const agent = new http.Agent({ keepAlive: true });
@@ -98,15 +107,15 @@ async function loadModule(root, name) {
   const base = path.join(root, name);
   if (isFile(base)) return require(base);
   if (isFile(base + '.js')) {
-    if (nearestPackageType(root) === 'module') return import(pathToFileURL(base + '.js').href);
+    if (nearestPackageType(root) === 'module') return importModule(base + '.js');
     try {
       return require(base + '.js');
     } catch (e) {
-      if (e.code === 'ERR_REQUIRE_ESM') return import(pathToFileURL(base + '.js').href);
+      if (e.code === 'ERR_REQUIRE_ESM') return importModule(base + '.js');
       throw e;
     }
   }
-  if (isFile(base + '.mjs')) return import(pathToFileURL(base + '.mjs').href);
+  if (isFile(base + '.mjs')) return importModule(base + '.mjs');
   if (isFile(base + '.cjs')) return require(base + '.cjs');
   return require(require.resolve(name, { paths: [root, ...(process.env.NODE_PATH || '').split(':').filter(Boolean)] }));
 }

@@ -6,9 +6,7 @@ Written for localray: AWS's client is on PyPI only.
 """
 import http.client
 import importlib
-import importlib.abc
 import importlib.util
-import inspect
 import json
 import logging
 import os
@@ -39,11 +37,12 @@ class _Api:
                     raise
 
 
-class _EndpointHook(importlib.abc.MetaPathFinder):
+class _EndpointHook:
     """Gives botocore older than 1.31 (Debian's boto3 1.26 among them) what newer versions do by
     themselves: clients pointed at AWS_ENDPOINT_URL (localray) unless the code names an endpoint
     of its own, and inside Lambda the run's trace header on every call (recursion detection),
-    which lets localray put the call into the run's trace."""
+    which lets localray put the call into the run's trace. A meta path finder by protocol (no
+    importlib.abc, which costs milliseconds of every cold start)."""
 
     def find_spec(self, name, path, target=None):
         if name != "botocore.session":
@@ -63,6 +62,9 @@ class _EndpointHook(importlib.abc.MetaPathFinder):
 
 
 def _patch_session(module):
+    # Imported here, not at start: only functions that use botocore pay for them.
+    import inspect
+
     import botocore
 
     try:
