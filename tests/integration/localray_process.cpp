@@ -1,5 +1,8 @@
 #include "tests/integration/localray_process.hpp"
 
+#include <filesystem>
+#include <fstream>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -133,6 +136,11 @@ nlohmann::json LocalrayProcess::xray(const std::string& path, const nlohmann::js
   auto r = post_json(path, body);
   if (r.status != 200) throw std::runtime_error("X-Ray " + path + " answered " + std::to_string(r.status) + ": " + r.body);
   return nlohmann::json::parse(r.body);
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path{path}.parent_path());
+  std::ofstream{path} << text;
 }
 
 bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout) {

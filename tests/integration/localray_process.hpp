@@ -52,6 +52,9 @@ class LocalrayProcess {
 
 std::string binary_path();
 
+// Writes `text` to `path`, making its folders first.
+void write_file(const std::string& path, const std::string& text);
+
 // Repeats `probe` until it returns true or `timeout` passes; returns the last result.
 bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds timeout);
 

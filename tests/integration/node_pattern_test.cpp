@@ -87,12 +87,7 @@ std::map<std::string, std::vector<json>> NodePatternTest::traces_;
 
 TEST_F(NodePatternTest, ServiceGraphIsTheBuiltInPatterns) {
   auto g = lr_->xray("/ServiceGraph", {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds() + 60}});
-  std::map<int, std::string> by_ref;
-  for (const auto& s : g.at("Services")) by_ref[s.at("ReferenceId")] = s.at("Type").get<std::string>() + " " + s.at("Name").get<std::string>();
-  std::set<std::string> nodes, edges;
-  for (const auto& [ref, n] : by_ref) nodes.insert(n);
-  for (const auto& s : g.at("Services"))
-    for (const auto& e : s.at("Edges")) edges.insert(by_ref.at(s.at("ReferenceId")) + " -> " + by_ref.at(e.at("ReferenceId")));
+  auto [nodes, edges] = graph_sets(g);
   EXPECT_EQ(nodes, pattern_nodes());
   EXPECT_EQ(edges, pattern_edges());
 }

@@ -19,11 +19,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream{p} << text;
-}
-
 // nodejs16.x: aws-sdk v2 from the runtime's own module path, no endpoint in the code.
 constexpr const char* kV2 = R"(
 const AWS = require('aws-sdk');
@@ -80,10 +75,10 @@ class UserFunctionsSdkTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = fs::temp_directory_path() / ("localray-user-sdk-" + std::to_string(::getpid()));
-    write(dir_ / "v2" / "index.js", kV2);
-    write(dir_ / "v3" / "index.js", kV3);
-    write(dir_ / "py" / "app.py", kPython);
-    write(dir_ / "xray" / "index.js", kXray);
+    write_file(dir_ / "v2" / "index.js", kV2);
+    write_file(dir_ / "v3" / "index.js", kV3);
+    write_file(dir_ / "py" / "app.py", kPython);
+    write_file(dir_ / "xray" / "index.js", kXray);
     // The function's own dependencies, as `npm install` would leave them beside its code.
     fs::create_directory_symlink(fs::path{LOCALRAY_SOURCE_DIR} / "tests/compat/node_modules", dir_ / "xray" / "node_modules");
     json topology = {
@@ -96,7 +91,7 @@ class UserFunctionsSdkTest : public ::testing::Test {
           {{"name", "py"}, {"runtime", "python3.11"}, {"code", "py"}, {"handler", "app.handler"}, {"environment", {{"TOPIC", "${topic:events}"}}}},
           {{"name", "xray"}, {"runtime", "nodejs20.x"}, {"code", "xray"}, {"handler", "index.handler"}}}},
         {"subscriptions", {{{"topic", "events"}, {"protocol", "sqs"}, {"endpoint", "inbox"}}}}};
-    write(dir_ / "topology.json", topology.dump());
+    write_file(dir_ / "topology.json", topology.dump());
     lr_ = new LocalrayProcess({"--db", ":memory:", "--config", (dir_ / "topology.json").string()});
   }
   static void TearDownTestSuite() {

@@ -21,11 +21,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream{p} << text;
-}
-
 constexpr const char* kNodeIndex = R"(
 console.log('init line');
 exports.handler = async (event, context) => {
@@ -89,10 +84,10 @@ class UserFunctionsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = fs::temp_directory_path() / ("localray-user-fns-" + std::to_string(::getpid()));
-    write(dir_ / "node" / "index.js", kNodeIndex);
-    write(dir_ / "esm" / "app.mjs", kNodeEsm);
-    write(dir_ / "py" / "app.py", kPython);
-    write(dir_ / "custom" / "bootstrap", kBootstrap);
+    write_file(dir_ / "node" / "index.js", kNodeIndex);
+    write_file(dir_ / "esm" / "app.mjs", kNodeEsm);
+    write_file(dir_ / "py" / "app.py", kPython);
+    write_file(dir_ / "custom" / "bootstrap", kBootstrap);
     fs::permissions(dir_ / "custom" / "bootstrap", fs::perms::owner_all);
     json fn = json::array();
     auto node = [&](const char* name, const char* handler, int timeout = 3, int concurrency = 10) {
@@ -114,7 +109,7 @@ class UserFunctionsTest : public ::testing::Test {
     fn.push_back({{"name", "py_fails"}, {"runtime", "python3.12"}, {"code", "py"}, {"handler", "app.fails"}});
     fn.push_back({{"name", "py_missing"}, {"runtime", "python3.12"}, {"code", "py"}, {"handler", "nope.handler"}});
     fn.push_back({{"name", "custom"}, {"runtime", "provided.al2023"}, {"code", "custom"}, {"handler", "my.handler"}});
-    write(dir_ / "topology.json", json{{"functions", fn}}.dump());
+    write_file(dir_ / "topology.json", json{{"functions", fn}}.dump());
     lr_ = new LocalrayProcess({"--db", ":memory:", "--config", (dir_ / "topology.json").string()});
   }
   static void TearDownTestSuite() {
@@ -373,8 +368,8 @@ namespace {
 // --watch: an edit to the code folder reaches the next invocation, without a restart.
 TEST(UserFunctionsWatchTest, AnEditedHandlerAnswersTheNextInvocation) {
   auto dir = fs::temp_directory_path() / ("localray-watch-" + std::to_string(::getpid()));
-  write(dir / "code" / "index.js", "exports.handler = async () => ({ version: 1, pid: process.pid });\n");
-  write(dir / "topology.json",
+  write_file(dir / "code" / "index.js", "exports.handler = async () => ({ version: 1, pid: process.pid });\n");
+  write_file(dir / "topology.json",
         json{{"functions", {{{"name", "watched"}, {"runtime", "nodejs20.x"}, {"code", "code"}, {"handler", "index.handler"}}}}}.dump());
   LocalrayProcess lr({"--db", ":memory:", "--watch", "--config", (dir / "topology.json").string()});
   auto invoke = [&] {
@@ -384,7 +379,7 @@ TEST(UserFunctionsWatchTest, AnEditedHandlerAnswersTheNextInvocation) {
   auto first = invoke();
   ASSERT_EQ(first.value("version", 0), 1) << first;
   EXPECT_EQ(invoke().at("pid"), first.at("pid")) << "warm until the code changes";
-  write(dir / "code" / "index.js", "exports.handler = async () => ({ version: 2, pid: process.pid });\n");
+  write_file(dir / "code" / "index.js", "exports.handler = async () => ({ version: 2, pid: process.pid });\n");
   json after;
   EXPECT_TRUE(eventually([&] {
     after = invoke();

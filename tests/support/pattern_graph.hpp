@@ -1,9 +1,12 @@
 #pragma once
 // The X-Ray Tracer pattern's service graph as the seed draws it (with its two quirks fixed), node
 // by node and edge by edge: what the built-in pattern and its Node.js twin must both produce.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace localray::testing {
 
@@ -43,6 +46,21 @@ inline std::set<std::string> pattern_edges() {
   };
   for (const auto& f : pattern_functions()) edges.insert("AWS::Lambda " + f + " -> AWS::Lambda::Function " + f);
   return edges;
+}
+
+// A GetServiceGraph answer as "Type Name" nodes and "from -> to" edges.
+struct GraphSets {
+  std::set<std::string> nodes, edges;
+};
+inline GraphSets graph_sets(const nlohmann::json& service_graph) {
+  std::map<int, std::string> by_ref;
+  for (const auto& s : service_graph.at("Services"))
+    by_ref[s.at("ReferenceId")] = s.at("Type").get<std::string>() + " " + s.at("Name").get<std::string>();
+  GraphSets out;
+  for (const auto& [ref, n] : by_ref) out.nodes.insert(n);
+  for (const auto& s : service_graph.at("Services"))
+    for (const auto& e : s.at("Edges")) out.edges.insert(by_ref.at(s.at("ReferenceId")) + " -> " + by_ref.at(e.at("ReferenceId")));
+  return out;
 }
 
 }  // namespace localray::testing

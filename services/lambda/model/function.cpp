@@ -107,6 +107,10 @@ Result<std::shared_ptr<Function>> Runner::create_function(FunctionConfig config,
     if (functions_.contains(config.name))
       return Error{Code::ResourceConflict, "Function already exist: " + config.name};
   }
+  return deploy(std::move(config), code, nullptr);
+}
+
+Result<std::shared_ptr<Function>> Runner::deploy(FunctionConfig config, const CodeSource& code, const std::shared_ptr<Function>& expected) {
   auto deployed = code_runners_->deploy(config, code);
   if (!deployed) return deployed.error();
   config.code_location = deployed->location;
@@ -115,7 +119,7 @@ Result<std::shared_ptr<Function>> Runner::create_function(FunctionConfig config,
   config.last_modified = now_iso8601();
   auto handler = code_runners_->handler(config);
   if (!handler) return handler.error();
-  return replace(std::move(config), std::move(*handler), nullptr);
+  return replace(std::move(config), std::move(*handler), expected);
 }
 
 Result<std::shared_ptr<Function>> Runner::update_code(std::string_view name, const CodeSource& code) {
@@ -123,16 +127,7 @@ Result<std::shared_ptr<Function>> Runner::update_code(std::string_view name, con
   if (!found) return found.error();
   if (!code_runners_ || (*found)->config().code_location.empty())
     return Error{Code::InvalidParameterValue, "The code of built-in function " + (*found)->config().name + " cannot be replaced"};
-  FunctionConfig config = (*found)->config();
-  auto deployed = code_runners_->deploy(config, code);
-  if (!deployed) return deployed.error();
-  config.code_location = deployed->location;
-  config.code_sha256 = deployed->sha256;
-  config.code_size = deployed->size;
-  config.last_modified = now_iso8601();
-  auto handler = code_runners_->handler(config);
-  if (!handler) return handler.error();
-  return replace(std::move(config), std::move(*handler), *found);
+  return deploy((*found)->config(), code, *found);
 }
 
 Result<std::shared_ptr<Function>> Runner::update_configuration(std::string_view name,

@@ -144,6 +144,8 @@ class Runner {
   // there yet); checked under the lock, so concurrent creates, updates and deletes cannot undo
   // one another.
   Result<std::shared_ptr<Function>> replace(FunctionConfig config, std::shared_ptr<Handler> handler, const std::shared_ptr<Function>& expected);
+  // `code` deployed for `config`, then put in place as replace() does.
+  Result<std::shared_ptr<Function>> deploy(FunctionConfig config, const CodeSource& code, const std::shared_ptr<Function>& expected);
 };
 
 class Function : public std::enable_shared_from_this<Function> {
