@@ -27,9 +27,9 @@ struct Table {
 };
 struct Function {
   std::string name;
-  // With `code`: the user's own function, run by `runtime` (AWS's name) from the folder `code`
-  // (relative to the topology file), `handler` in AWS's form ("index.handler"). Without: a
-  // built-in handler's id.
+  // With `code`: the user's own function, run by `runtime` (AWS's name) from `code`, a folder or
+  // a .zip package (relative to the topology file), `handler` in AWS's form ("index.handler").
+  // Without: a built-in handler's id.
   std::string handler;
   std::string runtime;
   std::string code;

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "functions/builtin_handlers.hpp"
 #include "functions/runtime/runtimes.hpp"
@@ -223,11 +225,25 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       fc.name = f.name;
       fc.runtime = f.runtime;
       fc.handler = f.handler;
-      fc.code_location = (base / f.code).lexically_normal().string();
       fc.timeout = std::chrono::seconds{f.timeout};
       fc.concurrency = f.concurrency;
       fc.memory_mb = f.memory;
-      if (!std::filesystem::is_directory(fc.code_location)) co_return Error{"function " + f.name + ": code: no folder " + fc.code_location};
+      std::filesystem::path code = (base / f.code).lexically_normal();
+      if (code.extension() == ".zip" && std::filesystem::is_regular_file(code)) {
+        // A package is unpacked as CreateFunction's ZipFile is, into a folder localray owns.
+        std::ifstream in{code, std::ios::binary};
+        lambda::model::CodeSource package;
+        package.zip.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
+        auto deployed = home.code_runners->deploy(fc, package);
+        if (!deployed) co_return Error{"function " + f.name + ": code " + code.string() + ": " + deployed.error().message};
+        fc.code_location = deployed->location;
+        fc.code_sha256 = deployed->sha256;
+        fc.code_size = deployed->size;
+      } else if (std::filesystem::is_directory(code)) {
+        fc.code_location = code.string();
+      } else {
+        co_return Error{"function " + f.name + ": code: no folder or .zip file " + code.string()};
+      }
       for (const auto& [k, v] : f.environment) {
         auto resolved = resolve(v, s, http_target, options.ssl_failure_rate);
         if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};

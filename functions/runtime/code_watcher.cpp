@@ -62,6 +62,29 @@ struct CodeWatcher::Impl : std::enable_shared_from_this<Impl> {
       if (it->is_directory(ec) && !it->is_symlink(ec) && !skipped_folder(it->path())) add_folder(root, it->path());
   }
 
+  // Folders whose functions are all gone (replaced by new code, deleted) stop being watched, so
+  // repeated deployments do not pile up watches.
+  void forget_unused_roots() {
+    for (auto it = roots.begin(); it != roots.end();) {
+      auto& pools = it->second.pools;
+      std::erase_if(pools, [](const auto& p) { return p.first.expired(); });
+      if (!pools.empty()) {
+        ++it;
+        continue;
+      }
+      for (auto w = watches.begin(); w != watches.end();) {
+        if (w->second.first == it->first) {
+          inotify_rm_watch(events.native_handle(), w->first);
+          w = watches.erase(w);
+        } else {
+          ++w;
+        }
+      }
+      if (it->second.settle) it->second.settle->cancel();
+      it = roots.erase(it);
+    }
+  }
+
   void changed(const std::string& root) {
     auto& r = roots[root];
     if (!r.settle) r.settle = std::make_unique<asio::steady_timer>(strand);
@@ -123,6 +146,7 @@ tracing::Result<void> CodeWatcher::start() {
 void CodeWatcher::watch(const std::string& folder, std::weak_ptr<WorkerPool> pool, std::string function_name) {
   asio::dispatch(impl_->strand, [impl = impl_, folder, pool = std::move(pool), name = std::move(function_name)]() mutable {
     if (!impl->events.is_open()) return;
+    impl->forget_unused_roots();
     auto& root = impl->roots[folder];
     bool first = root.pools.empty();
     root.pools.emplace_back(std::move(pool), std::move(name));

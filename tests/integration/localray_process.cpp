@@ -123,6 +123,14 @@ int LocalrayProcess::stop() {
   return -1;
 }
 
+void LocalrayProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string LocalrayProcess::invoke_path() const {
   std::string url = ready_.at("apis").at(0).at("invoke_url");
   return url.substr(url.find('/', std::string{"http://"}.size()));

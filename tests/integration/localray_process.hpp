@@ -32,6 +32,8 @@ class LocalrayProcess {
 
   // SIGINT, then the exit status: 128 + signal if a signal ended it, -1 if it had to be killed.
   int stop();
+  // SIGKILL, as a crash or `kill -9` ends it.
+  void kill_hard();
 
   unsigned short port() const { return port_; }
   unsigned short udp_port() const { return udp_port_; }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -88,6 +89,11 @@ class UserFunctionsTest : public ::testing::Test {
     write_file(dir_ / "esm" / "app.mjs", kNodeEsm);
     write_file(dir_ / "py" / "app.py", kPython);
     write_file(dir_ / "custom" / "bootstrap", kBootstrap);
+    // A package as `zip` or a build tool leaves it, made with Python's zipfile.
+    std::string zip = (dir_ / "packaged.zip").string();
+    std::string make_zip = "/usr/bin/python3 -c \"import zipfile; z = zipfile.ZipFile('" + zip +
+                           "', 'w'); z.writestr('lib/handler.py', 'def run(event, context):\\n    return {\\'packaged\\': True}\\n'); z.close()\"";
+    if (std::system(make_zip.c_str()) != 0) ADD_FAILURE() << make_zip;
     fs::permissions(dir_ / "custom" / "bootstrap", fs::perms::owner_all);
     json fn = json::array();
     auto node = [&](const char* name, const char* handler, int timeout = 3, int concurrency = 10) {
@@ -109,6 +115,7 @@ class UserFunctionsTest : public ::testing::Test {
     fn.push_back({{"name", "py_fails"}, {"runtime", "python3.12"}, {"code", "py"}, {"handler", "app.fails"}});
     fn.push_back({{"name", "py_missing"}, {"runtime", "python3.12"}, {"code", "py"}, {"handler", "nope.handler"}});
     fn.push_back({{"name", "custom"}, {"runtime", "provided.al2023"}, {"code", "custom"}, {"handler", "my.handler"}});
+    fn.push_back({{"name", "packaged"}, {"runtime", "python3.12"}, {"code", "packaged.zip"}, {"handler", "lib/handler.run"}});
     write_file(dir_ / "topology.json", json{{"functions", fn}}.dump());
     lr_ = new LocalrayProcess({"--db", ":memory:", "--config", (dir_ / "topology.json").string()});
   }
@@ -266,6 +273,14 @@ TEST_F(UserFunctionsTest, PythonHandlerRunsWithContextAndPrintsIntoItsLog) {
   EXPECT_EQ(missing.body.at("errorMessage"), "Unable to import module 'nope': No module named 'nope'");
 }
 
+TEST_F(UserFunctionsTest, CodeFromAZipPackageInTheTopology) {
+  auto r = invoke("packaged", json::object());
+  ASSERT_EQ(r.http.status, 200u) << r.http.body;
+  EXPECT_EQ(r.body, (json{{"packaged", true}})) << "handler lib/handler.run from the unpacked zip";
+  auto config = http_request(lr_->port(), "GET", "/2015-03-31/functions/packaged/configuration");
+  EXPECT_FALSE(json::parse(config.body).at("CodeSha256").get<std::string>().empty());
+}
+
 TEST_F(UserFunctionsTest, CustomRuntimeBootstrapSpeaksTheRuntimeApi) {
   auto r = invoke("custom", {{"k", "v"}});
   ASSERT_EQ(r.http.status, 200u) << r.http.body;
@@ -387,6 +402,43 @@ TEST(UserFunctionsWatchTest, AnEditedHandlerAnswersTheNextInvocation) {
   }, 5s)) << after;
   EXPECT_NE(after.at("pid"), first.at("pid"));
   lr.stop();
+  fs::remove_all(dir);
+}
+
+// Workers belong to localray: gone after a clean stop, and after a `kill -9` too.
+bool gone(int pid) {
+  if (::kill(pid, 0) != 0) return true;
+  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  std::getline(stat, line);
+  auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';  // dead, not yet reaped by init
+}
+
+TEST(UserFunctionsOwnershipTest, WorkersEndWithLocalrayHoweverItEnds) {
+  auto dir = fs::temp_directory_path() / ("localray-owned-" + std::to_string(::getpid()));
+  // Busy in a long run, not waiting on the Runtime API: only its owner going away can end it.
+  write_file(dir / "code" / "index.js",
+             "const fs = require('fs');\n"
+             "exports.handler = async (e) => { fs.writeFileSync(e.pidFile, String(process.pid)); await new Promise((r) => setTimeout(r, 60000)); };\n");
+  write_file(dir / "topology.json", json{{"functions", {{{"name", "owned"}, {"runtime", "nodejs20.x"}, {"code", "code"},
+                                                         {"handler", "index.handler"}, {"timeout", 120}}}}}.dump());
+  for (bool hard : {false, true}) {
+    auto pid_file = (dir / (hard ? "hard.pid" : "soft.pid")).string();
+    LocalrayProcess lr({"--db", ":memory:", "--config", (dir / "topology.json").string()});
+    auto r = http_request(lr.port(), "POST", "/2015-03-31/functions/owned/invocations", json{{"pidFile", pid_file}}.dump(),
+                          {{"X-Amz-Invocation-Type", "Event"}});
+    ASSERT_EQ(r.status, 202u);
+    int pid = 0;
+    ASSERT_TRUE(eventually([&] {
+      std::ifstream in{pid_file};
+      return static_cast<bool>(in >> pid);
+    }, 5s));
+    ASSERT_FALSE(gone(pid));
+    if (hard) lr.kill_hard();
+    else lr.stop();
+    EXPECT_TRUE(eventually([pid] { return gone(pid); }, 3s)) << (hard ? "after kill -9" : "after SIGINT");
+  }
   fs::remove_all(dir);
 }
 
