@@ -1,16 +1,9 @@
 #pragma once
-// Standard base64 (RFC 4648, "+/" alphabet): binary attributes of SNS, SQS and DynamoDB,
-// Lambda's log tails and the Lambda and SNS events all carry bytes this way.
-#include <optional>
-#include <string>
-#include <string_view>
+// base64 lives in base/ (models use it too); the wire codecs name it as http's.
+#include "base/base64.hpp"
 
 namespace localray::http {
-
-enum class Padding { Optional, Required };
-
-std::string base64_encode(std::string_view bytes);
-// Nothing when `text` is not base64 (whitespace is not allowed).
-std::optional<std::string> base64_decode(std::string_view text, Padding padding = Padding::Optional);
-
+using base::base64_decode;
+using base::base64_encode;
+using base::Padding;
 }  // namespace localray::http

@@ -6,14 +6,13 @@
 #include <utility>
 #include <vector>
 
+#include "base/percent_encoding.hpp"
+
 namespace localray::http {
 
-// nullopt on a malformed escape.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
-// Form encoding: unreserved characters kept, space as '+', the rest %XX.
-std::string form_encode(std::string_view s);
-// RFC 3986 unreserved kept, everything else %XX (path segments, query values).
-std::string percent_encode(std::string_view s);
+using base::form_encode;
+using base::percent_decode;
+using base::percent_encode;
 
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 std::optional<FormFields> parse_form(std::string_view body);

@@ -1,8 +1,8 @@
-#include "http/base64.hpp"
+#include "base/base64.hpp"
 
 #include <cstdint>
 
-namespace localray::http {
+namespace localray::base {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -68,4 +68,4 @@ std::optional<std::string> base64_decode(std::string_view text, Padding rule) {
   return out;
 }
 
-}  // namespace localray::http
+}  // namespace localray::base
