@@ -20,10 +20,22 @@ struct Queue {
   int max_receive_count = 0;
 };
 struct KeyAttribute { std::string name, type; };
+struct SecondaryIndex {
+  std::string name;
+  KeyAttribute hash_key;
+  std::optional<KeyAttribute> range_key;
+  std::string projection = "ALL";  // ALL, KEYS_ONLY or INCLUDE
+  std::vector<std::string> non_key_attributes;
+  bool global = true;
+};
 struct Table {
   std::string name;
   KeyAttribute hash_key;
   std::optional<KeyAttribute> range_key;
+  std::vector<KeyAttribute> other_attributes;  // declared for indexes only
+  std::vector<SecondaryIndex> indexes;
+  bool provisioned = false;  // else billed on demand
+  long long read_capacity = 0, write_capacity = 0;
 };
 struct Function {
   std::string name;
@@ -37,23 +49,49 @@ struct Function {
   int concurrency = 10;
   int memory = 128;
   std::map<std::string, std::string> environment;  // placeholders not yet resolved
+  // Compiled from a template: `code` is absolute, `environment` holds final values (a `${` in them
+  // is the user's), and `inline_code` is CloudFormation's ZipFile, written as the runtime's index file.
+  bool from_template = false;
+  std::string inline_code;
+  std::string tracing_mode = "Active";
+  std::optional<int> reserved_concurrency;
+  std::string description;
 };
 struct Subscription {
   std::string topic, protocol, endpoint;
   bool raw_message_delivery = false;
+  std::string filter_policy;  // JSON text, or empty
 };
 struct EventSourceMapping {
   std::string queue, function;
   int batch_size = 10;
 };
+// How an AWS (non-proxy) integration answers: the first whose selection pattern matches the
+// status the service answered (or the default, with no pattern).
+struct IntegrationResponseSpec {
+  std::string selection_pattern;
+  unsigned status = 200;
+  std::map<std::string, std::string> templates;   // content type -> Velocity template
+  std::map<std::string, std::string> parameters;  // method.response.header.X -> 'value' or integration.response...
+};
 // What a method calls: an SNS topic (an AWS service integration publishing the mapped message)
 // or a Lambda function (proxy).
 struct ApiIntegration {
-  std::string type;  // "sns" or "lambda_proxy"
+  std::string type;  // "sns", "lambda_proxy", "aws" or "mock"
   std::string topic;  // sns: the topic, its message and attributes as mapping expressions
   std::string message;
   std::map<std::string, std::string> message_attributes;
   std::string function;  // lambda_proxy
+  // mock: answered from the integration responses alone. aws: an AWS service called with the request its templates make, as API Gateway's AWS
+  // integration does (Uri arn:aws:apigateway:REGION:SERVICE:path/... or :action/NAME).
+  std::string service;
+  std::string action;  // from action/NAME, or empty for path/...
+  std::string service_path;
+  std::string http_method = "POST";
+  std::map<std::string, std::string> request_templates;   // content type -> Velocity template
+  std::map<std::string, std::string> request_parameters;  // integration.request.header.X -> source
+  std::string passthrough = "WHEN_NO_MATCH";
+  std::vector<IntegrationResponseSpec> responses;
 };
 struct ApiRoute {
   std::string path = "/{proxy+}";
@@ -63,9 +101,28 @@ struct ApiRoute {
 // A REST API. `"stage"` and one `"integration"` are the short form of the pattern's API: ANY on
 // `/` and on `/{proxy+}`.
 struct Api {
+  std::string id;  // from a template; else derived from the name and first stage
   std::string name;
   std::vector<std::string> stages;
+  std::map<std::string, std::map<std::string, std::string>> stage_variables;  // by stage
   std::vector<ApiRoute> routes;
+};
+
+// A CloudFormation stack the topology was compiled from: what /_localray/resources and the
+// CloudFormation API show of it.
+struct StackResource {
+  std::string logical_id, type, physical_id, arn;
+  std::string status;  // "emulated", "accepted" (no behaviour here, e.g. IAM) or "not emulated"
+  std::string note;
+};
+struct StackOutput {
+  std::string key, value, description, export_name;
+};
+struct Stack {
+  std::string name, id, description, file;
+  std::map<std::string, std::string> parameters;
+  std::vector<StackOutput> outputs;
+  std::vector<StackResource> resources;
 };
 
 struct Topology {
@@ -79,6 +136,7 @@ struct Topology {
   std::vector<Subscription> subscriptions;
   std::vector<EventSourceMapping> event_source_mappings;
   std::vector<Api> apis;
+  std::vector<Stack> stacks;
 };
 
 // Parses and cross-checks a topology (every reference names a declared resource). The error

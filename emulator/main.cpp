@@ -1,5 +1,6 @@
-// localray: the emulator's entry point. Start-up order: options, topology, trace store, edge
-// port (its URL feeds the topology's placeholders), services, UDP receiver; then the I/O threads.
+// localray: the emulator's entry point. Start-up order: options, topology file, trace store, edge
+// port (its URL feeds the topology's placeholders), templates, services, UDP receiver; then the
+// I/O threads.
 // Shutdown reverses it and drains the trace pipeline last, so every recorded segment is stored.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "config/cloudformation/loader.hpp"
 #include "emulator/options.hpp"
 #include "emulator/router.hpp"
 #include "emulator/service_routing.hpp"
@@ -58,16 +60,22 @@ int main(int argc, char** argv) {
   log->set_level(spdlog::level::from_str(options.log_level));
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  std::string topology_text;
-  if (options.config_file) {
-    auto text = read_file(*options.config_file);
-    if (!text) return fail("cannot read --config " + *options.config_file);
-    topology_text = std::move(*text);
-  } else {
-    topology_text = std::string{config::default_topology_json()};
+  // A topology file is read now; templates once the edge port is known (queue URLs are made of it).
+  std::optional<config::Topology> topology;
+  if (!emulator::from_templates(options)) {
+    std::string topology_text;
+    if (options.config_file) {
+      auto text = read_file(*options.config_file);
+      if (!text) return fail("cannot read --config " + *options.config_file);
+      topology_text = std::move(*text);
+    } else {
+      topology_text = std::string{config::default_topology_json()};
+    }
+    auto parsed_topology = config::parse_topology(topology_text);
+    if (!parsed_topology)
+      return fail((options.config_file ? *options.config_file : std::string{"default pattern"}) + ": " + parsed_topology.error().message);
+    topology = std::move(*parsed_topology);
   }
-  auto topology = config::parse_topology(topology_text);
-  if (!topology) return fail((options.config_file ? *options.config_file : std::string{"default pattern"}) + ": " + topology.error().message);
 
   // The io_context outlives every service: strands and timers must not outlive their context.
   unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());
@@ -89,6 +97,12 @@ int main(int argc, char** argv) {
   auto udp_port = udp.listen(options.host, options.xray_udp_port);
   if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
+  if (!topology) {
+    config::cloudformation::Environment env{"us-east-1", "000000000000", edge_url, seed};
+    auto loaded = config::cloudformation::load_app({options.templates, options.cdk_out, options.parameters}, env);
+    if (!loaded) return fail(loaded.error().message);
+    topology = std::move(*loaded);
+  }
 
   services.xray_daemon = udp_address;
   if (auto r = emulator::build_services(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
@@ -123,8 +137,15 @@ int main(int argc, char** argv) {
   services.ready = true;
 
   // What a person reads, then one line a program can parse.
-  std::cout << "localray " << emulator::kVersion << " running " << (options.config_file ? *options.config_file : "the X-Ray Tracer pattern")
+  std::cout << "localray " << emulator::kVersion << " running "
+            << (options.config_file ? *options.config_file : emulator::from_templates(options) ? topology->description : "the X-Ray Tracer pattern")
             << "\n";
+  for (const auto& stack : topology->stacks) {
+    std::cout << "  Stack " << stack.name << " (" << stack.resources.size() << " resources)\n";
+    for (const auto& r : stack.resources)
+      if (r.status == "not emulated") std::cout << "    not emulated: " << r.logical_id << " (" << r.type << ")" << (r.note.empty() ? "" : ": " + r.note) << "\n";
+    for (const auto& o : stack.outputs) std::cout << "    output " << o.key << " = " << o.value << "\n";
+  }
   nlohmann::json apis = nlohmann::json::array();
   for (const auto& api : services.home_region().apis->list())
     for (const auto& stage : api->stages()) {

@@ -16,6 +16,9 @@ does, and serves every AWS API and the X-Ray API on one port.
 
 Options:
   --config FILE             topology to run (default: the embedded X-Ray Tracer pattern)
+  --template FILE           a CloudFormation or SAM template (JSON or YAML) to run instead; repeatable
+  --cdk-out DIR             a CDK cloud assembly (the folder `cdk synth` writes) to run instead
+  --parameter KEY=VALUE     a template parameter's value, for every stack that declares KEY; repeatable
   --host HOST               address to listen on (default 127.0.0.1)
   --port N                  edge port for every AWS API (default 4566; 0 picks a free one)
   --xray-udp-port N         X-Ray daemon UDP port (default 2000; 0 picks a free one)
@@ -66,6 +69,19 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
     if (arg == "--watch") {
       if (inline_value) return bad("takes no value");
       o.watch = true;
+      continue;
+    }
+    if (arg == "--template" || arg == "--cdk-out" || arg == "--parameter") {
+      if (!need_value() || value.empty()) return bad("needs a value");
+      if (arg == "--template") o.templates.emplace_back(value);
+      else if (arg == "--cdk-out") {
+        if (o.cdk_out) return bad("may be given once");
+        o.cdk_out = std::string{value};
+      } else {
+        auto eq = value.find('=');
+        if (eq == std::string_view::npos || eq == 0) return bad("needs KEY=VALUE");
+        o.parameters[std::string{value.substr(0, eq)}] = std::string{value.substr(eq + 1)};
+      }
       continue;
     }
     if (arg == "--config" || arg == "--host" || arg == "--db" || arg == "--log-level" || arg == "--http-target") {
@@ -121,6 +137,8 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       return Exit{2, "localray: unknown option '" + std::string{argv[i]} + "'\n(see localray --help)\n"};
     }
   }
+  if (o.config_file && from_templates(o)) return Exit{2, "localray: --config and --template/--cdk-out each describe the whole app: give one\n"};
+  if (!o.parameters.empty() && !from_templates(o)) return Exit{2, "localray: --parameter is for templates (--template, --cdk-out)\n"};
   return o;
 }
 

@@ -1,14 +1,21 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace localray::emulator {
 
 struct Options {
   std::optional<std::string> config_file;  // the embedded pattern when absent
+  // An app described for CloudFormation instead: templates (JSON or YAML, SAM included) or a CDK
+  // cloud assembly, with parameter overrides.
+  std::vector<std::string> templates;
+  std::optional<std::string> cdk_out;
+  std::map<std::string, std::string> parameters;
   std::string host = "127.0.0.1";
   unsigned short port = 4566;
   unsigned short xray_udp_port = 2000;
@@ -23,6 +30,8 @@ struct Options {
   std::size_t retention_traces = 100000;
   double retention_hours = 72;
 };
+
+inline bool from_templates(const Options& o) { return !o.templates.empty() || o.cdk_out.has_value(); }
 
 struct Exit {
   int code;

@@ -41,6 +41,33 @@ Router::Router(Services& services, Endpoints endpoints, std::shared_ptr<spdlog::
   };
 }
 
+namespace {
+
+// Each CloudFormation stack the app came from: its outputs, and every resource's physical id, ARN
+// and whether localray emulates it.
+json stacks_json(const std::vector<config::Stack>& stacks) {
+  json out = json::array();
+  for (const auto& st : stacks) {
+    json outputs = json::array(), resources = json::array();
+    for (const auto& o : st.outputs) {
+      json one{{"key", o.key}, {"value", o.value}};
+      if (!o.description.empty()) one["description"] = o.description;
+      if (!o.export_name.empty()) one["export"] = o.export_name;
+      outputs.push_back(std::move(one));
+    }
+    for (const auto& r : st.resources) {
+      json one{{"logical_id", r.logical_id}, {"type", r.type}, {"physical_id", r.physical_id}, {"status", r.status}};
+      if (!r.arn.empty()) one["arn"] = r.arn;
+      if (!r.note.empty()) one["note"] = r.note;
+      resources.push_back(std::move(one));
+    }
+    out.push_back({{"name", st.name}, {"id", st.id}, {"file", st.file}, {"outputs", outputs}, {"resources", resources}});
+  }
+  return out;
+}
+
+}  // namespace
+
 asio::awaitable<http::Response> Router::resources() const {
   json apis = json::array(), topics = json::array(), queues = json::array(), tables = json::array(), functions = json::array(),
        mappings = json::array(), regions = json::array();
@@ -90,7 +117,7 @@ asio::awaitable<http::Response> Router::resources() const {
   }
   json out = {{"region", s_.home.region}, {"account", s_.home.account}, {"regions", regions},   {"apis", apis},
               {"topics", topics},         {"queues", queues},           {"tables", tables},     {"functions", functions},
-              {"event_source_mappings", mappings},
+              {"event_source_mappings", mappings}, {"stacks", stacks_json(s_.stacks)},
               {"xray", {{"api", endpoints_.edge_url}, {"daemon_udp", endpoints_.udp_address}}}};
   co_return http::Response::json(200, out.dump(2));
 }

@@ -12,6 +12,7 @@
 #include "functions/runtime/runtimes.hpp"
 #include "emulator/function_code.hpp"
 #include "services/dynamodb/model/shortcuts.hpp"
+#include "services/sns/protocol/filter_policy_json.hpp"
 
 namespace localray::emulator {
 
@@ -101,6 +102,48 @@ struct StoredSettings {
   std::unique_ptr<xray::model::Groups> groups;
   std::unique_ptr<xray::model::SamplingRules> rules;
 };
+
+// The folder or package a function's code is in: a topology's `code` is relative to its file, a
+// template's absolute; inline code (CloudFormation's ZipFile) is written where packages go, as the
+// index file of its runtime.
+tracing::Result<std::filesystem::path> function_code(const config::Function& f, const std::filesystem::path& base, const std::string& code_root) {
+  namespace fs = std::filesystem;
+  if (f.inline_code.empty()) return tracing::success((base / f.code).lexically_normal());
+  fs::path dir = fs::path{code_root} / "inline" / f.name;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return Error{"cannot make " + dir.string() + ": " + ec.message()};
+  const char* file = f.runtime.rfind("python", 0) == 0 ? "index.py" : f.runtime.rfind("nodejs", 0) == 0 ? "index.js" : nullptr;
+  if (!file) return Error{"inline code (ZipFile) is for nodejs and python runtimes"};
+  std::ofstream out{dir / file, std::ios::binary};
+  out << f.inline_code;
+  if (!out) return Error{"cannot write " + (dir / file).string()};
+  return tracing::success(dir);
+}
+
+dynamodb::model::TableDefinition table_definition(const config::Table& tb) {
+  auto definition = dynamodb::model::simple_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
+                                                  tb.range_key ? tb.range_key->type : "");
+  auto typed = [](const config::KeyAttribute& k) { return dynamodb::model::simple_table("", k.name, k.type, "", "").key.hash; };
+  for (const auto& a : tb.other_attributes) definition.attribute_definitions.push_back({a.name, typed(a).type});
+  for (const auto& x : tb.indexes) {
+    dynamodb::model::IndexDefinition index;
+    index.name = x.name;
+    index.key.hash = typed(x.hash_key);
+    if (x.range_key) index.key.range = typed(*x.range_key);
+    index.projection = x.projection == "KEYS_ONLY" ? dynamodb::model::ProjectionType::KeysOnly
+                       : x.projection == "INCLUDE" ? dynamodb::model::ProjectionType::Include
+                                                   : dynamodb::model::ProjectionType::All;
+    index.non_key_attributes = x.non_key_attributes;
+    (x.global ? definition.global_secondary_indexes : definition.local_secondary_indexes).push_back(std::move(index));
+  }
+  if (tb.provisioned) {
+    definition.billing_mode = dynamodb::model::BillingMode::Provisioned;
+    definition.provisioned_throughput = dynamodb::model::ProvisionedThroughput{tb.read_capacity, tb.write_capacity};
+  }
+  return definition;
+}
 
 WorkerSettings worker_settings(Services& s, boost::asio::any_io_executor ex, std::shared_ptr<spdlog::logger> log) {
   return WorkerSettings{std::move(ex), functions::runtime::discover_runtime_host(s.edge_url, s.xray_daemon), &s.clock, std::move(log),
@@ -209,9 +252,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     if (auto r = home.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
   }
   for (const auto& tb : t.tables) {
-    auto definition = dynamodb::model::simple_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
-                                                    tb.range_key ? tb.range_key->type : "");
-    auto r = home.dynamodb->create_table(std::move(definition));
+    auto r = home.dynamodb->create_table(table_definition(tb));
     if (!r) co_return Error{"table " + tb.name + ": " + r.error().message};
   }
 
@@ -220,7 +261,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   // Code folders are named relative to the topology file.
   std::filesystem::path base = options.config_file ? std::filesystem::absolute(*options.config_file).parent_path() : std::filesystem::current_path();
   for (const auto& f : t.functions) {
-    if (!f.code.empty()) {
+    if (!f.code.empty() || !f.inline_code.empty()) {
       lambda::model::FunctionConfig fc;
       fc.name = f.name;
       fc.runtime = f.runtime;
@@ -228,24 +269,29 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       fc.timeout = std::chrono::seconds{f.timeout};
       fc.concurrency = f.concurrency;
       fc.memory_mb = f.memory;
-      std::filesystem::path code = (base / f.code).lexically_normal();
-      if (code.extension() == ".zip" && std::filesystem::is_regular_file(code)) {
+      fc.tracing_mode = f.tracing_mode;
+      fc.reserved_concurrency = f.reserved_concurrency;
+      fc.description = f.description;
+      auto code = function_code(f, base, s.code_root);
+      if (!code) co_return Error{"function " + f.name + ": " + code.error().message};
+      if (code->extension() == ".zip" && std::filesystem::is_regular_file(*code)) {
         // A package is unpacked as CreateFunction's ZipFile is, into a folder localray owns.
-        std::ifstream in{code, std::ios::binary};
+        std::ifstream in{*code, std::ios::binary};
         lambda::model::CodeSource package;
         package.zip.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
         auto deployed = home.code_runners->deploy(fc, package);
-        if (!deployed) co_return Error{"function " + f.name + ": code " + code.string() + ": " + deployed.error().message};
+        if (!deployed) co_return Error{"function " + f.name + ": code " + code->string() + ": " + deployed.error().message};
         fc.code_location = deployed->location;
         fc.code_sha256 = deployed->sha256;
         fc.code_size = deployed->size;
-      } else if (std::filesystem::is_directory(code)) {
-        fc.code_location = code.string();
+      } else if (std::filesystem::is_directory(*code)) {
+        fc.code_location = code->string();
       } else {
-        co_return Error{"function " + f.name + ": code: no folder or .zip file " + code.string()};
+        co_return Error{"function " + f.name + ": code: no folder or .zip file " + code->string()};
       }
       for (const auto& [k, v] : f.environment) {
-        auto resolved = resolve(v, s, http_target, options.ssl_failure_rate);
+        // A template's values are final; a topology file's may hold placeholders.
+        auto resolved = f.from_template ? tracing::success(std::string{v}) : resolve(v, s, http_target, options.ssl_failure_rate);
         if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
         fc.environment[k] = *resolved;
       }
@@ -285,7 +331,13 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       target = std::make_shared<SqsSubscriber>(ex, *home.sqs, *q, edge_url, s.ids, log);
       endpoint = (*q)->queue.arn();
     }
-    sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::nullopt, {}};
+    std::optional<sns::model::FilterPolicy> filter;
+    if (!sub.filter_policy.empty()) {
+      auto parsed = sns::protocol::parse_filter_policy(sub.filter_policy, "FilterPolicy: ");
+      if (!parsed) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + parsed.error().message};
+      filter = std::move(*parsed);
+    }
+    sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::move(filter), {}};
     auto r = co_await home.sns->subscribe(std::move(request), std::move(target));
     if (!r) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
   }
@@ -297,15 +349,21 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
 
   for (const auto& a : t.apis) {
     std::vector<apigateway::model::Stage> stages;
-    for (const auto& name : a.stages) stages.push_back({name, {}});
-    // The id comes from the name and first stage: the pattern's invoke URL stays what it always was.
-    auto api = std::make_shared<apigateway::model::RestApi>(apigateway::model::stable_api_id(a.name + "/" + a.stages.front()), a.name,
-                                                             std::move(stages), t.region, t.account, tracer);
+    for (const auto& name : a.stages) {
+      auto variables = a.stage_variables.find(name);
+      stages.push_back({name, variables == a.stage_variables.end() ? std::map<std::string, std::string>{} : variables->second});
+    }
+    // Without an id of its own, it comes from the name and first stage: the pattern's invoke URL
+    // stays what it always was.
+    std::string id = !a.id.empty() ? a.id : apigateway::model::stable_api_id(a.name + "/" + a.stages.front());
+    auto api = std::make_shared<apigateway::model::RestApi>(id, a.name, std::move(stages), t.region, t.account, tracer);
     for (const auto& route : a.routes) {
       std::shared_ptr<apigateway::model::Integration> integration;
       const auto& i = route.integration;
       if (i.type == "lambda_proxy") {
         integration = std::make_shared<LambdaProxyIntegration>(*home.lambda, i.function, log);
+      } else if (i.type != "sns") {
+        co_return Error{"api " + a.name + ": " + route.method + " " + route.path + ": " + i.type + " integrations are not wired yet"};
       } else {
         auto message = apigateway::model::MappingValue::parse(i.message);
         if (!message) co_return Error{"api " + a.name + ": unsupported mapping '" + i.message + "'"};
@@ -323,6 +381,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     }
     if (auto r = home.apis->add(std::move(api)); !r) co_return Error{"api " + a.name + ": " + r.error().message};
   }
+  s.stacks = t.stacks;
   co_return tracing::Result<void>{};
 }
 

@@ -69,6 +69,8 @@ struct Services {
   std::unique_ptr<functions::AwsClients> aws_clients;
   // Subscribe endpoints of any scope.
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
+  // The CloudFormation stacks the topology was compiled from, if it was.
+  std::vector<config::Stack> stacks;
   // Set once the topology is applied; until then the edge answers 503.
   std::atomic<bool> ready{false};
   tracing::Health health;

@@ -58,6 +58,25 @@ TEST(OptionsTest, BadValuesExitWithStatus2AndSayWhy) {
   }
 }
 
+TEST(OptionsTest, TemplatesCdkOutAndParameters) {
+  auto o = std::get<Options>(parse({"--template", "a.yaml", "--template=b.json", "--parameter", "Stage=dev", "--parameter=Url=http://x?a=b"}));
+  EXPECT_EQ(o.templates, (std::vector<std::string>{"a.yaml", "b.json"}));
+  EXPECT_EQ(o.parameters.at("Stage"), "dev");
+  EXPECT_EQ(o.parameters.at("Url"), "http://x?a=b");
+  EXPECT_TRUE(from_templates(o));
+  auto c = std::get<Options>(parse({"--cdk-out", "cdk.out"}));
+  EXPECT_EQ(c.cdk_out, "cdk.out");
+  EXPECT_TRUE(from_templates(c));
+  for (auto bad : std::vector<std::vector<std::string>>{{"--config", "t.json", "--template", "a.yaml"},
+                                                         {"--parameter", "A=1"},
+                                                         {"--template", "a.yaml", "--parameter", "novalue"},
+                                                         {"--cdk-out", "a", "--cdk-out", "b"}}) {
+    auto r = parse(bad);
+    ASSERT_TRUE(std::holds_alternative<Exit>(r)) << bad[0];
+    EXPECT_EQ(std::get<Exit>(r).code, 2);
+  }
+}
+
 TEST(OptionsTest, HelpAndVersionExitZero) {
   auto help = std::get<Exit>(parse({"--help"}));
   EXPECT_EQ(help.code, 0);

@@ -57,6 +57,48 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
   return out;
 }
 
+ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe");
+  std::vector<std::string> argv_s{binary_path(), "--port", "0", "--xray-udp-port", "0", "--db", ":memory:"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(out[1], STDERR_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  ExitResult result;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[4096];
+    auto n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;  // closed: the process has ended
+    result.output.append(buf, static_cast<std::size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  if (waitpid(pid, &status, WNOHANG) != pid) {
+    for (int i = 0; i < 20 && waitpid(pid, &status, WNOHANG) != pid; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    if (kill(pid, 0) == 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return result;
+    }
+  }
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
 LocalrayProcess::LocalrayProcess(std::vector<std::string> args) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe");

@@ -54,6 +54,14 @@ class LocalrayProcess {
 
 std::string binary_path();
 
+// Runs localray with `args` (after `--port 0 --xray-udp-port 0 --db :memory:`) until it exits on
+// its own, as a start-up that must fail does; killed after `timeout`.
+struct ExitResult {
+  int status = -1;  // the exit code, or -1 if it had to be killed
+  std::string output;  // stdout and stderr together
+};
+ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds{20});
+
 // Writes `text` to `path`, making its folders first.
 void write_file(const std::string& path, const std::string& text);
 

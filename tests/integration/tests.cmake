@@ -26,3 +26,9 @@ localray_test(node_pattern_test WHOLE
   LIBS localray_test_process)
 target_compile_definitions(node_pattern_test PRIVATE LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(node_pattern_test localray)
+
+# CloudFormation, SAM and CDK apps loaded with --template / --cdk-out.
+localray_test(templates_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/templates_test.cpp
+  LIBS localray_test_process)
+add_dependencies(templates_test localray)

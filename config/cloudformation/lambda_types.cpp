@@ -1,0 +1,152 @@
+// AWS::Lambda::Function and AWS::Lambda::EventSourceMapping.
+#include <filesystem>
+
+#include "config/cloudformation/compile_context.hpp"
+
+namespace localray::config::cloudformation {
+
+using nlohmann::json;
+
+namespace {
+
+// Where the function's code is: inline, a CDK asset, or a local path as `aws cloudformation
+// package` and SAM's CodeUri take it (relative to the template's folder).
+tracing::Result<void> read_code(const CompileContext& ctx, const Properties& p, const json& code, Function& f) {
+  namespace fs = std::filesystem;
+  if (code.is_string()) {
+    std::string given = code.get<std::string>();
+    if (given.rfind("s3://", 0) == 0) {
+      auto slash = given.find('/', 5);
+      if (slash == std::string::npos) return p.error("Code", "'" + given + "' is not s3://bucket/key");
+      json s3{{"S3Bucket", given.substr(5, slash - 5)}, {"S3Key", given.substr(slash + 1)}};
+      return read_code(ctx, p, s3, f);
+    }
+    fs::path path = fs::path{given}.is_absolute() ? fs::path{given} : ctx.input.base_dir / given;
+    path = path.lexically_normal();
+    if (!fs::exists(path)) return p.error("Code", "no folder or .zip file " + path.string());
+    f.code = path.string();
+    return {};
+  }
+  if (!code.is_object()) return p.error("Code", "must hold ZipFile, or S3Bucket and S3Key, or be a local path");
+  if (auto zip = code.find("ZipFile"); zip != code.end()) {
+    if (!zip->is_string()) return p.error("Code.ZipFile", "must be a string");
+    f.inline_code = zip->get<std::string>();
+    return {};
+  }
+  if (code.contains("ImageUri")) return p.error("Code.ImageUri", "container images are not emulated");
+  auto bucket = code.find("S3Bucket"), key = code.find("S3Key");
+  if (bucket == code.end() || key == code.end() || !bucket->is_string() || !key->is_string())
+    return p.error("Code", "must hold ZipFile, or S3Bucket and S3Key, or be a local path");
+  std::optional<fs::path> local;
+  if (ctx.input.assets) local = ctx.input.assets(bucket->get<std::string>(), key->get<std::string>());
+  if (!local) {
+    return p.error("Code.S3Key", "s3://" + bucket->get<std::string>() + "/" + key->get<std::string>() +
+                                     " is not an asset of this cloud assembly; S3 is not emulated, so give the code as a local path");
+  }
+  if (!fs::exists(*local)) return p.error("Code.S3Key", "the asset's file " + local->string() + " is missing (run cdk synth again)");
+  f.code = local->string();
+  return {};
+}
+
+tracing::Result<ResourceValues> function(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  if (auto type = p.optional_string("PackageType"); type && *type && **type == "Image")
+    return p.error("PackageType", "container images are not emulated");
+  auto name = p.optional_string("FunctionName");
+  if (!name) return name.error();
+  Function f;
+  f.from_template = true;
+  f.name = name->value_or(ctx.physical_name(id, 64));
+  auto runtime = p.string("Runtime");
+  if (!runtime) return runtime.error();
+  auto handler = p.string("Handler");
+  if (!handler) return handler.error();
+  f.runtime = *runtime;
+  f.handler = *handler;
+  const json* code = p.find("Code");
+  if (!code) return p.error("Code", "is required");
+  if (auto r = read_code(ctx, p, *code, f); !r) return r.error();
+  auto timeout = p.integer("Timeout", 1, 900);
+  if (!timeout) return timeout.error();
+  f.timeout = static_cast<int>(timeout->value_or(3));
+  auto memory = p.integer("MemorySize", 128, 10240);
+  if (!memory) return memory.error();
+  f.memory = static_cast<int>(memory->value_or(128));
+  auto reserved = p.integer("ReservedConcurrentExecutions", 0, 1000);
+  if (!reserved) return reserved.error();
+  if (*reserved) {
+    f.reserved_concurrency = static_cast<int>(**reserved);
+    f.concurrency = std::max(1, f.reserved_concurrency.value());
+  }
+  auto description = p.optional_string("Description");
+  if (!description) return description.error();
+  f.description = description->value_or("");
+  if (const json* env = p.find("Environment")) {
+    if (!env->is_object()) return p.error("Environment", "must be a mapping with Variables");
+    auto vars = p.string_map(env->contains("Variables") ? &(*env)["Variables"] : nullptr, "Environment.Variables");
+    if (!vars) return vars.error();
+    f.environment = std::move(*vars);
+  }
+  f.tracing_mode = "PassThrough";
+  if (const json* tracing = p.find("TracingConfig")) {
+    std::string mode = tracing->is_object() ? tracing->value("Mode", "PassThrough") : "";
+    if (mode != "Active" && mode != "PassThrough") return p.error("TracingConfig.Mode", "must be Active or PassThrough");
+    f.tracing_mode = mode;
+  }
+  if (const json* layers = p.find("Layers"); layers && layers->is_array() && !layers->empty())
+    return p.error("Layers", "layers are not emulated for templates yet (PublishLayerVersion over the API is)");
+  std::string arn = ctx.arn("lambda", "function:" + f.name);
+  ResourceValues v{"AWS::Lambda::Function", f.name, {{"Arn", arn}}};
+  ctx.topology.functions.push_back(std::move(f));
+  return v;
+}
+
+tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  auto source = p.string("EventSourceArn");
+  if (!source) return source.error();
+  auto function_name = p.string("FunctionName");
+  if (!function_name) return function_name.error();
+  std::string fn = *function_name;
+  if (auto at = fn.find(":function:"); at != std::string::npos) fn = fn.substr(at + 10);
+  else if (auto colon = fn.rfind("function:"); colon == 0) fn = fn.substr(9);
+  fn = fn.substr(0, fn.find(':'));
+  bool known_function = false;
+  for (const auto& f : ctx.topology.functions) known_function = known_function || f.name == fn;
+  if (!known_function) return p.error("FunctionName", "'" + *function_name + "' is not a function of these templates");
+  std::string uuid = ctx.short_id(id + "/1") + ctx.short_id(id + "/2") + ctx.short_id(id + "/3") + "00";
+  for (auto& c : uuid)
+    if (c > 'f' && !std::isdigit(static_cast<unsigned char>(c))) c = static_cast<char>('a' + (c - 'a') % 6);
+  uuid = uuid.substr(0, 8) + "-" + uuid.substr(8, 4) + "-" + uuid.substr(12, 4) + "-" + uuid.substr(16, 4) + "-" + uuid.substr(20, 12);
+  ResourceValues v{"AWS::Lambda::EventSourceMapping", uuid, {{"Id", uuid}}};
+  if (source->rfind("arn:aws:sqs:", 0) != 0) {
+    v.not_emulated = "event source " + *source + " is not emulated: only SQS queues are polled";
+    return v;
+  }
+  std::string queue = arn_name(*source);
+  bool known_queue = false;
+  for (const auto& q : ctx.topology.queues) known_queue = known_queue || q.name == queue;
+  if (!known_queue) return p.error("EventSourceArn", "'" + *source + "' is not a queue of these templates");
+  auto batch = p.integer("BatchSize", 1, 10);
+  if (!batch) return batch.error();
+  auto enabled = p.boolean("Enabled");
+  if (!enabled) return enabled.error();
+  if (!enabled->value_or(true)) {
+    v.not_emulated = "Enabled is false: the queue is not polled";
+    return v;
+  }
+  ctx.topology.event_source_mappings.push_back(EventSourceMapping{queue, fn, static_cast<int>(batch->value_or(10))});
+  return v;
+}
+
+}  // namespace
+
+const std::vector<ResourceType>& lambda_types() {
+  static const std::vector<ResourceType> types{
+      {"AWS::Lambda::Function", "emulated", function},
+      {"AWS::Lambda::EventSourceMapping", "emulated", event_source_mapping},
+  };
+  return types;
+}
+
+}  // namespace localray::config::cloudformation

@@ -1,0 +1,137 @@
+// AWS::SNS::Topic, AWS::SNS::Subscription and AWS::SQS::Queue.
+#include "config/cloudformation/compile_context.hpp"
+
+namespace localray::config::cloudformation {
+
+using nlohmann::json;
+
+namespace {
+
+// A subscription's endpoint as the topology names it: a function or a queue of this stack.
+tracing::Result<Subscription> subscription(const Properties& p, const std::string& property_prefix, const std::string& topic,
+                                           const std::string& protocol, const std::string& endpoint) {
+  Subscription s{topic, protocol, arn_name(endpoint), false, ""};
+  if (protocol == "lambda") {
+    // A function ARN, possibly with a qualifier.
+    auto fn = endpoint.find(":function:");
+    if (fn == std::string::npos) return p.error(property_prefix + "Endpoint", "must be a Lambda function ARN");
+    s.endpoint = endpoint.substr(fn + 10);
+    s.endpoint = s.endpoint.substr(0, s.endpoint.find(':'));
+  } else if (protocol == "sqs") {
+    if (endpoint.rfind("arn:aws:sqs:", 0) != 0) return p.error(property_prefix + "Endpoint", "must be an SQS queue ARN");
+  } else {
+    return p.error(property_prefix + "Protocol", "'" + protocol + "' is not emulated yet: lambda and sqs subscriptions are");
+  }
+  return s;
+}
+
+tracing::Result<ResourceValues> topic(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  auto name = p.optional_string("TopicName");
+  if (!name) return name.error();
+  auto fifo = p.boolean("FifoTopic");
+  if (!fifo) return fifo.error();
+  if (fifo->value_or(false)) return p.error("FifoTopic", "FIFO topics are not emulated yet");
+  std::string topic_name = name->value_or(ctx.physical_name(id, 256));
+  ctx.topology.topics.push_back(Topic{topic_name});
+  std::string arn = ctx.arn("sns", topic_name);
+  if (const json* subs = p.find("Subscription")) {
+    if (!subs->is_array()) return p.error("Subscription", "must be a list");
+    for (std::size_t i = 0; i < subs->size(); ++i) {
+      std::string at = "Subscription[" + std::to_string(i) + "].";
+      Properties sp{ctx, id, (*subs)[i]};
+      auto protocol = sp.string("Protocol");
+      auto endpoint = sp.string("Endpoint");
+      if (!protocol) return p.error(at + "Protocol", "is required");
+      if (!endpoint) return p.error(at + "Endpoint", "is required");
+      auto s = subscription(p, at, topic_name, *protocol, *endpoint);
+      if (!s) return s.error();
+      ctx.topology.subscriptions.push_back(std::move(*s));
+    }
+  }
+  return ResourceValues{"AWS::SNS::Topic", arn, {{"TopicArn", arn}, {"TopicName", topic_name}}};
+}
+
+tracing::Result<ResourceValues> subscription_resource(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  auto topic_arn = p.string("TopicArn");
+  if (!topic_arn) return topic_arn.error();
+  auto protocol = p.string("Protocol");
+  if (!protocol) return protocol.error();
+  auto endpoint = p.string("Endpoint");
+  if (!endpoint) return endpoint.error();
+  std::string topic = arn_name(*topic_arn);
+  bool known = false;
+  for (const auto& t : ctx.topology.topics) known = known || (t.name == topic && ctx.arn("sns", t.name) == *topic_arn);
+  if (!known) return p.error("TopicArn", "'" + *topic_arn + "' is not a topic of these templates");
+  auto s = subscription(p, "", topic, *protocol, *endpoint);
+  if (!s) return s.error();
+  auto raw = p.boolean("RawMessageDelivery");
+  if (!raw) return raw.error();
+  s->raw_message_delivery = raw->value_or(false);
+  if (const json* filter = p.find("FilterPolicy")) {
+    json policy = *filter;
+    if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);
+    if (!policy.is_object()) return p.error("FilterPolicy", "must be a JSON object");
+    s->filter_policy = policy.dump();
+  }
+  if (auto scope = p.optional_string("FilterPolicyScope"); scope && *scope && **scope != "MessageAttributes")
+    return p.error("FilterPolicyScope", "only MessageAttributes is emulated");
+  ctx.topology.subscriptions.push_back(*s);
+  std::string arn = *topic_arn + ":" + ctx.short_id(id);
+  return ResourceValues{"AWS::SNS::Subscription", arn, {{"Arn", arn}}};
+}
+
+tracing::Result<ResourceValues> queue(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  auto name = p.optional_string("QueueName");
+  if (!name) return name.error();
+  auto fifo = p.boolean("FifoQueue");
+  if (!fifo) return fifo.error();
+  if (fifo->value_or(false)) return p.error("FifoQueue", "FIFO queues are not emulated yet");
+  Queue q;
+  q.name = name->value_or(ctx.physical_name(id, 80));
+  auto visibility = p.integer("VisibilityTimeout", 0, 43200);
+  auto delay = p.integer("DelaySeconds", 0, 900);
+  auto wait = p.integer("ReceiveMessageWaitTimeSeconds", 0, 20);
+  for (auto* r : {&visibility, &delay, &wait})
+    if (!*r) return r->error();
+  q.visibility_timeout = static_cast<int>(visibility->value_or(30));
+  q.delay_seconds = static_cast<int>(delay->value_or(0));
+  q.receive_wait = static_cast<int>(wait->value_or(0));
+  if (const json* redrive = p.find("RedrivePolicy")) {
+    json policy = *redrive;
+    if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);
+    if (!policy.is_object() || !policy.contains("deadLetterTargetArn"))
+      return p.error("RedrivePolicy", "must hold deadLetterTargetArn and maxReceiveCount");
+    Properties rp{ctx, id, policy};
+    auto target = rp.string("deadLetterTargetArn");
+    auto count = rp.integer("maxReceiveCount", 1, 1000);
+    if (!target) return p.error("RedrivePolicy.deadLetterTargetArn", "must be a queue ARN");
+    if (!count) return p.error("RedrivePolicy.maxReceiveCount", "must be an integer from 1 to 1000");
+    std::string dlq = arn_name(*target);
+    bool known = false;
+    for (const auto& other : ctx.topology.queues) known = known || other.name == dlq;
+    if (!known) return p.error("RedrivePolicy.deadLetterTargetArn", "'" + *target + "' is not a queue of these templates");
+    q.dead_letter_queue = dlq;
+    q.max_receive_count = static_cast<int>(count->value_or(10));
+  }
+  std::string url = ctx.env.edge_url + "/queue/" + ctx.env.region + "/" + ctx.env.account + "/" + q.name;
+  std::string arn = ctx.arn("sqs", q.name);
+  ResourceValues v{"AWS::SQS::Queue", url, {{"Arn", arn}, {"QueueName", q.name}, {"QueueUrl", url}}};
+  ctx.topology.queues.push_back(std::move(q));
+  return v;
+}
+
+}  // namespace
+
+const std::vector<ResourceType>& messaging_types() {
+  static const std::vector<ResourceType> types{
+      {"AWS::SNS::Topic", "emulated", topic},
+      {"AWS::SNS::Subscription", "emulated", subscription_resource},
+      {"AWS::SQS::Queue", "emulated", queue},
+  };
+  return types;
+}
+
+}  // namespace localray::config::cloudformation

@@ -1,0 +1,237 @@
+// Apps described for CloudFormation, run by the real binary: a SAM template (an Api-triggered
+// function, an SQS-triggered one, a SimpleTable) driven end to end through its own API, and
+// malformed templates that stop the start naming the resource and property at fault.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+#include "tests/integration/localray_process.hpp"
+
+namespace localray::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+fs::path work_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("localray-templates-" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+constexpr const char* kSamTemplate = R"(AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Description: orders, queued and stored
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    Timeout: 10
+    Tracing: Active
+    Environment:
+      Variables:
+        TABLE: !Ref Orders
+Resources:
+  Orders:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      PrimaryKey: { Name: orderId, Type: String }
+  Inbox:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 20
+  Intake:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: intake.handler
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Inbox
+      Events:
+        Post:
+          Type: Api
+          Properties:
+            Path: /orders/{id}
+            Method: post
+  Store:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: store.handler
+      Events:
+        Queue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Inbox.Arn
+            BatchSize: 5
+  Schedule:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(1 minute)
+Outputs:
+  ApiUrl:
+    Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/"
+  TableName:
+    Value: !Ref Orders
+)";
+
+constexpr const char* kIntake = R"(
+const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
+const sqs = new SQSClient({});
+exports.handler = async (event) => {
+  const id = event.pathParameters.id;
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify({ id, body: event.body }) }));
+  return { statusCode: 202, headers: { 'content-type': 'application/json' },
+           body: JSON.stringify({ queued: id, resource: event.resource, stage: event.requestContext.stage }) };
+};
+)";
+
+constexpr const char* kStore = R"(
+const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
+const db = new DynamoDBClient({});
+exports.handler = async (event) => {
+  for (const r of event.Records) {
+    const m = JSON.parse(r.body);
+    await db.send(new PutItemCommand({ TableName: process.env.TABLE, Item: { orderId: { S: m.id }, body: { S: m.body } } }));
+  }
+};
+)";
+
+double now_seconds() { return static_cast<double>(std::time(nullptr)); }
+
+// "Type Name -> Type Name" of every edge of the service graph.
+std::set<std::string> graph_edges(const LocalrayProcess& lr) {
+  auto g = lr.xray("/ServiceGraph", {{"StartTime", now_seconds() - 600}, {"EndTime", now_seconds() + 60}});
+  std::map<int, std::string> names;
+  for (const auto& s : g.at("Services")) names[s.at("ReferenceId").get<int>()] = s.at("Type").get<std::string>() + " " + s.at("Name").get<std::string>();
+  std::set<std::string> edges;
+  for (const auto& s : g.at("Services"))
+    for (const auto& e : s.value("Edges", json::array())) edges.insert(names[s.at("ReferenceId").get<int>()] + " -> " + names[e.at("ReferenceId").get<int>()]);
+  return edges;
+}
+
+TEST(SamTemplate, RunsEndToEndThroughItsOwnApi) {
+  fs::path dir = work_dir("orders-app");
+  write_file((dir / "template.yaml").string(), kSamTemplate);
+  write_file((dir / "src" / "intake.js").string(), kIntake);
+  write_file((dir / "src" / "store.js").string(), kStore);
+  LocalrayProcess lr{{"--db", ":memory:", "--template", (dir / "template.yaml").string(), "--seed", "3"}};
+
+  // The implicit API's two stages, as SAM makes them.
+  std::set<std::string> stages;
+  for (const auto& api : lr.ready().at("apis")) stages.insert(api.at("stage").get<std::string>());
+  EXPECT_EQ(stages, (std::set<std::string>{"Prod", "Stage"}));
+
+  auto resources = json::parse(http_request(lr.port(), "GET", "/_localray/resources").body);
+  ASSERT_EQ(resources.at("stacks").size(), 1u);
+  const json& stack = resources["stacks"][0];
+  EXPECT_EQ(stack.at("name"), "orders-app");
+  std::string api_id, table, intake, store;
+  std::map<std::string, std::string> status;
+  for (const auto& r : stack.at("resources")) {
+    status[r.at("logical_id")] = r.at("status");
+    if (r.at("logical_id") == "ServerlessRestApi") api_id = r.at("physical_id");
+    if (r.at("logical_id") == "Orders") table = r.at("physical_id");
+    if (r.at("logical_id") == "Intake") intake = r.at("physical_id");
+    if (r.at("logical_id") == "Store") store = r.at("physical_id");
+  }
+  EXPECT_EQ(status["Schedule"], "not emulated");
+  EXPECT_EQ(status["IntakeRole"], "accepted");
+  EXPECT_EQ(status["StoreQueue"], "emulated");
+  EXPECT_EQ(table.rfind("orders-app-Orders-", 0), 0u) << table;
+  json outputs;
+  for (const auto& o : stack.at("outputs")) outputs[o.at("key").get<std::string>()] = o.at("value");
+  EXPECT_EQ(outputs["ApiUrl"], "https://" + api_id + ".execute-api.us-east-1.amazonaws.com/Prod/");
+  EXPECT_EQ(outputs["TableName"], table);
+
+  for (int i = 0; i < 3; ++i) {
+    auto r = http_request(lr.port(), "POST", "/restapis/" + api_id + "/Prod/_user_request_/orders/o-" + std::to_string(i), "note " + std::to_string(i),
+                          {{"Content-Type", "text/plain"}});
+    ASSERT_EQ(r.status, 202u) << r.body;
+    auto body = json::parse(r.body);
+    EXPECT_EQ(body.at("queued"), "o-" + std::to_string(i));
+    EXPECT_EQ(body.at("resource"), "/orders/{id}");
+    EXPECT_EQ(body.at("stage"), "Prod");
+  }
+  // A method the template does not declare.
+  EXPECT_EQ(http_request(lr.port(), "GET", "/restapis/" + api_id + "/Prod/_user_request_/orders/o-1").status, 403u);
+
+  // The queue's consumer stores each order.
+  json items;
+  ASSERT_TRUE(eventually([&] {
+    auto r = http_request(lr.port(), "POST", "/", json{{"TableName", table}}.dump(),
+                          {{"X-Amz-Target", "DynamoDB_20120810.Scan"}, {"Content-Type", "application/x-amz-json-1.0"}});
+    items = json::parse(r.body).value("Items", json::array());
+    return items.size() == 3;
+  }, 20s)) << items.dump();
+  std::set<std::string> bodies;
+  for (const auto& item : items) bodies.insert(item.at("body").at("S").get<std::string>());
+  EXPECT_EQ(bodies, (std::set<std::string>{"note 0", "note 1", "note 2"}));
+
+  // Traced through every hop, as the stack would be on AWS.
+  std::set<std::string> edges;
+  ASSERT_TRUE(eventually([&] {
+    edges = graph_edges(lr);
+    return edges.count("AWS::Lambda::Function " + store + " -> AWS::DynamoDB::Table " + table) > 0;
+  }, 20s));
+  EXPECT_TRUE(edges.count("client orders-app/Prod -> AWS::ApiGateway::Stage orders-app/Prod"));
+  EXPECT_TRUE(edges.count("AWS::ApiGateway::Stage orders-app/Prod -> AWS::Lambda " + intake));
+  bool intake_to_queue = false, queue_to_store = false;
+  for (const auto& e : edges) {
+    intake_to_queue |= e.rfind("AWS::Lambda::Function " + intake + " -> AWS::SQS::Queue orders-app-Inbox-", 0) == 0;
+    queue_to_store |= e.rfind("AWS::SQS::Queue orders-app-Inbox-", 0) == 0 && e.find("-> AWS::Lambda " + store) != std::string::npos;
+  }
+  EXPECT_TRUE(intake_to_queue);
+  EXPECT_TRUE(queue_to_store);
+}
+
+struct Malformed {
+  const char* name;
+  const char* yaml;
+  const char* expected;  // in the error, right after the file's name
+};
+
+class MalformedTemplate : public ::testing::TestWithParam<Malformed> {};
+
+TEST_P(MalformedTemplate, StopsTheStartNamingResourceAndProperty) {
+  fs::path dir = work_dir(std::string{"bad-"} + GetParam().name);
+  std::string file = (dir / "app.yaml").string();
+  write_file(file, GetParam().yaml);
+  auto r = run_to_exit({"--template", file});
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("localray: " + file + GetParam().expected), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("LOCALRAY_READY"), std::string::npos) << "nothing starts";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Templates, MalformedTemplate,
+    ::testing::Values(
+        Malformed{"unknown-reference",
+                  "Resources:\n  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: a } }\n  M:\n    Type: AWS::ApiGateway::Method\n"
+                  "    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n"
+                  "      Integration:\n        Type: AWS_PROXY\n        Uri: !Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Foo.Arn}/invocations'\n",
+                  ": Resources.M.Properties.Integration.Uri.Fn::Sub: Fn::Sub ${Foo.Arn}: Fn::GetAtt names unknown resource 'Foo'"},
+        Malformed{"bad-intrinsic", "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Select [ 3, [ a, b ] ]\n",
+                  ": Resources.T.Properties.TopicName.Fn::Select: index 3 is out of range for a list of 2"},
+        Malformed{"cycle",
+                  "Resources:\n  A: { Type: AWS::SQS::Queue, Properties: { QueueName: !GetAtt B.QueueName } }\n"
+                  "  B: { Type: AWS::SQS::Queue, Properties: { QueueName: !GetAtt A.QueueName } }\n",
+                  ": Resources: circular dependency between A, B"},
+        Malformed{"missing-asset",
+                  "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: { Runtime: nodejs20.x, Handler: index.handler, Code: ./gone }\n",
+                  ": Resources.F.Properties.Code: no folder or .zip file "},
+        Malformed{"yaml", "Resources:\n  T: { Type: AWS::SNS::Topic\n", ":3:1: not valid YAML: end of map flow not found"}),
+    [](const ::testing::TestParamInfo<Malformed>& info) {
+      std::string n = info.param.name;
+      for (auto& c : n)
+        if (c == '-') c = '_';
+      return n;
+    });
+
+}  // namespace
+}  // namespace localray::testing
