@@ -1,11 +1,15 @@
 #pragma once
-// API Gateway integrations backed by the other services: SNS Publish for the AWS service
-// integration, a Lambda function for the proxy integration.
+// API Gateway integrations backed by the other services: SNS Publish for the pattern's AWS service
+// integration, a Lambda function for the proxy integration, and any service action a template's
+// AWS integration names, reached through the edge's own dispatch.
+#include <functional>
 #include <memory>
 #include <string>
 
 #include <spdlog/fwd.h>
 
+#include "http/message.hpp"
+#include "services/apigateway/model/service_integration.hpp"
 #include "services/apigateway/model/sns_publish_integration.hpp"
 #include "services/lambda/model/function.hpp"
 #include "services/sns/model/backend.hpp"
@@ -42,6 +46,23 @@ class LambdaProxyIntegration final : public apigateway::model::Integration {
   lambda::model::Runner& runner_;
   std::string function_;
   std::shared_ptr<spdlog::logger> log_;
+};
+
+// The edge's dispatch of one request, as if it had come in on the edge port.
+using Dispatch = std::function<boost::asio::awaitable<http::Response>(http::Request)>;
+
+// Calls a service the way API Gateway's AWS integration does: the request in the service's own
+// wire protocol (query form for SNS and SQS, JSON with X-Amz-Target for DynamoDB, the Invoke path
+// for Lambda), signed for the API's account and region, carrying the integration's trace header.
+class EdgeServiceCaller final : public apigateway::model::ServiceCaller {
+ public:
+  EdgeServiceCaller(const Dispatch& dispatch, std::string region, std::string account, std::string edge_url)
+      : dispatch_{dispatch}, region_{std::move(region)}, account_{std::move(account)}, edge_url_{std::move(edge_url)} {}
+  boost::asio::awaitable<apigateway::model::ServiceAnswer> call(apigateway::model::ServiceCall call, tracing::TraceHeader ctx) override;
+
+ private:
+  const Dispatch& dispatch_;  // set once the router exists, before any request is served
+  std::string region_, account_, edge_url_;
 };
 
 }  // namespace localray::emulator

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   services.xray_daemon = udp_address;
   if (auto r = emulator::build_services(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
   router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
+  services.dispatch = [&router](http::Request r) { return router->route(std::move(r)); };
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
   http::Server daemon_tcp{io.get_executor(), [&services](http::Request r) -> asio::awaitable<http::Response> {
     if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets") {

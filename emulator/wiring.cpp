@@ -122,6 +122,32 @@ tracing::Result<std::filesystem::path> function_code(const config::Function& f, 
   return tracing::success(dir);
 }
 
+// A template's AWS or MOCK integration, its mapping templates parsed now so a bad one stops the start.
+tracing::Result<std::shared_ptr<apigateway::model::Integration>> mapped_integration(Services& s, const config::ApiIntegration& i,
+                                                                                    const base::Scope& scope) {
+  apigateway::model::MappingSpec spec;
+  spec.request_templates = i.request_templates;
+  spec.request_parameters = i.request_parameters;
+  spec.passthrough = i.passthrough;
+  for (const auto& r : i.responses) spec.responses.push_back({r.selection_pattern, r.status, r.templates, r.parameters});
+  auto mapping = apigateway::model::IntegrationMapping::make(spec);
+  if (!mapping) return mapping.error();
+  if (i.type == "mock") return std::shared_ptr<apigateway::model::Integration>{std::make_shared<apigateway::model::MockIntegration>(std::move(*mapping))};
+  apigateway::model::ServiceCall target;
+  target.service = i.service;
+  target.action = i.action;
+  target.path = i.service_path;
+  target.http_method = i.http_method;
+  std::string resource;
+  if (i.service == "lambda") {
+    target.path = "2015-03-31/functions/arn:aws:lambda:" + scope.region + ":" + scope.account + ":function:" + i.function + "/invocations";
+    resource = i.function;
+  }
+  auto caller = std::make_shared<EdgeServiceCaller>(s.dispatch, scope.region, scope.account, s.edge_url);
+  return std::shared_ptr<apigateway::model::Integration>{
+      std::make_shared<apigateway::model::ServiceIntegration>(std::move(target), std::move(*mapping), std::move(caller), std::move(resource))};
+}
+
 dynamodb::model::TableDefinition table_definition(const config::Table& tb) {
   auto definition = dynamodb::model::simple_table(tb.name, tb.hash_key.name, tb.hash_key.type, tb.range_key ? tb.range_key->name : "",
                                                   tb.range_key ? tb.range_key->type : "");
@@ -362,8 +388,10 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       const auto& i = route.integration;
       if (i.type == "lambda_proxy") {
         integration = std::make_shared<LambdaProxyIntegration>(*home.lambda, i.function, log);
-      } else if (i.type != "sns") {
-        co_return Error{"api " + a.name + ": " + route.method + " " + route.path + ": " + i.type + " integrations are not wired yet"};
+      } else if (i.type == "aws" || i.type == "mock") {
+        auto made = mapped_integration(s, i, home.scope);
+        if (!made) co_return Error{"api " + a.name + ": " + route.method + " " + route.path + ": " + made.error().message};
+        integration = std::move(*made);
       } else {
         auto message = apigateway::model::MappingValue::parse(i.message);
         if (!message) co_return Error{"api " + a.name + ": unsupported mapping '" + i.message + "'"};

@@ -69,6 +69,9 @@ struct Services {
   std::unique_ptr<functions::AwsClients> aws_clients;
   // Subscribe endpoints of any scope.
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
+  // The edge's dispatch, set by main once the router exists: API Gateway's AWS integrations call
+  // services through it.
+  Dispatch dispatch;
   // The CloudFormation stacks the topology was compiled from, if it was.
   std::vector<config::Stack> stacks;
   // Set once the topology is applied; until then the edge answers 503.

@@ -3,12 +3,20 @@
 #include <algorithm>
 
 #include "config/cloudformation/intrinsics.hpp"
+#include "services/apigateway/model/velocity.hpp"
 
 namespace localray::config::cloudformation {
 
 using nlohmann::json;
 
 namespace {
+
+// Mapping templates are checked now, so that one that does not parse stops the start.
+tracing::Result<void> check_templates(const std::map<std::string, std::string>& templates, const std::string& at, const ErrorAt& error) {
+  for (const auto& [type, text] : templates)
+    if (auto t = apigateway::model::VelocityTemplate::parse(text); !t) return error(at + "." + type, t.error().message);
+  return {};
+}
 
 tracing::Result<std::map<std::string, std::string>> strings(const json& j, const std::string& at, const ErrorAt& error) {
   std::map<std::string, std::string> out;
@@ -80,6 +88,7 @@ tracing::Result<ApiIntegration> integration(const json& j, bool openapi, const T
   if (const json& m = member("IntegrationHttpMethod", "httpMethod"); m.is_string()) out.http_method = m.get<std::string>();
   auto templates = strings(member("RequestTemplates", "requestTemplates"), ".RequestTemplates", error);
   if (!templates) return templates.error();
+  if (auto checked = check_templates(*templates, ".RequestTemplates", error); !checked) return checked.error();
   out.request_templates = std::move(*templates);
   auto parameters = strings(member("RequestParameters", "requestParameters"), ".RequestParameters", error);
   if (!parameters) return parameters.error();
@@ -108,6 +117,7 @@ tracing::Result<ApiIntegration> integration(const json& j, bool openapi, const T
     spec.status = static_cast<unsigned>(std::stoi(*status));
     auto t = strings(r.value(openapi ? "responseTemplates" : "ResponseTemplates", json()), at + ".ResponseTemplates", error);
     if (!t) return t.error();
+    if (auto checked = check_templates(*t, at + ".ResponseTemplates", error); !checked) return checked.error();
     spec.templates = std::move(*t);
     auto params = strings(r.value(openapi ? "responseParameters" : "ResponseParameters", json()), at + ".ResponseParameters", error);
     if (!params) return params.error();

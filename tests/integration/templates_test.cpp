@@ -190,6 +190,130 @@ TEST(SamTemplate, RunsEndToEndThroughItsOwnApi) {
   EXPECT_TRUE(queue_to_store);
 }
 
+// The seed's own front door written as plain CloudFormation: API Gateway publishes to SNS through
+// an AWS integration whose request template is Velocity, a MOCK answers CORS preflights, and
+// integration responses map SNS's errors.
+constexpr const char* kApiToSns = R"yaml(Resources:
+  Topic: { Type: AWS::SNS::Topic, Properties: { TopicName: front-door } }
+  Reader:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: nodejs20.x, Handler: index.handler, Code: src, FunctionName: reader }
+  ReaderSubscription:
+    Type: AWS::SNS::Subscription
+    Properties: { TopicArn: !Ref Topic, Protocol: lambda, Endpoint: !GetAtt Reader.Arn }
+  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: front } }
+  Proxy:
+    Type: AWS::ApiGateway::Resource
+    Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: "{proxy+}" }
+  Missing:
+    Type: AWS::ApiGateway::Resource
+    Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: missing }
+  Publish:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Proxy
+      HttpMethod: ANY
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Uri: !Sub arn:aws:apigateway:${AWS::Region}:sns:path//
+        PassthroughBehavior: NEVER
+        RequestParameters:
+          integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"
+        RequestTemplates:
+          application/json: !Join ["", ["Action=Publish&TargetArn=$util.urlEncode('", !Ref Topic, "')&Message=$util.urlEncode($context.path)",
+                                        "&MessageAttributes.entry.1.Name=status&MessageAttributes.entry.1.Value.DataType=String",
+                                        "&MessageAttributes.entry.1.Value.StringValue=$util.urlEncode($input.path('$.status'))"]]
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseTemplates: { application/json: '{"message": "message added to topic"}' }
+  PublishNowhere:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Missing
+      HttpMethod: POST
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Uri: !Sub arn:aws:apigateway:${AWS::Region}:sns:action/Publish
+        RequestParameters:
+          integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"
+          integration.request.querystring.Message: method.request.querystring.m
+          integration.request.querystring.TopicArn: "'arn:aws:sns:us-east-1:000000000000:nowhere'"
+        IntegrationResponses:
+          - StatusCode: "200"
+          - StatusCode: "400"
+            SelectionPattern: '4\d{2}'
+            ResponseParameters: { method.response.header.X-Failed: "'publish'" }
+            ResponseTemplates:
+              application/json: |
+                #set($context.responseOverride.header.X-Request = $context.requestId)
+                {"state": "error", "stage": "$context.stage"}
+  Preflight:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Proxy
+      HttpMethod: OPTIONS
+      Integration:
+        Type: MOCK
+        RequestTemplates: { application/json: '{"statusCode": 204}' }
+        IntegrationResponses:
+          - StatusCode: "204"
+            ResponseParameters: { method.response.header.Access-Control-Allow-Origin: "'*'" }
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: [Publish, PublishNowhere, Preflight]
+    Properties: { RestApiId: !Ref Api, StageName: prod }
+)yaml";
+
+TEST(CloudFormationTemplate, ApiPublishesToSnsThroughVelocity) {
+  fs::path dir = work_dir("front-door");
+  write_file((dir / "front.yaml").string(), kApiToSns);
+  write_file((dir / "src" / "index.js").string(),
+             "exports.handler = async (e) => { console.log('message ' + e.Records[0].Sns.Message + ' ' + "
+             "e.Records[0].Sns.MessageAttributes.status.Value); };\n");
+  LocalrayProcess lr{{"--db", ":memory:", "--template", (dir / "front.yaml").string()}};
+  std::string base = lr.invoke_path();
+
+  auto ok = lr.post_json(base + "/orders/7", {{"status", "new"}});
+  EXPECT_EQ(ok.status, 200u) << ok.body;
+  EXPECT_EQ(json::parse(ok.body), (json{{"message", "message added to topic"}}));
+  // The function subscribed to the topic got the mapped message and attribute.
+  std::string logs;
+  ASSERT_TRUE(eventually([&] {
+    logs = http_request(lr.port(), "GET", "/_localray/logs?function=reader").body;
+    return logs.find("message /prod/orders/7 new") != std::string::npos;
+  }, 10s)) << logs;
+
+  // A Content-Type with no template, and passthrough NEVER: 415.
+  auto text = http_request(lr.port(), "POST", base + "/orders/8", "x", {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(text.status, 415u);
+  EXPECT_EQ(json::parse(text.body).at("message"), "Unsupported Media Type");
+
+  // SNS's 404 for an unknown topic, selected by "4\d{2}": 400, its parameters and override.
+  auto failed = http_request(lr.port(), "POST", base + "/missing?m=hello", "{}", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(failed.status, 400u) << failed.body;
+  EXPECT_EQ(json::parse(failed.body), (json{{"state", "error"}, {"stage", "prod"}}));
+  EXPECT_EQ(failed.headers["x-failed"], "publish");
+  EXPECT_FALSE(failed.headers["x-request"].empty());
+
+  auto preflight = http_request(lr.port(), "OPTIONS", base + "/anything");
+  EXPECT_EQ(preflight.status, 204u);
+  EXPECT_EQ(preflight.headers["access-control-allow-origin"], "*");
+
+  // Traced as the seed's pattern is: the stage calls the topic, the topic the function.
+  std::set<std::string> edges;
+  ASSERT_TRUE(eventually([&] {
+    edges = graph_edges(lr);
+    return edges.count("AWS::SNS::Topic front-door -> AWS::Lambda reader") > 0;
+  }, 10s));
+  EXPECT_TRUE(edges.count("AWS::ApiGateway::Stage front/prod -> AWS::SNS::Topic front-door"));
+  for (const auto& e : edges) EXPECT_EQ(e.find("AWS::SNS SNS"), std::string::npos) << "the integration names its topic: " << e;
+}
+
 struct Malformed {
   const char* name;
   const char* yaml;
@@ -225,7 +349,13 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"missing-asset",
                   "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: { Runtime: nodejs20.x, Handler: index.handler, Code: ./gone }\n",
                   ": Resources.F.Properties.Code: no folder or .zip file "},
-        Malformed{"yaml", "Resources:\n  T: { Type: AWS::SNS::Topic\n", ":3:1: not valid YAML: end of map flow not found"}),
+        Malformed{"yaml", "Resources:\n  T: { Type: AWS::SNS::Topic\n", ":3:1: not valid YAML: end of map flow not found"},
+        Malformed{"velocity",
+                  "Resources:\n  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: a } }\n  M:\n    Type: AWS::ApiGateway::Method\n"
+                  "    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n"
+                  "      Integration:\n        Type: MOCK\n        RequestTemplates: { application/json: '#if($x) never closed' }\n"
+                  "  D: { Type: AWS::ApiGateway::Deployment, DependsOn: M, Properties: { RestApiId: !Ref Api, StageName: s } }\n",
+                  ": Resources.M.Properties.Integration.RequestTemplates.application/json: #if without #end at line 1, column 1"}),
     [](const ::testing::TestParamInfo<Malformed>& info) {
       std::string n = info.param.name;
       for (auto& c : n)

@@ -46,6 +46,11 @@ struct IntegrationResponse {
   // The called service failed, whatever the client is answered: the subsegment is marked so.
   bool call_failed = false;
   bool call_fault = false;  // 5xx-like: the service itself, not the request
+  std::string operation;     // the operation called, when only the mapped request told it
+  bool called = true;        // false when API Gateway answered before calling (415, a mapping error)
+  // What only the mapped request told of the target (topic_arn, queue_url, table_name), for the
+  // subsegment's aws fields and the service map.
+  std::map<std::string, std::string> target;
 };
 
 // The backend of a method: a Lambda function (proxy) or an AWS service action, implemented where
@@ -57,6 +62,8 @@ class Integration {
   virtual std::string service() const = 0;
   virtual std::string operation() const = 0;
   virtual void describe_target(nlohmann::json& aws) const = 0;
+  // A MOCK integration calls nothing: no subsegment is recorded for it.
+  virtual bool records_call() const { return true; }
   // `ctx`: the context the call carries (Parent = the integration subsegment).
   virtual boost::asio::awaitable<IntegrationResponse> call(const IntegrationRequest& request, const tracing::TraceHeader& ctx) = 0;
 };

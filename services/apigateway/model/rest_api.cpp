@@ -110,19 +110,35 @@ boost::asio::awaitable<ApiResponse> RestApi::handle(ApiRequest request) const {
     ireq.request_time = start;
 
     const auto& integration = *match->method->integration;
-    auto& sub = seg.add_subsegment(integration.service(), t_.ids.segment_id(), tracing::epoch_seconds(t_.clock.now()));
-    sub.namespace_ = "aws";
-    sub.aws = {{"operation", integration.operation()}, {"region", region_}};
-    integration.describe_target(sub.aws);
-    const auto integration_ctx = trace.child(sub.id);
-    auto result = co_await match->method->integration->call(ireq, integration_ctx);
-    sub.end_time = tracing::epoch_seconds(t_.clock.now());
-    if (!result.request_id.empty()) sub.aws["request_id"] = result.request_id;
-    if (result.call_fault) sub.fault = true;
-    else if (result.call_failed) sub.error = true;
-    response.status = result.status;
-    response.headers = std::move(result.headers);
-    response.body = std::move(result.body);
+    if (integration.records_call()) {
+      auto& sub = seg.add_subsegment(integration.service(), t_.ids.segment_id(), tracing::epoch_seconds(t_.clock.now()));
+      sub.namespace_ = "aws";
+      sub.aws = {{"operation", integration.operation()}, {"region", region_}};
+      integration.describe_target(sub.aws);
+      const auto integration_ctx = trace.child(sub.id);
+      auto result = co_await match->method->integration->call(ireq, integration_ctx);
+      if (!result.called) {
+        seg.subsegments.pop_back();  // nothing was called: API Gateway answered by itself
+      } else {
+        sub.end_time = tracing::epoch_seconds(t_.clock.now());
+        if (!result.operation.empty()) sub.aws["operation"] = result.operation;
+        for (const auto& [field, value] : result.target) {
+          sub.aws[field] = value;
+          sub.aws["resource_names"] = {value};
+        }
+        if (!result.request_id.empty()) sub.aws["request_id"] = result.request_id;
+        if (result.call_fault) sub.fault = true;
+        else if (result.call_failed) sub.error = true;
+      }
+      response.status = result.status;
+      response.headers = std::move(result.headers);
+      response.body = std::move(result.body);
+    } else {
+      auto result = co_await match->method->integration->call(ireq, trace);
+      response.status = result.status;
+      response.headers = std::move(result.headers);
+      response.body = std::move(result.body);
+    }
   }
   seg.error = response.status >= 400 && response.status < 500;
   seg.fault = response.status >= 500;
