@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# The pattern as a CDK app (aws-cdk-lib and the cdk CLI, pinned), synthesized by its test.
+(cd functions/examples/xray-tracer-cdk && npm ci --no-audit --no-fund --loglevel=error)
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j2 --timeout 600

@@ -27,10 +27,13 @@ tracing::Result<json> read_json(const fs::path& path) {
 
 // Object keys of the file assets an asset manifest publishes, mapped to their local source.
 void index_asset_manifest(const fs::path& dir, const json& manifest, std::map<std::string, fs::path>& by_key) {
-  for (const auto& [id, asset] : manifest.value("files", json::object()).items()) {
+  // Every value() below is named first: a range-for over items() of a temporary would dangle.
+  const json files = manifest.value("files", json::object());
+  for (const auto& [id, asset] : files.items()) {
     std::string source = asset.value("/source/path"_json_pointer, "");
     if (source.empty()) continue;
-    for (const auto& [where, destination] : asset.value("destinations", json::object()).items()) {
+    const json destinations = asset.value("destinations", json::object());
+    for (const auto& [where, destination] : destinations.items()) {
       std::string key = destination.value("objectKey", "");
       if (!key.empty()) by_key[key] = dir / source;
     }
@@ -47,7 +50,8 @@ tracing::Result<void> collect(const fs::path& dir, std::vector<Artifact>& out, i
   if (depth > 8) return Error{dir.string() + ": cloud assemblies nested too deep"};
   auto manifest = read_json(dir / "manifest.json");
   if (!manifest) return Error{manifest.error().message + " (is " + dir.string() + " the output of cdk synth?)"};
-  for (const auto& [id, spec] : manifest->value("artifacts", json::object()).items()) {
+  const json listed = manifest->value("artifacts", json::object());
+  for (const auto& [id, spec] : listed.items()) {
     std::string type = spec.value("type", "");
     if (type == "cdk:cloud-assembly") {
       std::string nested = spec.value("/properties/directoryName"_json_pointer, "");
@@ -62,10 +66,12 @@ tracing::Result<void> collect(const fs::path& dir, std::vector<Artifact>& out, i
 
 // CDK v1 templates take their assets' locations as parameters; the CLI supplied them, so do we.
 void legacy_asset_parameters(const json& spec, StackInput& in) {
-  for (const auto& [path, entries] : spec.value("metadata", json::object()).items())
+  const json metadata = spec.value("metadata", json::object());
+  for (const auto& [path, entries] : metadata.items())
     for (const auto& entry : entries) {
       if (entry.value("type", "") != "aws:cdk:asset") continue;
-      const json& d = entry.value("data", json::object());
+      const json d = entry.value("data", json::object());
+      if (!d.is_object()) continue;
       std::string local = d.value("path", "");
       if (auto p = d.value("s3BucketParameter", ""); !p.empty()) in.parameters[p] = "localray-assets";
       if (auto p = d.value("s3KeyParameter", ""); !p.empty()) in.parameters[p] = "||" + local;
@@ -138,7 +144,8 @@ tracing::Result<std::vector<StackInput>> read_cloud_assembly(const std::string& 
     in.body = std::move(*body);
     in.stack_name = props.value("stackName", a->id);
     in.base_dir = a->dir;
-    for (const auto& [k, v] : props.value("parameters", json::object()).items())
+    const json parameters = props.value("parameters", json::object());
+    for (const auto& [k, v] : parameters.items())
       if (v.is_string()) in.parameters[k] = v.get<std::string>();
     legacy_asset_parameters(a->spec, in);
     fs::path dir = a->dir;

@@ -32,3 +32,10 @@ localray_test(templates_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/templates_test.cpp
   LIBS localray_test_process)
 add_dependencies(templates_test localray)
+
+# The seed's app as a CDK app, synthesized by the cdk CLI and loaded with --cdk-out.
+localray_test(cdk_app_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/cdk_app_test.cpp
+  LIBS localray_test_process)
+target_compile_definitions(cdk_app_test PRIVATE LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(cdk_app_test localray)
