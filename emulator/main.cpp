@@ -20,6 +20,7 @@
 #include "emulator/options.hpp"
 #include "emulator/router.hpp"
 #include "emulator/service_routing.hpp"
+#include "emulator/stack_deployer.hpp"
 #include "emulator/version.hpp"
 #include "emulator/wiring.hpp"
 #include "http/server.hpp"
@@ -108,6 +109,10 @@ int main(int argc, char** argv) {
   if (auto r = emulator::build_services(services, io.get_executor(), options, *topology, edge_url, log); !r) return fail(r.error().message);
   router = std::make_shared<emulator::Router>(services, emulator::Endpoints{edge_url, udp_address}, log);
   services.dispatch = [&router](http::Request r) { return router->route(std::move(r)); };
+  // The CloudFormation API deploys through the same loader and wiring as the command line.
+  emulator::StackDeployer deployer{services, io.get_executor(), options, seed, log};
+  cloudformation::model::Stacks stacks_api{services.clock, services.ids, services.home.region, services.home.account, deployer};
+  services.cloudformation = &stacks_api;
   // The X-Ray daemon also answers the SDKs' centralized sampling calls over TCP on its port.
   http::Server daemon_tcp{io.get_executor(), [&services](http::Request r) -> asio::awaitable<http::Response> {
     if (r.path == "/GetSamplingRules" || r.path == "/SamplingTargets") {
@@ -128,13 +133,17 @@ int main(int argc, char** argv) {
 
   // The topology goes in through the services' own operations, on this thread alone.
   std::optional<tracing::Result<void>> applied;
-  asio::co_spawn(io, emulator::apply_topology(services, io.get_executor(), options, *topology, log),
+  emulator::AppliedResources made;
+  asio::co_spawn(io, emulator::apply_topology(services, io.get_executor(), options, *topology, log, made),
                  [&applied](std::exception_ptr e, tracing::Result<void> r) {
                    applied = e ? tracing::Result<void>{tracing::Error{"applying the topology failed unexpectedly"}} : std::move(r);
                  });
   while (!applied && io.run_one()) {
   }
   if (!applied || !*applied) return fail(applied ? applied->error().message : "the topology was not applied");
+  deployer.adopt(*topology);
+  for (const auto& stack : topology->stacks)
+    stacks_api.record_existing(stack.name, stack.id, read_file(stack.file).value_or(""), emulator::deployed_of(stack, services.clock.now()));
   services.ready = true;
 
   // What a person reads, then one line a program can parse.

@@ -1,5 +1,7 @@
 #include "emulator/router.hpp"
 
+#include "services/cloudformation/protocol/api.hpp"
+
 #include "emulator/uninstrumented_calls.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -68,6 +70,11 @@ json stacks_json(const std::vector<config::Stack>& stacks) {
 
 }  // namespace
 
+json Router::stacks_json() const {
+  std::lock_guard lock{s_.stacks_mutex};
+  return localray::emulator::stacks_json(s_.stacks);
+}
+
 asio::awaitable<http::Response> Router::resources() const {
   json apis = json::array(), topics = json::array(), queues = json::array(), tables = json::array(), functions = json::array(),
        mappings = json::array(), regions = json::array();
@@ -117,7 +124,7 @@ asio::awaitable<http::Response> Router::resources() const {
   }
   json out = {{"region", s_.home.region}, {"account", s_.home.account}, {"regions", regions},   {"apis", apis},
               {"topics", topics},         {"queues", queues},           {"tables", tables},     {"functions", functions},
-              {"event_source_mappings", mappings}, {"stacks", stacks_json(s_.stacks)},
+              {"event_source_mappings", mappings}, {"stacks", stacks_json()},
               {"xray", {{"api", endpoints_.edge_url}, {"daemon_udp", endpoints_.udp_address}}}};
   co_return http::Response::json(200, out.dump(2));
 }
@@ -195,6 +202,9 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
       co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Query, queues, call);
     case Service::Sns:
       co_return co_await sns::protocol::handle(request, *region.sns, *s_.subscriber_factory, call);
+    case Service::CloudFormation:
+      if (s_.cloudformation) co_return co_await cloudformation::protocol::handle(request, routed.form, *s_.cloudformation, call);
+      break;
     case Service::Unknown: break;
   }
   co_return unknown_operation(request);

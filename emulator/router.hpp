@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <boost/asio/awaitable.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <spdlog/fwd.h>
 
 #include "emulator/service_routing.hpp"
@@ -27,6 +28,7 @@ class Router {
 
  private:
   boost::asio::awaitable<http::Response> localray_endpoint(const http::Request& request) const;
+  nlohmann::json stacks_json() const;
   http::Response function_logs(const http::Request& request) const;
   // Lambda's REST API, when the request is one of its calls.
   boost::asio::awaitable<std::optional<http::Response>> lambda_call(const http::Request& request, const http::CallContext& call);

@@ -76,6 +76,7 @@ Routed identify_service(const http::Request& r) {
   auto scope = sigv4_scope(r.headers.get("Authorization"));
   std::string_view signed_for = scope ? std::string_view{scope->service} : std::string_view{};
   if (version == "2010-03-31" || (version.empty() && signed_for == "sns")) out.service = Service::Sns;
+  else if (version == "2010-05-15" || (version.empty() && signed_for == "cloudformation")) out.service = Service::CloudFormation;
   else if (version == "2012-11-05" || (version.empty() && signed_for == "sqs")) out.service = Service::SqsQuery;
   else if (signed_for == "sns") out.service = Service::Sns;
   else if (signed_for == "sqs") out.service = Service::SqsQuery;

@@ -258,7 +258,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
 }
 
 boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost::asio::any_io_executor ex, const Options& options,
-                                                             const config::Topology& t, std::shared_ptr<spdlog::logger> log) {
+                                                             const config::Topology& t, std::shared_ptr<spdlog::logger> log, AppliedResources& made) {
   const std::string& edge_url = s.edge_url;
   Region& home = s.home_region();
   const tracing::Tracer tracer{s.clock, s.ids, *home.sampler, *s.pipeline};
@@ -268,6 +268,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     sns::model::Tags no_tags;
     if (auto r = co_await home.sns->create_topic(topic.name, no_attributes, no_tags); !r)
       co_return Error{"topic " + topic.name + ": " + r.error().message};
+    made.topics.push_back(home.sns->topic_arn(topic.name));
   }
   for (const auto& q : t.queues) {
     sqs::model::QueueSettings settings;
@@ -276,10 +277,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     settings.receive_wait = std::chrono::seconds{q.receive_wait};
     if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{home.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
     if (auto r = home.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
+    made.queues.push_back(q.name);
   }
   for (const auto& tb : t.tables) {
     auto r = home.dynamodb->create_table(table_definition(tb));
     if (!r) co_return Error{"table " + tb.name + ": " + r.error().message};
+    made.tables.push_back(tb.name);
   }
 
   std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");
@@ -324,6 +327,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       auto pool = worker_handler(workers, fc, home.scope);
       if (!pool) co_return Error{"function " + f.name + ": " + pool.error().message};
       if (auto r = home.lambda->add_function(fc, *pool); !r) co_return Error{"function " + f.name + ": " + r.error().message};
+      made.functions.push_back(f.name);
       continue;
     }
     functions::HandlerSettings hs{f.handler, {}, options.ssl_failure_rate};
@@ -343,6 +347,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     fc.concurrency = f.concurrency;
     fc.memory_mb = f.memory;
     if (auto r = home.lambda->add_function(fc, *handler); !r) co_return Error{"function " + f.name + ": " + r.error().message};
+    made.functions.push_back(f.name);
   }
 
   for (const auto& sub : t.subscriptions) {
@@ -366,11 +371,13 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::move(filter), {}};
     auto r = co_await home.sns->subscribe(std::move(request), std::move(target));
     if (!r) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
+    made.subscriptions.push_back(*r);
   }
 
   for (const auto& m : t.event_source_mappings) {
     auto r = home.mappings->create(home.sqs->queue_arn(m.queue), m.function, m.batch_size);
     if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
+    made.mappings.push_back(r->uuid);
   }
 
   for (const auto& a : t.apis) {
@@ -408,8 +415,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
         co_return Error{"api " + a.name + ": " + r.error().message};
     }
     if (auto r = home.apis->add(std::move(api)); !r) co_return Error{"api " + a.name + ": " + r.error().message};
+    made.apis.push_back(id);
   }
-  s.stacks = t.stacks;
+  {
+    std::lock_guard lock{s.stacks_mutex};
+    s.stacks.insert(s.stacks.end(), t.stacks.begin(), t.stacks.end());
+  }
   co_return tracing::Result<void>{};
 }
 

@@ -2,6 +2,7 @@
 // Builds every service of a topology and connects them. Each service is named here, once.
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "functions/aws_clients.hpp"
 #include "functions/runtime/code_watcher.hpp"
 #include "services/apigateway/model/backend.hpp"
+#include "services/cloudformation/model/stacks.hpp"
 #include "services/dynamodb/model/backend.hpp"
 #include "services/lambda/model/event_source_mappings.hpp"
 #include "services/lambda/model/function.hpp"
@@ -72,7 +74,11 @@ struct Services {
   // The edge's dispatch, set by main once the router exists: API Gateway's AWS integrations call
   // services through it.
   Dispatch dispatch;
-  // The CloudFormation stacks the topology was compiled from, if it was.
+  // The CloudFormation API's stacks (home scope), set by main.
+  cloudformation::model::Stacks* cloudformation = nullptr;
+  // The CloudFormation stacks the topology was compiled from, and those created over the
+  // CloudFormation API since.
+  std::mutex stacks_mutex;
   std::vector<config::Stack> stacks;
   // Set once the topology is applied; until then the edge answers 503.
   std::atomic<bool> ready{false};
@@ -88,8 +94,17 @@ tracing::Result<void> open_trace_store(Services& s, const Options& options, std:
 // process answers.
 tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
                                      const std::string& edge_url, std::shared_ptr<spdlog::logger> log);
-// Creates the topology's resources through the services' own operations, as API calls would.
+// What applying a topology made, so that a stack can be removed exactly.
+struct AppliedResources {
+  std::vector<std::string> topics;  // ARNs
+  std::vector<std::string> queues, tables, functions, apis;  // names, API ids
+  std::vector<std::string> subscriptions, mappings;  // ARNs, UUIDs
+};
+
+// Creates the topology's resources through the services' own operations, as API calls would,
+// recording each in `made` as it goes (a failure leaves there what was made before it).
 boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost::asio::any_io_executor ex, const Options& options,
-                                                             const config::Topology& topology, std::shared_ptr<spdlog::logger> log);
+                                                             const config::Topology& topology, std::shared_ptr<spdlog::logger> log,
+                                                             AppliedResources& made);
 
 }  // namespace localray::emulator

@@ -1,5 +1,6 @@
 #pragma once
-// Text escaping for the query protocols' XML answers (SNS, SQS).
+// Text escaping and just enough XML writing for the query protocols' answers (SNS, SQS,
+// CloudFormation).
 #include <string>
 #include <string_view>
 
@@ -9,5 +10,20 @@ namespace localray::http {
 // compare MD5s of unescaped bodies break when a parser normalises a raw CR. Other C0 controls
 // are not XML 1.0 characters at all; they become U+FFFD rather than invalid XML.
 std::string xml_escape(std::string_view text);
+
+// Nested elements with escaped text.
+class XmlWriter {
+ public:
+  XmlWriter& open(std::string_view name);
+  XmlWriter& close(std::string_view name);
+  // <name>escaped text</name>
+  XmlWriter& element(std::string_view name, std::string_view text);
+  // Already-built XML, inserted verbatim.
+  XmlWriter& raw(std::string_view xml);
+  const std::string& str() const { return out_; }
+
+ private:
+  std::string out_;
+};
 
 }  // namespace localray::http

@@ -16,3 +16,7 @@ add_test(NAME compat_awscli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/awscli_test.s
 set_tests_properties(compat_awscli PROPERTIES ENVIRONMENT "${LOCALRAY_COMPAT_ENV}")
 # About a hundred CLI calls of ~1 s of Python start-up each (two minutes on an idle machine).
 set_tests_properties(compat_awscli PROPERTIES TIMEOUT 600)
+
+# The CloudFormation API as `aws cloudformation deploy` and the other stack commands drive it.
+add_test(NAME compat_awscli_cloudformation COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/awscli_cloudformation_test.sh)
+set_tests_properties(compat_awscli_cloudformation PROPERTIES ENVIRONMENT "${LOCALRAY_COMPAT_ENV}" TIMEOUT 300)

@@ -57,24 +57,35 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
   return out;
 }
 
-ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
-  int out[2];
+namespace {
+
+// Starts `argv` with its stdout (and stderr when `with_stderr`) on a pipe; `out[0]` is left open
+// for reading.
+pid_t spawn(std::vector<std::string> argv, bool with_stderr, int out[2]) {
   if (pipe(out) != 0) throw std::runtime_error("pipe");
-  std::vector<std::string> argv_s{binary_path(), "--port", "0", "--xray-udp-port", "0", "--db", ":memory:"};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
   pid_t pid = fork();
   if (pid == 0) {
     dup2(out[1], STDOUT_FILENO);
-    dup2(out[1], STDERR_FILENO);
+    if (with_stderr) dup2(out[1], STDERR_FILENO);
     close(out[0]);
     close(out[1]);
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
     _exit(127);
   }
   close(out[1]);
+  return pid;
+}
+
+}  // namespace
+
+ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv{binary_path(), "--port", "0", "--xray-udp-port", "0", "--db", ":memory:"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out[2];
+  pid_t pid = spawn(std::move(argv), true, out);
   ExitResult result;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -100,22 +111,10 @@ ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::millis
 }
 
 LocalrayProcess::LocalrayProcess(std::vector<std::string> args) {
+  std::vector<std::string> argv{binary_path(), "--port", "0", "--xray-udp-port", "0", "--log-level", "warn"};
+  argv.insert(argv.end(), args.begin(), args.end());
   int out[2];
-  if (pipe(out) != 0) throw std::runtime_error("pipe");
-  std::vector<std::string> argv_s{binary_path(), "--port", "0", "--xray-udp-port", "0", "--log-level", "warn"};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    close(out[1]);
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(out[1]);
+  pid_ = spawn(std::move(argv), false, out);
   stdout_fd_ = out[0];
   std::string seen;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};

@@ -23,4 +23,9 @@ std::vector<std::shared_ptr<const RestApi>> Backend::list() const {
   return out;
 }
 
+void Backend::remove(std::string_view id) {
+  std::unique_lock lock{mutex_};
+  if (auto it = apis_.find(id); it != apis_.end()) apis_.erase(it);
+}
+
 }  // namespace localray::apigateway::model

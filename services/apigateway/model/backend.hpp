@@ -17,6 +17,8 @@ class Backend {
   Backend(std::string region, std::string account) : region_{std::move(region)}, account_{std::move(account)} {}
 
   tracing::Result<void> add(std::shared_ptr<const RestApi> api);
+  // Requests already being served by it finish; new ones no longer find it.
+  void remove(std::string_view id);
   std::shared_ptr<const RestApi> find(std::string_view id) const;
   std::vector<std::shared_ptr<const RestApi>> list() const;  // by id
 

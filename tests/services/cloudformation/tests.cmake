@@ -1,0 +1,1 @@
+localray_test(cloudformation_model_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/model/stacks_test.cpp LIBS localray_cloudformation_model)
