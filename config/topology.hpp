@@ -10,7 +10,10 @@
 
 namespace localray::config {
 
-struct Topic { std::string name; };
+struct Topic {
+  std::string name;
+  friend bool operator==(const Topic&, const Topic&) = default;
+};
 struct Queue {
   std::string name;
   int visibility_timeout = 30;
@@ -18,8 +21,12 @@ struct Queue {
   int receive_wait = 0;
   std::optional<std::string> dead_letter_queue;
   int max_receive_count = 0;
+  friend bool operator==(const Queue&, const Queue&) = default;
 };
-struct KeyAttribute { std::string name, type; };
+struct KeyAttribute {
+  std::string name, type;
+  friend bool operator==(const KeyAttribute&, const KeyAttribute&) = default;
+};
 struct SecondaryIndex {
   std::string name;
   KeyAttribute hash_key;
@@ -27,6 +34,7 @@ struct SecondaryIndex {
   std::string projection = "ALL";  // ALL, KEYS_ONLY or INCLUDE
   std::vector<std::string> non_key_attributes;
   bool global = true;
+  friend bool operator==(const SecondaryIndex&, const SecondaryIndex&) = default;
 };
 struct Table {
   std::string name;
@@ -36,6 +44,7 @@ struct Table {
   std::vector<SecondaryIndex> indexes;
   bool provisioned = false;  // else billed on demand
   long long read_capacity = 0, write_capacity = 0;
+  friend bool operator==(const Table&, const Table&) = default;
 };
 struct Function {
   std::string name;
@@ -56,15 +65,18 @@ struct Function {
   std::string tracing_mode = "Active";
   std::optional<int> reserved_concurrency;
   std::string description;
+  friend bool operator==(const Function&, const Function&) = default;
 };
 struct Subscription {
   std::string topic, protocol, endpoint;
   bool raw_message_delivery = false;
-  std::string filter_policy;  // JSON text, or empty
+  std::string filter_policy = {};  // JSON text, or empty
+  friend bool operator==(const Subscription&, const Subscription&) = default;
 };
 struct EventSourceMapping {
   std::string queue, function;
   int batch_size = 10;
+  friend bool operator==(const EventSourceMapping&, const EventSourceMapping&) = default;
 };
 // How an AWS (non-proxy) integration answers: the first whose selection pattern matches the
 // status the service answered (or the default, with no pattern).
@@ -73,6 +85,7 @@ struct IntegrationResponseSpec {
   unsigned status = 200;
   std::map<std::string, std::string> templates;   // content type -> Velocity template
   std::map<std::string, std::string> parameters;  // method.response.header.X -> 'value' or integration.response...
+  friend bool operator==(const IntegrationResponseSpec&, const IntegrationResponseSpec&) = default;
 };
 // What a method calls: an SNS topic (an AWS service integration publishing the mapped message)
 // or a Lambda function (proxy).
@@ -92,11 +105,13 @@ struct ApiIntegration {
   std::map<std::string, std::string> request_parameters;  // integration.request.header.X -> source
   std::string passthrough = "WHEN_NO_MATCH";
   std::vector<IntegrationResponseSpec> responses;
+  friend bool operator==(const ApiIntegration&, const ApiIntegration&) = default;
 };
 struct ApiRoute {
   std::string path = "/{proxy+}";
   std::string method = "ANY";
   ApiIntegration integration;
+  friend bool operator==(const ApiRoute&, const ApiRoute&) = default;
 };
 // A REST API. `"stage"` and one `"integration"` are the short form of the pattern's API: ANY on
 // `/` and on `/{proxy+}`.
@@ -106,6 +121,7 @@ struct Api {
   std::vector<std::string> stages;
   std::map<std::string, std::map<std::string, std::string>> stage_variables;  // by stage
   std::vector<ApiRoute> routes;
+  friend bool operator==(const Api&, const Api&) = default;
 };
 
 // A CloudFormation stack the topology was compiled from: what /_localray/resources and the

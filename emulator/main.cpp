@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "config/cloudformation/loader.hpp"
+#include "emulator/app_reload.hpp"
 #include "emulator/options.hpp"
 #include "emulator/router.hpp"
 #include "emulator/service_routing.hpp"
@@ -141,9 +142,15 @@ int main(int argc, char** argv) {
   while (!applied && io.run_one()) {
   }
   if (!applied || !*applied) return fail(applied ? applied->error().message : "the topology was not applied");
-  deployer.adopt(*topology);
+  deployer.adopt(nullptr, *topology);
   for (const auto& stack : topology->stacks)
     stacks_api.record_existing(stack.name, stack.id, read_file(stack.file).value_or(""), emulator::deployed_of(stack, services.clock.now()));
+  // --watch on templates: a changed file is compiled again and the difference applied.
+  std::optional<emulator::AppReloader> reloader;
+  if (options.watch && emulator::from_templates(options)) {
+    reloader.emplace(services, io.get_executor(), options, seed, deployer, stacks_api, *topology, made, log);
+    reloader->start();
+  }
   services.ready = true;
 
   // What a person reads, then one line a program can parse.
@@ -183,6 +190,7 @@ int main(int argc, char** argv) {
     if (ec) return;
     log->info("signal {}: stopping", sig);
     edge.stop();
+    if (reloader) reloader->stop();
     services.live->close();
     daemon_tcp.stop();
     udp.stop();

@@ -371,13 +371,13 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::move(filter), {}};
     auto r = co_await home.sns->subscribe(std::move(request), std::move(target));
     if (!r) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
-    made.subscriptions.push_back(*r);
+    made.subscriptions[subscription_key(sub)] = *r;
   }
 
   for (const auto& m : t.event_source_mappings) {
     auto r = home.mappings->create(home.sqs->queue_arn(m.queue), m.function, m.batch_size);
     if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
-    made.mappings.push_back(r->uuid);
+    made.mappings[mapping_key(m)] = r->uuid;
   }
 
   for (const auto& a : t.apis) {
@@ -396,9 +396,9 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       if (i.type == "lambda_proxy") {
         integration = std::make_shared<LambdaProxyIntegration>(*home.lambda, i.function, log);
       } else if (i.type == "aws" || i.type == "mock") {
-        auto made = mapped_integration(s, i, home.scope);
-        if (!made) co_return Error{"api " + a.name + ": " + route.method + " " + route.path + ": " + made.error().message};
-        integration = std::move(*made);
+        auto mapped = mapped_integration(s, i, home.scope);
+        if (!mapped) co_return Error{"api " + a.name + ": " + route.method + " " + route.path + ": " + mapped.error().message};
+        integration = std::move(*mapped);
       } else {
         auto message = apigateway::model::MappingValue::parse(i.message);
         if (!message) co_return Error{"api " + a.name + ": unsupported mapping '" + i.message + "'"};
@@ -422,6 +422,26 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     s.stacks.insert(s.stacks.end(), t.stacks.begin(), t.stacks.end());
   }
   co_return tracing::Result<void>{};
+}
+
+boost::asio::awaitable<void> remove_resources(Services& s, AppliedResources made) {
+  Region& home = s.home_region();
+  // The reverse of creation: what points at a resource goes before it.
+  for (const auto& [key, uuid] : made.mappings) (void)home.mappings->remove(uuid);
+  for (const auto& [key, arn] : made.subscriptions) {
+    std::string subscription = arn;
+    auto r = co_await home.sns->unsubscribe(subscription);
+    (void)r;
+  }
+  for (const auto& id : made.apis) home.apis->remove(id);
+  for (const auto& name : made.functions) (void)home.lambda->delete_function(name);
+  for (const auto& name : made.tables) (void)home.dynamodb->delete_table(name);
+  for (const auto& name : made.queues) (void)home.sqs->delete_queue(name);
+  for (const auto& arn : made.topics) {
+    std::string topic = arn;
+    auto r = co_await home.sns->delete_topic(topic);
+    (void)r;
+  }
 }
 
 }  // namespace localray::emulator

@@ -94,17 +94,22 @@ tracing::Result<void> open_trace_store(Services& s, const Options& options, std:
 // process answers.
 tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor ex, const Options& options, const config::Topology& topology,
                                      const std::string& edge_url, std::shared_ptr<spdlog::logger> log);
-// What applying a topology made, so that a stack can be removed exactly.
+// What applying a topology made, so that a stack can be removed, or changed, exactly.
 struct AppliedResources {
   std::vector<std::string> topics;  // ARNs
   std::vector<std::string> queues, tables, functions, apis;  // names, API ids
-  std::vector<std::string> subscriptions, mappings;  // ARNs, UUIDs
+  std::map<std::string, std::string> subscriptions;  // subscription_key -> ARN
+  std::map<std::string, std::string> mappings;       // mapping_key -> UUID
 };
+inline std::string subscription_key(const config::Subscription& s) { return s.topic + " " + s.protocol + " " + s.endpoint; }
+inline std::string mapping_key(const config::EventSourceMapping& m) { return m.queue + " " + m.function; }
 
 // Creates the topology's resources through the services' own operations, as API calls would,
 // recording each in `made` as it goes (a failure leaves there what was made before it).
 boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost::asio::any_io_executor ex, const Options& options,
                                                              const config::Topology& topology, std::shared_ptr<spdlog::logger> log,
                                                              AppliedResources& made);
+// Removes what `made` names, what points at a resource before the resource.
+boost::asio::awaitable<void> remove_resources(Services& s, AppliedResources made);
 
 }  // namespace localray::emulator

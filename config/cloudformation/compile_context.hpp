@@ -16,7 +16,7 @@ struct ResourceValues {
   std::string type;
   nlohmann::json ref;
   std::map<std::string, nlohmann::json> attributes;
-  std::string not_emulated;  // why this resource of an emulated type does nothing here, if it does not
+  std::string not_emulated = {};  // why this resource of an emulated type does nothing here, if it does not
 };
 
 // A REST API's resource (its id names a path) while its methods arrive.

@@ -247,7 +247,8 @@ tracing::Result<bool> evaluate_condition(const json& value, const Resolver& r, c
   if (value.is_boolean()) return value.get<bool>();
   if (value.is_string() && (value == "true" || value == "false")) return value == "true";
   if (!value.is_object() || value.size() != 1) return at(path, "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition");
-  const auto& [fn, args] = *value.items().begin();
+  const std::string& fn = value.begin().key();
+  const json& args = value.begin().value();
   const std::string here = path + "." + fn;
   if (fn == "Condition") {
     if (!args.is_string()) return at(here, "needs a condition's name");
@@ -308,7 +309,8 @@ void collect_references(const json& value, std::set<std::string>& out) {
   }
   if (!value.is_object()) return;
   if (value.size() == 1) {
-    const auto& [key, args] = *value.items().begin();
+    const std::string& key = value.begin().key();
+    const json& args = value.begin().value();
     if (key == "Ref" && args.is_string()) {
       auto name = args.get<std::string>();
       if (name.rfind("AWS::", 0) != 0) out.insert(name);

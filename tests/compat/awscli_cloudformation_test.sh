@@ -81,10 +81,12 @@ check "list-exports" "shop-orders $queue" "$(txt cloudformation list-exports --q
 
 check "deploy with nothing to change" "0 No changes to deploy. Stack shop is up to date" \
   "$(deploy "$tmp/app/template.yaml" --capabilities CAPABILITY_IAM --parameter-overrides Stage=test)"
+run "a message waits in the stack's queue" sqs send-message --queue-url "$queue" --message-body kept
 write_template bonjour
 check "deploy updates the stack" "0 Successfully created/updated stack - shop" "$(deploy "$tmp/app/template.yaml" --capabilities CAPABILITY_IAM)"
 check "an update keeps unchanged parameters" "UPDATE_COMPLETE test" \
   "$(txt cloudformation describe-stacks --stack-name shop --query 'Stacks[0].[StackStatus, Parameters[0].ParameterValue]')"
+check "the update kept the unchanged queue and its message" "kept" "$(txt sqs receive-message --queue-url "$queue" --wait-time-seconds 2 --query 'Messages[0].Body')"
 check "the updated function answers" '201 {"item":"8","greeting":"bonjour"}' \
   "$(curl -s -o "$tmp/body" -w '%{http_code}' -X PUT -d 'eight' "$endpoint/restapis/$api/Prod/_user_request_/items/8") $(cat "$tmp/body")"
 

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "tests/integration/localray_process.hpp"
 
@@ -312,6 +313,63 @@ TEST(CloudFormationTemplate, ApiPublishesToSnsThroughVelocity) {
   }, 10s));
   EXPECT_TRUE(edges.count("AWS::ApiGateway::Stage front/prod -> AWS::SNS::Topic front-door"));
   for (const auto& e : edges) EXPECT_EQ(e.find("AWS::SNS SNS"), std::string::npos) << "the integration names its topic: " << e;
+}
+
+std::string watched_template(const std::string& greeting) {
+  return R"yaml(Resources:
+  Inbox: { Type: AWS::SQS::Queue, Properties: { QueueName: kept-inbox } }
+  Greeter:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: greeter
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Code: src
+      Environment: { Variables: { GREETING: )yaml" + greeting + R"yaml( } }
+  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: greet } }
+  Root:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      Integration: { Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Greeter.Arn}/invocations" }
+  Deployment: { Type: AWS::ApiGateway::Deployment, DependsOn: Root, Properties: { RestApiId: !Ref Api, StageName: live } }
+)yaml";
+}
+
+// --watch: an edited template is compiled again and only what changed is replaced; the queue
+// keeps the message it holds.
+TEST(CloudFormationTemplate, WatchReplacesWhatChangedAndKeepsTheRest) {
+  fs::path dir = work_dir("watched");
+  write_file((dir / "app.yaml").string(), watched_template("first"));
+  write_file((dir / "src" / "index.js").string(), "exports.handler = async () => ({ statusCode: 200, body: process.env.GREETING });\n");
+  LocalrayProcess lr{{"--db", ":memory:", "--template", (dir / "app.yaml").string(), "--watch"}};
+  const std::string base = lr.invoke_path();
+  EXPECT_EQ(http_request(lr.port(), "GET", base + "/").body, "first");
+  const std::string queue_url = "http://127.0.0.1:" + std::to_string(lr.port()) + "/queue/us-east-1/000000000000/kept-inbox";
+  const std::map<std::string, std::string> sqs_json = {{"Content-Type", "application/x-amz-json-1.0"}};
+  auto sqs = [&](const std::string& action, const json& body) {
+    auto headers = sqs_json;
+    headers["X-Amz-Target"] = "AmazonSQS." + action;
+    return http_request(lr.port(), "POST", "/", body.dump(), headers);
+  };
+  ASSERT_EQ(sqs("SendMessage", {{"QueueUrl", queue_url}, {"MessageBody", "still here"}}).status, 200u);
+
+  write_file((dir / "app.yaml").string(), watched_template("second"));
+  std::string answer;
+  ASSERT_TRUE(eventually([&] {
+    answer = http_request(lr.port(), "GET", base + "/").body;
+    return answer == "second";
+  }, 15s)) << answer;
+  auto received = json::parse(sqs("ReceiveMessage", {{"QueueUrl", queue_url}, {"WaitTimeSeconds", 1}}).body);
+  ASSERT_EQ(received.value("Messages", json::array()).size(), 1u) << received.dump();
+  EXPECT_EQ(received["Messages"][0]["Body"], "still here");
+
+  // A template that no longer compiles changes nothing.
+  write_file((dir / "app.yaml").string(), "Resources:\n  Broken: { Type: AWS::SQS::Queue, Properties: { QueueName: !GetAtt Nope.Arn } }\n");
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(http_request(lr.port(), "GET", base + "/").body, "second");
 }
 
 struct Malformed {

@@ -62,6 +62,20 @@ void Stacks::event(Stack& s, const std::string& logical_id, const std::string& p
 }
 
 void Stacks::record_existing(std::string name, std::string id, std::string template_body, Deployed deployed) {
+  {
+    std::lock_guard lock{mutex_};
+    if (Stack* known = live(name)) {
+      known->status = "UPDATE_COMPLETE";
+      known->updated = clock_.now();
+      known->description = deployed.description;
+      known->parameters = std::move(deployed.parameters);
+      known->outputs = std::move(deployed.outputs);
+      known->resources = std::move(deployed.resources);
+      known->template_body = std::move(template_body);
+      event(*known, known->name, known->id, "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", "Reloaded (--watch)");
+      return;
+    }
+  }
   auto s = std::make_unique<Stack>();
   s->name = std::move(name);
   s->id = std::move(id);
@@ -159,16 +173,20 @@ boost::asio::awaitable<Result<Stack>> Stacks::run(std::string name, StackRequest
     old_body = s->template_body;
     old_parameters = s->parameters;
   }
-  if (update) {
-    // Resources are replaced whole: what the old template made goes, the new one's come.
-    auto removed = co_await deployer_.remove(name);
-    (void)removed;
-  }
   std::string body = request.template_body;
-  auto deployed = co_await deployer_.deploy(name, id, body, parameters);
+  // One co_await per statement, results named: GCC 12 destroys temporaries of a co_await
+  // full-expression twice.
+  Result<Deployed> deployed = Error{Code::ValidationError, ""};
+  if (update) {
+    auto changed = co_await deployer_.update(name, id, body, parameters);
+    deployed = std::move(changed);
+  } else {
+    auto made = co_await deployer_.deploy(name, id, body, parameters);
+    deployed = std::move(made);
+  }
   std::optional<Result<Deployed>> restored;
   if (!deployed && update) {
-    auto previous = co_await deployer_.deploy(name, id, old_body, old_parameters);
+    auto previous = co_await deployer_.update(name, id, old_body, old_parameters);
     restored = std::move(previous);
   }
   std::lock_guard lock{mutex_};

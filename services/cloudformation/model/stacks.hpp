@@ -68,6 +68,11 @@ class Deployer {
   // Creates every resource of the template as stack `stack_name`; on failure nothing of it is left.
   virtual boost::asio::awaitable<Result<Deployed>> deploy(std::string stack_name, std::string stack_id, std::string template_body,
                                                           std::vector<Parameter> parameters) = 0;
+  // Changes what deploy made for the stack into what `template_body` makes: resources whose
+  // definition is unchanged keep their state, the others are replaced. On failure the stack holds
+  // the resources that were unchanged (an update back to the old template restores the rest).
+  virtual boost::asio::awaitable<Result<Deployed>> update(std::string stack_name, std::string stack_id, std::string template_body,
+                                                          std::vector<Parameter> parameters) = 0;
   // Removes what deploy made for the stack.
   virtual boost::asio::awaitable<Result<void>> remove(std::string stack_name) = 0;
 };
@@ -111,7 +116,8 @@ class Stacks {
  public:
   Stacks(tracing::Clock& clock, tracing::IdGenerator& ids, std::string region, std::string account, Deployer& deployer);
 
-  // A stack made outside this API (--template, --cdk-out), recorded as CREATE_COMPLETE.
+  // A stack made outside this API (--template, --cdk-out), recorded as CREATE_COMPLETE, or as
+  // UPDATE_COMPLETE when it was recorded before (--watch reloaded it).
   void record_existing(std::string name, std::string id, std::string template_body, Deployed deployed);
 
   boost::asio::awaitable<Result<Stack>> create_stack(StackRequest request);
@@ -136,8 +142,8 @@ class Stacks {
   std::string stack_id(const std::string& name);
   void event(Stack& s, const std::string& logical_id, const std::string& physical_id, const std::string& type, const std::string& status,
              const std::string& reason = {});
-  // Deploys `request` into the stack named `name`, already marked *_IN_PROGRESS; `update` removes
-  // the old resources first.
+  // Deploys `request` into the stack named `name`, already marked *_IN_PROGRESS; with `update`,
+  // changes what the stack has into what the request describes.
   boost::asio::awaitable<Result<Stack>> run(std::string name, StackRequest request, std::vector<Parameter> parameters, bool update);
   Result<std::vector<Parameter>> merged_parameters(const Stack* previous, const StackRequest& request) const;
 

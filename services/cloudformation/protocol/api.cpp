@@ -170,7 +170,15 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, cons
   if (action == "CreateStack" || action == "UpdateStack") {
     auto r = stack_request(form);
     if (!r) co_return fail(r.error());
-    auto done = action == "CreateStack" ? co_await stacks.create_stack(std::move(*r)) : co_await stacks.update_stack(std::move(*r));
+    // One co_await per statement: GCC 12 destroys temporaries of a co_await full-expression twice.
+    model::Result<model::Stack> done = Error{Code::ValidationError, ""};
+    if (action == "CreateStack") {
+      auto created = co_await stacks.create_stack(std::move(*r));
+      done = std::move(created);
+    } else {
+      auto updated = co_await stacks.update_stack(std::move(*r));
+      done = std::move(updated);
+    }
     if (!done) co_return fail(done.error());
     http::XmlWriter x;
     x.element("StackId", done->id);
