@@ -21,6 +21,10 @@ struct Queue {
   int receive_wait = 0;
   std::optional<std::string> dead_letter_queue;
   int max_receive_count = 0;
+  int retention = 345600;  // seconds
+  int maximum_message_size = 262144;
+  // Attributes kept and returned as given (KmsMasterKeyId, SqsManagedSseEnabled, RedriveAllowPolicy, ...).
+  std::map<std::string, std::string> other_attributes = {};
   friend bool operator==(const Queue&, const Queue&) = default;
 };
 struct KeyAttribute {

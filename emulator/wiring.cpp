@@ -275,6 +275,9 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     settings.visibility_timeout = std::chrono::seconds{q.visibility_timeout};
     settings.delay = std::chrono::seconds{q.delay_seconds};
     settings.receive_wait = std::chrono::seconds{q.receive_wait};
+    settings.retention = std::chrono::seconds{q.retention};
+    settings.maximum_message_size = static_cast<std::size_t>(q.maximum_message_size);
+    settings.other = q.other_attributes;
     if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{home.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
     if (auto r = home.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
     made.queues.push_back(q.name);

@@ -94,11 +94,22 @@ tracing::Result<ResourceValues> queue(CompileContext& ctx, const std::string& id
   auto visibility = p.integer("VisibilityTimeout", 0, 43200);
   auto delay = p.integer("DelaySeconds", 0, 900);
   auto wait = p.integer("ReceiveMessageWaitTimeSeconds", 0, 20);
-  for (auto* r : {&visibility, &delay, &wait})
+  auto retention = p.integer("MessageRetentionPeriod", 60, 1209600);
+  auto size = p.integer("MaximumMessageSize", 1024, 262144);
+  for (auto* r : {&visibility, &delay, &wait, &retention, &size})
     if (!*r) return r->error();
   q.visibility_timeout = static_cast<int>(visibility->value_or(30));
   q.delay_seconds = static_cast<int>(delay->value_or(0));
   q.receive_wait = static_cast<int>(wait->value_or(0));
+  q.retention = static_cast<int>(retention->value_or(345600));
+  q.maximum_message_size = static_cast<int>(size->value_or(262144));
+  // Kept and returned as given: encryption has no behaviour here.
+  for (const char* kept : {"KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled"}) {
+    auto v = p.optional_string(kept);
+    if (!v) return v.error();
+    if (*v) q.other_attributes[kept] = **v;
+  }
+  if (const json* allow = p.find("RedriveAllowPolicy")) q.other_attributes["RedriveAllowPolicy"] = allow->is_string() ? allow->get<std::string>() : allow->dump();
   if (const json* redrive = p.find("RedrivePolicy")) {
     json policy = *redrive;
     if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);

@@ -53,6 +53,8 @@ Resources:
     Type: AWS::SQS::Queue
     Properties:
       VisibilityTimeout: 60
+      MessageRetentionPeriod: 3600
+      SqsManagedSseEnabled: true
       RedrivePolicy: { deadLetterTargetArn: !GetAtt Dlq.Arn, maxReceiveCount: 3 }
   Table:
     Type: AWS::DynamoDB::Table
@@ -149,6 +151,8 @@ TEST(StackCompiler, EveryEmulatedTypeBecomesTopology) {
   EXPECT_EQ(t->queues[1].visibility_timeout, 60);
   EXPECT_EQ(t->queues[1].dead_letter_queue, "app-dlq");
   EXPECT_EQ(t->queues[1].max_receive_count, 3);
+  EXPECT_EQ(t->queues[1].retention, 3600);
+  EXPECT_EQ(t->queues[1].other_attributes.at("SqsManagedSseEnabled"), "true");
   ASSERT_EQ(t->tables.size(), 1u);
   EXPECT_EQ(t->tables[0].hash_key.name, "pk");
   EXPECT_EQ(t->tables[0].range_key->type, "N");
