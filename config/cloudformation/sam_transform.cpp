@@ -151,6 +151,39 @@ struct Expander {
     return ok(json{{"swagger", "2.0"}, {"info", {{"version", "1.0"}, {"title", {{"Ref", "AWS::StackName"}}}}}, {"paths", json::object()}});
   }
 
+  // Cors: an OPTIONS method answered by a MOCK integration with the CORS headers, on every path,
+  // as SAM adds them. A string is the allowed origin; values are header values, quoted ("'*'").
+  tracing::Result<void> cors(const std::string& id, const json& cors, json& doc) {
+    json settings = cors.is_object() && !cors.contains("Fn::Sub") && !cors.contains("Ref") ? cors : json{{"AllowOrigin", cors}};
+    if (!settings.contains("AllowOrigin")) return error(id, "Cors.AllowOrigin", "is required");
+    if (!doc.contains("paths") || !doc["paths"].is_object()) return {};
+    for (auto& [path, operations] : doc["paths"].items()) {
+      if (!operations.is_object() || operations.contains("options")) continue;
+      json parameters = {{"method.response.header.Access-Control-Allow-Origin", settings["AllowOrigin"]}};
+      if (settings.contains("AllowMethods")) {
+        parameters["method.response.header.Access-Control-Allow-Methods"] = settings["AllowMethods"];
+      } else {
+        // The path's own methods, as SAM lists them.
+        std::string methods;
+        for (const auto& [m, op] : operations.items())
+          methods += (methods.empty() ? "" : ",") + std::string{m == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : m};
+        std::transform(methods.begin(), methods.end(), methods.begin(), [](unsigned char c) { return std::toupper(c); });
+        if (methods.find("OPTIONS") == std::string::npos) methods += ",OPTIONS";
+        parameters["method.response.header.Access-Control-Allow-Methods"] = "'" + methods + "'";
+      }
+      if (settings.contains("AllowHeaders")) parameters["method.response.header.Access-Control-Allow-Headers"] = settings["AllowHeaders"];
+      if (settings.contains("MaxAge")) parameters["method.response.header.Access-Control-Max-Age"] = settings["MaxAge"];
+      if (settings.value("AllowCredentials", false) == true) parameters["method.response.header.Access-Control-Allow-Credentials"] = "'true'";
+      operations["options"] = {{"x-amazon-apigateway-integration",
+                                {{"type", "mock"},
+                                 {"requestTemplates", {{"application/json", "{\n  \"statusCode\" : 200\n}\n"}}},
+                                 {"passthroughBehavior", "when_no_match"},
+                                 {"responses", {{"default", {{"statusCode", "200"}, {"responseParameters", parameters}, {"responseTemplates", {{"application/json", "{}\n"}}}}}}}}},
+                               {"responses", {{"200", {{"description", "Default response for CORS method"}}}}}};
+    }
+    return {};
+  }
+
   // An explicit or the implicit API, with its deployment and stage as SAM names them.
   tracing::Result<void> api(const std::string& id, const json& props, bool implicit) {
     auto doc = definition(id, props);
@@ -159,6 +192,9 @@ struct Expander {
       if (!(*doc).contains("paths") || !(*doc)["paths"].is_object()) (*doc)["paths"] = json::object();
       for (const auto& [path, methods] : paths->second.items())
         for (const auto& [method, op] : methods.items()) (*doc)["paths"][path][method] = op;
+    }
+    if (props.contains("Cors")) {
+      if (auto added = cors(id, props["Cors"], *doc); !added) return added;
     }
     json api_props{{"Body", *doc}};
     if (props.contains("Name")) api_props["Name"] = props["Name"];

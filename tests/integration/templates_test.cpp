@@ -36,6 +36,8 @@ Globals:
     Environment:
       Variables:
         TABLE: !Ref Orders
+  Api:
+    Cors: "'*'"
 Resources:
   Orders:
     Type: AWS::Serverless::SimpleTable
@@ -159,6 +161,11 @@ TEST(SamTemplate, RunsEndToEndThroughItsOwnApi) {
     EXPECT_EQ(body.at("resource"), "/orders/{id}");
     EXPECT_EQ(body.at("stage"), "Prod");
   }
+  // Cors: SAM's OPTIONS method, a MOCK with the CORS headers.
+  auto preflight = http_request(lr.port(), "OPTIONS", "/restapis/" + api_id + "/Prod/_user_request_/orders/o-1");
+  EXPECT_EQ(preflight.status, 200u);
+  EXPECT_EQ(preflight.headers["access-control-allow-origin"], "*");
+  EXPECT_EQ(preflight.headers["access-control-allow-methods"], "POST,OPTIONS");
   // A method the template does not declare.
   EXPECT_EQ(http_request(lr.port(), "GET", "/restapis/" + api_id + "/Prod/_user_request_/orders/o-1").status, 403u);
 

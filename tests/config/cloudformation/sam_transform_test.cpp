@@ -107,6 +107,33 @@ Resources:
   EXPECT_EQ(r["Fn"]["Properties"]["Code"], (json{{"ZipFile", "def h(e, c): return 1"}}));
 }
 
+TEST(SamTransform, CorsAddsAMockOptionsMethodToEveryPath) {
+  json t = expand(R"(
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Cors: { AllowOrigin: "'https://app.example'", AllowHeaders: "'Content-Type'", MaxAge: "'600'" }
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: app.h
+      Events:
+        Get: { Type: Api, Properties: { Path: /items, Method: get } }
+        Post: { Type: Api, Properties: { Path: /items, Method: post } }
+)");
+  ASSERT_FALSE(t.contains("error")) << t["error"];
+  const json& options = t["Resources"]["ServerlessRestApi"]["Properties"]["Body"]["paths"]["/items"]["options"];
+  const json& integration = options["x-amazon-apigateway-integration"];
+  EXPECT_EQ(integration["type"], "mock");
+  const json& headers = integration["responses"]["default"]["responseParameters"];
+  EXPECT_EQ(headers["method.response.header.Access-Control-Allow-Origin"], "'https://app.example'");
+  EXPECT_EQ(headers["method.response.header.Access-Control-Allow-Methods"], "'GET,POST,OPTIONS'");
+  EXPECT_EQ(headers["method.response.header.Access-Control-Allow-Headers"], "'Content-Type'");
+  EXPECT_EQ(headers["method.response.header.Access-Control-Max-Age"], "'600'");
+}
+
 TEST(SamTransform, ErrorsAndOtherTemplates) {
   EXPECT_EQ(expand("Resources:\n  Q: { Type: AWS::SQS::Queue }\n")["Resources"]["Q"]["Type"], "AWS::SQS::Queue");
   EXPECT_EQ(expand("Transform: AWS::LanguageExtensions\nResources: {}\n")["error"],
