@@ -50,6 +50,12 @@ struct Table {
   long long read_capacity = 0, write_capacity = 0;
   friend bool operator==(const Table&, const Table&) = default;
 };
+// A Lambda layer of a template: its content a folder or a .zip package on this machine.
+struct Layer {
+  std::string name, content, description;
+  std::vector<std::string> compatible_runtimes;
+  friend bool operator==(const Layer&, const Layer&) = default;
+};
 struct Function {
   std::string name;
   // With `code`: the user's own function, run by `runtime` (AWS's name) from `code`, a folder or
@@ -69,6 +75,8 @@ struct Function {
   std::string tracing_mode = "Active";
   std::optional<int> reserved_concurrency;
   std::string description;
+  // Layers in order: a layer of the topology by name, or a published version's ARN.
+  std::vector<std::string> layers = {};
   friend bool operator==(const Function&, const Function&) = default;
 };
 struct Subscription {
@@ -152,6 +160,7 @@ struct Topology {
   std::vector<Topic> topics;
   std::vector<Queue> queues;
   std::vector<Table> tables;
+  std::vector<Layer> layers;
   std::vector<Function> functions;
   std::vector<Subscription> subscriptions;
   std::vector<EventSourceMapping> event_source_mappings;

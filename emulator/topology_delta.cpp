@@ -42,8 +42,8 @@ bool TopologyDelta::empty() const {
   const auto& r = remove;
   const auto& c = create;
   return r.topics.empty() && r.queues.empty() && r.tables.empty() && r.functions.empty() && r.apis.empty() && r.subscriptions.empty() &&
-         r.mappings.empty() && c.topics.empty() && c.queues.empty() && c.tables.empty() && c.functions.empty() && c.apis.empty() &&
-         c.subscriptions.empty() && c.event_source_mappings.empty();
+         r.mappings.empty() && c.topics.empty() && c.queues.empty() && c.tables.empty() && c.layers.empty() && c.functions.empty() &&
+         c.apis.empty() && c.subscriptions.empty() && c.event_source_mappings.empty();
 }
 
 TopologyDelta topology_delta(const config::Topology& before, const AppliedResources& made, const config::Topology& after) {
@@ -57,6 +57,24 @@ TopologyDelta topology_delta(const config::Topology& before, const AppliedResour
   auto queues = by_name(before.queues, after.queues, made.queues, d.keep.queues, d.remove.queues, d.create.queues);
   by_name(before.tables, after.tables, made.tables, d.keep.tables, d.remove.tables, d.create.tables);
   auto functions = by_name(before.functions, after.functions, made.functions, d.keep.functions, d.remove.functions, d.create.functions);
+  // A layer that changed is published again, and the functions running it replaced with it: a
+  // worker's module path holds the layer's folder.
+  std::set<std::string> changed_layers;
+  for (const auto& a : after.layers) {
+    const auto* b = named(before.layers, a.name);
+    if (!b || !(*b == a)) {
+      changed_layers.insert(a.name);
+      d.create.layers.push_back(a);
+    }
+  }
+  for (const auto& f : after.functions) {
+    bool stale = std::any_of(f.layers.begin(), f.layers.end(), [&](const std::string& l) { return changed_layers.count(l) > 0; });
+    if (!stale || !has(d.keep.functions, f.name)) continue;
+    std::erase(d.keep.functions, f.name);
+    d.remove.functions.push_back(f.name);
+    d.create.functions.push_back(f);
+    functions.insert(f.name);
+  }
 
   // APIs by id: an integration reaches its function or topic by name at each call.
   for (const auto& b : before.apis) {

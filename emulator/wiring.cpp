@@ -122,6 +122,39 @@ tracing::Result<std::filesystem::path> function_code(const config::Function& f, 
   return tracing::success(dir);
 }
 
+// A template's layer, published as a new version: a .zip is unpacked as PublishLayerVersion's
+// is, a folder used in place.
+tracing::Result<lambda::model::LayerVersion> publish_layer(Region& home, const config::Layer& l) {
+  namespace fs = std::filesystem;
+  lambda::model::LayerVersion v;
+  v.name = l.name;
+  v.description = l.description;
+  v.compatible_runtimes = l.compatible_runtimes;
+  fs::path content = l.content;
+  if (fs::is_directory(content)) return home.lambda->publish_layer_folder(std::move(v), content.string());
+  if (!fs::is_regular_file(content)) return Error{"no folder or .zip file " + content.string()};
+  std::ifstream in{content, std::ios::binary};
+  std::string zip{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  auto r = home.lambda->publish_layer(std::move(v), zip);
+  if (!r) return Error{r.error().message};
+  return std::move(*r);
+}
+
+// A function's layer: one this topology published, a version ARN, or else the latest version of a
+// layer of that name (one an earlier apply published and this one kept).
+tracing::Result<lambda::model::LayerVersion> function_layer(Region& home, const std::map<std::string, lambda::model::LayerVersion>& published,
+                                                            const std::string& layer) {
+  if (auto it = published.find(layer); it != published.end()) return it->second;
+  if (layer.rfind("arn:", 0) == 0) {
+    auto found = home.lambda->resolve_layers({layer});
+    if (!found) return Error{found.error().message};
+    return std::move(found->front());
+  }
+  auto versions = home.lambda->layers().versions(layer);
+  if (versions.empty()) return Error{"no such layer"};
+  return std::move(versions.front());
+}
+
 // A template's AWS or MOCK integration, its mapping templates parsed now so a bad one stops the start.
 tracing::Result<std::shared_ptr<apigateway::model::Integration>> mapped_integration(Services& s, const config::ApiIntegration& i,
                                                                                     const base::Scope& scope) {
@@ -292,6 +325,13 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   const WorkerSettings workers = worker_settings(s, ex, log);
   // Code folders are named relative to the topology file.
   std::filesystem::path base = options.config_file ? std::filesystem::absolute(*options.config_file).parent_path() : std::filesystem::current_path();
+  // Layers first: functions name them.
+  std::map<std::string, lambda::model::LayerVersion> published;
+  for (const auto& l : t.layers) {
+    auto v = publish_layer(home, l);
+    if (!v) co_return Error{"layer " + l.name + ": " + v.error().message};
+    published[l.name] = std::move(*v);
+  }
   for (const auto& f : t.functions) {
     if (!f.code.empty() || !f.inline_code.empty()) {
       lambda::model::FunctionConfig fc;
@@ -326,6 +366,11 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
         auto resolved = f.from_template ? tracing::success(std::string{v}) : resolve(v, s, http_target, options.ssl_failure_rate);
         if (!resolved) co_return Error{"function " + f.name + ": environment " + k + ": " + resolved.error().message};
         fc.environment[k] = *resolved;
+      }
+      for (const auto& layer : f.layers) {
+        auto v = function_layer(home, published, layer);
+        if (!v) co_return Error{"function " + f.name + ": layer " + layer + ": " + v.error().message};
+        fc.layers.push_back(std::move(*v));
       }
       auto pool = worker_handler(workers, fc, home.scope);
       if (!pool) co_return Error{"function " + f.name + ": " + pool.error().message};

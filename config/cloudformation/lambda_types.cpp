@@ -1,4 +1,5 @@
 // AWS::Lambda::Function and AWS::Lambda::EventSourceMapping.
+#include <algorithm>
 #include <filesystem>
 
 #include "config/cloudformation/compile_context.hpp"
@@ -11,39 +12,39 @@ namespace {
 
 // Where the function's code is: inline, a CDK asset, or a local path as `aws cloudformation
 // package` and SAM's CodeUri take it (relative to the template's folder).
-tracing::Result<void> read_code(const CompileContext& ctx, const Properties& p, const json& code, Function& f) {
+tracing::Result<void> read_code(const CompileContext& ctx, const Properties& p, const json& code, Function& f, const std::string& property) {
   namespace fs = std::filesystem;
   if (code.is_string()) {
     std::string given = code.get<std::string>();
     if (given.rfind("s3://", 0) == 0) {
       auto slash = given.find('/', 5);
-      if (slash == std::string::npos) return p.error("Code", "'" + given + "' is not s3://bucket/key");
+      if (slash == std::string::npos) return p.error(property, "'" + given + "' is not s3://bucket/key");
       json s3{{"S3Bucket", given.substr(5, slash - 5)}, {"S3Key", given.substr(slash + 1)}};
-      return read_code(ctx, p, s3, f);
+      return read_code(ctx, p, s3, f, property);
     }
     fs::path path = fs::path{given}.is_absolute() ? fs::path{given} : ctx.input.base_dir / given;
     path = path.lexically_normal();
-    if (!fs::exists(path)) return p.error("Code", "no folder or .zip file " + path.string());
+    if (!fs::exists(path)) return p.error(property, "no folder or .zip file " + path.string());
     f.code = path.string();
     return {};
   }
-  if (!code.is_object()) return p.error("Code", "must hold ZipFile, or S3Bucket and S3Key, or be a local path");
+  if (!code.is_object()) return p.error(property, "must hold ZipFile, or S3Bucket and S3Key, or be a local path");
   if (auto zip = code.find("ZipFile"); zip != code.end()) {
-    if (!zip->is_string()) return p.error("Code.ZipFile", "must be a string");
+    if (!zip->is_string()) return p.error(property + ".ZipFile", "must be a string");
     f.inline_code = zip->get<std::string>();
     return {};
   }
-  if (code.contains("ImageUri")) return p.error("Code.ImageUri", "container images are not emulated");
+  if (code.contains("ImageUri")) return p.error(property + ".ImageUri", "container images are not emulated");
   auto bucket = code.find("S3Bucket"), key = code.find("S3Key");
   if (bucket == code.end() || key == code.end() || !bucket->is_string() || !key->is_string())
-    return p.error("Code", "must hold ZipFile, or S3Bucket and S3Key, or be a local path");
+    return p.error(property, "must hold ZipFile, or S3Bucket and S3Key, or be a local path");
   std::optional<fs::path> local;
   if (ctx.input.assets) local = ctx.input.assets(bucket->get<std::string>(), key->get<std::string>());
   if (!local) {
-    return p.error("Code.S3Key", "s3://" + bucket->get<std::string>() + "/" + key->get<std::string>() +
+    return p.error(property + ".S3Key", "s3://" + bucket->get<std::string>() + "/" + key->get<std::string>() +
                                      " is not an asset of this cloud assembly; S3 is not emulated, so give the code as a local path");
   }
-  if (!fs::exists(*local)) return p.error("Code.S3Key", "the asset's file " + local->string() + " is missing (run cdk synth again)");
+  if (!fs::exists(*local)) return p.error(property + ".S3Key", "the asset's file " + local->string() + " is missing (run cdk synth again)");
   f.code = local->string();
   return {};
 }
@@ -65,7 +66,7 @@ tracing::Result<ResourceValues> function(CompileContext& ctx, const std::string&
   f.handler = *handler;
   const json* code = p.find("Code");
   if (!code) return p.error("Code", "is required");
-  if (auto r = read_code(ctx, p, *code, f); !r) return r.error();
+  if (auto r = read_code(ctx, p, *code, f, "Code"); !r) return r.error();
   auto timeout = p.integer("Timeout", 1, 900);
   if (!timeout) return timeout.error();
   f.timeout = static_cast<int>(timeout->value_or(3));
@@ -93,12 +94,52 @@ tracing::Result<ResourceValues> function(CompileContext& ctx, const std::string&
     if (mode != "Active" && mode != "PassThrough") return p.error("TracingConfig.Mode", "must be Active or PassThrough");
     f.tracing_mode = mode;
   }
-  if (const json* layers = p.find("Layers"); layers && layers->is_array() && !layers->empty())
-    return p.error("Layers", "layers are not emulated for templates yet (PublishLayerVersion over the API is)");
+  if (const json* layers = p.find("Layers")) {
+    if (!layers->is_array() || layers->size() > 5) return p.error("Layers", "must be a list of at most 5 layer version ARNs");
+    for (std::size_t i = 0; i < layers->size(); ++i) {
+      const json& arn = (*layers)[i];
+      std::string at = "Layers[" + std::to_string(i) + "]";
+      if (!arn.is_string()) return p.error(at, "must be a layer version ARN");
+      // arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION
+      std::string text = arn.get<std::string>();
+      auto layer = text.find(":layer:");
+      if (layer == std::string::npos) return p.error(at, "'" + text + "' is not a layer version ARN");
+      std::string name = text.substr(layer + 7, text.find(':', layer + 7) - layer - 7);
+      bool ours = std::any_of(ctx.topology.layers.begin(), ctx.topology.layers.end(), [&](const Layer& l) { return l.name == name; });
+      f.layers.push_back(ours ? name : text);
+    }
+  }
   std::string arn = ctx.arn("lambda", "function:" + f.name);
   ResourceValues v{"AWS::Lambda::Function", f.name, {{"Arn", arn}}};
   ctx.topology.functions.push_back(std::move(f));
   return v;
+}
+
+// A layer's content, found as a function's code is (a local path, or a cloud assembly's asset).
+tracing::Result<ResourceValues> layer_version(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  auto name = p.optional_string("LayerName");
+  if (!name) return name.error();
+  Layer layer;
+  layer.name = name->value_or(ctx.physical_name(id, 140));
+  const json* content = p.find("Content");
+  if (!content) return p.error("Content", "is required");
+  json code = *content;
+  if (content->is_object() && content->contains("S3Bucket")) code = {{"S3Bucket", (*content)["S3Bucket"]}, {"S3Key", content->value("S3Key", json(""))}};
+  Function holder;
+  if (auto r = read_code(ctx, p, code, holder, "Content"); !r) return r.error();
+  if (holder.code.empty()) return p.error("Content", "must be a local path or a cloud assembly's asset");
+  layer.content = holder.code;
+  auto description = p.optional_string("Description");
+  if (!description) return description.error();
+  layer.description = description->value_or("");
+  if (const json* runtimes = p.find("CompatibleRuntimes"); runtimes && runtimes->is_array())
+    for (const auto& r : *runtimes)
+      if (r.is_string()) layer.compatible_runtimes.push_back(r.get<std::string>());
+  // The version the first publish gets; a function names the layer by its name in any case.
+  std::string arn = ctx.arn("lambda", "layer:" + layer.name + ":1");
+  ctx.topology.layers.push_back(std::move(layer));
+  return ResourceValues{"AWS::Lambda::LayerVersion", arn, {{"LayerVersionArn", arn}}};
 }
 
 tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const std::string& id, const json& props) {
@@ -145,6 +186,7 @@ const std::vector<ResourceType>& lambda_types() {
   static const std::vector<ResourceType> types{
       {"AWS::Lambda::Function", "emulated", function},
       {"AWS::Lambda::EventSourceMapping", "emulated", event_source_mapping},
+      {"AWS::Lambda::LayerVersion", "emulated", layer_version},
   };
   return types;
 }

@@ -272,6 +272,14 @@ tracing::Result<void> expand_serverless(json& body, const std::string& file, con
     if (type == "AWS::Serverless::Api") {
       json props = merge_globals(globals.value("Api", json::object()), r.value("Properties", json::object()));
       if (auto done = x.api(id, props, false); !done) return done.error();
+    } else if (type == "AWS::Serverless::LayerVersion") {
+      json props = r.value("Properties", json::object());
+      json lp = json::object();
+      json uri = props.value("ContentUri", json("."));
+      lp["Content"] = uri.is_object() && uri.contains("Bucket") ? json{{"S3Bucket", uri["Bucket"]}, {"S3Key", uri.value("Key", json(""))}} : uri;
+      for (const char* key : {"LayerName", "Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo"})
+        if (props.contains(key)) lp[key] = props[key];
+      x.add(id, {{"Type", "AWS::Lambda::LayerVersion"}, {"Properties", lp}});
     } else if (type == "AWS::Serverless::SimpleTable") {
       json props = merge_globals(globals.value("SimpleTable", json::object()), r.value("Properties", json::object()));
       if (auto done = x.simple_table(id, props); !done) return done.error();

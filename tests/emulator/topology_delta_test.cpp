@@ -80,6 +80,21 @@ TEST(TopologyDelta, AChangedQueueTakesItsSubscriptionAndMappingAlong) {
   EXPECT_EQ(d.keep.functions, std::vector<std::string>{"worker"});
 }
 
+TEST(TopologyDelta, AChangedLayerIsPublishedAgainAndItsFunctionsReplaced) {
+  auto before = app();
+  before.layers = {{"deps", "/layers/v1", "", {}}};
+  before.functions[0].layers = {"deps"};
+  auto after = before;
+  after.layers[0].content = "/layers/v2";
+  auto d = topology_delta(before, made_for(before), after);
+  ASSERT_EQ(d.create.layers.size(), 1u);
+  EXPECT_EQ(d.remove.functions, std::vector<std::string>{"worker"});
+  ASSERT_EQ(d.create.functions.size(), 1u);
+  EXPECT_EQ(d.remove.mappings.size(), 1u) << "the mapping follows its replaced function";
+  auto same = topology_delta(before, made_for(before), before);
+  EXPECT_TRUE(same.empty());
+}
+
 TEST(TopologyDelta, RemovedAndAddedResources) {
   auto before = app(), after = app();
   after.tables.clear();

@@ -47,11 +47,17 @@ Resources:
     Type: AWS::SQS::Queue
     Properties:
       VisibilityTimeout: 20
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+      CompatibleRuntimes: [nodejs20.x]
   Intake:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: src/
       Handler: intake.handler
+      Layers: [!Ref Shared]
       Environment:
         Variables:
           QUEUE_URL: !Ref Inbox
@@ -85,9 +91,10 @@ Outputs:
 
 constexpr const char* kIntake = R"(
 const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
+const { prefix } = require('order-ids');  // from the layer
 const sqs = new SQSClient({});
 exports.handler = async (event) => {
-  const id = event.pathParameters.id;
+  const id = prefix + event.pathParameters.id;
   await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: JSON.stringify({ id, body: event.body }) }));
   return { statusCode: 202, headers: { 'content-type': 'application/json' },
            body: JSON.stringify({ queued: id, resource: event.resource, stage: event.requestContext.stage }) };
@@ -123,6 +130,7 @@ TEST(SamTemplate, RunsEndToEndThroughItsOwnApi) {
   write_file((dir / "template.yaml").string(), kSamTemplate);
   write_file((dir / "src" / "intake.js").string(), kIntake);
   write_file((dir / "src" / "store.js").string(), kStore);
+  write_file((dir / "layer" / "nodejs" / "node_modules" / "order-ids" / "index.js").string(), "exports.prefix = 'o-';\n");
   LocalrayProcess lr{{"--db", ":memory:", "--template", (dir / "template.yaml").string(), "--seed", "3"}};
 
   // The implicit API's two stages, as SAM makes them.
@@ -146,6 +154,7 @@ TEST(SamTemplate, RunsEndToEndThroughItsOwnApi) {
   EXPECT_EQ(status["Schedule"], "not emulated");
   EXPECT_EQ(status["IntakeRole"], "accepted");
   EXPECT_EQ(status["StoreQueue"], "emulated");
+  EXPECT_EQ(status["Shared"], "emulated");
   EXPECT_EQ(table.rfind("orders-app-Orders-", 0), 0u) << table;
   json outputs;
   for (const auto& o : stack.at("outputs")) outputs[o.at("key").get<std::string>()] = o.at("value");
@@ -153,11 +162,11 @@ TEST(SamTemplate, RunsEndToEndThroughItsOwnApi) {
   EXPECT_EQ(outputs["TableName"], table);
 
   for (int i = 0; i < 3; ++i) {
-    auto r = http_request(lr.port(), "POST", "/restapis/" + api_id + "/Prod/_user_request_/orders/o-" + std::to_string(i), "note " + std::to_string(i),
+    auto r = http_request(lr.port(), "POST", "/restapis/" + api_id + "/Prod/_user_request_/orders/" + std::to_string(i), "note " + std::to_string(i),
                           {{"Content-Type", "text/plain"}});
     ASSERT_EQ(r.status, 202u) << r.body;
     auto body = json::parse(r.body);
-    EXPECT_EQ(body.at("queued"), "o-" + std::to_string(i));
+    EXPECT_EQ(body.at("queued"), "o-" + std::to_string(i)) << "the prefix comes from the layer";
     EXPECT_EQ(body.at("resource"), "/orders/{id}");
     EXPECT_EQ(body.at("stage"), "Prod");
   }

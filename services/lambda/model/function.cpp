@@ -160,6 +160,13 @@ Result<LayerVersion> Runner::publish_layer(LayerVersion v, const std::string& zi
   return layers_.publish(std::move(v));
 }
 
+LayerVersion Runner::publish_layer_folder(LayerVersion v, const std::string& folder) {
+  v.version = layers_.reserve_version(v.name);
+  v.location = folder;
+  v.created = now_iso8601();
+  return layers_.publish(std::move(v));
+}
+
 Result<std::vector<LayerVersion>> Runner::resolve_layers(const std::vector<std::string>& version_arns) const {
   if (version_arns.size() > 5) return Error{Code::InvalidParameterValue, "Cannot reference more than 5 layers."};
   std::vector<LayerVersion> out;

@@ -102,6 +102,8 @@ class Runner {
   Result<void> delete_function(std::string_view name);
   // PublishLayerVersion: the zip unpacked through `code_runners`.
   Result<LayerVersion> publish_layer(LayerVersion v, const std::string& zip);
+  // A layer whose content is a folder on this machine, used in place (a template's layer).
+  LayerVersion publish_layer_folder(LayerVersion v, const std::string& folder);
   // Version ARNs to the layers they name (Layers of CreateFunction and UpdateFunctionConfiguration).
   Result<std::vector<LayerVersion>> resolve_layers(const std::vector<std::string>& version_arns) const;
   Layers& layers() { return layers_; }

@@ -248,6 +248,19 @@ TEST(StackCompiler, ErrorsNameFileResourceAndProperty) {
   EXPECT_EQ(error_of("Resources: {}\n"), "app.yaml: Resources is required and must name at least one resource");
 }
 
+TEST(StackCompiler, LayersFromLocalFoldersAndTheFunctionsUsingThem) {
+  auto t = compile("Resources:\n  Deps:\n    Type: AWS::Lambda::LayerVersion\n    Properties: { LayerName: deps, Content: src, CompatibleRuntimes: [nodejs20.x] }\n"
+                   "  Fn:\n    Type: AWS::Lambda::Function\n"
+                   "    Properties: { Runtime: nodejs20.x, Handler: index.handler, Code: src,\n"
+                   "                  Layers: [!Ref Deps, 'arn:aws:lambda:us-east-1:000000000000:layer:published:3'] }\n");
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->layers.size(), 1u);
+  EXPECT_EQ(fs::path{t->layers[0].content}, code_dir() / "src");
+  EXPECT_EQ(t->functions[0].layers, (std::vector<std::string>{"deps", "arn:aws:lambda:us-east-1:000000000000:layer:published:3"}));
+  EXPECT_EQ(error_of("Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties: { Content: nowhere }\n"),
+            "app.yaml: Resources.L.Properties.Content: no folder or .zip file " + (code_dir() / "nowhere").string());
+}
+
 TEST(StackCompiler, ExportsReachTheNextStack) {
   Topology t;
   Exports exports;
