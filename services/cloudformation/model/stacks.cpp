@@ -33,6 +33,15 @@ Result<void> check_capabilities(const TemplateSummary& summary, const std::vecto
   return {};
 }
 
+// What a deployment made becomes the stack's.
+void take(Stack& s, Deployed deployed, std::string template_body) {
+  s.description = std::move(deployed.description);
+  s.parameters = std::move(deployed.parameters);
+  s.outputs = std::move(deployed.outputs);
+  s.resources = std::move(deployed.resources);
+  s.template_body = std::move(template_body);
+}
+
 }  // namespace
 
 Stacks::Stacks(tracing::Clock& clock, tracing::IdGenerator& ids, std::string region, std::string account, Deployer& deployer)
@@ -62,34 +71,23 @@ void Stacks::event(Stack& s, const std::string& logical_id, const std::string& p
 }
 
 void Stacks::record_existing(std::string name, std::string id, std::string template_body, Deployed deployed) {
-  {
-    std::lock_guard lock{mutex_};
-    if (Stack* known = live(name)) {
-      known->status = "UPDATE_COMPLETE";
-      known->updated = clock_.now();
-      known->description = deployed.description;
-      known->parameters = std::move(deployed.parameters);
-      known->outputs = std::move(deployed.outputs);
-      known->resources = std::move(deployed.resources);
-      known->template_body = std::move(template_body);
-      event(*known, known->name, known->id, "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", "Reloaded (--watch)");
-      return;
-    }
+  std::lock_guard lock{mutex_};
+  if (Stack* known = live(name)) {
+    known->status = "UPDATE_COMPLETE";
+    known->updated = clock_.now();
+    take(*known, std::move(deployed), std::move(template_body));
+    event(*known, known->name, known->id, "AWS::CloudFormation::Stack", "UPDATE_COMPLETE", "Reloaded (--watch)");
+    return;
   }
   auto s = std::make_unique<Stack>();
   s->name = std::move(name);
   s->id = std::move(id);
   s->status = "CREATE_COMPLETE";
   s->created = clock_.now();
-  s->description = deployed.description;
-  s->parameters = std::move(deployed.parameters);
-  s->outputs = std::move(deployed.outputs);
-  s->resources = std::move(deployed.resources);
-  s->template_body = std::move(template_body);
+  take(*s, std::move(deployed), std::move(template_body));
   event(*s, s->name, s->id, "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "Loaded at start");
   for (const auto& r : s->resources) event(*s, r.logical_id, r.physical_id, r.type, "CREATE_COMPLETE");
   event(*s, s->name, s->id, "AWS::CloudFormation::Stack", "CREATE_COMPLETE");
-  std::lock_guard lock{mutex_};
   stacks_.push_back(std::move(s));
 }
 
@@ -219,11 +217,7 @@ boost::asio::awaitable<Result<Stack>> Stacks::run(std::string name, StackRequest
   }
   s->status = verb + "_COMPLETE";
   s->status_reason.clear();
-  s->description = deployed->description;
-  s->outputs = std::move(deployed->outputs);
-  s->resources = std::move(deployed->resources);
-  s->parameters = std::move(deployed->parameters);
-  s->template_body = std::move(body);
+  take(*s, std::move(*deployed), std::move(body));
   if (update) s->updated = clock_.now();
   event(*s, s->name, s->id, "AWS::CloudFormation::Stack", s->status);
   co_return *s;
