@@ -102,7 +102,8 @@ struct IntegrationResponseSpec {
 // What a method calls: an SNS topic (an AWS service integration publishing the mapped message)
 // or a Lambda function (proxy).
 struct ApiIntegration {
-  std::string type;  // "sns", "lambda_proxy", "aws" or "mock"
+  std::string type;  // "sns", "lambda_proxy", "aws", "mock", or "unsupported" (answers 500 saying `unsupported`)
+  std::string unsupported = {};
   std::string topic;  // sns: the topic, its message and attributes as mapping expressions
   std::string message;
   std::map<std::string, std::string> message_attributes;

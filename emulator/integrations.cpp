@@ -78,6 +78,14 @@ asio::awaitable<IntegrationResponse> LambdaProxyIntegration::call(const apigatew
   co_return out;
 }
 
+asio::awaitable<IntegrationResponse> UnsupportedIntegration::call(const apigateway::model::IntegrationRequest&, const tracing::TraceHeader&) {
+  IntegrationResponse out;
+  out.status = 500;
+  out.headers = {{"Content-Type", "application/json"}, {"x-amzn-ErrorType", "InternalServerErrorException"}};
+  out.body = json{{"message", "Internal server error"}, {"localray", why_}}.dump();
+  co_return out;
+}
+
 asio::awaitable<apigateway::model::ServiceAnswer> EdgeServiceCaller::call(apigateway::model::ServiceCall call, tracing::TraceHeader ctx) {
   http::Request r;
   r.method = call.http_method.empty() ? "POST" : call.http_method;

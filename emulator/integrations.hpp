@@ -48,6 +48,22 @@ class LambdaProxyIntegration final : public apigateway::model::Integration {
   std::shared_ptr<spdlog::logger> log_;
 };
 
+// A method whose integration localray does not emulate (HTTP, HTTP_PROXY, an AWS service other
+// than SNS, SQS, DynamoDB and Lambda): it answers 500 saying so, and the rest of the API serves.
+class UnsupportedIntegration final : public apigateway::model::Integration {
+ public:
+  explicit UnsupportedIntegration(std::string why) : why_{std::move(why)} {}
+  std::string service() const override { return "unsupported"; }
+  std::string operation() const override { return {}; }
+  void describe_target(nlohmann::json&) const override {}
+  bool records_call() const override { return false; }
+  boost::asio::awaitable<apigateway::model::IntegrationResponse> call(const apigateway::model::IntegrationRequest& request,
+                                                                      const tracing::TraceHeader& ctx) override;
+
+ private:
+  std::string why_;
+};
+
 // The edge's dispatch of one request, as if it had come in on the edge port.
 using Dispatch = std::function<boost::asio::awaitable<http::Response>(http::Request)>;
 

@@ -443,6 +443,9 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       const auto& i = route.integration;
       if (i.type == "lambda_proxy") {
         integration = std::make_shared<LambdaProxyIntegration>(*home.lambda, i.function, log);
+      } else if (i.type == "unsupported") {
+        log->warn("api {}: {} {}: {}; the method answers 500", a.name, route.method, route.path, i.unsupported);
+        integration = std::make_shared<UnsupportedIntegration>(i.unsupported);
       } else if (i.type == "aws" || i.type == "mock") {
         auto mapped = mapped_integration(s, i, home.scope);
         if (!mapped) co_return Error{"api " + a.name + ": " + route.method + " " + route.path + ": " + mapped.error().message};

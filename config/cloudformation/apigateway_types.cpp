@@ -52,11 +52,16 @@ tracing::Result<ResourceValues> rest_api(CompileContext& ctx, const std::string&
     if (!routes) return routes.error();
     api.routes = std::move(*routes);
   }
+  std::string unsupported;
+  for (const auto& route : api.routes)
+    if (route.integration.type == "unsupported") unsupported += (unsupported.empty() ? "" : "; ") + route.method + " " + route.path + ": " + route.integration.unsupported;
   ctx.topology.apis.push_back(std::move(api));
   ctx.api_paths[root] = ApiPath{index, "/"};
   std::string arn = "arn:aws:apigateway:" + ctx.env.region + "::/restapis/" + ctx.topology.apis[index].id;
-  return ResourceValues{"AWS::ApiGateway::RestApi", ctx.topology.apis[index].id,
-                        {{"RootResourceId", root}, {"RestApiId", ctx.topology.apis[index].id}, {"Arn", arn}}};
+  ResourceValues v{"AWS::ApiGateway::RestApi", ctx.topology.apis[index].id,
+                   {{"RootResourceId", root}, {"RestApiId", ctx.topology.apis[index].id}, {"Arn", arn}}};
+  if (!unsupported.empty()) v.not_emulated = "in part: " + unsupported + " (those methods answer 500)";
+  return v;
 }
 
 tracing::Result<ResourceValues> resource(CompileContext& ctx, const std::string& id, const json& props) {
@@ -91,8 +96,10 @@ tracing::Result<ResourceValues> method(CompileContext& ctx, const std::string& i
   if (!made) return made.error();
   std::string upper = *http_method;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ResourceValues v{"AWS::ApiGateway::Method", ctx.short_id(id), {}};
+  if (made->type == "unsupported") v.not_emulated = made->unsupported + ": the method answers 500";
   ctx.topology.apis[*api].routes.push_back(ApiRoute{it->second.path, upper, std::move(*made)});
-  return ResourceValues{"AWS::ApiGateway::Method", ctx.short_id(id), {}};
+  return v;
 }
 
 tracing::Result<ResourceValues> deployment(CompileContext& ctx, const std::string& id, const json& props) {

@@ -54,8 +54,10 @@ tracing::Result<void> read_uri(const std::string& uri, ApiIntegration& out, cons
   if (rest.rfind("action/", 0) == 0) out.action = rest.substr(7);
   else if (rest.rfind("path/", 0) == 0) out.service_path = rest.substr(5);
   else return error(".Uri", "'" + uri + "' must end in path/... or action/NAME");
-  if (service != "sns" && service != "sqs" && service != "dynamodb" && service != "lambda")
-    return error(".Uri", "AWS integrations with " + service + " are not emulated (sns, sqs, dynamodb and lambda are)");
+  if (service != "sns" && service != "sqs" && service != "dynamodb" && service != "lambda") {
+    out.type = "unsupported";
+    out.unsupported = "AWS integrations with " + service + " are not emulated (sns, sqs, dynamodb and lambda are)";
+  }
   return {};
 }
 
@@ -73,8 +75,12 @@ tracing::Result<ApiIntegration> integration(const json& j, bool openapi, const T
   if (type == "AWS_PROXY") out.type = "lambda_proxy";
   else if (type == "AWS") out.type = "aws";
   else if (type == "MOCK") out.type = "mock";
-  else if (type == "HTTP" || type == "HTTP_PROXY") return error(".Type", type + " integrations are not emulated yet");
-  else return error(".Type", "must be AWS_PROXY, AWS or MOCK");
+  else if (type == "HTTP" || type == "HTTP_PROXY") {
+    // The method answers that it is not emulated; the rest of the API serves.
+    out.type = "unsupported";
+    out.unsupported = type + " integrations are not emulated yet";
+    return out;
+  } else return error(".Type", "must be AWS_PROXY, AWS, MOCK, HTTP or HTTP_PROXY");
   if (out.type != "mock") {
     const json& uri = member("Uri", "uri");
     if (!uri.is_string()) return error(".Uri", "is required");

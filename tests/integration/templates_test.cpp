@@ -268,6 +268,16 @@ constexpr const char* kApiToSns = R"yaml(Resources:
               application/json: |
                 #set($context.responseOverride.header.X-Request = $context.requestId)
                 {"state": "error", "stage": "$context.stage"}
+  Elsewhere:
+    Type: AWS::ApiGateway::Resource
+    Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: elsewhere }
+  ToElsewhere:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Elsewhere
+      HttpMethod: GET
+      Integration: { Type: HTTP_PROXY, IntegrationHttpMethod: GET, Uri: "https://example.com/" }
   Preflight:
     Type: AWS::ApiGateway::Method
     Properties:
@@ -282,7 +292,7 @@ constexpr const char* kApiToSns = R"yaml(Resources:
             ResponseParameters: { method.response.header.Access-Control-Allow-Origin: "'*'" }
   Deployment:
     Type: AWS::ApiGateway::Deployment
-    DependsOn: [Publish, PublishNowhere, Preflight]
+    DependsOn: [Publish, PublishNowhere, Preflight, ToElsewhere]
     Properties: { RestApiId: !Ref Api, StageName: prod }
 )yaml";
 
@@ -316,6 +326,14 @@ TEST(CloudFormationTemplate, ApiPublishesToSnsThroughVelocity) {
   EXPECT_EQ(json::parse(failed.body), (json{{"state", "error"}, {"stage", "prod"}}));
   EXPECT_EQ(failed.headers["x-failed"], "publish");
   EXPECT_FALSE(failed.headers["x-request"].empty());
+
+  // An integration localray does not emulate: that method says so, the rest of the API serves.
+  auto elsewhere = http_request(lr.port(), "GET", base + "/elsewhere");
+  EXPECT_EQ(elsewhere.status, 500u);
+  EXPECT_EQ(json::parse(elsewhere.body).at("localray"), "HTTP_PROXY integrations are not emulated yet");
+  auto listed = json::parse(http_request(lr.port(), "GET", "/_localray/resources").body);
+  for (const auto& r : listed.at("stacks").at(0).at("resources"))
+    if (r.at("logical_id") == "ToElsewhere") EXPECT_EQ(r.at("status"), "not emulated");
 
   auto preflight = http_request(lr.port(), "OPTIONS", base + "/anything");
   EXPECT_EQ(preflight.status, 204u);
