@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 namespace localray::tracing {
@@ -44,16 +46,62 @@ bool Pipeline::record(Segment segment) {
   return true;
 }
 
-void Pipeline::offer(Segment segment) {
-  std::lock_guard lock{mutex_};
-  if (queue_.size() >= capacity_) {
-    queue_.pop_front();
-    ++dropped_;
-    ++written_;  // counted as settled so that flush() does not wait for it
+void Pipeline::record_all(std::vector<Segment> segments, Settled settled) {
+  std::vector<bool> stored(segments.size(), false);
+  {
+    std::lock_guard lock{mutex_};
+    std::size_t fit = stopping_ && preparer_done_ ? 0 : std::min(segments.size(), capacity_ - std::min(capacity_, queue_.size()));
+    refused_ += segments.size() - fit;
+    if (fit > 0) {
+      Waiter w{enqueued_ + 1, enqueued_ + fit, fit, std::vector<bool>(segments.size(), false), std::move(settled)};
+      std::fill(w.stored.begin(), w.stored.begin() + static_cast<std::ptrdiff_t>(fit), true);
+      for (std::size_t i = 0; i < fit; ++i) queue_.push_back(std::move(segments[i]));
+      enqueued_ += fit;
+      waiters_.push_back(std::move(w));
+      has_work_.notify_one();
+      return;
+    }
   }
-  queue_.push_back(std::move(segment));
-  ++enqueued_;
-  has_work_.notify_one();
+  settled(std::move(stored));
+}
+
+void Pipeline::settle(std::uint64_t first, std::uint64_t last, bool ok) {
+  std::vector<Waiter> done;
+  {
+    std::lock_guard lock{mutex_};
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      auto lo = std::max(first, it->first), hi = std::min(last, it->last);
+      if (lo <= hi) {
+        if (!ok)
+          for (auto seq = lo; seq <= hi; ++seq) it->stored[seq - it->first] = false;
+        it->remaining -= hi - lo + 1;
+        if (it->remaining == 0) {
+          done.push_back(std::move(*it));
+          it = waiters_.erase(it);
+          continue;
+        }
+      }
+      ++it;
+    }
+  }
+  for (auto& w : done) w.settled(std::move(w.stored));
+}
+
+void Pipeline::offer(Segment segment) {
+  std::optional<std::uint64_t> lost;
+  {
+    std::lock_guard lock{mutex_};
+    if (queue_.size() >= capacity_) {
+      queue_.pop_front();
+      lost = ++taken_;
+      ++dropped_;
+      ++written_;  // counted as settled so that flush() does not wait for it
+    }
+    queue_.push_back(std::move(segment));
+    ++enqueued_;
+    has_work_.notify_one();
+  }
+  if (lost) settle(*lost, *lost, false);
 }
 
 void Pipeline::flush() {
@@ -106,7 +154,7 @@ Pipeline::Status Pipeline::status() const {
   s.writing = !preparer_done_ && !stopping_;
   s.written = written_ - dropped_;
   s.waiting = queue_.size();
-  for (const auto& b : prepared_) s.waiting += b.size();
+  for (const auto& b : prepared_) s.waiting += b.batch.size();
   s.refused = refused_;
   s.dropped = dropped_;
   s.failed = failed_;
@@ -144,6 +192,7 @@ void Pipeline::prune() {
 void Pipeline::run_preparer() {
   for (;;) {
     std::vector<Segment> batch;
+    std::uint64_t first = 0, last = 0;
     {
       std::unique_lock lock{mutex_};
       has_work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
@@ -156,17 +205,23 @@ void Pipeline::run_preparer() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      first = taken_ + 1;
+      taken_ += batch.size();
+      last = taken_;
     }
     std::size_t size = batch.size();
-    PreparedBatch prepared;
+    Prepared prepared{{}, first, last};
     try {
-      prepared = Store::prepare(std::move(batch));
+      prepared.batch = Store::prepare(std::move(batch));
     } catch (const std::exception& e) {
       log_->error("segment batch of {} not prepared: {}", size, e.what());
-      std::lock_guard lock{mutex_};
-      failed_ += size;
-      last_error_ = e.what();
+      {
+        std::lock_guard lock{mutex_};
+        failed_ += size;
+        last_error_ = e.what();
+      }
       committed_.notify_all();
+      settle(first, last, false);
       continue;
     }
     std::unique_lock lock{mutex_};
@@ -184,7 +239,7 @@ void Pipeline::run_writer() {
       prune();
       last_prune = std::chrono::steady_clock::now();
     }
-    PreparedBatch batch;
+    Prepared batch;
     {
       std::unique_lock lock{mutex_};
       has_prepared_.wait_for(lock, kPruneInterval, [&] { return (!prepared_.empty() && !writer_held_) || preparer_done_; });
@@ -197,11 +252,11 @@ void Pipeline::run_writer() {
     }
     prepared_room_.notify_all();
     std::vector<std::string> touched;
-    for (const auto& [id, update] : batch.traces) touched.push_back(id);
-    std::size_t size = batch.size();
+    for (const auto& [id, update] : batch.batch.traces) touched.push_back(id);
+    std::size_t size = batch.batch.size();
     Result<void> result = Error{"not written"};
     try {
-      result = store_.write(std::move(batch));
+      result = store_.write(std::move(batch.batch));
     } catch (const std::exception& e) {
       result = Error{e.what()};
     }
@@ -219,6 +274,7 @@ void Pipeline::run_writer() {
       listener = listener_;
     }
     committed_.notify_all();
+    settle(batch.first, batch.last, static_cast<bool>(result));
     if (result && listener) listener(touched);
   }
 }

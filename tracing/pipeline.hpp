@@ -28,6 +28,9 @@ class Pipeline final : public SegmentSink {
 
   // SegmentSink: refuses the segment when `capacity` segments wait already, and counts it.
   bool record(Segment segment) override;
+  // Takes what fits (a prefix of `segments`) and settles once those are committed; the rest are
+  // settled as not stored at once.
+  void record_all(std::vector<Segment> segments, Settled settled) override;
   // For sources that acknowledge nothing (UDP): when full, the oldest waiting segment is dropped.
   void offer(Segment segment);
   // Returns once everything recorded before the call is committed.
@@ -61,6 +64,21 @@ class Pipeline final : public SegmentSink {
   void run_preparer();
   void run_writer();
   void prune();
+  // Segments [first, last] (in the order they were queued) are stored (`ok`) or lost; callers of
+  // record_all() whose segments are now all settled are told. Takes the lock itself.
+  void settle(std::uint64_t first, std::uint64_t last, bool ok);
+
+  // A record_all() call waiting for its segments: they hold the sequence numbers [first, last].
+  struct Waiter {
+    std::uint64_t first = 0, last = 0;
+    std::size_t remaining = 0;
+    std::vector<bool> stored;
+    Settled settled;
+  };
+  struct Prepared {
+    PreparedBatch batch;
+    std::uint64_t first = 0, last = 0;
+  };
 
   Store& store_;
   std::size_t capacity_;
@@ -68,7 +86,11 @@ class Pipeline final : public SegmentSink {
   mutable std::mutex mutex_;
   std::condition_variable has_work_, committed_, has_prepared_, prepared_room_;
   std::deque<Segment> queue_;
-  std::deque<PreparedBatch> prepared_;  // at most kMaxPrepared, waiting for the writer
+  std::deque<Prepared> prepared_;  // at most kMaxPrepared, waiting for the writer
+  // Segment n (1-based, in queueing order) has sequence number n; taken_ of them have left queue_
+  // for a batch or been dropped, so queue_.front() is taken_ + 1.
+  std::uint64_t taken_ = 0;
+  std::vector<Waiter> waiters_;
   bool preparer_done_ = false;
   std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0, refused_ = 0;
   std::string last_error_;  // empty once a batch commits again

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "tracing/pipeline.hpp"
@@ -157,6 +159,70 @@ TEST_F(StoreTest, PipelineStatusSaysWhenItsLastBatchFailedAndWhenItRecovered) {
   EXPECT_TRUE(pipeline.status().last_error.empty()) << "a batch committed again";
   pipeline.stop();
   EXPECT_FALSE(pipeline.status().writing);
+}
+
+// What record_all() settles, and when: collected under a lock, since the writer thread settles.
+struct Settlements {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::vector<bool>> calls;
+  SegmentSink::Settled callback() {
+    return [this](std::vector<bool> stored) {
+      std::lock_guard lock{mutex};
+      calls.push_back(std::move(stored));
+      changed.notify_all();
+    };
+  }
+  std::vector<bool> wait() {
+    std::unique_lock lock{mutex};
+    changed.wait_for(lock, std::chrono::seconds{10}, [&] { return !calls.empty(); });
+    return calls.empty() ? std::vector<bool>{} : calls.front();
+  }
+  std::size_t count() {
+    std::lock_guard lock{mutex};
+    return calls.size();
+  }
+};
+
+TEST_F(StoreTest, RecordAllSettlesOnlyOnceItsSegmentsAreCommitted) {
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 16, log};
+  pipeline.hold_writer_for_test(true);
+  Settlements settled;
+  pipeline.record_all({make(kTrace, "70de5b6f19ff9a0a", 10, 12), make(kTrace, "70de5b6f19ff9a0b", 10, 12)}, settled.callback());
+  std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  EXPECT_EQ(settled.count(), 0u) << "settled while the writer had committed nothing";
+  pipeline.hold_writer_for_test(false);
+  EXPECT_EQ(settled.wait(), (std::vector<bool>{true, true}));
+  ReaderPool pool{(*store)->uri()};
+  auto segs = (*pool.acquire())->trace_segments(kTrace);
+  ASSERT_TRUE(segs);
+  EXPECT_EQ(segs->size(), 2u) << "both readable when the caller is told";
+}
+
+TEST_F(StoreTest, RecordAllReportsWhatDidNotFitAndWhatFailedToCommitAsNotStored) {
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 2, log};
+  pipeline.hold_writer_for_test(true);
+  Settlements settled;
+  pipeline.record_all({make(kTrace, "70de5b6f19ff9a0a", 10, 12), make(kTrace, "70de5b6f19ff9a0b", 10, 12), make(kTrace, "70de5b6f19ff9a0c", 10, 12)},
+                      settled.callback());
+  pipeline.hold_writer_for_test(false);
+  EXPECT_EQ(settled.wait(), (std::vector<bool>{true, true, false})) << "the third did not fit a queue of two";
+  EXPECT_EQ(pipeline.refused(), 1u);
+
+  {
+    auto other = Connection::open((*store)->uri(), false);
+    ASSERT_TRUE(other);
+    ASSERT_TRUE((*other)->exec("ALTER TABLE segments RENAME TO gone"));
+  }
+  Settlements failed;
+  pipeline.record_all({make(kTrace, "70de5b6f19ff9a0d", 10, 12)}, failed.callback());
+  EXPECT_EQ(failed.wait(), (std::vector<bool>{false})) << "a batch that failed to commit stored nothing";
 }
 
 TEST_F(StoreTest, InMemoryDatabaseIsSharedWithReaders) {

@@ -1,5 +1,11 @@
 #include "services/xray/model/backend.hpp"
 
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -65,8 +71,29 @@ bool after_cursor(const tracing::TraceRow& r, const tracing::Cursor& c) {
 
 }  // namespace
 
-std::vector<Unprocessed> Backend::put_trace_segments(const std::vector<std::string>& documents) {
+namespace {
+
+// Hands the segments to the sink and resumes the caller, on its own executor, once they settle.
+template <class Token>
+auto async_record_all(tracing::SegmentSink& sink, std::vector<tracing::Segment> segments, Token&& token) {
+  namespace asio = boost::asio;
+  return asio::async_initiate<Token, void(std::vector<bool>)>(
+      [&sink](auto handler, std::vector<tracing::Segment> segments) {
+        // The sink settles on its writer thread: the wait keeps the caller's executor alive.
+        auto work = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        sink.record_all(std::move(segments), [shared, work](std::vector<bool> stored) {
+          asio::post(work, [shared, stored = std::move(stored)]() mutable { (*shared)(std::move(stored)); });
+        });
+      },
+      token, std::move(segments));
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::vector<Unprocessed>> Backend::put_trace_segments(std::vector<std::string> documents) {
   std::vector<Unprocessed> rejected;
+  std::vector<tracing::Segment> segments;
   for (const auto& doc : documents) {
     auto seg = tracing::parse_segment_document(doc);
     if (!seg) {
@@ -75,11 +102,16 @@ std::vector<Unprocessed> Backend::put_trace_segments(const std::vector<std::stri
       rejected.push_back({id, "InvalidSegment", seg.error().message});
       continue;
     }
-    std::string id = seg->id;
-    if (!sink_.record(std::move(*seg)))
-      rejected.push_back({std::move(id), "ThrottledException", "localray's trace store is behind: the segment was not accepted; send it again"});
+    segments.push_back(std::move(*seg));
   }
-  return rejected;
+  if (segments.empty()) co_return rejected;
+  std::vector<std::string> ids;
+  for (const auto& s : segments) ids.push_back(s.id);
+  auto stored = co_await async_record_all(sink_, std::move(segments), boost::asio::use_awaitable);
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (!stored[i])
+      rejected.push_back({ids[i], "ThrottledException", "localray's trace store is behind: the segment was not stored; send it again"});
+  co_return rejected;
 }
 
 tracing::Result<Backend::Selector> Backend::selector(const TraceSelection& selection) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include "services/xray/model/groups.hpp"
 #include "services/xray/model/sampling_rules.hpp"
@@ -57,7 +58,9 @@ class Backend {
   const boost::asio::any_io_executor& blocking_executor() const { return blocking_; }
 
   // Each document is validated on its own; the rejected ones are reported, the rest recorded.
-  std::vector<Unprocessed> put_trace_segments(const std::vector<std::string>& documents);
+  // Completes once the recorded ones are committed (a client told they were accepted finds them
+  // after any crash), or reports those the store could not take.
+  boost::asio::awaitable<std::vector<Unprocessed>> put_trace_segments(std::vector<std::string> documents);
   tracing::Result<SummaryPage> trace_summaries(const SummaryQuery& query);
   // Unknown ids are returned in `unprocessed`.
   tracing::Result<std::vector<tracing::Trace>> traces(const std::vector<std::string>& ids, std::vector<std::string>& unprocessed);

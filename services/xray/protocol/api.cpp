@@ -49,18 +49,19 @@ std::string string_member(const json& object, const char* key, std::string fallb
   return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
-http::Response put_trace_segments(const json& body, model::Backend& backend) {
+// Answers only once what it accepted is committed, so it is the one operation that awaits.
+boost::asio::awaitable<http::Response> put_trace_segments(const json& body, model::Backend& backend) {
   auto it = body.find("TraceSegmentDocuments");
-  if (it == body.end() || !it->is_array()) return invalid("TraceSegmentDocuments is required");
+  if (it == body.end() || !it->is_array()) co_return invalid("TraceSegmentDocuments is required");
   std::vector<std::string> docs;
   for (const auto& d : *it) {
-    if (!d.is_string()) return invalid("TraceSegmentDocuments must be strings");
+    if (!d.is_string()) co_return invalid("TraceSegmentDocuments must be strings");
     docs.push_back(d.get<std::string>());
   }
+  auto rejected = co_await backend.put_trace_segments(std::move(docs));
   json unprocessed = json::array();
-  for (const auto& u : backend.put_trace_segments(docs))
-    unprocessed.push_back({{"Id", u.id}, {"ErrorCode", u.error_code}, {"Message", u.message}});
-  return http::Response::json(200, json{{"UnprocessedTraceSegments", unprocessed}}.dump());
+  for (const auto& u : rejected) unprocessed.push_back({{"Id", u.id}, {"ErrorCode", u.error_code}, {"Message", u.message}});
+  co_return http::Response::json(200, json{{"UnprocessedTraceSegments", unprocessed}}.dump());
 }
 
 std::optional<http::Response> time_range(const json& body, double& start, double& end) {
@@ -286,7 +287,6 @@ struct Operation {
 
 const std::map<std::string, Operation, std::less<>>& operations() {
   static const std::map<std::string, Operation, std::less<>> ops = {
-      {"/TraceSegments", {put_trace_segments, false}},
       {"/TraceSummaries", {trace_summaries, true}},
       {"/Traces", {batch_get_traces, true}},
       {"/ServiceGraph", {service_graph, true}},
@@ -312,7 +312,8 @@ boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   auto op = operations().find(path);
-  if (op == operations().end()) co_return std::nullopt;
+  bool put_segments = path == "/TraceSegments";
+  if (op == operations().end() && !put_segments) co_return std::nullopt;
   http::Response response;
   if (request.method != "POST") {
     response = error(405, "InvalidRequestException", "X-Ray operations take POST");
@@ -320,6 +321,8 @@ boost::asio::awaitable<std::optional<http::Response>> handle(const http::Request
     auto body = json::parse(request.body.empty() ? std::string_view{"{}"} : std::string_view{request.body}, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
       response = invalid("the request body is not a JSON object");
+    } else if (put_segments) {
+      response = co_await put_trace_segments(body, backend);
     } else if (op->second.blocking) {
       const Handler handler = op->second.handler;
       response = co_await base::offload(backend.blocking_executor(), [&] { return handler(body, backend); });

@@ -2,6 +2,9 @@
 #include "services/xray/model/backend.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/system_executor.hpp>
 
 #include <filesystem>
@@ -84,11 +87,21 @@ TEST_F(BackendTest, SegmentsTheSinkRefusesAreReportedUnprocessed) {
   auto doc = [](const char* id) {
     return std::string{R"({"name":"svc","id":")"} + id + R"(","trace_id":"1-5759e988-bd862e3fe1be46a994272793","start_time":1,"end_time":2})";
   };
-  auto unprocessed = backend_->put_trace_segments({doc("70de5b6f19ff9a0a"), doc("70de5b6f19ff9a0b"), "not json"});
+  boost::asio::io_context io;
+  std::vector<Unprocessed> unprocessed;
+  std::vector<std::string> documents{doc("70de5b6f19ff9a0a"), doc("70de5b6f19ff9a0b"), "not json"};
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        auto sent = std::move(documents);
+        unprocessed = co_await backend_->put_trace_segments(std::move(sent));
+      },
+      boost::asio::detached);
+  io.run();
   ASSERT_EQ(unprocessed.size(), 2u);
-  EXPECT_EQ(unprocessed[0].id, "70de5b6f19ff9a0b");
-  EXPECT_EQ(unprocessed[0].error_code, "ThrottledException");
-  EXPECT_EQ(unprocessed[1].error_code, "InvalidSegment");
+  EXPECT_EQ(unprocessed[0].error_code, "InvalidSegment");
+  EXPECT_EQ(unprocessed[1].id, "70de5b6f19ff9a0b");
+  EXPECT_EQ(unprocessed[1].error_code, "ThrottledException");
 }
 
 TEST_F(BackendTest, PagesAreNewestFirstWithoutGapsOrRepeatsWhileTracesArrive) {
