@@ -43,6 +43,16 @@ class Reader {
     }
     return it->get<int>();
   }
+  bool boolean(const char* field, bool fallback) {
+    if (!j_.is_object()) return fallback;
+    auto it = j_.find(field);
+    if (it == j_.end()) return fallback;
+    if (!it->is_boolean()) {
+      fail(field, "must be true or false");
+      return fallback;
+    }
+    return it->get<bool>();
+  }
   std::map<std::string, std::string> string_map(const char* field) {
     std::map<std::string, std::string> out;
     if (!j_.is_object()) return out;
@@ -154,7 +164,12 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     return s;
   });
   t.event_source_mappings = read_list<EventSourceMapping>(root, "event_source_mappings", err, [](Reader& r) {
-    return EventSourceMapping{r.str("queue", true), r.str("function", true), r.integer("batch_size", 10, 1, 10)};
+    EventSourceMapping m{r.str("queue", true), r.str("function", true)};
+    m.batching_window_seconds = r.integer("batching_window_seconds", 0, 0, 300);
+    m.batch_size = r.integer("batch_size", 10, 1, m.batching_window_seconds > 0 ? 10000 : 10);
+    m.report_batch_item_failures = r.boolean("report_batch_item_failures", false);
+    if (r.child("maximum_concurrency")) m.maximum_concurrency = r.integer("maximum_concurrency", 2, 2, 1000);
+    return m;
   });
   t.apis = read_list<Api>(root, "apis", err, [&err](Reader& r) {
     Api a;

@@ -88,6 +88,9 @@ struct Subscription {
 struct EventSourceMapping {
   std::string queue, function;
   int batch_size = 10;
+  int batching_window_seconds = 0;          // MaximumBatchingWindowInSeconds
+  bool report_batch_item_failures = false;  // FunctionResponseTypes: [ReportBatchItemFailures]
+  std::optional<int> maximum_concurrency;   // ScalingConfig.MaximumConcurrency
   friend bool operator==(const EventSourceMapping&, const EventSourceMapping&) = default;
 };
 // How an AWS (non-proxy) integration answers: the first whose selection pattern matches the

@@ -120,7 +120,8 @@ asio::awaitable<http::Response> Router::resources() const {
       functions.push_back(where({{"name", f->config().name}, {"arn", f->arn()}, {"handler", f->config().handler}}));
     for (const auto& m : r->mappings->list())
       mappings.push_back(where({{"uuid", m.uuid}, {"event_source_arn", m.event_source_arn}, {"function_arn", m.function_arn},
-                                {"batch_size", m.batch_size}}));
+                                {"batch_size", m.settings.batch_size}, {"batching_window_seconds", m.settings.batching_window.count()},
+                                {"report_batch_item_failures", m.settings.report_batch_item_failures}}));
   }
   json out = {{"region", s_.home.region}, {"account", s_.home.account}, {"regions", regions},   {"apis", apis},
               {"topics", topics},         {"queues", queues},           {"tables", tables},     {"functions", functions},

@@ -11,13 +11,14 @@ lambda::model::SourceNode SqsEventSource::node() const {
   return {queue_->queue.name(), queue_->queue.arn(), "AWS::SQS::Queue", {{"operation", "ReceiveMessage"}, {"queue_url", queue_->queue.url()}}};
 }
 
-asio::awaitable<lambda::model::Result<std::vector<SourceRecord>>> SqsEventSource::poll(int max_records, std::chrono::seconds wait) {
+asio::awaitable<lambda::model::Result<std::vector<SourceRecord>>> SqsEventSource::poll(int max_records, std::chrono::milliseconds wait) {
   sqs::model::ReceiveOptions options{max_records, std::nullopt, wait};
   auto got = co_await sqs_.receive(queue_, options);
   if (!got) co_return lambda::model::Error{lambda::model::Code::ServiceUnavailable, got.error().message};
   std::vector<SourceRecord> out;
   for (const auto& m : *got)
-    out.push_back({m.id, tracing::TraceHeader::parse(m.trace_header), m.sent_at, m.receipt_handle, sqs_event_record(m, queue_->queue.arn(), region_)});
+    out.push_back({m.id, tracing::TraceHeader::parse(m.trace_header), m.sent_at, m.receipt_handle, sqs_event_record(m, queue_->queue.arn(), region_),
+                   m.visible_at});
   co_return out;
 }
 

@@ -17,7 +17,7 @@ class SqsEventSource final : public lambda::model::EventSource {
   const std::string& arn() const override { return queue_->queue.arn(); }
   lambda::model::SourceNode node() const override;
   boost::asio::awaitable<lambda::model::Result<std::vector<lambda::model::SourceRecord>>> poll(int max_records,
-                                                                                             std::chrono::seconds wait) override;
+                                                                                             std::chrono::milliseconds wait) override;
   std::string event(const std::vector<lambda::model::SourceRecord>& records) const override;
   boost::asio::awaitable<void> acknowledge(std::vector<lambda::model::SourceRecord> records) override;
 

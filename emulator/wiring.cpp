@@ -423,7 +423,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   }
 
   for (const auto& m : t.event_source_mappings) {
-    auto r = home.mappings->create(home.sqs->queue_arn(m.queue), m.function, m.batch_size);
+    lambda::model::MappingSettings settings;
+    settings.batch_size = m.batch_size;
+    settings.batching_window = std::chrono::seconds{m.batching_window_seconds};
+    settings.report_batch_item_failures = m.report_batch_item_failures;
+    settings.maximum_concurrency = m.maximum_concurrency;
+    auto r = home.mappings->create(home.sqs->queue_arn(m.queue), m.function, settings);
     if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
     made.mappings[mapping_key(m)] = r->uuid;
   }

@@ -168,15 +168,33 @@ tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const 
   bool known_queue = false;
   for (const auto& q : ctx.topology.queues) known_queue = known_queue || q.name == queue;
   if (!known_queue) return p.error("EventSourceArn", "'" + *source + "' is not a queue of these templates");
-  auto batch = p.integer("BatchSize", 1, 10);
+  EventSourceMapping mapping{queue, fn};
+  auto window = p.integer("MaximumBatchingWindowInSeconds", 0, 300);
+  if (!window) return window.error();
+  mapping.batching_window_seconds = static_cast<int>(window->value_or(0));
+  auto batch = p.integer("BatchSize", 1, mapping.batching_window_seconds > 0 ? 10000 : 10);
   if (!batch) return batch.error();
+  mapping.batch_size = static_cast<int>(batch->value_or(10));
+  if (const auto* types = p.find("FunctionResponseTypes")) {
+    if (!types->is_array()) return p.error("FunctionResponseTypes", "must be a list");
+    for (const auto& t : *types) {
+      if (t != "ReportBatchItemFailures") return p.error("FunctionResponseTypes", "the only response type is ReportBatchItemFailures");
+      mapping.report_batch_item_failures = true;
+    }
+  }
+  if (const auto* scaling = p.find("ScalingConfig"); scaling && scaling->is_object() && scaling->contains("MaximumConcurrency")) {
+    const auto& max = (*scaling)["MaximumConcurrency"];
+    if (!max.is_number_integer() || max.get<long long>() < 2 || max.get<long long>() > 1000)
+      return p.error("ScalingConfig.MaximumConcurrency", "must be an integer from 2 to 1000");
+    mapping.maximum_concurrency = max.get<int>();
+  }
   auto enabled = p.boolean("Enabled");
   if (!enabled) return enabled.error();
   if (!enabled->value_or(true)) {
     v.not_emulated = "Enabled is false: the queue is not polled";
     return v;
   }
-  ctx.topology.event_source_mappings.push_back(EventSourceMapping{queue, fn, static_cast<int>(batch->value_or(10))});
+  ctx.topology.event_source_mappings.push_back(std::move(mapping));
   return v;
 }
 

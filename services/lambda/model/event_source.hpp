@@ -23,6 +23,9 @@ struct SourceRecord {
   tracing::TimePoint sent_at;
   std::string receipt;   // how the source recognises the record when it is acknowledged
   std::string rendered;  // the record as the function's event holds it, in the source's format
+  // When the source hands the record out again if it is not acknowledged (SQS: the end of its
+  // visibility timeout); absent when the source never does.
+  std::optional<tracing::TimePoint> hidden_until;
 };
 
 // The node that stands for the source in a trace: a segment from the first record's arrival to
@@ -34,13 +37,16 @@ struct SourceNode {
   nlohmann::json aws;   // the segment's `aws` fields
 };
 
+constexpr int kMaxRecordsPerPoll = 10;  // one SQS ReceiveMessage
+
 class EventSource {
  public:
   virtual ~EventSource() = default;
   virtual const std::string& arn() const = 0;
   virtual SourceNode node() const = 0;
-  // Up to `max_records`, waiting at most `wait` for the first; none when nothing came.
-  virtual boost::asio::awaitable<Result<std::vector<SourceRecord>>> poll(int max_records, std::chrono::seconds wait) = 0;
+  // Up to `max_records` (at most kMaxRecordsPerPoll), waiting at most `wait` for the first; none
+  // when nothing came.
+  virtual boost::asio::awaitable<Result<std::vector<SourceRecord>>> poll(int max_records, std::chrono::milliseconds wait) = 0;
   // The event a function is invoked with for these records.
   virtual std::string event(const std::vector<SourceRecord>& records) const = 0;
   // The function processed these: they are removed from the source.

@@ -4,6 +4,8 @@
 #include <map>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -30,47 +32,179 @@ auto log_escape(std::shared_ptr<spdlog::logger> log, const char* what) {
 
 }  // namespace
 
+Result<void> validate(const MappingSettings& s) {
+  if (s.batch_size < kMinBatchSize || s.batch_size > kMaxBatchSize)
+    return Error{Code::InvalidParameterValue, "BatchSize must be between 1 and 10000 for SQS event sources"};
+  if (s.batching_window.count() < 0 || s.batching_window > kMaxBatchingWindow)
+    return Error{Code::InvalidParameterValue, "MaximumBatchingWindowInSeconds must be between 0 and 300"};
+  if (s.batch_size > kMaxBatchSizeWithoutWindow && s.batching_window.count() == 0)
+    return Error{Code::InvalidParameterValue, "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"};
+  if (s.maximum_concurrency && (*s.maximum_concurrency < kMinMaximumConcurrency || *s.maximum_concurrency > kMaxMaximumConcurrency))
+    return Error{Code::InvalidParameterValue, "ScalingConfig.MaximumConcurrency must be between 2 and 1000"};
+  return {};
+}
+
+std::optional<std::vector<std::string>> batch_item_failures(const std::string& payload, const std::vector<SourceRecord>& batch) {
+  std::vector<std::string> failed;
+  if (payload.empty()) return failed;  // an empty response is a success
+  auto response = json::parse(payload, nullptr, false);
+  if (response.is_discarded()) return std::nullopt;
+  if (!response.is_object()) return failed;
+  auto it = response.find("batchItemFailures");
+  if (it == response.end() || it->is_null()) return failed;
+  if (!it->is_array()) return std::nullopt;
+  for (const auto& item : *it) {
+    if (!item.is_object()) return std::nullopt;
+    auto id = item.find("itemIdentifier");
+    if (id == item.end() || !id->is_string() || id->get_ref<const std::string&>().empty()) return std::nullopt;
+    const auto& name = id->get_ref<const std::string&>();
+    if (std::none_of(batch.begin(), batch.end(), [&](const SourceRecord& r) { return r.id == name; })) return std::nullopt;
+    failed.push_back(name);
+  }
+  return failed;
+}
+
 EventSourceMapping::EventSourceMapping(std::string uuid, std::shared_ptr<EventSource> source, Runner& runner, std::string function,
-                                       int batch_size, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log)
-    : uuid_{std::move(uuid)}, source_{std::move(source)}, runner_{runner}, function_{std::move(function)}, batch_size_{batch_size},
-      t_{tracer}, log_{std::move(log)}, created_at_{tracing::epoch_seconds(tracer.clock.now())} {}
+                                       MappingSettings settings, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log)
+    : uuid_{std::move(uuid)}, source_{std::move(source)}, runner_{runner}, function_{std::move(function)}, t_{tracer}, log_{std::move(log)},
+      settings_{std::move(settings)}, last_modified_{tracing::epoch_seconds(tracer.clock.now())} {}
+
+MappingSettings EventSourceMapping::settings() const {
+  std::lock_guard lock{mutex_};
+  return settings_;
+}
 
 MappingInfo EventSourceMapping::info() const {
-  return {uuid_, source_->arn(), runner_.function_arn(function_), batch_size_, stopping_ ? "Deleting" : "Enabled", created_at_};
+  std::lock_guard lock{mutex_};
+  std::string state = stopping_ ? "Deleting" : settings_.enabled ? "Enabled" : "Disabled";
+  return {uuid_, source_->arn(), runner_.function_arn(function_), settings_, state, last_modified_, pollers_.load()};
 }
 
 void EventSourceMapping::start(asio::any_io_executor ex) {
-  asio::co_spawn(ex, [self = shared_from_this()] { return self->poll(); }, log_escape(log_, "event source mapping stopped"));
+  ex_ = std::move(ex);
+  auto s = settings();
+  if (!s.enabled) return;
+  for (int i = 0, n = std::min(kInitialPollers, poller_limit(s)); i < n; ++i) spawn_poller();
 }
 
-asio::awaitable<void> EventSourceMapping::poll() {
+void EventSourceMapping::update(MappingSettings settings) {
+  bool start_pollers;
+  {
+    std::lock_guard lock{mutex_};
+    start_pollers = settings.enabled && !settings_.enabled;
+    settings_ = std::move(settings);
+    last_modified_ = tracing::epoch_seconds(t_.clock.now());
+  }
+  if (start_pollers)
+    for (int n = std::min(kInitialPollers, poller_limit(this->settings())); pollers_.load() < n;) spawn_poller();
+}
+
+int EventSourceMapping::poller_limit(const MappingSettings& settings) const {
+  int limit = std::min(kMaxPollers, settings.maximum_concurrency.value_or(kMaxPollers));
+  if (auto fn = runner_.find(function_)) limit = std::min(limit, (*fn)->config().concurrency);
+  return std::max(1, limit);
+}
+
+bool EventSourceMapping::retire_above(int keep) {
+  for (int n = pollers_.load(); n > keep;)
+    if (pollers_.compare_exchange_weak(n, n - 1)) return true;
+  return false;
+}
+
+void EventSourceMapping::spawn_poller() {
+  ++pollers_;
+  asio::co_spawn(ex_, [self = shared_from_this()] { return self->poller(); }, [self = shared_from_this()](std::exception_ptr e, bool retired) {
+    if (!retired) --self->pollers_;
+    log_escape(self->log_, "event source mapping poller stopped")(e);
+  });
+}
+
+void EventSourceMapping::maybe_scale_up(const MappingSettings& settings) {
+  int limit = poller_limit(settings);
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock{mutex_};
+    if (pollers_.load() >= limit || now - last_scale_up_ < kScaleUpInterval) return;
+    last_scale_up_ = now;
+  }
+  spawn_poller();
+}
+
+asio::awaitable<bool> EventSourceMapping::poller() {
   auto ex = co_await asio::this_coro::executor;
-  while (!stopping_) {
-    auto got = co_await source_->poll(batch_size_, kPollWait);
+  for (;;) {
+    auto settings = this->settings();
+    if (stopping_ || !settings.enabled) co_return false;
+    // Fewer than before when the limit came down (UpdateEventSourceMapping, the function's concurrency).
+    if (retire_above(poller_limit(settings))) co_return true;
+    auto got = co_await gather(settings);
     if (!got) {
       log_->error("event source mapping {}: polling {} failed: {}", uuid_, source_->arn(), got.error().message);
       asio::steady_timer pause{ex, kPollFailurePause};
       co_await pause.async_wait(asio::use_awaitable);
       continue;
     }
-    if (got->empty()) continue;
-    // Group by trace so that every request's consumer run stays in that request's trace.
-    std::vector<std::vector<SourceRecord>> groups;
-    std::map<std::string, std::size_t> by_root;
-    for (auto& r : *got) {
-      std::string root = r.trace ? r.trace->root : "";
-      auto [it, fresh] = by_root.try_emplace(root, groups.size());
-      if (fresh) groups.emplace_back();
-      groups[it->second].push_back(std::move(r));
+    if (got->empty()) {
+      // Idle: shrink back to the first few.
+      if (retire_above(std::min(kInitialPollers, poller_limit(settings)))) co_return true;
+      continue;
     }
-    // A delivery owns the mapping too: a deleted mapping lives until its deliveries finish.
-    for (auto& g : groups)
-      asio::co_spawn(ex, [self = shared_from_this(), g = std::move(g)]() mutable { return self->deliver(std::move(g)); },
-                     log_escape(log_, "event source mapping delivery failed"));
+    if (static_cast<int>(got->size()) >= settings.batch_size) maybe_scale_up(settings);
+    co_await deliver_all(std::move(*got), settings);
   }
 }
 
-asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batch) {
+asio::awaitable<Result<std::vector<SourceRecord>>> EventSourceMapping::gather(MappingSettings settings) {
+  int first_take = std::min(settings.batch_size, kMaxRecordsPerPoll);
+  auto got = co_await source_->poll(first_take, kPollWait);
+  if (!got || got->empty() || settings.batching_window.count() == 0) co_return got;
+  std::vector<SourceRecord> batch = std::move(*got);
+  std::size_t bytes = 0;
+  for (const auto& r : batch) bytes += r.rendered.size();
+  auto deadline = std::chrono::steady_clock::now() + settings.batching_window;
+  while (static_cast<int>(batch.size()) < settings.batch_size && !stopping_) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    // Room for a full poll of the largest messages, so the batch never outgrows an invocation.
+    constexpr std::size_t kLargestRecord = 256 * 1024 + 8 * 1024;
+    int room = static_cast<int>(std::min<std::size_t>((kMaxPayload - std::min(kMaxPayload, bytes)) / kLargestRecord, kMaxRecordsPerPoll));
+    int take = std::min(room, settings.batch_size - static_cast<int>(batch.size()));
+    if (take <= 0) break;
+    auto more = co_await source_->poll(take, left);
+    if (!more) break;  // what was gathered goes; the next poll reports the failure
+    for (auto& r : *more) {
+      bytes += r.rendered.size();
+      batch.push_back(std::move(r));
+    }
+  }
+  co_return batch;
+}
+
+asio::awaitable<void> EventSourceMapping::deliver_all(std::vector<SourceRecord> batch, MappingSettings settings) {
+  // Group by trace so that every request's consumer run stays in that request's trace.
+  std::vector<std::vector<SourceRecord>> groups;
+  std::map<std::string, std::size_t> by_root;
+  for (auto& r : batch) {
+    std::string root = r.trace ? r.trace->root : "";
+    auto [it, fresh] = by_root.try_emplace(root, groups.size());
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(std::move(r));
+  }
+  if (groups.size() == 1) {
+    auto only = std::move(groups.front());
+    co_await deliver(std::move(only), settings);
+    co_return;
+  }
+  auto ex = co_await asio::this_coro::executor;
+  using Op = decltype(asio::co_spawn(ex, deliver({}, settings), asio::deferred));
+  std::vector<Op> ops;
+  for (auto& g : groups) ops.push_back(asio::co_spawn(ex, deliver(std::move(g), settings), asio::deferred));
+  auto group = asio::experimental::make_parallel_group(std::move(ops));
+  auto done = co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  for (const auto& e : std::get<1>(done)) log_escape(log_, "event source mapping delivery failed")(e);
+}
+
+asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batch, MappingSettings settings) {
   auto self = shared_from_this();
   auto now = t_.clock.now();
   std::optional<tracing::TraceHeader> ctx;
@@ -112,39 +246,72 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     ctx = tracing::TraceHeader{producer->root, seg.id, tracing::Sampled::Yes, {}};
     (void)t_.sink.record(std::move(seg));  // a full pipeline counts the loss; the delivery goes on
   }
+  // Throttled retries stop before the first record would be handed out again: past that, the
+  // source owns it (and a second consumer could be running it).
+  std::optional<tracing::TimePoint> hidden_until;
+  for (const auto& r : batch)
+    if (r.hidden_until && (!hidden_until || *r.hidden_until < *hidden_until)) hidden_until = r.hidden_until;
   auto event = source_->event(batch);
   if (links.empty()) links = nullptr;
   auto result = co_await runner_.invoke(function_, event, ctx, links);
   auto backoff = kFirstBackoff;
-  while (!result && result.error().code == Code::TooManyRequests && !stopping_) {
+  while (!result && result.error().code == Code::TooManyRequests && !stopping_ &&
+         (!hidden_until || t_.clock.now() + backoff < *hidden_until)) {
     asio::steady_timer pause{co_await asio::this_coro::executor, backoff};
     co_await pause.async_wait(asio::use_awaitable);
     backoff = std::min(backoff * 2, kMaxBackoff);
     result = co_await runner_.invoke(function_, event, ctx, links);
   }
-  if (result && !result->error) {
-    co_await source_->acknowledge(std::move(batch));
-  } else {
-    log_->warn("[{}] event source mapping {}: {} record(s) not processed by {}: {}", ctx ? ctx->root : "-", uuid_, batch.size(), function_,
+  std::string trace = ctx ? ctx->root : "-";
+  if (!result || result->error) {
+    log_->warn("[{}] event source mapping {}: {} record(s) not processed by {}: {}", trace, uuid_, batch.size(), function_,
                result ? result->error->message : result.error().message);
+    co_return;
   }
+  if (settings.report_batch_item_failures) {
+    auto failed = batch_item_failures(result->payload, batch);
+    if (!failed) {
+      log_->warn("[{}] event source mapping {}: {}'s batchItemFailures names no record of the batch: all {} left to the source", trace, uuid_,
+                 function_, batch.size());
+      co_return;
+    }
+    if (!failed->empty()) {
+      log_->info("[{}] event source mapping {}: {} of {} record(s) reported failed by {}", trace, uuid_, failed->size(), batch.size(), function_);
+      std::erase_if(batch, [&](const SourceRecord& r) { return std::find(failed->begin(), failed->end(), r.id) != failed->end(); });
+    }
+  }
+  co_await source_->acknowledge(std::move(batch));
 }
 
 EventSourceMappings::EventSourceMappings(asio::any_io_executor ex, Runner& runner, EventSourceResolver& sources, tracing::Tracer tracer,
                                          std::shared_ptr<spdlog::logger> log)
     : ex_{std::move(ex)}, runner_{runner}, sources_{sources}, t_{tracer}, log_{std::move(log)} {}
 
-Result<MappingInfo> EventSourceMappings::create(const std::string& event_source_arn, const std::string& function, int batch_size) {
-  if (batch_size < kMinBatchSize || batch_size > kMaxBatchSize)
-    return Error{Code::InvalidParameterValue, "BatchSize must be between 1 and 10 for SQS event sources"};
+Result<MappingInfo> EventSourceMappings::create(const std::string& event_source_arn, const std::string& function, MappingSettings settings) {
+  if (auto valid = validate(settings); !valid) return valid.error();
   auto source = sources_.find(event_source_arn);
   if (!source) return source.error();
   auto fn = runner_.find(function);
   if (!fn) return fn.error();
-  auto m = std::make_shared<EventSourceMapping>(t_.ids.uuid(), std::move(*source), runner_, (*fn)->config().name, batch_size, t_, log_);
+  auto m = std::make_shared<EventSourceMapping>(t_.ids.uuid(), std::move(*source), runner_, (*fn)->config().name, std::move(settings), t_, log_);
   m->start(ex_);
   std::lock_guard lock{mutex_};
   mappings_.push_back(m);
+  return m->info();
+}
+
+std::shared_ptr<EventSourceMapping> EventSourceMappings::find(const std::string& uuid) const {
+  std::lock_guard lock{mutex_};
+  for (const auto& m : mappings_)
+    if (m->info().uuid == uuid) return m;
+  return nullptr;
+}
+
+Result<MappingInfo> EventSourceMappings::update(const std::string& uuid, MappingSettings settings) {
+  auto m = find(uuid);
+  if (!m) return Error{Code::ResourceNotFound, "The resource you requested does not exist."};
+  if (auto valid = validate(settings); !valid) return valid.error();
+  m->update(std::move(settings));
   return m->info();
 }
 

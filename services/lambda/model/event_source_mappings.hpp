@@ -2,24 +2,34 @@
 // Event source mappings: each polls its source and invokes its function with batches.
 //
 // A mapping's records go, batch by batch:
-//   poll()         the source hands over up to BatchSize records, waiting up to kPollWait;
-//                  a failed poll is retried after kPollFailurePause
+//   pollers        kInitialPollers poll at once; a poller whose batch came back full starts one
+//                  more (at most one per kScaleUpInterval, AWS's 300 a minute) up to the limit:
+//                  ScalingConfig's MaximumConcurrency, the function's concurrency, kMaxPollers;
+//                  a poller that finds the source empty retires down to kInitialPollers
+//   gathering      the source hands over records until BatchSize, the batching window
+//                  (MaximumBatchingWindowInSeconds, from the first record) or kMaxPayload is
+//                  reached; without a window, what one poll brought; a failed poll is retried
+//                  after kPollFailurePause
 //   grouping       records are grouped by the trace their producer sent (AWSTraceHeader), so
 //                  that every request's consumer runs in that request's trace; each group is
-//                  delivered on its own, concurrently
+//                  delivered on its own, concurrently, and the poller waits for all of them
 //   delivery       the source's segment (its name and origin, from the first record's arrival to
 //                  the hand-over, parent = the producer's subsegment) is recorded; the function
 //                  is invoked synchronously with `links` to the producers (at most
 //                  kMaxLinksPerSegment), as AWS records them
 //   throttled      the invocation is retried with backoff (kFirstBackoff doubling up to
-//                  kMaxBackoff) while the records stay in flight, as Lambda's poller does
-//   success        the records are acknowledged (deleted from the source)
+//                  kMaxBackoff) while the records are still hidden in the source; once their
+//                  visibility timeout would pass, they are left to it (and count a receive)
+//   success        the records are acknowledged (deleted from the source); with
+//                  ReportBatchItemFailures, all but the ones the function's batchItemFailures
+//                  name; a response naming none it was given is a failure of the whole batch
 //   failure        nothing is acknowledged: the source makes them visible again after its
 //                  visibility timeout, retries them, and dead-letters them by its redrive policy
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,37 +49,78 @@ constexpr std::size_t kMaxLinksPerSegment = 20;             // X-Ray: links per 
 constexpr std::chrono::milliseconds kFirstBackoff{50};
 constexpr std::chrono::milliseconds kMaxBackoff{2000};
 constexpr int kMinBatchSize = 1;
-constexpr int kMaxBatchSize = 10;                           // SQS without a batching window
+constexpr int kMaxBatchSize = 10000;                        // SQS, with a batching window
+constexpr int kMaxBatchSizeWithoutWindow = 10;
+constexpr std::chrono::seconds kMaxBatchingWindow{300};
+constexpr std::size_t kMaxPayload = 6 * 1024 * 1024;        // a synchronous invocation's request
+constexpr int kInitialPollers = 5;
+constexpr int kMaxPollers = 1250;
+constexpr std::chrono::milliseconds kScaleUpInterval{200};
+constexpr int kMinMaximumConcurrency = 2, kMaxMaximumConcurrency = 1000;
+
+struct MappingSettings {
+  int batch_size = 10;
+  std::chrono::seconds batching_window{0};
+  bool report_batch_item_failures = false;  // FunctionResponseTypes: [ReportBatchItemFailures]
+  std::optional<int> maximum_concurrency;   // ScalingConfig
+  bool enabled = true;
+  friend bool operator==(const MappingSettings&, const MappingSettings&) = default;
+};
+
+// The limits Lambda enforces on an SQS mapping, in its words.
+Result<void> validate(const MappingSettings& settings);
 
 struct MappingInfo {
   std::string uuid;
   std::string event_source_arn;
   std::string function_arn;
-  int batch_size = 10;
+  MappingSettings settings;
   std::string state = "Enabled";
   double last_modified = 0;  // epoch seconds
+  int pollers = 0;           // batches it can have in flight now
 };
+
+// Which of `batch` a function's response reports failed (ReportBatchItemFailures), as Lambda reads
+// it: nullopt when the response fails the whole batch (not JSON, or an item identifier that is
+// missing, empty or names no record of the batch).
+std::optional<std::vector<std::string>> batch_item_failures(const std::string& payload, const std::vector<SourceRecord>& batch);
 
 class EventSourceMapping : public std::enable_shared_from_this<EventSourceMapping> {
  public:
-  EventSourceMapping(std::string uuid, std::shared_ptr<EventSource> source, Runner& runner, std::string function, int batch_size,
+  EventSourceMapping(std::string uuid, std::shared_ptr<EventSource> source, Runner& runner, std::string function, MappingSettings settings,
                      tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log);
   void start(boost::asio::any_io_executor ex);
   void stop() { stopping_ = true; }
+  // UpdateEventSourceMapping: takes effect at each poller's next batch; enabling starts pollers.
+  void update(MappingSettings settings);
   MappingInfo info() const;
+  int pollers() const { return pollers_.load(); }
 
  private:
-  boost::asio::awaitable<void> poll();
-  boost::asio::awaitable<void> deliver(std::vector<SourceRecord> batch);
+  // True when it counted itself out of pollers_ (retiring); false when it stopped.
+  boost::asio::awaitable<bool> poller();
+  int poller_limit(const MappingSettings& settings) const;
+  // Takes one poller off the count when more than `keep` run; true when it did.
+  bool retire_above(int keep);
+  boost::asio::awaitable<Result<std::vector<SourceRecord>>> gather(MappingSettings settings);
+  boost::asio::awaitable<void> deliver_all(std::vector<SourceRecord> batch, MappingSettings settings);
+  boost::asio::awaitable<void> deliver(std::vector<SourceRecord> batch, MappingSettings settings);
+  void spawn_poller();
+  void maybe_scale_up(const MappingSettings& settings);
+  MappingSettings settings() const;
 
   std::string uuid_;
   std::shared_ptr<EventSource> source_;
   Runner& runner_;
   std::string function_;
-  int batch_size_;
   tracing::Tracer t_;
   std::shared_ptr<spdlog::logger> log_;
-  double created_at_;
+  boost::asio::any_io_executor ex_;
+  mutable std::mutex mutex_;
+  MappingSettings settings_;
+  double last_modified_;
+  std::chrono::steady_clock::time_point last_scale_up_{};
+  std::atomic<int> pollers_{0};
   std::atomic<bool> stopping_{false};
 };
 
@@ -78,7 +129,8 @@ class EventSourceMappings {
  public:
   EventSourceMappings(boost::asio::any_io_executor ex, Runner& runner, EventSourceResolver& sources, tracing::Tracer tracer,
                       std::shared_ptr<spdlog::logger> log);
-  Result<MappingInfo> create(const std::string& event_source_arn, const std::string& function, int batch_size);
+  Result<MappingInfo> create(const std::string& event_source_arn, const std::string& function, MappingSettings settings);
+  Result<MappingInfo> update(const std::string& uuid, MappingSettings settings);
   std::vector<MappingInfo> list() const;
   Result<MappingInfo> get(const std::string& uuid) const;
   // The mapping stops polling; deliveries in flight finish.
@@ -86,6 +138,7 @@ class EventSourceMappings {
   void stop_all();
 
  private:
+  std::shared_ptr<EventSourceMapping> find(const std::string& uuid) const;
   boost::asio::any_io_executor ex_;
   Runner& runner_;
   EventSourceResolver& sources_;

@@ -6,6 +6,7 @@
 #include "http/form.hpp"
 #include "services/lambda/protocol/function_operations.hpp"
 #include "services/lambda/protocol/layer_operations.hpp"
+#include "services/lambda/protocol/mapping_operations.hpp"
 #include "services/lambda/protocol/shapes.hpp"
 
 namespace localray::lambda::protocol {
@@ -14,17 +15,6 @@ using nlohmann::json;
 namespace asio = boost::asio;
 
 namespace {
-
-json mapping_json(const model::MappingInfo& m) {
-  return {{"UUID", m.uuid},
-          {"EventSourceArn", m.event_source_arn},
-          {"FunctionArn", m.function_arn},
-          {"BatchSize", m.batch_size},
-          {"State", m.state},
-          {"StateTransitionReason", "USER_INITIATED"},
-          {"LastModified", m.last_modified},
-          {"MaximumBatchingWindowInSeconds", 0}};
-}
 
 // Path split into segments, each percent-decoded; trailing slashes ignored.
 std::vector<std::string> segments(std::string_view path) {
@@ -136,39 +126,7 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
       }
     }
   } else if (parts[1] == "event-source-mappings") {
-    if (parts.size() == 2 && method == "GET") {
-      std::string fn_filter, arn_filter;
-      for (const auto& [k, v] : http::parse_form(r.query).value_or(http::FormFields{})) {
-        if (k == "FunctionName") fn_filter = v;
-        if (k == "EventSourceArn") arn_filter = v;
-      }
-      json list = json::array();
-      for (const auto& m : mappings.list()) {
-        if (!arn_filter.empty() && m.event_source_arn != arn_filter) continue;
-        if (!fn_filter.empty() && m.function_arn != fn_filter && m.function_arn.substr(m.function_arn.rfind(':') + 1) != fn_filter) continue;
-        list.push_back(mapping_json(m));
-      }
-      out = http::Response::json(200, json{{"EventSourceMappings", list}}.dump());
-    } else if (parts.size() == 2 && method == "POST") {
-      auto body = json::parse(r.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object() || !body.contains("FunctionName") || !body["FunctionName"].is_string())
-        out = error(model::Code::InvalidParameterValue, "FunctionName is required");
-      else if (!body.contains("EventSourceArn") || !body["EventSourceArn"].is_string())
-        out = error(model::Code::InvalidParameterValue, "Unrecognized event source, must be SQS: EventSourceArn is required");
-      else {
-        int batch = body.contains("BatchSize") && body["BatchSize"].is_number_integer() ? body["BatchSize"].get<int>() : 10;
-        auto m = mappings.create(body["EventSourceArn"], body["FunctionName"], batch);
-        out = m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());
-      }
-    } else if (parts.size() == 3 && (method == "GET" || method == "DELETE")) {
-      if (method == "DELETE") {
-        auto m = mappings.remove(parts[2]);
-        out = m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());
-      } else {
-        auto m = mappings.get(parts[2]);
-        out = m ? http::Response::json(200, mapping_json(*m).dump()) : error(m.error());
-      }
-    }
+    out = mapping_call(r, mappings, parts);
   }
   if (!out) {
     auto res = http::Response::json(404, json{{"Type", "User"}, {"message", "localray serves no Lambda operation at " + method + " " + r.path}}.dump());

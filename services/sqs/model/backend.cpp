@@ -135,7 +135,7 @@ asio::awaitable<Result<std::vector<Message>>> Backend::receive(std::shared_ptr<Q
     co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.visibility_timeout->count()) +
                                                      " for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."};
   if (options.wait && (options.wait->count() < 0 || *options.wait > kMaxWait))
-    co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.wait->count()) +
+    co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*options.wait).count()) +
                                                      " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."};
   // The whole poll runs as a coroutine on the strand, so every resumption lands there.
   co_return co_await asio::co_spawn(q->strand, receive_on_strand(q, options), asio::use_awaitable);

@@ -44,7 +44,7 @@ struct QueueSnapshot {
 struct ReceiveOptions {
   int max_messages = 1;
   std::optional<std::chrono::seconds> visibility_timeout;
-  std::optional<std::chrono::seconds> wait;  // queue's ReceiveMessageWaitTimeSeconds when absent
+  std::optional<std::chrono::milliseconds> wait;  // queue's ReceiveMessageWaitTimeSeconds when absent
 };
 
 class Backend {

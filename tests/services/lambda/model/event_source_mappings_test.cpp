@@ -26,7 +26,7 @@ class FakeSource final : public EventSource {
   explicit FakeSource(asio::any_io_executor ex) : ex_{std::move(ex)} {}
   const std::string& arn() const override { return arn_; }
   SourceNode node() const override { return {"jobs", arn_, "AWS::SQS::Queue", {{"queue_url", "http://q/jobs"}}}; }
-  asio::awaitable<Result<std::vector<SourceRecord>>> poll(int max_records, std::chrono::seconds) override {
+  asio::awaitable<Result<std::vector<SourceRecord>>> poll(int max_records, std::chrono::milliseconds) override {
     if (waiting.empty()) {
       // An idle poll waits a little, as a long poll would, rather than spin.
       asio::steady_timer t{ex_, 5ms};
@@ -80,8 +80,9 @@ class ConsumerHandler final : public Handler {
       co_await t.async_wait(asio::use_awaitable);
     }
     if (fail) co_return HandlerResult{{}, FunctionError{"Error", "boom"}};
-    co_return HandlerResult{"{}", std::nullopt};
+    co_return HandlerResult{respond ? respond(ctx.event) : "{}", std::nullopt};
   }
+  std::function<std::string(const std::string& event)> respond;
   std::vector<std::string> events;
   std::vector<tracing::TraceHeader> traces;
   bool fail = false;
@@ -124,12 +125,18 @@ class EventSourceMappingTest : public ::testing::Test {
   }
 };
 
+MappingSettings batch(int size) {
+  MappingSettings s;
+  s.batch_size = size;
+  return s;
+}
+
 const std::string kTraceA = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 const std::string kTraceB = "Root=1-5759e988-000000000000000000000001;Parent=0000000000000002;Sampled=1";
 
 TEST_F(EventSourceMappingTest, EachProducersRecordsAreDeliveredInItsTraceBehindTheSourcesSegment) {
   source->waiting = {record("a1", kTraceA, 3s), record("b1", kTraceB, 2s), record("a2", kTraceA, 1s)};
-  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", batch(10)));
   run_until([&] { return source->acknowledged.size() == 3; });
   mappings.stop_all();
 
@@ -158,7 +165,7 @@ TEST_F(EventSourceMappingTest, EachProducersRecordsAreDeliveredInItsTraceBehindT
 TEST_F(EventSourceMappingTest, RecordsAFunctionFailedOnAreLeftToTheSource) {
   handler->fail = true;
   source->waiting = {record("a1", kTraceA, 1s)};
-  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", batch(10)));
   run_until([&] { return !handler->events.empty(); });
   io.run_for(50ms);
   mappings.stop_all();
@@ -173,7 +180,7 @@ TEST_F(EventSourceMappingTest, AThrottledInvocationIsRetriedUntilTheFunctionHasR
   io.run_for(10ms);
   handler->hold = 0ms;
   source->waiting = {record("a1", kTraceA, 1s)};
-  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", batch(10)));
   run_until([&] { return source->acknowledged.size() == 1; });
   mappings.stop_all();
   EXPECT_EQ(source->acknowledged, (std::vector<std::string>{"a1"}));
@@ -182,7 +189,7 @@ TEST_F(EventSourceMappingTest, AThrottledInvocationIsRetriedUntilTheFunctionHasR
 
 TEST_F(EventSourceMappingTest, AnUnsampledProducerRecordsNothingDownstream) {
   source->waiting = {record("a1", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0", 1s)};
-  ASSERT_TRUE(mappings.create(source->arn(), "consumer", 10));
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", batch(10)));
   run_until([&] { return source->acknowledged.size() == 1; });
   mappings.stop_all();
   ASSERT_EQ(handler->traces.size(), 1u);
@@ -191,17 +198,115 @@ TEST_F(EventSourceMappingTest, AnUnsampledProducerRecordsNothingDownstream) {
 }
 
 TEST_F(EventSourceMappingTest, BadBatchSizesAndUnknownSourcesAreRefused) {
-  EXPECT_EQ(mappings.create(source->arn(), "consumer", 0).error().code, Code::InvalidParameterValue);
-  EXPECT_EQ(mappings.create(source->arn(), "consumer", kMaxBatchSize + 1).error().code, Code::InvalidParameterValue);
-  EXPECT_EQ(mappings.create("arn:aws:sqs:us-east-1:000000000000:nope", "consumer", 1).error().code, Code::InvalidParameterValue);
-  EXPECT_EQ(mappings.create(source->arn(), "nobody", 1).error().code, Code::ResourceNotFound);
-  auto made = mappings.create(source->arn(), "consumer", 5);
+  EXPECT_EQ(mappings.create(source->arn(), "consumer", batch(0)).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(mappings.create(source->arn(), "consumer", batch(kMaxBatchSizeWithoutWindow + 1)).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(mappings.create("arn:aws:sqs:us-east-1:000000000000:nope", "consumer", batch(1)).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(mappings.create(source->arn(), "nobody", batch(1)).error().code, Code::ResourceNotFound);
+  auto made = mappings.create(source->arn(), "consumer", batch(5));
   ASSERT_TRUE(made);
   EXPECT_EQ(made->function_arn, "arn:aws:lambda:us-east-1:000000000000:function:consumer");
-  EXPECT_EQ(mappings.get(made->uuid)->batch_size, 5);
+  EXPECT_EQ(mappings.get(made->uuid)->settings.batch_size, 5);
   EXPECT_EQ(mappings.remove(made->uuid)->state, "Deleting");
   EXPECT_FALSE(mappings.get(made->uuid));
   io.run_for(20ms);
+}
+
+TEST(BatchItemFailures, AreReadAsLambdaReadsThem) {
+  std::vector<SourceRecord> batch(2);
+  batch[0].id = "m1";
+  batch[1].id = "m2";
+  using Ids = std::vector<std::string>;
+  for (const char* success : {"", "null", "{}", R"({"batchItemFailures":[]})", R"({"batchItemFailures":null})", R"("done")"})
+    EXPECT_EQ(batch_item_failures(success, batch), Ids{}) << success;
+  EXPECT_EQ(batch_item_failures(R"({"batchItemFailures":[{"itemIdentifier":"m2"}]})", batch), Ids{"m2"});
+  for (const char* whole_batch : {"not json", R"({"batchItemFailures":[{"itemIdentifier":""}]})", R"({"batchItemFailures":[{"itemIdentifier":null}]})",
+                                  R"({"batchItemFailures":[{"id":"m1"}]})", R"({"batchItemFailures":[{"itemIdentifier":"m9"}]})",
+                                  R"({"batchItemFailures":"m1"})"})
+    EXPECT_EQ(batch_item_failures(whole_batch, batch), std::nullopt) << whole_batch;
+}
+
+TEST_F(EventSourceMappingTest, WithReportBatchItemFailuresOnlyTheRecordsNotReportedAreAcknowledged) {
+  handler->respond = [](const std::string&) { return R"({"batchItemFailures":[{"itemIdentifier":"a2"}]})"; };
+  source->waiting = {record("a1", kTraceA, 1s), record("a2", kTraceA, 1s), record("a3", kTraceA, 1s)};
+  auto settings = batch(10);
+  settings.report_batch_item_failures = true;
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", settings));
+  run_until([&] { return source->acknowledged.size() == 2; });
+  io.run_for(20ms);
+  mappings.stop_all();
+  EXPECT_EQ(source->acknowledged, (std::vector<std::string>{"a1", "a3"}));
+}
+
+TEST_F(EventSourceMappingTest, AResponseNamingARecordNotInTheBatchFailsTheWholeBatch) {
+  handler->respond = [](const std::string&) { return R"({"batchItemFailures":[{"itemIdentifier":"elsewhere"}]})"; };
+  source->waiting = {record("a1", kTraceA, 1s), record("a2", kTraceA, 1s)};
+  auto settings = batch(10);
+  settings.report_batch_item_failures = true;
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", settings));
+  run_until([&] { return !handler->events.empty(); });
+  io.run_for(20ms);
+  mappings.stop_all();
+  EXPECT_TRUE(source->acknowledged.empty());
+}
+
+TEST_F(EventSourceMappingTest, ABatchingWindowGathersPastOnePollUpToTheBatchSize) {
+  for (int i = 0; i < 25; ++i) source->waiting.push_back(record("r" + std::to_string(i), kTraceA, 1s));
+  auto settings = batch(25);
+  settings.batching_window = 1s;
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", settings));
+  run_until([&] { return source->acknowledged.size() == 25; });
+  mappings.stop_all();
+  ASSERT_EQ(handler->events.size(), 1u) << "25 records from three polls, one invocation";
+  EXPECT_EQ(std::count(handler->events[0].begin(), handler->events[0].end(), ';'), 25);
+}
+
+TEST_F(EventSourceMappingTest, AThrottledBatchIsLeftToTheSourceOnceItsVisibilityTimeoutWouldPass) {
+  handler->hold = 300ms;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { (void)co_await runner.invoke("consumer", "busy", std::nullopt); }, asio::detached);
+  io.run_for(10ms);
+  auto r = record("a1", kTraceA, 1s);
+  r.hidden_until = clock.now() + 20ms;  // the clock stands still: every backoff would pass it
+  source->waiting = {r};
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", batch(10)));
+  io.run_for(400ms);
+  mappings.stop_all();
+  EXPECT_TRUE(source->acknowledged.empty());
+  EXPECT_EQ(handler->events, (std::vector<std::string>{"busy"})) << "not retried past the visibility timeout";
+}
+
+TEST_F(EventSourceMappingTest, PollersStartAtFiveScaleUpWhileBatchesComeFullAndRetireWhenIdle) {
+  FunctionConfig c;
+  c.name = "wide";
+  c.concurrency = 8;
+  auto wide = std::make_shared<ConsumerHandler>();
+  wide->hold = 30ms;
+  ASSERT_TRUE(runner.add_function(c, wide));
+  for (int i = 0; i < 400; ++i) source->waiting.push_back(record("r" + std::to_string(i), kTraceA, 1s));
+  auto m = mappings.create(source->arn(), "wide", batch(1));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->pollers, kInitialPollers);
+  int most = 0;
+  for (int i = 0; i < 400 && source->acknowledged.size() < 400; ++i) {
+    io.run_for(5ms);
+    most = std::max(most, mappings.get(m->uuid)->pollers);
+  }
+  EXPECT_EQ(most, 8) << "one more per full batch and 200 ms, up to the function's concurrency";
+  run_until([&] { return mappings.get(m->uuid)->pollers == kInitialPollers; });
+  EXPECT_EQ(mappings.get(m->uuid)->pollers, kInitialPollers) << "idle pollers retire";
+  mappings.stop_all();
+  io.run_for(50ms);
+}
+
+TEST_F(EventSourceMappingTest, MaximumConcurrencyAndBatchSizeOverTenWithoutAWindowAreChecked) {
+  auto settings = batch(100);
+  EXPECT_EQ(mappings.create(source->arn(), "consumer", settings).error().message,
+            "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
+  settings.batching_window = 5s;
+  EXPECT_TRUE(mappings.create(source->arn(), "consumer", settings));
+  settings.maximum_concurrency = 1;
+  EXPECT_EQ(mappings.create(source->arn(), "consumer", settings).error().code, Code::InvalidParameterValue);
+  io.run_for(10ms);
+  mappings.stop_all();
 }
 
 }  // namespace
