@@ -144,7 +144,7 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     if (const json* rk = r.child("range_key")) tb.range_key = key_attribute(r, rk, "range_key", err);
     return tb;
   });
-  t.functions = read_list<Function>(root, "functions", err, [](Reader& r) {
+  t.functions = read_list<Function>(root, "functions", err, [&err](Reader& r) {
     Function f;
     f.name = r.str("name", true);
     f.handler = r.str("handler", true);
@@ -156,6 +156,16 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     f.concurrency = r.integer("concurrency", 10, 1, 1000);
     f.memory = r.integer("memory", 128, 128, 10240);
     f.environment = r.string_map("environment");
+    f.dead_letter_target = r.str("dead_letter_target", false);
+    if (const json* e = r.child("event_invoke")) {
+      Reader er{*e, r.path() + ".event_invoke", err};
+      Function::EventInvoke ei;
+      ei.maximum_retry_attempts = er.integer("maximum_retry_attempts", 2, 0, 2);
+      ei.maximum_event_age_seconds = er.integer("maximum_event_age_seconds", 21600, 60, 21600);
+      ei.on_success = er.str("on_success", false);
+      ei.on_failure = er.str("on_failure", false);
+      f.event_invoke = ei;
+    }
     return f;
   });
   t.subscriptions = read_list<Subscription>(root, "subscriptions", err, [](Reader& r) {

@@ -77,6 +77,15 @@ struct Function {
   std::string description;
   // Layers in order: a layer of the topology by name, or a published version's ARN.
   std::vector<std::string> layers = {};
+  std::string dead_letter_target = {};  // DeadLetterConfig: a queue or topic ARN
+  // PutFunctionEventInvokeConfig's settings; destinations are ARNs.
+  struct EventInvoke {
+    int maximum_retry_attempts = 2;
+    int maximum_event_age_seconds = 21600;
+    std::string on_success, on_failure;
+    friend bool operator==(const EventInvoke&, const EventInvoke&) = default;
+  };
+  std::optional<EventInvoke> event_invoke = {};
   friend bool operator==(const Function&, const Function&) = default;
 };
 struct Subscription {

@@ -31,6 +31,7 @@ struct Region {
   std::unique_ptr<sqs::model::Backend> sqs;
   std::unique_ptr<dynamodb::model::Backend> dynamodb;
   std::unique_ptr<lambda::model::CodeRunners> code_runners;  // what CreateFunction's code runs in
+  std::unique_ptr<lambda::model::AsyncDestinations> destinations;  // where async invocations' records go
   std::unique_ptr<lambda::model::Runner> lambda;
   std::unique_ptr<SqsEventSources> event_sources;
   std::unique_ptr<lambda::model::EventSourceMappings> mappings;

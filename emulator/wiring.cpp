@@ -1,3 +1,4 @@
+#include "emulator/async_destinations.hpp"
 #include "emulator/wiring.hpp"
 
 #include <map>
@@ -230,6 +231,8 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->lambda->set_run_logs(&s.function_logs);
   r->code_runners = std::make_unique<WorkerCodeRunners>(worker_settings(s, ex, log), s.code_root, scope);
   r->lambda->set_code_runners(r->code_runners.get());
+  r->destinations = std::make_unique<AsyncDestinations>(s.regions, log);
+  r->lambda->set_destinations(r->destinations.get());
   r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
   r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
   r->apis = std::make_unique<apigateway::model::Backend>(scope.region, scope.account);
@@ -322,6 +325,8 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   }
 
   std::string http_target = options.http_target.value_or(edge_url + "/_localray/stand-in/todos/1");
+  // A topology file may name a queue of its own where an ARN goes (dead letters, destinations).
+  auto queue_arn_of = [&home](const std::string& target) { return target.empty() || target.rfind("arn:", 0) == 0 ? target : home.sqs->queue_arn(target); };
   const WorkerSettings workers = worker_settings(s, ex, log);
   // Code folders are named relative to the topology file.
   std::filesystem::path base = options.config_file ? std::filesystem::absolute(*options.config_file).parent_path() : std::filesystem::current_path();
@@ -344,6 +349,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       fc.tracing_mode = f.tracing_mode;
       fc.reserved_concurrency = f.reserved_concurrency;
       fc.description = f.description;
+      fc.dead_letter_target = queue_arn_of(f.dead_letter_target);
       auto code = function_code(f, base, s.code_root);
       if (!code) co_return Error{"function " + f.name + ": " + code.error().message};
       if (code->extension() == ".zip" && std::filesystem::is_regular_file(*code)) {
@@ -394,8 +400,18 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     fc.timeout = std::chrono::seconds{f.timeout};
     fc.concurrency = f.concurrency;
     fc.memory_mb = f.memory;
+    fc.dead_letter_target = queue_arn_of(f.dead_letter_target);
     if (auto r = home.lambda->add_function(fc, *handler); !r) co_return Error{"function " + f.name + ": " + r.error().message};
     made.functions.push_back(f.name);
+  }
+  for (const auto& f : t.functions) {
+    if (!f.event_invoke) continue;
+    lambda::model::EventInvokeConfig e;
+    e.maximum_retry_attempts = f.event_invoke->maximum_retry_attempts;
+    e.maximum_event_age = std::chrono::seconds{f.event_invoke->maximum_event_age_seconds};
+    e.on_success = queue_arn_of(f.event_invoke->on_success);
+    e.on_failure = queue_arn_of(f.event_invoke->on_failure);
+    if (auto r = home.lambda->put_event_invoke_config(f.name, e); !r) co_return Error{"function " + f.name + ": event_invoke: " + r.error().message};
   }
 
   for (const auto& sub : t.subscriptions) {

@@ -109,6 +109,12 @@ tracing::Result<ResourceValues> function(CompileContext& ctx, const std::string&
       f.layers.push_back(ours ? name : text);
     }
   }
+  if (const json* dlq = p.find("DeadLetterConfig")) {
+    std::string target = dlq->is_object() ? dlq->value("TargetArn", "") : "";
+    if (target.rfind("arn:aws:sqs:", 0) != 0 && target.rfind("arn:aws:sns:", 0) != 0)
+      return p.error("DeadLetterConfig.TargetArn", "must be an SQS queue or SNS topic ARN");
+    f.dead_letter_target = target;
+  }
   std::string arn = ctx.arn("lambda", "function:" + f.name);
   ResourceValues v{"AWS::Lambda::Function", f.name, {{"Arn", arn}}};
   ctx.topology.functions.push_back(std::move(f));
@@ -198,6 +204,39 @@ tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const 
   return v;
 }
 
+// Applies to a function of these templates: the settings of its asynchronous invocations.
+tracing::Result<ResourceValues> event_invoke_config(CompileContext& ctx, const std::string& id, const json& props) {
+  Properties p{ctx, id, props};
+  auto name = p.string("FunctionName");
+  if (!name) return name.error();
+  std::string fn = arn_name(*name);
+  auto target = std::find_if(ctx.topology.functions.begin(), ctx.topology.functions.end(), [&](const Function& f) { return f.name == fn; });
+  if (target == ctx.topology.functions.end()) return p.error("FunctionName", "'" + *name + "' is not a function of these templates");
+  auto qualifier = p.string("Qualifier");
+  if (!qualifier) return qualifier.error();
+  if (*qualifier != "$LATEST") return p.error("Qualifier", "only $LATEST is served (localray publishes no versions or aliases)");
+  Function::EventInvoke e;
+  auto retries = p.integer("MaximumRetryAttempts", 0, 2);
+  if (!retries) return retries.error();
+  e.maximum_retry_attempts = static_cast<int>(retries->value_or(2));
+  auto age = p.integer("MaximumEventAgeInSeconds", 60, 21600);
+  if (!age) return age.error();
+  e.maximum_event_age_seconds = static_cast<int>(age->value_or(21600));
+  if (const json* dc = p.find("DestinationConfig")) {
+    for (auto [key, out] : {std::pair{"OnSuccess", &e.on_success}, std::pair{"OnFailure", &e.on_failure}}) {
+      if (!dc->is_object() || !dc->contains(key)) continue;
+      const json& d = (*dc)[key];
+      std::string arn = d.is_object() ? d.value("Destination", "") : "";
+      std::string service = arn.rfind("arn:aws:", 0) == 0 ? arn.substr(8, arn.find(':', 8) - 8) : "";
+      if (service != "sqs" && service != "sns" && service != "lambda")
+        return p.error(std::string{"DestinationConfig."} + key + ".Destination", "'" + arn + "' is not an SQS queue, SNS topic or Lambda function ARN");
+      *out = arn;
+    }
+  }
+  target->event_invoke = e;
+  return ResourceValues{"AWS::Lambda::EventInvokeConfig", fn + "-" + *qualifier, {}};
+}
+
 }  // namespace
 
 const std::vector<ResourceType>& lambda_types() {
@@ -205,6 +244,7 @@ const std::vector<ResourceType>& lambda_types() {
       {"AWS::Lambda::Function", "emulated", function},
       {"AWS::Lambda::EventSourceMapping", "emulated", event_source_mapping},
       {"AWS::Lambda::LayerVersion", "emulated", layer_version},
+      {"AWS::Lambda::EventInvokeConfig", "emulated", event_invoke_config},
   };
   return types;
 }

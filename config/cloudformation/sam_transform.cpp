@@ -79,6 +79,25 @@ struct Expander {
       else fn["Code"] = uri;  // a local path (as `sam build` and `aws cloudformation package` take it) or s3://
     }
     if (props.contains("Tracing")) fn["TracingConfig"] = {{"Mode", props["Tracing"]}};
+    if (props.contains("DeadLetterQueue")) {
+      const json& dlq = props["DeadLetterQueue"];
+      if (!dlq.is_object() || !dlq.contains("TargetArn")) return error(id, "DeadLetterQueue", "needs Type and TargetArn");
+      fn["DeadLetterConfig"] = {{"TargetArn", dlq["TargetArn"]}};
+    }
+    if (props.contains("EventInvokeConfig")) {
+      const json& e = props["EventInvokeConfig"];
+      if (!e.is_object()) return error(id, "EventInvokeConfig", "must be a mapping");
+      json config{{"FunctionName", {{"Ref", id}}}, {"Qualifier", "$LATEST"}};
+      for (const char* key : {"MaximumRetryAttempts", "MaximumEventAgeInSeconds"})
+        if (e.contains(key)) config[key] = e[key];
+      if (e.contains("DestinationConfig") && e["DestinationConfig"].is_object()) {
+        json destinations = json::object();
+        for (const auto& [key, d] : e["DestinationConfig"].items())
+          if (d.is_object() && d.contains("Destination")) destinations[key] = {{"Destination", d["Destination"]}};
+        config["DestinationConfig"] = destinations;
+      }
+      add(id + "EventInvokeConfig", {{"Type", "AWS::Lambda::EventInvokeConfig"}, {"Properties", config}});
+    }
     if (props.contains("Role")) {
       fn["Role"] = props["Role"];
     } else {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -81,10 +84,34 @@ MappingInfo EventSourceMapping::info() const {
 }
 
 void EventSourceMapping::start(asio::any_io_executor ex) {
-  ex_ = std::move(ex);
+  ex_ = asio::make_strand(std::move(ex));
   auto s = settings();
   if (!s.enabled) return;
   for (int i = 0, n = std::min(kInitialPollers, poller_limit(s)); i < n; ++i) spawn_poller();
+}
+
+void EventSourceMapping::stop() {
+  stopping_ = true;
+  if (ex_) asio::post(ex_, [self = shared_from_this()] {
+    for (auto* t : self->slot_waiters_) t->cancel();
+  });
+}
+
+asio::awaitable<bool> EventSourceMapping::acquire_slot() {
+  while (!stopping_ && in_flight_ >= poller_limit(settings())) {
+    asio::steady_timer wait{ex_, asio::steady_timer::time_point::max()};
+    auto it = slot_waiters_.insert(slot_waiters_.end(), &wait);
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+    slot_waiters_.erase(it);
+  }
+  if (stopping_) co_return false;
+  ++in_flight_;
+  co_return true;
+}
+
+void EventSourceMapping::release_slot() {
+  --in_flight_;
+  if (!slot_waiters_.empty()) slot_waiters_.front()->cancel();
 }
 
 void EventSourceMapping::update(MappingSettings settings) {
@@ -124,7 +151,7 @@ void EventSourceMapping::maybe_scale_up(const MappingSettings& settings) {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock{mutex_};
-    if (pollers_.load() >= limit || now - last_scale_up_ < kScaleUpInterval) return;
+    if (pollers_.load() >= limit || in_flight_ >= limit || now - last_scale_up_ < kScaleUpInterval) return;
     last_scale_up_ = now;
   }
   spawn_poller();
@@ -253,6 +280,7 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     if (r.hidden_until && (!hidden_until || *r.hidden_until < *hidden_until)) hidden_until = r.hidden_until;
   auto event = source_->event(batch);
   if (links.empty()) links = nullptr;
+  if (!co_await acquire_slot()) co_return;  // stopping: the records go back to the source
   auto result = co_await runner_.invoke(function_, event, ctx, links);
   auto backoff = kFirstBackoff;
   while (!result && result.error().code == Code::TooManyRequests && !stopping_ &&
@@ -262,6 +290,7 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     backoff = std::min(backoff * 2, kMaxBackoff);
     result = co_await runner_.invoke(function_, event, ctx, links);
   }
+  release_slot();
   std::string trace = ctx ? ctx->root : "-";
   if (!result || result->error) {
     log_->warn("[{}] event source mapping {}: {} record(s) not processed by {}: {}", trace, uuid_, batch.size(), function_,

@@ -12,7 +12,10 @@
 //                  after kPollFailurePause
 //   grouping       records are grouped by the trace their producer sent (AWSTraceHeader), so
 //                  that every request's consumer runs in that request's trace; each group is
-//                  delivered on its own, concurrently, and the poller waits for all of them
+//                  delivered on its own, concurrently, and the poller waits for all of them.
+//                  Since one batch may so become several invocations, the mapping holds at most
+//                  the poller limit in flight at once (slots); a group waits for a slot, and no
+//                  poller is added while every slot is taken
 //   delivery       the source's segment (its name and origin, from the first record's arrival to
 //                  the hand-over, parent = the producer's subsegment) is recorded; the function
 //                  is invoked synchronously with `links` to the producers (at most
@@ -26,6 +29,7 @@
 //   failure        nothing is acknowledged: the source makes them visible again after its
 //                  visibility timeout, retries them, and dead-letters them by its redrive policy
 #include <atomic>
+#include <list>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -34,6 +38,7 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/fwd.h>
 
 #include "services/lambda/model/error.hpp"
@@ -90,7 +95,7 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   EventSourceMapping(std::string uuid, std::shared_ptr<EventSource> source, Runner& runner, std::string function, MappingSettings settings,
                      tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log);
   void start(boost::asio::any_io_executor ex);
-  void stop() { stopping_ = true; }
+  void stop();
   // UpdateEventSourceMapping: takes effect at each poller's next batch; enabling starts pollers.
   void update(MappingSettings settings);
   MappingInfo info() const;
@@ -106,6 +111,8 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   boost::asio::awaitable<void> deliver_all(std::vector<SourceRecord> batch, MappingSettings settings);
   boost::asio::awaitable<void> deliver(std::vector<SourceRecord> batch, MappingSettings settings);
   void spawn_poller();
+  boost::asio::awaitable<bool> acquire_slot();  // false: stopping
+  void release_slot();
   void maybe_scale_up(const MappingSettings& settings);
   MappingSettings settings() const;
 
@@ -115,7 +122,9 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   std::string function_;
   tracing::Tracer t_;
   std::shared_ptr<spdlog::logger> log_;
-  boost::asio::any_io_executor ex_;
+  boost::asio::any_io_executor ex_;  // a strand: pollers, deliveries and slots are serialised on it
+  int in_flight_ = 0;                                 // strand only: invocations under way
+  std::list<boost::asio::steady_timer*> slot_waiters_;  // strand only
   mutable std::mutex mutex_;
   MappingSettings settings_;
   double last_modified_;

@@ -183,6 +183,38 @@ Result<void> Runner::delete_function(std::string_view name) {
   if (!found) return found.error();
   std::unique_lock lock{mutex_};
   functions_.erase((*found)->config().name);
+  event_invoke_.erase((*found)->config().name);
+  return {};
+}
+
+Result<EventInvokeConfig> Runner::put_event_invoke_config(std::string_view name, EventInvokeConfig config) {
+  auto found = find(name);
+  if (!found) return found.error();
+  if (auto valid = validate(config); !valid) return valid.error();
+  for (const auto* target : {&config.on_success, &config.on_failure}) {
+    if (target->empty()) continue;
+    if (!destinations_) return Error{Code::InvalidParameterValue, "destinations are not served here"};
+    if (auto ok = destinations_->check(*target); !ok) return ok.error();
+  }
+  config.last_modified = tracing::epoch_seconds(t_.clock.now());
+  std::unique_lock lock{mutex_};
+  event_invoke_[(*found)->config().name] = config;
+  return config;
+}
+
+std::optional<EventInvokeConfig> Runner::event_invoke_config(std::string_view name) const {
+  std::shared_lock lock{mutex_};
+  auto it = event_invoke_.find(std::string{name});
+  if (it == event_invoke_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<void> Runner::delete_event_invoke_config(std::string_view name) {
+  auto found = find(name);
+  if (!found) return found.error();
+  std::unique_lock lock{mutex_};
+  if (event_invoke_.erase((*found)->config().name) == 0)
+    return Error{Code::ResourceNotFound, "The function " + (*found)->arn() + ":$LATEST doesn't have an EventInvokeConfig"};
   return {};
 }
 
@@ -260,10 +292,14 @@ Result<std::string> Runner::invoke_async(std::string_view name, std::string payl
   auto fn = *found;
   if (payload.size() > kMaxAsyncPayloadBytes)
     return Error{Code::RequestTooLarge, "Request must be smaller than " + std::to_string(kMaxAsyncPayloadBytes) + " bytes for the InvokeAsync operation"};
+  if (fn->pending_.load() >= kMaxQueuedEvents || fn->queued_bytes_.load() + payload.size() > kMaxQueuedBytes)
+    return Error{Code::TooManyRequests, "Rate Exceeded."};
   tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
-  Function::AsyncEvent e{t_.ids.uuid(), std::move(payload), std::move(trace), t_.clock.now(), 1};
+  auto now = t_.clock.now();
+  Function::AsyncEvent e{t_.ids.uuid(), std::move(payload), std::move(trace), now, 1, now};
   auto id = e.request_id;
   ++fn->pending_;
+  fn->queued_bytes_ += e.payload.size();
   asio::post(fn->strand_, [fn, e = std::move(e)]() mutable { fn->enqueue(std::move(e)); });
   return id;
 }
@@ -297,6 +333,18 @@ void Function::start_queued() {
 asio::awaitable<void> Function::run_async(AsyncEvent e) {
   auto self = shared_from_this();
   co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
+  auto policy = runner_.event_invoke_config(config_.name).value_or(EventInvokeConfig{});
+  auto now = runner_.t_.clock.now();
+  InvocationRecord record{e.request_id, arn_ + ":$LATEST", Condition::Success, e.attempt - 1, e.payload, false, false, {}, now};
+  if (now - e.first_queued_at > policy.maximum_event_age) {
+    // Its turn came too late: it is not run, and goes where failures go.
+    --running_;
+    start_queued();
+    record.condition = Condition::EventAgeExceeded;
+    std::string no_segment, why = "Event age exceeded";  // named: GCC 12 destroys co_await temporaries twice
+    co_await conclude(std::move(e), std::move(record), std::move(no_segment), std::move(why));
+    co_return;
+  }
   bool cold = take_environment();
   Run run{e.request_id, e.payload, e.trace, e.queued_at, e.attempt, cold, nullptr};
   auto result = co_await execute(std::move(run));
@@ -304,11 +352,24 @@ asio::awaitable<void> Function::run_async(AsyncEvent e) {
   --running_;
   ++idle_environments_;
   start_queued();
-  if (!result.error || e.attempt >= kAsyncAttempts) {
-    --pending_;
+  record.approximate_invoke_count = e.attempt;
+  record.ran = true;
+  record.function_error = result.error.has_value();
+  record.response_payload = result.payload;
+  record.timestamp = runner_.t_.clock.now();
+  if (!result.error) {
+    std::string no_error, segment = result.service_segment_id;
+    co_await conclude(std::move(e), std::move(record), std::move(segment), std::move(no_error));
     co_return;
   }
-  // Lambda retries a failed event twice, after a pause; the event keeps its request id.
+  if (e.attempt > policy.maximum_retry_attempts) {
+    record.condition = Condition::RetriesExhausted;
+    auto message = result.error->message;
+    auto segment = result.service_segment_id;
+    co_await conclude(std::move(e), std::move(record), std::move(segment), std::move(message));
+    co_return;
+  }
+  // Lambda retries a failed event after a pause; the event keeps its request id.
   auto delay = config_.retry_delays.empty() ? std::chrono::milliseconds{0}
                                             : config_.retry_delays[std::min<std::size_t>(e.attempt - 1, config_.retry_delays.size() - 1)];
   asio::steady_timer timer{runner_.ex_, delay};
@@ -317,6 +378,53 @@ asio::awaitable<void> Function::run_async(AsyncEvent e) {
   e.queued_at = runner_.t_.clock.now();
   co_await asio::dispatch(asio::bind_executor(strand_, asio::use_awaitable));
   enqueue(std::move(e));
+}
+
+asio::awaitable<void> Function::conclude(AsyncEvent e, InvocationRecord record, std::string parent_segment, std::string error_message) {
+  auto self = shared_from_this();
+  auto policy = runner_.event_invoke_config(config_.name).value_or(EventInvokeConfig{});
+  bool success = record.condition == Condition::Success;
+  const std::string& destination = success ? policy.on_success : policy.on_failure;
+  // A run that was not sampled has no segment to hang the delivery on: it goes untraced.
+  std::string parent = parent_segment.empty() ? e.trace.parent : parent_segment;
+  if (!destination.empty()) {
+    AsyncDelivery d{destination, render(record), {}, {}};
+    co_await send(std::move(d), e.trace, parent);  // by reference: no temporaries in the co_await
+  }
+  if (!success && !config_.dead_letter_target.empty()) {
+    auto d = dead_letter(record, config_.dead_letter_target, error_message);
+    co_await send(std::move(d), e.trace, parent);
+  }
+  if (!success && destination.empty() && config_.dead_letter_target.empty())
+    log_->warn("[{}] {}: event {} dropped ({}) after {} attempt(s); no on-failure destination or dead-letter queue", e.trace.root,
+               config_.name, e.request_id, condition_name(record.condition), record.approximate_invoke_count);
+  queued_bytes_ -= e.payload.size();
+  --pending_;
+}
+
+asio::awaitable<void> Function::send(AsyncDelivery delivery, const tracing::TraceHeader& trace, const std::string& parent_segment) {
+  auto* destinations = runner_.destinations_;
+  if (!destinations) co_return;
+  auto& t = runner_.t_;
+  auto [service, operation] = destinations->describe(delivery.target_arn);
+  tracing::Segment call;
+  call.name = service;
+  call.id = t.ids.segment_id();
+  call.trace_id = trace.root;
+  call.parent_id = parent_segment;
+  call.type = "subsegment";
+  call.namespace_ = "aws";
+  call.start_time = tracing::epoch_seconds(t.clock.now());
+  call.aws = {{"operation", operation}, {"resource_names", {delivery.target_arn}}};
+  delivery.trace = trace.is_sampled() ? tracing::TraceHeader{trace.root, call.id, tracing::Sampled::Yes, {}} : trace;
+  std::string target = delivery.target_arn;
+  auto delivered = co_await destinations->deliver(std::move(delivery));
+  call.end_time = tracing::epoch_seconds(t.clock.now());
+  if (!delivered) {
+    log_->error("[{}] {}: delivery to {} failed: {}", trace.root, config_.name, target, delivered.error().message);
+    call.set_fault(delivered.error().message, "DestinationDeliveryFailure", t.ids.segment_id());
+  }
+  if (trace.is_sampled() && !parent_segment.empty()) (void)t.sink.record(std::move(call));
 }
 
 asio::awaitable<InvokeResult> Function::execute(Run run) {
@@ -426,11 +534,12 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   if (runner_.run_logs_)
     runner_.run_logs_->add(tracing::RunLog{arn_, run.request_id, run.trace.is_sampled() ? run.trace.root : std::string{}, service.start_time,
                                            service.end_time, outcome.error.has_value(), ctx.output});
+  std::string service_id = run.trace.is_sampled() ? service.id : std::string{};
   if (run.trace.is_sampled()) {
     runner_.t_.sink.record(std::move(service));
     runner_.t_.sink.record(std::move(function));
   }
-  co_return InvokeResult{run.request_id, std::move(outcome.payload), std::move(outcome.error), std::move(ctx.output)};
+  co_return InvokeResult{run.request_id, std::move(outcome.payload), std::move(outcome.error), std::move(ctx.output), "$LATEST", std::move(service_id)};
 }
 
 }  // namespace localray::lambda::model

@@ -4,8 +4,12 @@
 // Invocation lifecycle:
 //   invoke() (RequestResponse): admitted if fewer than `concurrency` run, else TooManyRequests;
 //     runs at once; the caller gets the payload or the function error.
-//   invoke_async() (Event): queued (always accepted) -> RUNNING when a slot frees -> done, or on
-//     error re-queued after retry_delays[attempt-1] until kAsyncAttempts attempts have run.
+//   invoke_async() (Event): queued (throttled past kMaxQueuedEvents or kMaxQueuedBytes) ->
+//     RUNNING when a slot frees -> done, or on error re-queued after retry_delays[attempt-1]
+//     until 1 + MaximumRetryAttempts attempts have run; an event older than MaximumEventAge when
+//     its turn comes is not run. On success the on-success destination gets the invocation
+//     record; given up on, the on-failure destination gets it and the dead-letter queue the event
+//     (async_invocation.hpp), each delivery traced as a subsegment of the last Lambda segment.
 // Each run records two segments: the Lambda service segment (origin AWS::Lambda, parent = the
 // caller's subsegment, `Dwell Time` and `Attempt #N` for async runs) and the function segment
 // (origin AWS::Lambda::Function, parent = the service segment) with Initialization (first run
@@ -22,6 +26,7 @@
 
 #include <boost/asio/strand.hpp>
 
+#include "services/lambda/model/async_invocation.hpp"
 #include "services/lambda/model/error.hpp"
 #include "services/lambda/model/handler.hpp"
 #include "services/lambda/model/layers.hpp"
@@ -46,6 +51,7 @@ struct FunctionConfig {
   std::optional<int> reserved_concurrency;  // PutFunctionConcurrency; `concurrency` follows it
   std::map<std::string, std::string> policy_statements;  // AddPermission: Sid -> statement (JSON text)
   std::vector<LayerVersion> layers;  // in the function's order, each what /opt holds for it
+  std::string dead_letter_target;    // DeadLetterConfig.TargetArn: an SQS queue or SNS topic
   std::chrono::milliseconds timeout{3000};
   int concurrency = 10;
   int memory_mb = 128;
@@ -81,6 +87,7 @@ struct InvokeResult {
   std::optional<FunctionError> error;
   std::string log_tail;  // the run's log lines
   std::string executed_version = "$LATEST";
+  std::string service_segment_id;  // the run's Lambda segment, when sampled
 };
 
 class Function;
@@ -119,8 +126,19 @@ class Runner {
   // the function sees as context.clientContext.
   boost::asio::awaitable<Result<InvokeResult>> invoke(std::string_view function, std::string payload,
                                                       std::optional<tracing::TraceHeader> ctx, nlohmann::json links, std::string client_context);
-  // Queues the event and returns its request id at once.
+  // Queues the event and returns its request id at once; TooManyRequests when the function holds
+  // too many events already.
   Result<std::string> invoke_async(std::string_view function, std::string payload, std::optional<tracing::TraceHeader> ctx);
+
+  // PutFunctionEventInvokeConfig and friends ($LATEST only). Kept apart from the configuration:
+  // changing it changes no code or environment.
+  Result<EventInvokeConfig> put_event_invoke_config(std::string_view function, EventInvokeConfig config);
+  std::optional<EventInvokeConfig> event_invoke_config(std::string_view function) const;
+  Result<void> delete_event_invoke_config(std::string_view function);
+  // Where destinations and dead letters are delivered (set once, before any run); without it,
+  // configuring one is refused.
+  void set_destinations(AsyncDestinations* destinations) { destinations_ = destinations; }
+  AsyncDestinations* destinations() const { return destinations_; }
 
   std::string function_arn(const std::string& name) const { return "arn:aws:lambda:" + region_ + ":" + account_ + ":function:" + name; }
   // Number of runs in flight or queued, summed over every function.
@@ -142,6 +160,8 @@ class Runner {
   tracing::FunctionLogs* run_logs_ = nullptr;
   Layers layers_;
   CodeRunners* code_runners_ = nullptr;
+  AsyncDestinations* destinations_ = nullptr;
+  std::map<std::string, EventInvokeConfig> event_invoke_;  // by function name, under mutex_
   // Puts the function under its name. `expected` is the function it replaces (null: none may be
   // there yet); checked under the lock, so concurrent creates, updates and deletes cannot undo
   // one another.
@@ -166,6 +186,7 @@ class Function : public std::enable_shared_from_this<Function> {
     tracing::TraceHeader trace;
     tracing::TimePoint queued_at;
     int attempt = 1;
+    tracing::TimePoint first_queued_at;
   };
   struct Run {
     std::string request_id;
@@ -183,6 +204,9 @@ class Function : public std::enable_shared_from_this<Function> {
   void enqueue(AsyncEvent e);       // strand only
   void start_queued();              // strand only
   boost::asio::awaitable<void> run_async(AsyncEvent e);
+  // The event leaves the queue for good: its record and dead letter go where they are configured.
+  boost::asio::awaitable<void> conclude(AsyncEvent e, InvocationRecord record, std::string parent_segment, std::string error_message);
+  boost::asio::awaitable<void> send(AsyncDelivery delivery, const tracing::TraceHeader& trace, const std::string& parent_segment);
 
   Runner& runner_;
   FunctionConfig config_;
@@ -194,6 +218,7 @@ class Function : public std::enable_shared_from_this<Function> {
   std::deque<AsyncEvent> queue_;     // strand only
   int idle_environments_ = 0;        // strand only: warm execution environments
   std::atomic<std::size_t> pending_{0};
+  std::atomic<std::size_t> queued_bytes_{0};  // payloads of the async events held
 };
 
 }  // namespace localray::lambda::model

@@ -5,6 +5,7 @@
 #include "http/base64.hpp"
 #include "http/form.hpp"
 #include "services/lambda/protocol/function_operations.hpp"
+#include "services/lambda/protocol/event_invoke_operations.hpp"
 #include "services/lambda/protocol/layer_operations.hpp"
 #include "services/lambda/protocol/mapping_operations.hpp"
 #include "services/lambda/protocol/shapes.hpp"
@@ -84,7 +85,7 @@ asio::awaitable<http::Response> invoke(const http::Request& r, const http::CallC
 asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, model::Runner& runner, model::EventSourceMappings& mappings,
                                                       http::CallContext call) {
   auto parts = segments(r.path);
-  if (parts.size() < 2 || (parts[0] != "2015-03-31" && parts[0] != "2014-11-13" && parts[0] != "2017-10-31" && parts[0] != "2019-09-30" &&
+  if (parts.size() < 2 || (parts[0] != "2015-03-31" && parts[0] != "2014-11-13" && parts[0] != "2017-10-31" && parts[0] != "2019-09-30" && parts[0] != "2019-09-25" &&
                            parts[0] != "2018-10-31"))
     co_return std::nullopt;
   std::optional<http::Response> out;
@@ -94,6 +95,8 @@ asio::awaitable<std::optional<http::Response>> handle(const http::Request& r, mo
       out = co_await invoke(r, call, runner, parts[2], true);
   } else if ((parts[0] == "2017-10-31" || parts[0] == "2019-09-30") && parts.size() == 4 && parts[1] == "functions" && parts[3] == "concurrency") {
     out = concurrency_call(r, runner, parts[2]);
+  } else if (parts[0] == "2019-09-25") {
+    out = event_invoke_call(r, runner, parts);
   } else if (parts[0] == "2018-10-31" && parts[1] == "layers") {
     out = layer_call(r, runner, parts);
   } else if (parts[1] == "functions") {

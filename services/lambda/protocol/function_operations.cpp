@@ -44,6 +44,12 @@ model::Result<void> apply_settings(const json& b, model::FunctionConfig& c) {
                                                                   "' at 'tracingConfig.mode' failed to satisfy constraint: Member must satisfy enum value set: [Active, PassThrough]"};
     c.tracing_mode = mode;
   }
+  if (auto it = b.find("DeadLetterConfig"); it != b.end() && it->is_object()) {
+    auto target = it->value("TargetArn", std::string{});
+    if (!target.empty() && target.rfind("arn:aws:sqs:", 0) != 0 && target.rfind("arn:aws:sns:", 0) != 0)
+      return model::Error{model::Code::InvalidParameterValue, "The DeadLetterConfig TargetArn must be an SQS queue or SNS topic ARN: " + target};
+    c.dead_letter_target = target;
+  }
   if (auto it = b.find("Environment"); it != b.end() && it->is_object()) {
     c.environment.clear();
     if (auto vars = it->find("Variables"); vars != it->end() && vars->is_object())

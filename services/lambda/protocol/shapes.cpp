@@ -55,6 +55,7 @@ json configuration(const model::Function& f) {
            {"Architectures", {"x86_64"}},
            {"EphemeralStorage", {{"Size", 512}}}};
   if (!c.environment.empty()) out["Environment"] = {{"Variables", c.environment}};
+  if (!c.dead_letter_target.empty()) out["DeadLetterConfig"] = {{"TargetArn", c.dead_letter_target}};
   if (!c.layers.empty()) {
     out["Layers"] = json::array();
     for (const auto& l : c.layers) out["Layers"].push_back({{"Arn", l.version_arn}, {"CodeSize", l.size}});

@@ -261,6 +261,52 @@ TEST(StackCompiler, LayersFromLocalFoldersAndTheFunctionsUsingThem) {
             "app.yaml: Resources.L.Properties.Content: no folder or .zip file " + (code_dir() / "nowhere").string());
 }
 
+TEST(StackCompiler, AsynchronousInvocationSettingsFromCloudFormationAndSam) {
+  auto t = compile(R"(
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Failed: { Type: AWS::SQS::Queue }
+  Dead: { Type: AWS::SNS::Topic }
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: nodejs20.x, Handler: index.handler, Code: src, DeadLetterConfig: { TargetArn: !GetAtt Failed.Arn } }
+  PlainConfig:
+    Type: AWS::Lambda::EventInvokeConfig
+    Properties:
+      FunctionName: !Ref Plain
+      Qualifier: $LATEST
+      MaximumRetryAttempts: 0
+      DestinationConfig: { OnFailure: { Destination: !GetAtt Failed.Arn } }
+  Sam:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src
+      DeadLetterQueue: { Type: SNS, TargetArn: !Ref Dead }
+      EventInvokeConfig:
+        MaximumEventAgeInSeconds: 120
+        DestinationConfig: { OnSuccess: { Type: SQS, Destination: !GetAtt Failed.Arn } }
+)");
+  ASSERT_TRUE(t) << t.error().message;
+  auto queue = "arn:aws:sqs:us-east-1:000000000000:" + t->queues[0].name;
+  auto plain = std::find_if(t->functions.begin(), t->functions.end(), [](const auto& f) { return f.runtime == "nodejs20.x"; });
+  auto sam = std::find_if(t->functions.begin(), t->functions.end(), [](const auto& f) { return f.runtime == "python3.12"; });
+  ASSERT_NE(plain, t->functions.end());
+  ASSERT_NE(sam, t->functions.end());
+  EXPECT_EQ(plain->dead_letter_target, queue);
+  ASSERT_TRUE(plain->event_invoke);
+  EXPECT_EQ(plain->event_invoke->maximum_retry_attempts, 0);
+  EXPECT_EQ(plain->event_invoke->on_failure, queue);
+  EXPECT_EQ(sam->dead_letter_target.rfind("arn:aws:sns:us-east-1:000000000000:", 0), 0u);
+  ASSERT_TRUE(sam->event_invoke);
+  EXPECT_EQ(sam->event_invoke->maximum_event_age_seconds, 120);
+  EXPECT_EQ(sam->event_invoke->maximum_retry_attempts, 2);
+  EXPECT_EQ(sam->event_invoke->on_success, queue);
+  EXPECT_EQ(error_of("Resources:\n  C:\n    Type: AWS::Lambda::EventInvokeConfig\n    Properties: { FunctionName: nobody, Qualifier: $LATEST }\n"),
+            "app.yaml: Resources.C.Properties.FunctionName: 'nobody' is not a function of these templates");
+}
+
 TEST(StackCompiler, ExportsReachTheNextStack) {
   Topology t;
   Exports exports;

@@ -297,6 +297,27 @@ TEST_F(EventSourceMappingTest, PollersStartAtFiveScaleUpWhileBatchesComeFullAndR
   io.run_for(50ms);
 }
 
+TEST_F(EventSourceMappingTest, ABatchSplitByTraceNeverInvokesPastTheFunctionsConcurrency) {
+  FunctionConfig c;
+  c.name = "narrow";
+  c.concurrency = 2;
+  auto narrow = std::make_shared<ConsumerHandler>();
+  narrow->hold = 20ms;
+  ASSERT_TRUE(runner.add_function(c, narrow));
+  for (int i = 0; i < 6; ++i) {
+    char root[64];
+    std::snprintf(root, sizeof root, "Root=1-5759e988-%024d;Parent=53995c3f42cd8ad8;Sampled=1", i);
+    auto r = record("r" + std::to_string(i), root, 1s);
+    r.hidden_until = clock.now() + 10ms;  // the clock stands still: a throttled group would be given up
+    source->waiting.push_back(r);
+  }
+  ASSERT_TRUE(mappings.create(source->arn(), "narrow", batch(10)));
+  run_until([&] { return source->acknowledged.size() == 6; });
+  mappings.stop_all();
+  EXPECT_EQ(narrow->events.size(), 6u) << "one invocation per trace";
+  EXPECT_EQ(source->acknowledged.size(), 6u) << "none throttled: groups waited for a slot instead";
+}
+
 TEST_F(EventSourceMappingTest, MaximumConcurrencyAndBatchSizeOverTenWithoutAWindowAreChecked) {
   auto settings = batch(100);
   EXPECT_EQ(mappings.create(source->arn(), "consumer", settings).error().message,

@@ -184,3 +184,172 @@ TEST_F(RunnerTest, FindsFunctionsByNameQualifiedNameAndArn) {
 
 }  // namespace
 }  // namespace localray::lambda::model
+
+namespace localray::lambda::model {
+namespace {
+
+// Keeps what would be delivered, by target; refuses `events` ARNs as the emulator does.
+class RecordingDestinations final : public AsyncDestinations {
+ public:
+  Result<void> check(const std::string& arn) const override {
+    if (arn.rfind("arn:aws:events:", 0) == 0) return Error{Code::InvalidParameterValue, "EventBridge is not emulated"};
+    return {};
+  }
+  std::pair<std::string, std::string> describe(const std::string& arn) const override { return {"SQS", "SendMessage"}; }
+  asio::awaitable<Result<void>> deliver(AsyncDelivery d) override {
+    delivered.push_back(std::move(d));
+    co_return Result<void>{};
+  }
+  std::vector<AsyncDelivery> delivered;
+  std::vector<AsyncDelivery> to(const std::string& arn) const {
+    std::vector<AsyncDelivery> out;
+    for (const auto& d : delivered)
+      if (d.target_arn == arn) out.push_back(d);
+    return out;
+  }
+};
+
+// Holds its run for a real-time while; fails when told.
+class HoldingHandler final : public Handler {
+ public:
+  asio::awaitable<HandlerResult> handle(InvocationContext& ctx) override {
+    ++runs;
+    asio::steady_timer t{ctx.executor, hold};
+    co_await t.async_wait(asio::use_awaitable);
+    if (fail) co_return HandlerResult{{}, FunctionError{"Error", "broken " + ctx.event}};
+    co_return HandlerResult{R"({"done":)" + ctx.event + "}", std::nullopt};
+  }
+  int runs = 0;
+  bool fail = false;
+  std::chrono::milliseconds hold{0};
+};
+
+class AsyncInvocationTest : public ::testing::Test {
+ protected:
+  asio::io_context io;
+  tracing::ManualClock clock;
+  tracing::IdGenerator ids{clock, tracing::Rng{9}};
+  testing::RecordingSink sink;
+  tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
+  Runner runner{io.get_executor(), tracing::Tracer{clock, ids, sampler, sink}, std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>()),
+                "us-east-1", "000000000000"};
+  RecordingDestinations destinations;
+  std::shared_ptr<HoldingHandler> handler = std::make_shared<HoldingHandler>();
+  const tracing::TraceHeader caller{"1-5759e988-bd862e3fe1be46a994272793", "53995c3f42cd8ad8", tracing::Sampled::Yes, {}};
+  const std::string kOk = "arn:aws:sqs:us-east-1:000000000000:ok", kFailed = "arn:aws:sqs:us-east-1:000000000000:failed",
+                    kDlq = "arn:aws:sqs:us-east-1:000000000000:dlq";
+
+  void SetUp() override {
+    runner.set_destinations(&destinations);
+    FunctionConfig c;
+    c.name = "f";
+    c.concurrency = 1;
+    c.retry_delays = {0ms, 0ms};
+    c.dead_letter_target = kDlq;
+    ASSERT_TRUE(runner.add_function(c, handler));
+    EventInvokeConfig e;
+    e.on_success = kOk;
+    e.on_failure = kFailed;
+    ASSERT_TRUE(runner.put_event_invoke_config("f", e));
+  }
+  void run_until(const std::function<bool()>& done) {
+    for (int i = 0; i < 400 && !done(); ++i) io.run_for(5ms);
+  }
+};
+
+TEST_F(AsyncInvocationTest, ASuccessSendsTheInvocationRecordToTheOnSuccessDestination) {
+  auto id = runner.invoke_async("f", R"({"n":1})", caller);
+  ASSERT_TRUE(id);
+  run_until([&] { return !destinations.delivered.empty(); });
+  auto ok = destinations.to(kOk);
+  ASSERT_EQ(ok.size(), 1u);
+  auto record = nlohmann::json::parse(ok[0].body);
+  EXPECT_EQ(record["version"], "1.0");
+  EXPECT_EQ(record["requestContext"]["requestId"], *id);
+  EXPECT_EQ(record["requestContext"]["condition"], "Success");
+  EXPECT_EQ(record["requestContext"]["approximateInvokeCount"], 1);
+  EXPECT_EQ(record["requestContext"]["functionArn"], "arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST");
+  EXPECT_EQ(record["requestPayload"], nlohmann::json::parse(R"({"n":1})"));
+  EXPECT_EQ(record["responsePayload"], nlohmann::json::parse(R"({"done":{"n":1}})"));
+  EXPECT_FALSE(record["responseContext"].contains("functionError"));
+  EXPECT_TRUE(destinations.to(kDlq).empty());
+  // The delivery is a subsegment of the run's Lambda segment, and the message carries it on.
+  EXPECT_EQ(ok[0].trace.root, caller.root);
+  auto recorded = sink.segments();
+  auto call = std::find_if(recorded.begin(), recorded.end(), [](const auto& s) { return s.type == "subsegment"; });
+  ASSERT_NE(call, recorded.end());
+  EXPECT_EQ(call->id, ok[0].trace.parent);
+  auto lambda = std::find_if(recorded.begin(), recorded.end(), [](const auto& s) { return s.origin == "AWS::Lambda"; });
+  ASSERT_NE(lambda, recorded.end());
+  EXPECT_EQ(call->parent_id, lambda->id);
+}
+
+TEST_F(AsyncInvocationTest, GivenUpAfterMaximumRetryAttemptsTheRecordAndTheDeadLetterAreSent) {
+  handler->fail = true;
+  auto config = *runner.event_invoke_config("f");
+  config.maximum_retry_attempts = 1;
+  ASSERT_TRUE(runner.put_event_invoke_config("f", config));
+  auto id = runner.invoke_async("f", R"({"n":2})", caller);
+  run_until([&] { return destinations.delivered.size() == 2; });
+  EXPECT_EQ(handler->runs, 2) << "the first try and one retry";
+  auto failed = destinations.to(kFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  auto record = nlohmann::json::parse(failed[0].body);
+  EXPECT_EQ(record["requestContext"]["condition"], "RetriesExhausted");
+  EXPECT_EQ(record["requestContext"]["approximateInvokeCount"], 2);
+  EXPECT_EQ(record["responseContext"]["functionError"], "Unhandled");
+  EXPECT_EQ(record["responsePayload"]["errorMessage"], R"(broken {"n":2})");
+  auto dlq = destinations.to(kDlq);
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0].body, R"({"n":2})") << "the dead letter is the event itself";
+  EXPECT_EQ(dlq[0].attributes.at("RequestID").second, *id);
+  EXPECT_EQ(dlq[0].attributes.at("ErrorCode"), (std::pair<std::string, std::string>{"Number", "200"}));
+  EXPECT_EQ(dlq[0].attributes.at("ErrorMessage").second, R"(broken {"n":2})");
+  EXPECT_EQ(runner.find("f").value()->pending(), 0u);
+}
+
+TEST_F(AsyncInvocationTest, AnEventOlderThanItsMaximumAgeWhenItsTurnComesIsNotRun) {
+  auto config = *runner.event_invoke_config("f");
+  config.maximum_event_age = std::chrono::seconds{60};
+  ASSERT_TRUE(runner.put_event_invoke_config("f", config));
+  handler->hold = 100ms;
+  ASSERT_TRUE(runner.invoke_async("f", R"({"n":1})", caller));
+  ASSERT_TRUE(runner.invoke_async("f", R"({"n":2})", caller));
+  io.run_for(20ms);  // the first runs and holds the only slot
+  clock.advance(std::chrono::seconds{61});
+  run_until([&] { return destinations.delivered.size() == 2; });
+  EXPECT_EQ(handler->runs, 1);
+  auto failed = destinations.to(kFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  auto record = nlohmann::json::parse(failed[0].body);
+  EXPECT_EQ(record["requestContext"]["condition"], "EventAgeExceeded");
+  EXPECT_EQ(record["requestContext"]["approximateInvokeCount"], 0);
+  EXPECT_FALSE(record.contains("responseContext"));
+  EXPECT_EQ(destinations.to(kDlq).size(), 1u);
+}
+
+TEST_F(AsyncInvocationTest, ConfigurationsOutsideLambdasLimitsAreRefused) {
+  EventInvokeConfig c;
+  c.maximum_retry_attempts = 3;
+  EXPECT_EQ(runner.put_event_invoke_config("f", c).error().code, Code::InvalidParameterValue);
+  c = {};
+  c.maximum_event_age = std::chrono::seconds{59};
+  EXPECT_EQ(runner.put_event_invoke_config("f", c).error().code, Code::InvalidParameterValue);
+  c = {};
+  c.on_failure = "arn:aws:events:us-east-1:000000000000:event-bus/default";
+  EXPECT_EQ(runner.put_event_invoke_config("f", c).error().code, Code::InvalidParameterValue);
+  EXPECT_EQ(runner.put_event_invoke_config("nobody", {}).error().code, Code::ResourceNotFound);
+  ASSERT_TRUE(runner.delete_event_invoke_config("f"));
+  EXPECT_EQ(runner.delete_event_invoke_config("f").error().code, Code::ResourceNotFound);
+}
+
+TEST_F(AsyncInvocationTest, AFunctionHoldingTooManyEventsThrottlesAsynchronousInvokes) {
+  // Nothing runs while the io_context stands still: every event stays held.
+  for (std::size_t i = 0; i < kMaxQueuedEvents; ++i) ASSERT_TRUE(runner.invoke_async("f", "{}", std::nullopt)) << i;
+  auto refused = runner.invoke_async("f", "{}", std::nullopt);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Code::TooManyRequests);
+}
+
+}  // namespace
+}  // namespace localray::lambda::model

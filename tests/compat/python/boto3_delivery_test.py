@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Delivery accounting, configured through the API as a user would: a topic feeds a queue drained by
+an event source mapping (batching window, ReportBatchItemFailures, a redrive policy) and a function
+invoked asynchronously (retries, on-success and on-failure destinations, a dead-letter queue). The
+functions fail at seeded rates; afterwards every message is processed or dead-lettered, exactly as
+the seed predicts, and none is both."""
+import hashlib
+import io
+import json
+import os
+import sys
+import time
+import unittest
+import zipfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from localray_case import LocalrayCase  # noqa: E402
+
+MESSAGES = 120
+SEED = 7
+RATE = 30  # percent
+
+# Fails a record when (n, its receive count) draws under RATE: a failure on the first receive may
+# succeed on the second; two failures send it to the dead-letter queue (maxReceiveCount 2).
+BATCH_WORKER = """
+import hashlib, json, os
+import boto3
+sqs = boto3.client("sqs")
+SEED, RATE = int(os.environ["SEED"]), int(os.environ["RATE"])
+def fails(n, receive):
+    return int(hashlib.sha256(f"{SEED}:{n}:{receive}".encode()).hexdigest(), 16) % 100 < RATE
+def handler(event, context):
+    failures = []
+    for r in event["Records"]:
+        n = int(r["body"])
+        if fails(n, int(r["attributes"]["ApproximateReceiveCount"])):
+            failures.append({"itemIdentifier": r["messageId"]})
+        else:
+            sqs.send_message(QueueUrl=os.environ["PROCESSED_URL"], MessageBody=str(n))
+    return {"batchItemFailures": failures}
+"""
+
+# Fails for good when n draws under RATE: its retries fail too.
+ASYNC_WORKER = """
+import hashlib, json, os
+SEED, RATE = int(os.environ["SEED"]), int(os.environ["RATE"])
+def handler(event, context):
+    n = int(event["Records"][0]["Sns"]["Message"])
+    if int(hashlib.sha256(f"{SEED}:{n}".encode()).hexdigest(), 16) % 100 < RATE:
+        raise RuntimeError(f"job {n} failed")
+    return {"job": n}
+"""
+
+
+def draw(*key):
+    return int(hashlib.sha256(":".join(str(k) for k in (SEED,) + key).encode()).hexdigest(), 16) % 100
+
+
+def batch_fails(n, receive):
+    return draw(n, receive) < RATE
+
+
+def async_fails(n):
+    return draw(n) < RATE
+
+
+def zipped(name, text):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(name, text)
+    return out.getvalue()
+
+
+class DeliveryAccounting(LocalrayCase):
+    def drain(self, sqs, url, seen, parse):
+        """Receives and deletes what is in the queue, adding parse(message) for each to seen."""
+        while True:
+            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"], MessageAttributeNames=["All"])
+            messages = got.get("Messages", [])
+            if not messages:
+                return
+            for m in messages:
+                seen.append(parse(m))
+            sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+
+    def test_every_message_is_processed_or_dead_lettered_as_the_seed_predicts(self):
+        sqs, sns, lam = self.client("sqs"), self.client("sns"), self.client("lambda")
+        urls = {name: sqs.create_queue(QueueName=f"acct-{name}")["QueueUrl"] for name in
+                ("work-dlq", "processed", "async-succeeded", "async-failed", "async-dlq")}
+        arns = {name: self.queue_arn(sqs, url) for name, url in urls.items()}
+        urls["work"] = sqs.create_queue(QueueName="acct-work", Attributes={
+            "VisibilityTimeout": "5", "RedrivePolicy": json.dumps({"deadLetterTargetArn": arns["work-dlq"], "maxReceiveCount": 2})})["QueueUrl"]
+        arns["work"] = self.queue_arn(sqs, urls["work"])
+        env = {"Variables": {"SEED": str(SEED), "RATE": str(RATE), "PROCESSED_URL": urls["processed"]}}
+        lam.create_function(FunctionName="acct-batch", Runtime="python3.11", Handler="app.handler", Role="r", Timeout=3,
+                            Code={"ZipFile": zipped("app.py", BATCH_WORKER)}, Environment=env)
+        lam.create_function(FunctionName="acct-async", Runtime="python3.11", Handler="app.handler", Role="r",
+                            Code={"ZipFile": zipped("app.py", ASYNC_WORKER)}, Environment=env,
+                            DeadLetterConfig={"TargetArn": arns["async-dlq"]})
+        config = lam.put_function_event_invoke_config(
+            FunctionName="acct-async", MaximumRetryAttempts=1, MaximumEventAgeInSeconds=3600,
+            DestinationConfig={"OnSuccess": {"Destination": arns["async-succeeded"]}, "OnFailure": {"Destination": arns["async-failed"]}})
+        self.assertEqual(config["MaximumRetryAttempts"], 1)
+        self.assertEqual(config["DestinationConfig"]["OnFailure"]["Destination"], arns["async-failed"])
+        got = lam.get_function_event_invoke_config(FunctionName="acct-async")
+        self.assertEqual(got["MaximumEventAgeInSeconds"], 3600)
+        self.assertEqual(lam.get_function_configuration(FunctionName="acct-async")["DeadLetterConfig"]["TargetArn"], arns["async-dlq"])
+        with self.assertRaises(lam.exceptions.InvalidParameterValueException):
+            lam.put_function_event_invoke_config(FunctionName="acct-async", DestinationConfig={
+                "OnFailure": {"Destination": "arn:aws:events:us-east-1:000000000000:event-bus/default"}})
+        mapping = lam.create_event_source_mapping(FunctionName="acct-batch", EventSourceArn=arns["work"], BatchSize=10,
+                                                  MaximumBatchingWindowInSeconds=1, FunctionResponseTypes=["ReportBatchItemFailures"])
+        self.assertEqual((mapping["MaximumBatchingWindowInSeconds"], mapping["FunctionResponseTypes"]), (1, ["ReportBatchItemFailures"]))
+        with self.assertRaises(lam.exceptions.InvalidParameterValueException):
+            lam.create_event_source_mapping(FunctionName="acct-batch", EventSourceArn=arns["work"], BatchSize=100)
+
+        topic = sns.create_topic(Name="acct-jobs")["TopicArn"]
+        sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arns["work"])["SubscriptionArn"]
+        sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RawMessageDelivery", AttributeValue="true")
+        fn_arn = lam.get_function_configuration(FunctionName="acct-async")["FunctionArn"]
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn_arn)
+        for start in range(0, MESSAGES, 10):
+            sent = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[{"Id": str(n), "Message": str(n)} for n in range(start, start + 10)])
+            self.assertEqual(len(sent["Successful"]), 10)
+
+        expected_dead = {n for n in range(MESSAGES) if batch_fails(n, 1) and batch_fails(n, 2)}
+        expected_failed = {n for n in range(MESSAGES) if async_fails(n)}
+        self.assertTrue(0 < len(expected_dead) < MESSAGES and 0 < len(expected_failed) < MESSAGES, "the seed fails some, not all")
+        processed, dead, succeeded, failed, async_dead = [], [], [], [], []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            self.drain(sqs, urls["processed"], processed, lambda m: int(m["Body"]))
+            self.drain(sqs, urls["work-dlq"], dead, lambda m: (int(m["Body"]), int(m["Attributes"]["ApproximateReceiveCount"])))
+            self.drain(sqs, urls["async-succeeded"], succeeded, lambda m: json.loads(m["Body"]))
+            self.drain(sqs, urls["async-failed"], failed, lambda m: json.loads(m["Body"]))
+            self.drain(sqs, urls["async-dlq"], async_dead, lambda m: m)
+            if (len(set(processed)) + len(dead) >= MESSAGES and len(succeeded) + len(failed) >= MESSAGES
+                    and len(async_dead) >= len(expected_failed)):
+                break
+            time.sleep(0.5)
+        time.sleep(1)  # anything that would arrive twice arrives now
+        self.drain(sqs, urls["processed"], processed, lambda m: int(m["Body"]))
+        self.drain(sqs, urls["work-dlq"], dead, lambda m: (int(m["Body"]), int(m["Attributes"]["ApproximateReceiveCount"])))
+
+        dead_ids = {n for n, _ in dead}
+        print(f"\nqueue: {MESSAGES} sent, {len(set(processed))} processed ({len(processed)} deliveries), {len(dead)} dead-lettered; "
+              f"async: {len(succeeded)} succeeded, {len(failed)} failed, {len(async_dead)} dead letters", file=sys.stderr)
+        self.assertEqual(dead_ids, expected_dead)
+        self.assertEqual(len(dead), len(dead_ids), "each dead letter once")
+        self.assertTrue(all(count >= 2 for _, count in dead), "dead-lettered after two receives")
+        self.assertEqual(set(processed), set(range(MESSAGES)) - expected_dead)
+        self.assertEqual(len(processed), len(set(processed)), "no duplicates: every batch ran well within its visibility timeout")
+
+        self.assertEqual({r["requestPayload"]["Records"][0]["Sns"]["Message"] for r in failed}, {str(n) for n in expected_failed})
+        self.assertEqual(len(failed) + len(succeeded), MESSAGES)
+        for r in failed:
+            self.assertEqual((r["requestContext"]["condition"], r["requestContext"]["approximateInvokeCount"]), ("RetriesExhausted", 2))
+            self.assertEqual(r["responseContext"]["functionError"], "Unhandled")
+        for r in succeeded:
+            self.assertEqual(r["requestContext"]["condition"], "Success")
+            self.assertEqual(r["responsePayload"], {"job": int(r["requestPayload"]["Records"][0]["Sns"]["Message"])})
+        self.assertEqual(sorted(json.loads(m["Body"])["Records"][0]["Sns"]["Message"] for m in async_dead), sorted(str(n) for n in expected_failed))
+        self.assertTrue(all(m["MessageAttributes"]["ErrorMessage"]["StringValue"].startswith("job ") for m in async_dead))
+
+
+if __name__ == "__main__":
+    unittest.main()
