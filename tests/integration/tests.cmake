@@ -7,6 +7,12 @@ localray_test(integration_test WHOLE
   LIBS localray_test_process)
 add_dependencies(integration_test localray)
 
+# kill -9 under load, and what the store holds afterwards.
+localray_test(durability_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/durability_test.cpp
+  LIBS localray_test_process SQLite::SQLite3)
+add_dependencies(durability_test localray)
+
 # The user's own functions in worker processes (Node.js, Python, a custom runtime).
 localray_test(user_functions_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/user_functions_test.cpp
