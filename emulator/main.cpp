@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   tracing::UdpReceiver udp{io.get_executor(), *services.pipeline, log};
   auto udp_port = udp.listen(options.host, options.xray_udp_port);
   if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
+  services.udp_counts = [&udp] { return std::pair{udp.received(), udp.rejected()}; };
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
   if (!topology) {
     config::cloudformation::Environment env{"us-east-1", "000000000000", edge_url, seed};

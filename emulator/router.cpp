@@ -1,3 +1,4 @@
+#include "emulator/metrics_endpoint.hpp"
 #include "emulator/router.hpp"
 
 #include "services/cloudformation/protocol/api.hpp"
@@ -174,6 +175,14 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
   if (path == "/_localray/resources" || path == "/_localray/resources/") {
     co_return co_await resources();
   }
+  if (path == "/_localray/metrics" || path == "/_localray/metrics/") {
+    auto text = co_await render_metrics(s_);
+    http::Response res;
+    res.status = 200;
+    res.body = std::move(text);
+    res.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    co_return res;
+  }
   if (path == "/_localray/logs" || path == "/_localray/logs/") co_return function_logs(r);
   if (path.rfind("/_localray/stand-in/", 0) == 0) {
     // The http function's default target: an offline stand-in for a public JSON API.
@@ -222,6 +231,51 @@ asio::awaitable<std::optional<http::Response>> Router::lambda_call(const http::R
   co_return response;
 }
 
+namespace {
+
+// What /_localray/metrics counts a request as: the service and operation AWS would name.
+std::string routed_service(Service s) {
+  switch (s) {
+    case Service::DynamoDB: return "dynamodb";
+    case Service::SqsJson:
+    case Service::SqsQuery: return "sqs";
+    case Service::Sns: return "sns";
+    case Service::CloudFormation: return "cloudformation";
+    case Service::Unknown: break;
+  }
+  return "unknown";
+}
+
+std::string routed_operation(const http::Request& r, const Routed& routed) {
+  if (auto target = r.headers.get("X-Amz-Target"); !target.empty()) {
+    auto dot = target.rfind('.');
+    return std::string{dot == std::string_view::npos ? target : target.substr(dot + 1)};
+  }
+  for (const auto& [k, v] : routed.form)
+    if (k == "Action") return v;
+  return "unknown";
+}
+
+// Lambda's REST operations, from the method and the path's shape.
+std::string lambda_operation(const http::Request& r) {
+  std::string_view p = r.path;
+  auto has = [&](std::string_view part) { return p.find(part) != std::string_view::npos; };
+  const std::string& m = r.method;
+  if (has("/invocations")) return "Invoke";
+  if (has("/invoke-async")) return "InvokeAsync";
+  if (has("/event-invoke-config")) return m == "GET" ? (has("/list") ? "ListFunctionEventInvokeConfigs" : "GetFunctionEventInvokeConfig")
+                                       : m == "PUT" ? "PutFunctionEventInvokeConfig" : m == "POST" ? "UpdateFunctionEventInvokeConfig"
+                                                                                        : "DeleteFunctionEventInvokeConfig";
+  if (has("/event-source-mappings")) return m + " event-source-mappings";
+  if (has("/layers")) return m + " layers";
+  if (has("/concurrency")) return m + " concurrency";
+  if (has("/policy")) return m + " policy";
+  if (has("/functions")) return m + " functions";
+  return m + " other";
+}
+
+}  // namespace
+
 asio::awaitable<http::Response> Router::route(http::Request request) {
   auto started = std::chrono::steady_clock::now();
   // The call as the edge reads it, once: every codec gets the parsed trace header and scope.
@@ -231,14 +285,23 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   // Named, and called outside any temporary: GCC 12 destroys temporaries inside co_await twice.
   auto region_of_call = [this, &scope]() -> Region& { return s_.regions.at(scope); };
   http::Response response;
+  std::string service = "localray", operation;
   if (!s_.ready && request.path.rfind("/_localray/health", 0) != 0) {
     response = http::Response::json(503, json{{"__type", "ServiceUnavailable"}, {"message", "localray is starting"}}.dump());
     response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
+    operation = "starting";
   } else if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
+    std::string_view rest = std::string_view{request.path}.substr(std::min<std::size_t>(request.path.size(), 11));
+    operation = std::string{rest.substr(0, rest.find('/'))};
+    if (operation.empty()) operation = "console";
     response = co_await localray_endpoint(request);
   } else if (auto api = co_await apigateway::protocol::handle(request, find_api_, call, endpoints_.edge_url)) {
     response = std::move(*api);
+    service = "apigateway";
+    operation = "Invoke";
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
+    service = routed_service(routed.service);
+    operation = routed_operation(request, routed);
     http::CallContext traced = call;
     auto uninstrumented = UninstrumentedCall::begin(s_.open_invocations, traced, s_.ids, s_.clock);
     response = co_await call_service(request, routed, traced);
@@ -246,15 +309,22 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
       if (auto what = describe_aws_call(request, routed)) uninstrumented->finish(*what, response, *s_.pipeline, s_.ids, s_.clock);
   } else if (auto l = co_await lambda_call(request, call)) {
     response = std::move(*l);
+    service = "lambda";
+    operation = lambda_operation(request);
   } else if (auto x = co_await xray::protocol::handle(request, *region_of_call().xray, call)) {
     response = std::move(*x);
+    service = "xray";
+    operation = request.path.size() > 1 ? request.path.substr(1) : request.path;
   } else {
     response = unknown_operation(request);
+    service = "unknown";
+    operation = "unknown";
   }
   if (!response.headers.has("x-amzn-RequestId")) response.headers.set("x-amzn-RequestId", request_id);
   auto trace = response.headers.get("X-Amzn-Trace-Id");
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   log_->info("[{}] {} {} -> {} ({:.1f} ms)", trace.empty() ? "-" : std::string{trace}, request.method, request.target, response.status, ms);
+  s_.request_metrics.observe(service, operation, response.status, ms / 1000);
   co_return response;
 }
 

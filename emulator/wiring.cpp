@@ -243,6 +243,7 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
 
 tracing::Result<void> open_trace_store(Services& s, const Options& options, std::shared_ptr<spdlog::logger> log) {
   const std::string& db = options.db;
+  s.db_path = db;
   auto store = tracing::Store::open(db, tracing::Retention{options.retention_traces, options.retention_hours * 3600});
   if (!store) return Error{"trace store " + db + ": " + store.error().message};
   s.store = std::move(*store);

@@ -38,6 +38,7 @@
 #include "tracing/settings_store.hpp"
 #include "tracing/store.hpp"
 #include "tracing/store_reader.hpp"
+#include "emulator/request_metrics.hpp"
 #include "web/live_events.hpp"
 
 namespace localray::emulator {
@@ -83,6 +84,10 @@ struct Services {
   // Set once the topology is applied; until then the edge answers 503.
   std::atomic<bool> ready{false};
   tracing::Health health;
+  RequestMetrics request_metrics;
+  std::string db_path;  // the store's file (--db)
+  // The X-Ray daemon port's counts (received, rejected), set by main once it listens.
+  std::function<std::pair<std::uint64_t, std::uint64_t>()> udp_counts;
   // Last, so destroyed first: its threads use the services above until they are joined.
   std::unique_ptr<BlockingPool> blocking;
 };

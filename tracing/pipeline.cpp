@@ -41,6 +41,7 @@ bool Pipeline::record(Segment segment) {
     return false;
   }
   queue_.push_back(std::move(segment));
+  queued_at_.push_back(std::chrono::steady_clock::now());
   ++enqueued_;
   has_work_.notify_one();
   return true;
@@ -55,7 +56,11 @@ void Pipeline::record_all(std::vector<Segment> segments, Settled settled) {
     if (fit > 0) {
       Waiter w{enqueued_ + 1, enqueued_ + fit, fit, std::vector<bool>(segments.size(), false), std::move(settled)};
       std::fill(w.stored.begin(), w.stored.begin() + static_cast<std::ptrdiff_t>(fit), true);
-      for (std::size_t i = 0; i < fit; ++i) queue_.push_back(std::move(segments[i]));
+      auto now = std::chrono::steady_clock::now();
+      for (std::size_t i = 0; i < fit; ++i) {
+        queue_.push_back(std::move(segments[i]));
+        queued_at_.push_back(now);
+      }
       enqueued_ += fit;
       waiters_.push_back(std::move(w));
       has_work_.notify_one();
@@ -93,11 +98,13 @@ void Pipeline::offer(Segment segment) {
     std::lock_guard lock{mutex_};
     if (queue_.size() >= capacity_) {
       queue_.pop_front();
+      queued_at_.pop_front();
       lost = ++taken_;
       ++dropped_;
       ++written_;  // counted as settled so that flush() does not wait for it
     }
     queue_.push_back(std::move(segment));
+    queued_at_.push_back(std::chrono::steady_clock::now());
     ++enqueued_;
     has_work_.notify_one();
   }
@@ -155,6 +162,12 @@ Pipeline::Status Pipeline::status() const {
   s.written = written_ - dropped_;
   s.waiting = queue_.size();
   for (const auto& b : prepared_) s.waiting += b.batch.size();
+  // The oldest is in the writer's hands, else first in the prepared batches, else first in the queue.
+  std::optional<std::chrono::steady_clock::time_point> oldest = writing_oldest_;
+  if (!oldest && !prepared_.empty()) oldest = prepared_.front().oldest;
+  if (!oldest) oldest = preparing_oldest_;
+  if (!oldest && !queued_at_.empty()) oldest = queued_at_.front();
+  if (oldest) s.lag_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - *oldest).count();
   s.refused = refused_;
   s.dropped = dropped_;
   s.failed = failed_;
@@ -193,6 +206,7 @@ void Pipeline::run_preparer() {
   for (;;) {
     std::vector<Segment> batch;
     std::uint64_t first = 0, last = 0;
+    std::chrono::steady_clock::time_point oldest;
     {
       std::unique_lock lock{mutex_};
       has_work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
@@ -201,16 +215,19 @@ void Pipeline::run_preparer() {
         has_prepared_.notify_all();
         return;
       }
+      oldest = queued_at_.front();
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        queued_at_.pop_front();
       }
       first = taken_ + 1;
       taken_ += batch.size();
       last = taken_;
+      preparing_oldest_ = oldest;
     }
     std::size_t size = batch.size();
-    Prepared prepared{{}, first, last};
+    Prepared prepared{{}, first, last, oldest};
     try {
       prepared.batch = Store::prepare(std::move(batch));
     } catch (const std::exception& e) {
@@ -219,6 +236,7 @@ void Pipeline::run_preparer() {
         std::lock_guard lock{mutex_};
         failed_ += size;
         last_error_ = e.what();
+        preparing_oldest_.reset();
       }
       committed_.notify_all();
       settle(first, last, false);
@@ -228,6 +246,7 @@ void Pipeline::run_preparer() {
     // Stopping still hands over what was taken: every recorded segment is stored.
     prepared_room_.wait(lock, [&] { return prepared_.size() < kMaxPrepared || stopping_; });
     prepared_.push_back(std::move(prepared));
+    preparing_oldest_.reset();
     has_prepared_.notify_one();
   }
 }
@@ -249,6 +268,7 @@ void Pipeline::run_writer() {
       }
       batch = std::move(prepared_.front());
       prepared_.pop_front();
+      writing_oldest_ = batch.oldest;
     }
     prepared_room_.notify_all();
     std::vector<std::string> touched;
@@ -272,6 +292,7 @@ void Pipeline::run_writer() {
         last_error_ = result.error().message;
       }
       listener = listener_;
+      writing_oldest_.reset();
     }
     committed_.notify_all();
     settle(batch.first, batch.last, static_cast<bool>(result));

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <spdlog/fwd.h>
@@ -53,6 +54,7 @@ class Pipeline final : public SegmentSink {
   struct Status {
     bool writing = false;
     std::uint64_t written = 0, waiting = 0, refused = 0, dropped = 0, failed = 0;
+    double lag_seconds = 0;  // how long the oldest segment not yet committed has waited
     std::string last_error;  // of the last batch that failed, when the latest did
   };
   Status status() const;
@@ -78,6 +80,7 @@ class Pipeline final : public SegmentSink {
   struct Prepared {
     PreparedBatch batch;
     std::uint64_t first = 0, last = 0;
+    std::chrono::steady_clock::time_point oldest;  // when its first segment was queued
   };
 
   Store& store_;
@@ -86,10 +89,13 @@ class Pipeline final : public SegmentSink {
   mutable std::mutex mutex_;
   std::condition_variable has_work_, committed_, has_prepared_, prepared_room_;
   std::deque<Segment> queue_;
+  std::deque<std::chrono::steady_clock::time_point> queued_at_;  // beside queue_: when each was queued
   std::deque<Prepared> prepared_;  // at most kMaxPrepared, waiting for the writer
   // Segment n (1-based, in queueing order) has sequence number n; taken_ of them have left queue_
   // for a batch or been dropped, so queue_.front() is taken_ + 1.
   std::uint64_t taken_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> writing_oldest_;    // of the batch the writer holds
+  std::optional<std::chrono::steady_clock::time_point> preparing_oldest_;  // of the batch the preparer holds
   std::vector<Waiter> waiters_;
   bool preparer_done_ = false;
   std::uint64_t enqueued_ = 0, written_ = 0, dropped_ = 0, failed_ = 0, refused_ = 0;

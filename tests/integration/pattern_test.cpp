@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/integration/localray_process.hpp"
@@ -262,6 +263,60 @@ TEST_F(PatternTest, DynamoDbCountsHitsPerPath) {
     auto item = json::parse(r.body);
     ASSERT_TRUE(item.contains("Item")) << path << ": " << r.body;
     EXPECT_EQ(item["Item"]["hits"]["N"], std::to_string(count)) << path;
+  }
+}
+
+}  // namespace
+}  // namespace localray::testing
+
+namespace localray::testing {
+namespace {
+
+// One sample line of the Prometheus text: its name and labels as written, and its value.
+std::map<std::string, double> samples(const std::string& text, std::set<std::string>& typed) {
+  std::map<std::string, double> out;
+  std::istringstream in{text};
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      typed.insert(line.substr(7, line.find(' ', 7) - 7));
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    auto space = line.rfind(' ');
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+TEST(MetricsTest, ThePatternsRequestsInvocationsQueuesAndStoreInPrometheusText) {
+  LocalrayProcess lr{{"--db", ":memory:", "--seed", "3", "--ssl-failure-rate", "0"}};
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(lr.post_json(lr.invoke_path() + "/metrics", {{"status", "ok"}}).status, 200u);
+  auto metrics = [&] { return http_request(lr.port(), "GET", "/_localray/metrics"); };
+  // The SQS consumer runs a second after each request (the pattern delays its message).
+  ASSERT_TRUE(eventually([&] {
+    std::set<std::string> typed;
+    auto m = samples(metrics().body, typed);
+    return m[R"(localray_lambda_invocations_total{function="sqs_subscribe",outcome="success",scope="000000000000:us-east-1"})"] == 5;
+  }, 10s));
+  auto r = metrics();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+  std::set<std::string> typed;
+  auto m = samples(r.body, typed);
+  EXPECT_EQ((m[R"(localray_requests_total{code="2xx",operation="Invoke",service="apigateway"})"]), 5);
+  EXPECT_EQ((m[R"(localray_request_duration_seconds_count{operation="Invoke",service="apigateway"})"]), 5);
+  EXPECT_EQ((m[R"(localray_request_duration_seconds_bucket{le="+Inf",operation="Invoke",service="apigateway"})"]), 5);
+  EXPECT_EQ((m[R"(localray_lambda_invocations_total{function="sns_publish",outcome="success",scope="000000000000:us-east-1"})"]), 5);
+  EXPECT_EQ((m[R"(localray_sqs_messages{queue="sqsFlowQueue",scope="000000000000:us-east-1",state="visible"})"]), 0);
+  EXPECT_EQ(m.count("localray_trace_pipeline_lag_seconds"), 1u);
+  EXPECT_GT(m["localray_trace_segments_stored_total"], 5 * 10.0);
+  EXPECT_EQ((m[R"(localray_trace_segments_lost_total{reason="refused"})"]), 0);
+  EXPECT_EQ(m["localray_store_traces"], 5);
+  // Every sample belongs to a family that says its type.
+  for (const auto& [series, value] : m) {
+    auto name = series.substr(0, series.find('{'));
+    bool known = typed.count(name) || (name.size() > 7 && typed.count(name.substr(0, name.rfind('_'))));
+    EXPECT_TRUE(known) << series;
   }
 }
 

@@ -202,6 +202,21 @@ TEST_F(StoreTest, RecordAllSettlesOnlyOnceItsSegmentsAreCommitted) {
   EXPECT_EQ(segs->size(), 2u) << "both readable when the caller is told";
 }
 
+TEST_F(StoreTest, StatusTellsHowLongTheOldestUncommittedSegmentHasWaited) {
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 16, log};
+  EXPECT_EQ(pipeline.status().lag_seconds, 0);
+  pipeline.hold_writer_for_test(true);
+  ASSERT_TRUE(pipeline.record(make(kTrace, "70de5b6f19ff9a0a", 10, 12)));
+  std::this_thread::sleep_for(std::chrono::milliseconds{60});
+  EXPECT_GE(pipeline.status().lag_seconds, 0.05);
+  pipeline.hold_writer_for_test(false);
+  pipeline.flush();
+  EXPECT_EQ(pipeline.status().lag_seconds, 0) << "nothing waits once it is committed";
+}
+
 TEST_F(StoreTest, RecordAllReportsWhatDidNotFitAndWhatFailedToCommitAsNotStored) {
   auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   auto store = Store::open(path());

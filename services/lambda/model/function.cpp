@@ -269,7 +269,10 @@ asio::awaitable<Result<InvokeResult>> Runner::invoke(std::string_view name, std:
   if (payload.size() > kMaxSyncPayloadBytes)
     co_return Error{Code::RequestTooLarge, "Request must be smaller than 6291456 bytes for the InvokeFunction operation"};
   co_await asio::dispatch(asio::bind_executor(fn->strand_, asio::use_awaitable));
-  if (fn->running_ >= fn->config_.concurrency) co_return Error{Code::TooManyRequests, "Rate Exceeded."};
+  if (fn->running_ >= fn->config_.concurrency) {
+    ++fn->throttles_;
+    co_return Error{Code::TooManyRequests, "Rate Exceeded."};
+  }
   ++fn->running_;
   ++fn->pending_;
   // Decided once admitted: a throttled call takes nothing from the reservoir.
@@ -292,8 +295,10 @@ Result<std::string> Runner::invoke_async(std::string_view name, std::string payl
   auto fn = *found;
   if (payload.size() > kMaxAsyncPayloadBytes)
     return Error{Code::RequestTooLarge, "Request must be smaller than " + std::to_string(kMaxAsyncPayloadBytes) + " bytes for the InvokeAsync operation"};
-  if (fn->pending_.load() >= kMaxQueuedEvents || fn->queued_bytes_.load() + payload.size() > kMaxQueuedBytes)
+  if (fn->pending_.load() >= kMaxQueuedEvents || fn->queued_bytes_.load() + payload.size() > kMaxQueuedBytes) {
+    ++fn->throttles_;
     return Error{Code::TooManyRequests, "Rate Exceeded."};
+  }
   tracing::TraceHeader trace = t_.sampler.enter(ctx, sampling_request(*fn));
   auto now = t_.clock.now();
   Function::AsyncEvent e{t_.ids.uuid(), std::move(payload), std::move(trace), now, 1, now};
@@ -534,6 +539,8 @@ asio::awaitable<InvokeResult> Function::execute(Run run) {
   if (runner_.run_logs_)
     runner_.run_logs_->add(tracing::RunLog{arn_, run.request_id, run.trace.is_sampled() ? run.trace.root : std::string{}, service.start_time,
                                            service.end_time, outcome.error.has_value(), ctx.output});
+  ++invocations_;
+  if (outcome.error) ++errors_;
   std::string service_id = run.trace.is_sampled() ? service.id : std::string{};
   if (run.trace.is_sampled()) {
     runner_.t_.sink.record(std::move(service));

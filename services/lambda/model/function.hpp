@@ -177,6 +177,12 @@ class Function : public std::enable_shared_from_this<Function> {
   const std::string& arn() const { return arn_; }
   const std::shared_ptr<Handler>& handler() const { return handler_; }
   std::size_t pending() const { return pending_.load(); }
+  // Since this version of the function was made: runs, runs that ended in a function error, and
+  // calls refused for want of concurrency (synchronous and, when the event queue is full, asynchronous).
+  struct Counts {
+    std::uint64_t invocations = 0, errors = 0, throttles = 0;
+  };
+  Counts counts() const { return {invocations_.load(), errors_.load(), throttles_.load()}; }
 
  private:
   friend class Runner;
@@ -219,6 +225,7 @@ class Function : public std::enable_shared_from_this<Function> {
   int idle_environments_ = 0;        // strand only: warm execution environments
   std::atomic<std::size_t> pending_{0};
   std::atomic<std::size_t> queued_bytes_{0};  // payloads of the async events held
+  std::atomic<std::uint64_t> invocations_{0}, errors_{0}, throttles_{0};
 };
 
 }  // namespace localray::lambda::model
