@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <sys/resource.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -83,6 +84,15 @@ int main(int argc, char** argv) {
   unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());
   asio::io_context io{static_cast<int>(threads)};
 
+  {
+    // Connections, worker pipes and the store all take descriptors: use what the system allows
+    // (the edge bounds its connections well below it, http::kMaxSessions).
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &files);
+    }
+  }
   std::uint64_t seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   emulator::Services services{seed};
   if (auto r = emulator::open_trace_store(services, options, log); !r) return fail(r.error().message);
@@ -92,6 +102,8 @@ int main(int argc, char** argv) {
   // topology is applied.
   std::shared_ptr<emulator::Router> router;
   http::Server edge{io.get_executor(), [&router](http::Request r) { return router->route(std::move(r)); }, log};
+  if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1")
+    log->warn("listening on {}: every service here answers without credentials to whoever reaches that address", options.host);
   auto port = edge.listen(options.host, options.port);
   if (!port) return fail(port.error().message);
   std::string edge_url = "http://" + options.host + ":" + std::to_string(*port);
@@ -99,6 +111,7 @@ int main(int argc, char** argv) {
   auto udp_port = udp.listen(options.host, options.xray_udp_port);
   if (!udp_port) return fail(udp_port.error().message + " (--xray-udp-port 0 picks a free port)");
   services.udp_counts = [&udp] { return std::pair{udp.received(), udp.rejected()}; };
+  services.edge_counts = [&edge] { return std::pair<std::uint64_t, std::uint64_t>{edge.sessions(), edge.turned_away()}; };
   std::string udp_address = options.host + ":" + std::to_string(*udp_port);
   if (!topology) {
     config::cloudformation::Environment env{"us-east-1", "000000000000", edge_url, seed};

@@ -48,6 +48,13 @@ void pipeline(PrometheusText& out, const Services& s) {
   out.sample("localray_trace_pipeline_waiting", {}, static_cast<double>(st.waiting));
   out.family("localray_trace_pipeline_lag_seconds", "gauge", "How long the oldest segment not yet committed has waited.");
   out.sample("localray_trace_pipeline_lag_seconds", {}, st.lag_seconds);
+  if (s.edge_counts) {
+    auto [open, turned_away] = s.edge_counts();
+    out.family("localray_edge_connections", "gauge", "Connections the edge port serves now.");
+    out.sample("localray_edge_connections", {}, static_cast<double>(open));
+    out.family("localray_edge_connections_refused_total", "counter", "Connections answered 503 at the edge's bound (http::kMaxSessions).");
+    out.sample("localray_edge_connections_refused_total", {}, static_cast<double>(turned_away));
+  }
   if (s.udp_counts) {
     auto [received, rejected] = s.udp_counts();
     out.family("localray_xray_daemon_datagrams_total", "counter", "UDP datagrams the X-Ray daemon port received, and those it rejected as malformed.");

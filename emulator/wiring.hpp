@@ -88,6 +88,8 @@ struct Services {
   std::string db_path;  // the store's file (--db)
   // The X-Ray daemon port's counts (received, rejected), set by main once it listens.
   std::function<std::pair<std::uint64_t, std::uint64_t>()> udp_counts;
+  // The edge's connections open now and those turned away at its bound, set by main.
+  std::function<std::pair<std::uint64_t, std::uint64_t>()> edge_counts;
   // Last, so destroyed first: its threads use the services above until they are joined.
   std::unique_ptr<BlockingPool> blocking;
 };

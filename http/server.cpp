@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -25,14 +26,31 @@ using asio::ip::tcp;
 using namespace std::chrono_literals;
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor ex, Handler h, std::shared_ptr<spdlog::logger> l, std::size_t max_body)
-      : acceptor{ex}, handler{std::move(h)}, log{std::move(l)}, max_body{max_body} {}
+  Impl(asio::any_io_executor ex, Handler h, std::shared_ptr<spdlog::logger> l, std::size_t max_body, std::size_t max_sessions)
+      : acceptor{ex}, handler{std::move(h)}, log{std::move(l)}, max_body{max_body}, max_sessions{max_sessions} {}
 
   tcp::acceptor acceptor;
   Handler handler;
   std::shared_ptr<spdlog::logger> log;
   std::size_t max_body;
+  std::size_t max_sessions;
   std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> sessions{0};
+  std::atomic<std::uint64_t> turned_away{0};
+  std::chrono::steady_clock::time_point turned_away_logged{};
+
+  // Over the bound: a short answer and a closed connection, without reading the request.
+  asio::awaitable<void> turn_away(tcp::socket socket) {
+    static const std::string kBusy = [] {
+      std::string body = R"({"__type":"ServiceUnavailable","message":"localray serves too many connections at once"})";
+      return "HTTP/1.1 503 Service Unavailable\r\nServer: localray\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+             "x-amzn-ErrorType: ServiceUnavailable\r\nConnection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(kBusy), asio::as_tuple(asio::use_awaitable));
+    beast::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+  }
 
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
@@ -40,10 +58,25 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (ec == asio::error::operation_aborted || stopping) co_return;
       if (ec) {
+        // Out of descriptors (EMFILE) and the like: pause rather than spin on the failing accept.
         log->warn("accept: {}", ec.message());
+        asio::steady_timer pause{acceptor.get_executor(), 100ms};
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
-      asio::co_spawn(acceptor.get_executor(), session(beast::tcp_stream{std::move(socket)}), [l = log](std::exception_ptr e) {
+      if (sessions.load() >= max_sessions) {
+        ++turned_away;
+        auto now = std::chrono::steady_clock::now();
+        if (now - turned_away_logged >= 1s) {
+          turned_away_logged = now;
+          log->warn("{} connections open, the most served at once: new ones are answered 503 ({} so far)", max_sessions, turned_away.load());
+        }
+        asio::co_spawn(acceptor.get_executor(), turn_away(std::move(socket)), asio::detached);
+        continue;
+      }
+      ++sessions;
+      asio::co_spawn(acceptor.get_executor(), session(beast::tcp_stream{std::move(socket)}), [self, l = log](std::exception_ptr e) {
+        --self->sessions;
         if (!e) return;
         try {
           std::rethrow_exception(e);
@@ -168,8 +201,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Server::Server(asio::any_io_executor ex, Handler handler, std::shared_ptr<spdlog::logger> log, std::size_t max_body)
-    : impl_{std::make_shared<Impl>(std::move(ex), std::move(handler), std::move(log), max_body)} {}
+Server::Server(asio::any_io_executor ex, Handler handler, std::shared_ptr<spdlog::logger> log, std::size_t max_body, std::size_t max_sessions)
+    : impl_{std::make_shared<Impl>(std::move(ex), std::move(handler), std::move(log), max_body, max_sessions)} {}
+
+std::size_t Server::sessions() const { return impl_->sessions.load(); }
+std::uint64_t Server::turned_away() const { return impl_->turned_away.load(); }
 
 Server::~Server() { stop(); }
 

@@ -17,12 +17,15 @@
 namespace localray::http {
 
 constexpr std::size_t kMaxRequestBodyBytes = 8 * 1024 * 1024;  // above every AWS payload quota we emulate
+// Connections served at once; one more is answered 503 and closed, so a flood of clients cannot
+// take every file descriptor (workers, the store and the other ports need theirs).
+constexpr std::size_t kMaxSessions = 4096;
 
 class Server {
  public:
   using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
   Server(boost::asio::any_io_executor ex, Handler handler, std::shared_ptr<spdlog::logger> log,
-         std::size_t max_body = kMaxRequestBodyBytes);
+         std::size_t max_body = kMaxRequestBodyBytes, std::size_t max_sessions = kMaxSessions);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -31,6 +34,8 @@ class Server {
   tracing::Result<unsigned short> listen(const std::string& host, unsigned short port);
   // Stops accepting; sessions end after their current response.
   void stop();
+  std::size_t sessions() const;     // open now
+  std::uint64_t turned_away() const;  // refused at the session bound
 
  private:
   struct Impl;

@@ -120,7 +120,8 @@ Result<std::size_t> StoreReader::trace_count() {
 ReaderPool::Lease::~Lease() {
   if (!reader_) return;
   std::lock_guard lock{pool_.mutex_};
-  pool_.idle_.push_back(std::move(reader_));
+  // A burst of readers leaves only a few connections open behind it.
+  if (pool_.idle_.size() < kMaxIdleReaders) pool_.idle_.push_back(std::move(reader_));
 }
 
 Result<ReaderPool::Lease> ReaderPool::acquire() {

@@ -61,6 +61,7 @@ class StoreReader {
 // Readers are not thread-safe; the pool hands each query a connection of its own.
 class ReaderPool {
  public:
+  static constexpr std::size_t kMaxIdleReaders = 8;
   explicit ReaderPool(std::string uri) : uri_{std::move(uri)} {}
   class Lease {
    public:

@@ -17,4 +17,7 @@ constexpr std::size_t kMaxBatchEntries = 10;         // SQS quota: entries per *
 constexpr std::size_t kMaxBatchEntryIdLength = 80;   // `[A-Za-z0-9_-]{1,80}`
 constexpr std::size_t kMaxAttributeNameLength = 256; // message attribute names
 constexpr int kMaxMaxReceiveCount = 1000;            // RedrivePolicy maxReceiveCount 1..1000
+// localray's memory bound per queue (SQS has none): bodies and attributes held. Past it
+// SendMessage is throttled until consumers catch up.
+constexpr std::size_t kMaxQueueBytes = 512 * 1024 * 1024;
 }  // namespace localray::sqs::model

@@ -83,12 +83,28 @@ Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
 }
 
 Queue::Queue(std::string name, std::string arn, std::string url, QueueSettings settings, const tracing::Clock& clock,
-             tracing::IdGenerator& ids)
+             tracing::IdGenerator& ids, std::size_t max_bytes)
     : name_{std::move(name)}, arn_{std::move(arn)}, url_{std::move(url)}, settings_{std::move(settings)}, clock_{clock}, ids_{ids},
-      created_at_{clock.now()}, last_modified_at_{created_at_} {}
+      created_at_{clock.now()}, last_modified_at_{created_at_}, max_bytes_{max_bytes} {}
+
+namespace {
+std::size_t held_bytes(const Message& m) {
+  std::size_t n = m.body.size();
+  for (const auto& [name, a] : m.attributes) n += name.size() + a.data_type.size() + a.value.size();
+  return n;
+}
+}  // namespace
+
+std::map<std::uint64_t, Message>::iterator Queue::erase(std::map<std::uint64_t, Message>::iterator it) {
+  bytes_ -= std::min(bytes_, held_bytes(it->second));
+  return messages_.erase(it);
+}
 
 Result<SendReceipt> Queue::send(OutgoingMessage m) {
   if (auto v = validate_message(m, settings_.maximum_message_size); !v) return v.error();
+  if (bytes_ >= max_bytes_)
+    return Error{Code::RequestThrottled, "Queue " + name_ + " holds " + std::to_string(bytes_ >> 20) +
+                                             " MiB of messages, localray's limit per queue: the request was throttled; send it again once consumers catch up."};
   auto now = clock_.now();
   Message msg;
   msg.id = ids_.uuid();
@@ -101,6 +117,7 @@ Result<SendReceipt> Queue::send(OutgoingMessage m) {
   msg.sent_at = now;
   msg.visible_at = now + m.delay.value_or(settings_.delay);
   SendReceipt receipt{msg.id, msg.md5_of_body, msg.md5_of_attributes};
+  bytes_ += held_bytes(msg);
   messages_.emplace(next_seq_++, std::move(msg));
   return receipt;
 }
@@ -108,15 +125,19 @@ Result<SendReceipt> Queue::send(OutgoingMessage m) {
 void Queue::accept_dead_letter(Message m) {
   m.visible_at = clock_.now();
   m.receipt_handle.clear();
+  bytes_ += held_bytes(m);
   messages_.emplace(next_seq_++, std::move(m));
 }
 
 void Queue::expire_old_messages(tracing::TimePoint now) {
-  std::erase_if(messages_, [&](const auto& kv) {
-    bool expired = kv.second.sent_at + settings_.retention <= now;
-    if (expired && !kv.second.receipt_handle.empty()) by_handle_.erase(kv.second.receipt_handle);
-    return expired;
-  });
+  for (auto it = messages_.begin(); it != messages_.end();) {
+    if (it->second.sent_at + settings_.retention > now) {
+      ++it;
+      continue;
+    }
+    if (!it->second.receipt_handle.empty()) by_handle_.erase(it->second.receipt_handle);
+    it = erase(it);
+  }
 }
 
 ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::seconds> visibility_timeout) {
@@ -133,6 +154,7 @@ ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::second
     if (!m.receipt_handle.empty()) by_handle_.erase(m.receipt_handle);
     if (settings_.redrive && m.receive_count >= settings_.redrive->max_receive_count) {
       m.receipt_handle.clear();
+      bytes_ -= std::min(bytes_, held_bytes(m));
       result.dead_letters.push_back(std::move(m));
       it = messages_.erase(it);
       continue;
@@ -152,7 +174,7 @@ Result<void> Queue::delete_message(const std::string& receipt_handle) {
   auto h = by_handle_.find(receipt_handle);
   if (h == by_handle_.end())
     return Error{Code::ReceiptHandleIsInvalid, "The input receipt handle \"" + receipt_handle + "\" is not a valid receipt handle."};
-  messages_.erase(h->second);
+  erase(messages_.find(h->second));
   by_handle_.erase(h);
   return {};
 }
@@ -184,6 +206,7 @@ Result<void> Queue::purge() {
 void Queue::clear() {
   messages_.clear();
   by_handle_.clear();
+  bytes_ = 0;
 }
 
 std::optional<tracing::TimePoint> Queue::next_visible_at() const {

@@ -13,6 +13,7 @@
 //   receive()           VISIBLE with receive_count >= maxReceiveCount -> DEAD-LETTERED: handed
 //                       back to the caller to move to the dead-letter queue, never delivered here
 //   purge()             any -> gone (at most once per kPurgeInterval, else PurgeQueueInProgress)
+//   send() past kMaxQueueBytes held: RequestThrottled (localray's memory bound)
 //   clear()             any -> gone (no rate limit: the queue itself is being deleted,
 //                       Backend::delete_queue())
 // Invariant: a receipt handle names exactly one message and only its latest receive.
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "services/sqs/model/error.hpp"
+#include "services/sqs/model/limits.hpp"
 #include "tracing/clock.hpp"
 #include "tracing/ids.hpp"
 
@@ -92,8 +94,9 @@ struct ReceiveResult {
 
 class Queue {
  public:
+  // `max_bytes`: what the queue may hold before SendMessage is throttled (kMaxQueueBytes).
   Queue(std::string name, std::string arn, std::string url, QueueSettings settings, const tracing::Clock& clock,
-        tracing::IdGenerator& ids);
+        tracing::IdGenerator& ids, std::size_t max_bytes = kMaxQueueBytes);
 
   Result<SendReceipt> send(OutgoingMessage m);
   // Takes a message moved here from another queue's redrive, keeping its id and history.
@@ -111,6 +114,7 @@ class Queue {
   std::size_t visible_count() const;
   std::size_t in_flight_count() const;
   std::size_t delayed_count() const;
+  std::size_t bytes() const { return bytes_; }
 
   const std::string& name() const { return name_; }
   const std::string& arn() const { return arn_; }
@@ -125,6 +129,7 @@ class Queue {
 
  private:
   void expire_old_messages(tracing::TimePoint now);
+  std::map<std::uint64_t, Message>::iterator erase(std::map<std::uint64_t, Message>::iterator it);
 
   std::string name_, arn_, url_;
   QueueSettings settings_;
@@ -134,6 +139,8 @@ class Queue {
   tracing::TimePoint last_modified_at_;
   std::optional<tracing::TimePoint> last_purge_at_;
   std::uint64_t next_seq_ = 0;
+  std::size_t bytes_ = 0;  // bodies and attributes held
+  std::size_t max_bytes_;
   std::map<std::uint64_t, Message> messages_;                  // by arrival order
   std::unordered_map<std::string, std::uint64_t> by_handle_;  // latest receipt handle -> seq
 };

@@ -35,6 +35,7 @@ constexpr std::array kErrors = {
               WireError{"AWS.SimpleQueueService.BatchRequestTooLong", "com.amazonaws.sqs#BatchRequestTooLong", 400}},
     std::pair{Code::UnsupportedOperation,
               WireError{"AWS.SimpleQueueService.UnsupportedOperation", "com.amazonaws.sqs#UnsupportedOperation", 400}},
+    std::pair{Code::RequestThrottled, WireError{"RequestThrottled", "com.amazonaws.sqs#RequestThrottled", 403}},
     std::pair{Code::MissingParameter, WireError{"MissingParameter", "com.amazonaws.sqs#MissingRequiredParameterException", 400}},
     std::pair{Code::InvalidAction, WireError{"InvalidAction", "com.amazonaws.sqs#InvalidAction", 400}},
     std::pair{Code::MalformedInput, WireError{"MalformedInput", "com.amazon.coral.service#SerializationException", 400}},

@@ -128,3 +128,30 @@ TEST_F(QueueTest, TraceHeaderTravelsWithTheMessage) {
 
 }  // namespace
 }  // namespace localray::sqs::model
+
+namespace localray::sqs::model {
+namespace {
+
+TEST(QueueBound, SendingPastTheBytesHeldIsThrottledUntilConsumersMakeRoom) {
+  tracing::ManualClock clock;
+  tracing::IdGenerator ids{clock, tracing::Rng{1}};
+  Queue q{"q", "arn:aws:sqs:us-east-1:000000000000:q", "http://h/000000000000/q", {}, clock, ids, 100};
+  OutgoingMessage m;
+  m.body = std::string(60, 'x');
+  ASSERT_TRUE(q.send(m));
+  ASSERT_TRUE(q.send(m)) << "under the bound when sent";
+  EXPECT_EQ(q.bytes(), 120u);
+  auto refused = q.send(m);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Code::RequestThrottled);
+  auto got = q.receive(1, std::nullopt);
+  ASSERT_EQ(got.messages.size(), 1u);
+  ASSERT_TRUE(q.delete_message(got.messages[0].receipt_handle));
+  EXPECT_EQ(q.bytes(), 60u);
+  EXPECT_TRUE(q.send(m)) << "room again once a message is deleted";
+  q.clear();
+  EXPECT_EQ(q.bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace localray::sqs::model
