@@ -1,4 +1,5 @@
 #include "emulator/metrics_endpoint.hpp"
+#include "http/xml.hpp"
 #include "emulator/router.hpp"
 
 #include "services/cloudformation/protocol/api.hpp"
@@ -195,7 +196,25 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
   co_return unknown_operation(r);
 }
 
+namespace {
+
+// The query protocols' error document, for a form that does not decode.
+http::Response malformed_query(Service service, const std::string& request_id) {
+  const char* xmlns = service == Service::Sns              ? "http://sns.amazonaws.com/doc/2010-03-31/"
+                      : service == Service::CloudFormation ? "http://cloudformation.amazonaws.com/doc/2010-05-15/"
+                                                           : "http://queue.amazonaws.com/doc/2012-11-05/";
+  http::XmlWriter xml;
+  xml.raw("<ErrorResponse xmlns=\"").raw(xmlns).raw("\">");
+  xml.open("Error").element("Type", "Sender").element("Code", "MalformedQueryString");
+  xml.element("Message", "The request's form body is not valid application/x-www-form-urlencoded text").close("Error");
+  xml.element("RequestId", request_id).close("ErrorResponse");
+  return http::Response::json(400, xml.str(), "text/xml");
+}
+
+}  // namespace
+
 asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const http::CallContext& call) {
+  if (routed.malformed_form) co_return malformed_query(routed.service, call.request_id);
   const base::Scope scope{call.account, call.region};
   Region& region = s_.regions.at(scope);
   // A queue URL names its own account and region: SQS is routed by it, as AWS routes by its host.

@@ -71,10 +71,17 @@ Routed identify_service(const http::Request& r) {
   std::optional<http::FormFields> form;
   if (type.find("application/x-www-form-urlencoded") != std::string_view::npos) form = http::parse_form(r.body);
   else if (r.method == "GET" && !r.query.empty()) form = http::parse_form(r.query);
-  if (!form || !http::form_value(*form, "Action")) return out;
-  auto version = http::form_value(*form, "Version").value_or("");
   auto scope = sigv4_scope(r.headers.get("Authorization"));
   std::string_view signed_for = scope ? std::string_view{scope->service} : std::string_view{};
+  if (!form && type.find("application/x-www-form-urlencoded") != std::string_view::npos) {
+    if (signed_for == "sns") out.service = Service::Sns;
+    else if (signed_for == "sqs") out.service = Service::SqsQuery;
+    else if (signed_for == "cloudformation") out.service = Service::CloudFormation;
+    out.malformed_form = out.service != Service::Unknown;
+    return out;
+  }
+  if (!form || !http::form_value(*form, "Action")) return out;
+  auto version = http::form_value(*form, "Version").value_or("");
   if (version == "2010-03-31" || (version.empty() && signed_for == "sns")) out.service = Service::Sns;
   else if (version == "2010-05-15" || (version.empty() && signed_for == "cloudformation")) out.service = Service::CloudFormation;
   else if (version == "2012-11-05" || (version.empty() && signed_for == "sqs")) out.service = Service::SqsQuery;

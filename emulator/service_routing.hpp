@@ -16,6 +16,9 @@ enum class Service { Unknown, DynamoDB, SqsJson, SqsQuery, Sns, CloudFormation }
 struct Routed {
   Service service = Service::Unknown;
   http::FormFields form;  // query protocols: the decoded parameters
+  // A query-protocol call (by its signature) whose form does not decode: answered
+  // MalformedQueryString, as the service would, not passed to its codec.
+  bool malformed_form = false;
 };
 
 Routed identify_service(const http::Request& request);

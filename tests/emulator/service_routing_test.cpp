@@ -41,6 +41,15 @@ TEST(ServiceRoutingTest, SigV4ScopeDecidesWhenVersionIsMissing) {
   EXPECT_EQ(identify_service(form_post("Action=ListQueues")).service, Service::Unknown);
 }
 
+TEST(ServiceRoutingTest, AFormThatDoesNotDecodeGoesToTheSignedServiceAsMalformed) {
+  auto sns = identify_service(form_post("Action=Publish&TopicArn=%zz", "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=x"));
+  EXPECT_EQ(sns.service, Service::Sns);
+  EXPECT_TRUE(sns.malformed_form);
+  auto unsigned_call = identify_service(form_post("Action=Publish&TopicArn=%zz"));
+  EXPECT_EQ(unsigned_call.service, Service::Unknown);
+  EXPECT_FALSE(identify_service(form_post("Action=Publish&Version=2010-03-31")).malformed_form);
+}
+
 TEST(ServiceRoutingTest, GetWithQueryStringIsAQueryRequest) {
   http::Request r;
   r.method = "GET";

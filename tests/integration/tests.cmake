@@ -7,6 +7,12 @@ localray_test(integration_test WHOLE
   LIBS localray_test_process)
 add_dependencies(integration_test localray)
 
+# Malformed and hostile requests to every endpoint.
+localray_test(hostile_input_test WHOLE
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/hostile_input_test.cpp
+  LIBS localray_test_process)
+add_dependencies(hostile_input_test localray)
+
 # kill -9 under load, and what the store holds afterwards.
 localray_test(durability_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/durability_test.cpp
