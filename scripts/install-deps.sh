@@ -15,6 +15,8 @@ if [ "${1:-}" = "--test" ]; then
   # Real clients for the compatibility tests: Debian's awscli and boto3 (the npm SDKs come from
   # tests/compat's lock); Debian's Chromium for the console's browser tests.
   packages+=(awscli python3-boto3 chromium)
+  # clang with libFuzzer and the sanitizers' runtimes, for scripts/fuzz.sh.
+  packages+=(clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -56,7 +56,7 @@ json to_json(const Segment& s) {
   if (!s.links.is_null()) j["links"] = s.links;
   if (!s.annotations.empty()) {
     json a = json::object();
-    for (const auto& [k, v] : s.annotations) std::visit([&](const auto& x) { a[k] = x; }, v);
+    for (const auto& entry : s.annotations) std::visit([&](const auto& x) { a[entry.first] = x; }, entry.second);
     j["annotations"] = std::move(a);
   }
   if (!s.subsegments.empty()) {

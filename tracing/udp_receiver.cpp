@@ -22,7 +22,9 @@ Result<Segment> parse_daemon_datagram(std::string_view datagram) {
   if (nl == std::string_view::npos) return Error{"no header line"};
   auto header = nlohmann::json::parse(datagram.substr(0, nl), nullptr, false);
   if (header.is_discarded() || !header.is_object()) return Error{"header is not a JSON object"};
-  auto format = header.value("format", std::string{});
+  auto member = header.find("format");
+  if (member == header.end() || !member->is_string()) return Error{"header format must be json"};
+  auto format = member->get<std::string>();
   for (auto& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (format != "json") return Error{"header format must be json"};
   auto version = header.find("version");

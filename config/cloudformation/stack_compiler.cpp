@@ -286,9 +286,45 @@ tracing::Result<std::map<std::string, std::string>> Properties::string_map(const
   return out;
 }
 
+namespace {
+
+// The shapes every later step relies on, checked once with the resource named: each resource a
+// mapping with a string Type, its Properties (when there are any) a mapping.
+tracing::Result<void> check_shape(const json& body, const std::string& file) {
+  for (const char* section : {"Resources", "Parameters", "Conditions", "Outputs", "Mappings", "Globals"})
+    if (auto it = body.find(section); it != body.end() && !it->is_object()) return Error{file + ": " + section + " must be a mapping"};
+  auto resources = body.find("Resources");
+  if (resources == body.end()) return {};
+  for (const auto& [id, r] : resources->items()) {
+    if (!r.is_object()) return Error{file + ": Resources." + id + ": a resource must be a mapping with a Type"};
+    auto type = r.find("Type");
+    if (type == r.end() || !type->is_string()) return Error{file + ": Resources." + id + ".Type: must be a string"};
+    if (auto p = r.find("Properties"); p != r.end() && !p->is_object() && !p->is_null())
+      return Error{file + ": Resources." + id + ".Properties: must be a mapping"};
+  }
+  return {};
+}
+
+tracing::Result<void> compile_checked(const StackInput& input, const Environment& env, Exports& exports, Topology& into);
+
+}  // namespace
+
 tracing::Result<void> compile_stack(const StackInput& input, const Environment& env, Exports& exports, Topology& into) {
+  if (!input.body.is_object()) return Error{input.file + ": a template must be a JSON object or YAML mapping"};
+  if (auto shape = check_shape(input.body, input.file); !shape) return shape;
+  // A value of an unexpected JSON type deeper down is the template's error, never the process's:
+  // the fuzz target (tests/fuzz/template_loader.cpp) keeps finding them.
+  try {
+    return compile_checked(input, env, exports, into);
+  } catch (const json::exception& e) {
+    return Error{input.file + ": a value of the wrong type (" + std::string{e.what()} + ")"};
+  }
+}
+
+namespace {
+
+tracing::Result<void> compile_checked(const StackInput& input, const Environment& env, Exports& exports, Topology& into) {
   json body = input.body;
-  if (!body.is_object()) return Error{input.file + ": a template must be a JSON object or YAML mapping"};
   if (auto expanded = expand_serverless(body, input.file, input.base_dir); !expanded) return expanded.error();
   auto resources = body.find("Resources");
   if (resources == body.end() || !resources->is_object() || resources->empty())
@@ -385,5 +421,7 @@ tracing::Result<void> compile_stack(const StackInput& input, const Environment& 
   into.stacks.push_back(std::move(stack));
   return {};
 }
+
+}  // namespace
 
 }  // namespace localray::config::cloudformation

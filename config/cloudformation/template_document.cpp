@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <optional>
+#include <vector>
 #include "config/cloudformation/template_document.hpp"
 
 #include <fstream>
@@ -91,12 +94,66 @@ tracing::Result<json> to_json(const YAML::Node& node, const std::string& name) {
 
 }  // namespace
 
-tracing::Result<json> parse_template(std::string_view text, const std::string& name) {
+namespace {
+
+// The offset of the first byte that is not part of well-formed UTF-8, if any: CloudFormation takes
+// UTF-8 templates, and JSON values must be valid UTF-8 to be written out again.
+std::optional<std::size_t> invalid_utf8_at(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return i;
+    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 2) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+// How deep the document nests, walked without recursion (a hostile template may nest thousands
+// deep, and every later step recurses over it).
+std::size_t depth_of(const json& root) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const json*, std::size_t>> todo{{&root, 1}};
+  while (!todo.empty()) {
+    auto [j, d] = todo.back();
+    todo.pop_back();
+    deepest = std::max(deepest, d);
+    if (j->is_structured())
+      for (const auto& child : *j) todo.emplace_back(&child, d + 1);
+  }
+  return deepest;
+}
+
+constexpr std::size_t kMaxDepth = 64;
+
+tracing::Result<json> checked_depth(tracing::Result<json> parsed, const std::string& name) {
+  if (parsed && depth_of(*parsed) > kMaxDepth) return Error{name + ": nested more than " + std::to_string(kMaxDepth) + " levels deep"};
+  return parsed;
+}
+
+tracing::Result<json> parse_text(std::string_view text, const std::string& name);
+
+}  // namespace
+
+tracing::Result<json> parse_template(std::string_view text, const std::string& name) { return checked_depth(parse_text(text, name), name); }
+
+namespace {
+
+tracing::Result<json> parse_text(std::string_view text, const std::string& name) {
+  if (auto bad = invalid_utf8_at(text)) return Error{name + ": not UTF-8 text (byte " + std::to_string(*bad) + ")"};
   auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') {
     try {
       return ok(json::parse(text));
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers out of range
       return Error{name + ": not valid JSON: " + e.what()};
     }
   }
@@ -107,8 +164,12 @@ tracing::Result<json> parse_template(std::string_view text, const std::string& n
     return out;
   } catch (const YAML::Exception& e) {
     return Error{name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": not valid YAML: " + e.msg};
+  } catch (const json::exception& e) {
+    return Error{name + ": not a template: " + e.what()};
   }
 }
+
+}  // namespace
 
 tracing::Result<json> read_template(const std::string& path) {
   std::ifstream in{path, std::ios::binary};

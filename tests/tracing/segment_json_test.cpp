@@ -69,3 +69,19 @@ TEST(SegmentJsonTest, SetFaultAddsAnExceptionToTheCause) {
 
 }  // namespace
 }  // namespace localray::tracing
+
+#include "tracing/udp_receiver.hpp"
+
+namespace localray::tracing {
+namespace {
+
+// Found by the segment_document fuzz target: a header whose format is not a string threw out of
+// the UDP receiver's loop.
+TEST(DaemonDatagram, AHeaderOfTheWrongShapeIsRejectedNotThrown) {
+  for (const char* bad : {"{\"format\":1,\"version\":1}\n{}", "{\"format\":null}\n{}", "[]\n{}", "{\"format\":\"json\",\"version\":\"1\"}\n{}"})
+    EXPECT_FALSE(parse_daemon_datagram(bad)) << bad;
+  EXPECT_TRUE(parse_daemon_datagram("{\"format\":\"JSON\",\"version\":1}\n{\"name\":\"s\",\"id\":\"70de5b6f19ff9a0a\",\"trace_id\":\"1-581cf771-a006649127e371903a2de979\",\"start_time\":1,\"end_time\":2}"));
+}
+
+}  // namespace
+}  // namespace localray::tracing

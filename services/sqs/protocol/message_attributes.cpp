@@ -78,7 +78,8 @@ model::Result<std::string> trace_header_attribute(const model::MessageAttributes
 
 model::MessageAttributes select_message_attributes(const model::MessageAttributes& attributes, const std::vector<std::string>& names) {
   model::MessageAttributes out;
-  for (const auto& [name, a] : attributes) {
+  for (const auto& [key, a] : attributes) {
+    const std::string& name = key;  // a plain reference: lambdas may not capture structured bindings before clang 16
     bool wanted = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
       if (n == "All" || n == ".*") return true;
       if (n.size() >= 2 && n.ends_with(".*")) return name.starts_with(std::string_view{n}.substr(0, n.size() - 1));  // keeps the '.'

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/cloudformation/template_document.hpp"
+#include "config/cloudformation/stack_compiler.hpp"
 
 namespace localray::config::cloudformation {
 namespace {
@@ -72,6 +73,52 @@ TEST(TemplateDocument, ErrorsNameFileLineAndColumn) {
 
   auto not_a_map = parse_template("- a\n- b\n", "list.yaml");
   ASSERT_FALSE(not_a_map);
+}
+
+}  // namespace
+}  // namespace localray::config::cloudformation
+
+namespace localray::config::cloudformation {
+namespace {
+
+// Found by the template_loader fuzz target: YAML let invalid UTF-8 into JSON strings, which then
+// threw when written out.
+TEST(TemplateDocument, TextThatIsNotUtf8IsRefusedUpFront) {
+  for (std::string bad : {std::string{"Resources:\n  T: { Type: \"\xf8\" }\n"}, std::string{"a: \xc0\xaf\n"}, std::string{"a: \xed\xa0\x80\n"}}) {
+    auto t = parse_template(bad, "app.yaml");
+    ASSERT_FALSE(t);
+    EXPECT_EQ(t.error().message.rfind("app.yaml: not UTF-8 text (byte ", 0), 0u) << t.error().message;
+  }
+  EXPECT_TRUE(parse_template("Resources: { T: { Type: \"AWS::SNS::Topic\", Metadata: { n: \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\" } } }", "app.yaml"));
+}
+
+}  // namespace
+}  // namespace localray::config::cloudformation
+
+namespace localray::config::cloudformation {
+namespace {
+
+// Found by the template_loader fuzz target: values of the wrong type deep in a SAM template threw
+// out of the loader; deep nesting would have exhausted the stack of every recursive step.
+TEST(TemplateDocument, WrongTypesAndDeepNestingAreTheTemplatesErrors) {
+  EXPECT_EQ(parse_template("{\"a\": " + std::string(100, '[') + std::string(100, ']') + "}", "app.json").error().message,
+            "app.json: nested more than 64 levels deep");
+  EXPECT_FALSE(parse_template(R"({"a": 5555555e5556})", "app.json")) << "a number JSON cannot hold";
+  EXPECT_EQ(parse_template("a: " + std::string(100, '[') + std::string(100, ']'), "app.yaml").error().message, "app.yaml: nested more than 64 levels deep");
+  for (const char* text : {"Transform: AWS::Serverless-2016-10-31\nResources: { F: null }\n",
+                           "Transform: AWS::Serverless-2016-10-31\nResources: { F: { Type: 7 } }\n",
+                           "Transform: AWS::Serverless-2016-10-31\nResources: { F: { Type: AWS::Serverless::Function, Properties: [1] } }\n",
+                           "Transform: AWS::Serverless-2016-10-31\nGlobals: { Function: 3 }\nResources: { F: { Type: AWS::Serverless::Function } }\n",
+                           "Resources: [1, 2]\n"}) {
+    auto body = parse_template(text, "app.yaml");
+    ASSERT_TRUE(body) << text;
+    StackInput in{"app.yaml", *body, "app", {}, "/nonexistent", {}};
+    Topology t;
+    Exports exports;
+    auto r = compile_stack(in, Environment{}, exports, t);
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().message.rfind("app.yaml: ", 0), 0u) << r.error().message;
+  }
 }
 
 }  // namespace

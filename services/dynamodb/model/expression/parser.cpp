@@ -94,6 +94,19 @@ class Parser {
   }
 
   // DynamoDB quotes the offending token and the source from the token before to the one after.
+  // Parentheses, NOT and nested function calls recurse: past kMaxNesting the expression is refused
+  // before the stack is at risk (an expression of 4 KB could otherwise nest thousands deep).
+  static constexpr int kMaxNesting = 200;  // each parenthesis counts twice (condition, then its primary)
+  struct Nesting {
+    int& depth;
+    explicit Nesting(int& d) : depth{++d} {}
+    ~Nesting() { --depth; }
+    bool too_deep() const { return depth > kMaxNesting; }
+  };
+  Error nesting_error() const {
+    return invalid(kind_, "The expression is nested too deeply (parentheses, NOT or function calls)");
+  }
+
   Error syntax_error() const {
     std::size_t at = std::min(pos_, tokens_.size() - 1);
     std::size_t from = at > 0 ? tokens_[at - 1].begin : tokens_[at].begin;
@@ -166,6 +179,8 @@ class Parser {
   }
 
   auto not_condition() -> Result<Condition> {
+    Nesting nesting{depth_};
+    if (nesting.too_deep()) return nesting_error();
     if (accept_keyword("NOT")) {
       auto operand = not_condition();
       if (!operand) return operand;
@@ -175,6 +190,8 @@ class Parser {
   }
 
   auto primary_condition() -> Result<Condition> {
+    Nesting nesting{depth_};
+    if (nesting.too_deep()) return nesting_error();
     if (accept(TokenType::LParen)) {
       auto inner = or_condition();
       if (!inner) return inner;
@@ -241,6 +258,8 @@ class Parser {
   }
 
   auto function_call() -> Result<FunctionCall> {
+    Nesting nesting{depth_};
+    if (nesting.too_deep()) return nesting_error();
     FunctionCall call{next().text, {}};
     next();  // '('
     do {
@@ -290,6 +309,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> tokens_;
   Kind kind_;
+  int depth_ = 0;
   std::size_t pos_ = 0;
 };
 

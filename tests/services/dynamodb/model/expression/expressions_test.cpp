@@ -171,3 +171,24 @@ TEST(dynamodbExpressionErrorsTest, KeyConditionAcceptsOnlyKeyShapes) {
 
 }  // namespace
 }  // namespace localray::dynamodb::model::expression
+
+#include "services/dynamodb/model/expression/parser.hpp"
+
+namespace localray::dynamodb::model::expression {
+namespace {
+
+// Found by the dynamodb_expressions fuzz target: parentheses and NOT nested thousands deep
+// overflowed the parser's stack.
+TEST(dynamodbExpressionNestingTest, DeepNestingIsAValidationErrorNotACrash) {
+  auto deep = std::string(5000, '(') + "a = :v" + std::string(5000, ')');
+  auto r = parse_condition_syntax(deep, Kind::Condition);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("nested too deeply"), std::string::npos) << r.error().message;
+  std::string nots;
+  for (int i = 0; i < 3000; ++i) nots += "NOT ";
+  EXPECT_FALSE(parse_condition_syntax(nots + "a = :v", Kind::Filter));
+  EXPECT_TRUE(parse_condition_syntax(std::string(20, '(') + "a = :v" + std::string(20, ')'), Kind::Condition)) << "ordinary nesting still parses";
+}
+
+}  // namespace
+}  // namespace localray::dynamodb::model::expression
