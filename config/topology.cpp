@@ -171,6 +171,8 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
   t.subscriptions = read_list<Subscription>(root, "subscriptions", err, [](Reader& r) {
     Subscription s{r.str("topic", true), r.str("protocol", true), r.str("endpoint", true)};
     if (s.protocol != "lambda" && s.protocol != "sqs") r.fail("protocol", "must be lambda or sqs");
+    s.raw_message_delivery = r.boolean("raw_message_delivery", false);
+    s.dead_letter_queue = r.str("dead_letter_queue", false);
     return s;
   });
   t.event_source_mappings = read_list<EventSourceMapping>(root, "event_source_mappings", err, [](Reader& r) {

@@ -92,6 +92,7 @@ struct Subscription {
   std::string topic, protocol, endpoint;
   bool raw_message_delivery = false;
   std::string filter_policy = {};  // JSON text, or empty
+  std::string dead_letter_queue = {};  // RedrivePolicy's queue (name or ARN), or empty
   friend bool operator==(const Subscription&, const Subscription&) = default;
 };
 struct EventSourceMapping {
@@ -99,7 +100,7 @@ struct EventSourceMapping {
   int batch_size = 10;
   int batching_window_seconds = 0;          // MaximumBatchingWindowInSeconds
   bool report_batch_item_failures = false;  // FunctionResponseTypes: [ReportBatchItemFailures]
-  std::optional<int> maximum_concurrency;   // ScalingConfig.MaximumConcurrency
+  std::optional<int> maximum_concurrency{};  // ScalingConfig.MaximumConcurrency
   friend bool operator==(const EventSourceMapping&, const EventSourceMapping&) = default;
 };
 // How an AWS (non-proxy) integration answers: the first whose selection pattern matches the

@@ -70,6 +70,19 @@ boost::asio::awaitable<std::string> render_metrics(Services& s) {
   requests(out, s.request_metrics);
   pipeline(out, s);
 
+  auto sns = s.sns_redelivery->counts();
+  out.family("localray_sns_delivery_retries_total", "counter", "SNS deliveries attempted again after a throttled endpoint.");
+  out.sample("localray_sns_delivery_retries_total", {}, static_cast<double>(sns.retries));
+  out.family("localray_sns_deliveries_failed_total", "counter",
+             "SNS deliveries that failed first and then: got through on a retry, went to the subscription's dead-letter queue, "
+             "were lost because the dead-letter queue refused them, or were discarded (no dead-letter queue).");
+  out.sample("localray_sns_deliveries_failed_total", {{"outcome", "delivered_on_retry"}}, static_cast<double>(sns.delivered_on_retry));
+  out.sample("localray_sns_deliveries_failed_total", {{"outcome", "dead_lettered"}}, static_cast<double>(sns.dead_lettered));
+  out.sample("localray_sns_deliveries_failed_total", {{"outcome", "dead_letter_failed"}}, static_cast<double>(sns.dead_letter_failed));
+  out.sample("localray_sns_deliveries_failed_total", {{"outcome", "discarded"}}, static_cast<double>(sns.discarded));
+  out.family("localray_sns_deliveries_waiting", "gauge", "SNS deliveries waiting for a retry.");
+  out.sample("localray_sns_deliveries_waiting", {}, static_cast<double>(sns.waiting));
+
   out.family("localray_sqs_messages", "gauge", "Messages in each queue, by state.");
   for (auto* region : s.regions.all())
     for (auto& q : region->sqs->queues()) {

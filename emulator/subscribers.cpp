@@ -14,13 +14,48 @@ using nlohmann::json;
 // SNS's own sender id in the messages it delivers to SQS.
 constexpr const char* kSnsSenderId = "AIDAIT2UOQQY3AUEKVGXU";
 
+namespace {
+
+using sns::model::DeliveryFailure;
+using sns::model::FailedAttempt;
+
+// Throttling is the endpoint's server error, retried; anything else means SNS cannot deliver there.
+FailedAttempt failed_attempt(const lambda::model::Error& e) {
+  using lambda::model::Code;
+  bool server = e.code == Code::TooManyRequests || e.code == Code::ServiceUnavailable;
+  const char* code = e.code == Code::TooManyRequests ? "TooManyRequestsException"
+                     : e.code == Code::ServiceUnavailable ? "ServiceException"
+                     : e.code == Code::ResourceNotFound  ? "ResourceNotFoundException"
+                                                         : "InvalidParameterValueException";
+  return {server ? DeliveryFailure::server : DeliveryFailure::client, code, e.message};
+}
+
+FailedAttempt failed_attempt(const sqs::model::Error& e) {
+  using sqs::model::Code;
+  bool server = e.code == Code::RequestThrottled;
+  const char* code = e.code == Code::RequestThrottled ? "RequestThrottled"
+                     : e.code == Code::QueueDoesNotExist ? "AWS.SimpleQueueService.NonExistentQueue"
+                     : e.code == Code::MessageTooLong  ? "InvalidParameterValue"
+                                                        : "InvalidMessageContents";
+  return {server ? DeliveryFailure::server : DeliveryFailure::client, code, e.message};
+}
+
+}  // namespace
+
 std::string LambdaSubscriber::deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader& ctx) {
-  auto r = runner_.invoke_async(function_, sns_lambda_event(n, s), ctx);
-  if (!r) {
-    log_->error("[{}] SNS delivery to function {} failed: {}", ctx.root, function_, r.error().message);
-    return {};
-  }
-  return *r;
+  auto event = sns_lambda_event(n, s);
+  auto r = runner_.invoke_async(function_, event, ctx);
+  if (r) return *r;
+  std::string request_id = ids_.uuid();
+  SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, sns_sqs_envelope(n, s, endpoint_), {}, ctx.to_string(), n.message_id, request_id};
+  // The runner outlives every delivery; the subscriber may not (Unsubscribe), so nothing of it is kept.
+  auto attempt = [&runner = runner_, function = function_, event = std::move(event), ctx]() -> asio::awaitable<std::optional<FailedAttempt>> {
+    auto again = runner.invoke_async(function, event, ctx);
+    if (again) co_return std::nullopt;
+    co_return failed_attempt(again.error());
+  };
+  redelivery_.failed("function " + function_, ctx.root, std::move(attempt), std::move(d), failed_attempt(r.error()));
+  return request_id;
 }
 
 void LambdaSubscriber::describe_target(json& aws) const {
@@ -39,17 +74,29 @@ std::string SqsSubscriber::deliver(const sns::model::Notification& n, const sns:
   m.trace_header = ctx.to_string();
   m.sender_id = kSnsSenderId;
   std::string request_id = ids_.uuid();
-  // Captures what the send needs, not `this`: an Unsubscribe may drop this subscriber meanwhile.
-  asio::co_spawn(ex_, [&sqs = sqs_, log = log_, m = std::move(m), root = ctx.root, q = queue_]() mutable -> asio::awaitable<void> {
-    auto r = co_await sqs.send(q, std::move(m));
-    if (!r) log->error("[{}] SNS delivery to queue {} failed: {}", root, q->queue.name(), r.error().message);
+  SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, m.body, m.attributes, m.trace_header, n.message_id, request_id};
+  // Captures what the sends need, not `this`: an Unsubscribe may drop this subscriber meanwhile.
+  auto attempt = [&sqs = sqs_, arn = queue_arn_, m = std::move(m)]() -> asio::awaitable<std::optional<FailedAttempt>> {
+    auto q = sqs.find(arn);
+    if (!q) co_return failed_attempt(q.error());
+    auto handle = *q;
+    auto copy = m;
+    auto sent = co_await sqs.send(std::move(handle), std::move(copy));
+    if (sent) co_return std::nullopt;
+    co_return failed_attempt(sent.error());
+  };
+  asio::co_spawn(ex_, [&redelivery = redelivery_, attempt = std::move(attempt), d = std::move(d), root = ctx.root,
+                       endpoint = "queue " + queue_arn_]() mutable -> asio::awaitable<void> {
+    auto failed = co_await attempt();
+    if (!failed) co_return;
+    redelivery.failed(std::move(endpoint), std::move(root), std::move(attempt), std::move(d), std::move(*failed));
   }, asio::detached);
   return request_id;
 }
 
 void SqsSubscriber::describe_target(json& aws) const {
-  aws["queue_url"] = queue_->queue.url();
-  aws["resource_names"] = {queue_->queue.url()};
+  aws["queue_url"] = queue_url_;
+  aws["resource_names"] = {queue_url_};
 }
 
 sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactory::make(const std::string& protocol,
@@ -61,14 +108,16 @@ sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactor
     auto& runner = *regions_.at(scope).lambda;
     auto fn = runner.find(endpoint);
     if (!fn) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Endpoint: no function " + endpoint};
-    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<LambdaSubscriber>(runner, (*fn)->config().name, log_)};
+    return std::shared_ptr<sns::model::Subscriber>{
+        std::make_shared<LambdaSubscriber>(runner, (*fn)->config().name, redelivery_, endpoint_, ids_, log_)};
   }
   if (protocol == "sqs") {
     if (scope.region.empty()) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
     auto& sqs = *regions_.at(scope).sqs;
     auto q = sqs.find(endpoint);
     if (!q) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
-    return std::shared_ptr<sns::model::Subscriber>{std::make_shared<SqsSubscriber>(ex_, sqs, *q, endpoint_, ids_, log_)};
+    return std::shared_ptr<sns::model::Subscriber>{
+        std::make_shared<SqsSubscriber>(ex_, sqs, (*q)->queue.arn(), (*q)->queue.url(), redelivery_, endpoint_, ids_, log_)};
   }
   return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol};
 }

@@ -86,7 +86,7 @@ TopologyDelta topology_delta(const config::Topology& before, const AppliedResour
   for (const auto& a : after.apis)
     if (a.id.empty() || !has(d.keep.apis, a.id)) d.create.apis.push_back(a);
 
-  // A subscription holds its topic, and an SQS endpoint's queue, by handle.
+  // A subscription lives in its topic; one to a replaced queue is made again with it, as a stack update does.
   for (const auto& [key, arn] : made.subscriptions) {
     auto same = [&](const config::Subscription& s) { return subscription_key(s) == key; };
     auto b = std::find_if(before.subscriptions.begin(), before.subscriptions.end(), same);

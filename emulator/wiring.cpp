@@ -289,7 +289,8 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.dynamodb_client = std::make_unique<DynamoDbUpdater>(*home.dynamodb, s.ids);
   s.aws_clients = std::make_unique<functions::AwsClients>(
       functions::ServiceClients{*s.sns_client, *s.sqs_client, *s.dynamodb_client, t.region, t.account});
-  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, edge_url, s.ids, log);
+  s.sns_redelivery = std::make_unique<SnsRedelivery>(ex, s.regions, sns::model::RetrySchedule::managed(), log);
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, *s.sns_redelivery, edge_url, s.ids, log);
   add_health_probes(s);
   return {};
 }
@@ -419,12 +420,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     std::shared_ptr<sns::model::Subscriber> target;
     std::string endpoint;
     if (sub.protocol == "lambda") {
-      target = std::make_shared<LambdaSubscriber>(*home.lambda, sub.endpoint, log);
+      target = std::make_shared<LambdaSubscriber>(*home.lambda, sub.endpoint, *s.sns_redelivery, edge_url, s.ids, log);
       endpoint = home.lambda->function_arn(sub.endpoint);
     } else {
       auto q = home.sqs->find(sub.endpoint);
       if (!q) co_return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
-      target = std::make_shared<SqsSubscriber>(ex, *home.sqs, *q, edge_url, s.ids, log);
+      target = std::make_shared<SqsSubscriber>(ex, *home.sqs, (*q)->queue.arn(), (*q)->queue.url(), *s.sns_redelivery, edge_url, s.ids, log);
       endpoint = (*q)->queue.arn();
     }
     std::optional<sns::model::FilterPolicy> filter;
@@ -434,6 +435,10 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
       filter = std::move(*parsed);
     }
     sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::move(filter), {}};
+    if (!sub.dead_letter_queue.empty()) {
+      request.dead_letter_target_arn = queue_arn_of(sub.dead_letter_queue);
+      request.stored_attributes["RedrivePolicy"] = nlohmann::json{{"deadLetterTargetArn", *request.dead_letter_target_arn}}.dump();
+    }
     auto r = co_await home.sns->subscribe(std::move(request), std::move(target));
     if (!r) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + r.error().message};
     made.subscriptions[subscription_key(sub)] = *r;

@@ -70,6 +70,8 @@ struct Services {
   std::unique_ptr<SqsSender> sqs_client;
   std::unique_ptr<DynamoDbUpdater> dynamodb_client;
   std::unique_ptr<functions::AwsClients> aws_clients;
+  // SNS deliveries that failed, retried or dead-lettered; before the subscribers that use it.
+  std::unique_ptr<SnsRedelivery> sns_redelivery;
   // Subscribe endpoints of any scope.
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   // The edge's dispatch, set by main once the router exists: API Gateway's AWS integrations call
@@ -83,6 +85,8 @@ struct Services {
   std::vector<config::Stack> stacks;
   // Set once the topology is applied; until then the edge answers 503.
   std::atomic<bool> ready{false};
+  // Set when a stop begins: only the functions' own calls and /_localray/ are served from then on.
+  std::atomic<bool> draining{false};
   tracing::Health health;
   RequestMetrics request_metrics;
   std::string db_path;  // the store's file (--db)

@@ -75,6 +75,14 @@ tracing::Result<ResourceValues> subscription_resource(CompileContext& ctx, const
     if (!policy.is_object()) return p.error("FilterPolicy", "must be a JSON object");
     s->filter_policy = policy.dump();
   }
+  if (const json* redrive = p.find("RedrivePolicy")) {
+    json policy = *redrive;
+    if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);
+    auto target = policy.is_object() ? policy.find("deadLetterTargetArn") : policy.end();
+    if (!policy.is_object() || target == policy.end() || !target->is_string() || target->get<std::string>().rfind("arn:aws:sqs:", 0) != 0)
+      return p.error("RedrivePolicy", "must hold deadLetterTargetArn, a queue ARN");
+    s->dead_letter_queue = target->get<std::string>();
+  }
   if (auto scope = p.optional_string("FilterPolicyScope"); scope && *scope && **scope != "MessageAttributes")
     return p.error("FilterPolicyScope", "only MessageAttributes is emulated");
   ctx.topology.subscriptions.push_back(*s);

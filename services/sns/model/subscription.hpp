@@ -38,7 +38,9 @@ struct Subscription {
   std::shared_ptr<Subscriber> target;
   // Messages whose attributes do not match are not delivered to this subscription.
   std::optional<FilterPolicy> filter_policy{};
-  // DeliveryPolicy, RedrivePolicy, SubscriptionRoleArn, ...: kept and answered, no effect here.
+  // Where what never gets through goes (the queue ARN of its RedrivePolicy); empty: discarded.
+  std::string dead_letter_target_arn{};
+  // DeliveryPolicy, RedrivePolicy, SubscriptionRoleArn, ...: kept and answered as given.
   std::map<std::string, std::string> stored_attributes{};
 };
 
@@ -59,6 +61,7 @@ struct SubscribeRequest {
   std::optional<bool> raw_message_delivery;
   std::optional<FilterPolicy> filter_policy;
   std::map<std::string, std::string> stored_attributes;
+  std::optional<std::string> dead_letter_target_arn{};  // from RedrivePolicy
 };
 
 // One change SetSubscriptionAttributes makes.
@@ -66,6 +69,7 @@ struct SubscriptionChange {
   std::optional<bool> raw_message_delivery;               // RawMessageDelivery
   std::optional<std::optional<FilterPolicy>> filter_policy;  // FilterPolicy; an empty optional removes it
   std::optional<std::pair<std::string, std::string>> stored;  // DeliveryPolicy, RedrivePolicy, ...
+  std::optional<std::string> dead_letter_target_arn;          // RedrivePolicy's; empty removes it
 };
 
 }  // namespace localray::sns::model

@@ -126,6 +126,7 @@ Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<S
                  request.raw_message_delivery.value_or(false), std::move(target)};
   s.filter_policy = std::move(request.filter_policy);
   s.stored_attributes = std::move(request.stored_attributes);
+  s.dead_letter_target_arn = request.dead_letter_target_arn.value_or("");
   subscriptions_.push_back(s);
   return s.arn;
 }
@@ -159,6 +160,7 @@ Result<void> Topic::change(const std::string& subscription_arn, const Subscripti
     if (!is_stored_subscription_attribute(change.stored->first)) return Error{Code::InvalidParameter, "Invalid parameter: AttributeName"};
     s->stored_attributes[change.stored->first] = change.stored->second;
   }
+  if (change.dead_letter_target_arn) s->dead_letter_target_arn = *change.dead_letter_target_arn;
   return {};
 }
 

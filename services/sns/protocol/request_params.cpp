@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/scope.hpp"
 #include "http/base64.hpp"
 #include "http/message.hpp"
 #include "services/sns/protocol/filter_policy_json.hpp"
@@ -131,6 +132,26 @@ Result<std::size_t> page_start(const QueryParams& p) {
   return Error{Code::InvalidParameter, "Invalid parameter: NextToken"};
 }
 
+namespace {
+
+// The queue a RedrivePolicy names, or empty when the policy is removed.
+Result<std::string> read_redrive_policy(const std::string& value, const std::string& prefix) {
+  if (value.empty()) return std::string{};  // removes the dead-letter queue
+  auto policy = ordered_json::parse(value, nullptr, false);
+  if (policy.is_discarded() || !policy.is_object())
+    return Error{Code::InvalidParameter, prefix + "RedrivePolicy: failed to parse JSON."};
+  auto target = policy.find("deadLetterTargetArn");
+  if (target == policy.end() || !target->is_string())
+    return Error{Code::InvalidParameter, prefix + "RedrivePolicy: deadLetterTargetArn is missing"};
+  auto arn = target->get<std::string>();
+  auto scope = base::scope_of_arn(arn);
+  if (arn.rfind("arn:aws:sqs:", 0) != 0 || scope.region.empty() || scope.account.empty() || arn.ends_with(":"))
+    return Error{Code::InvalidParameter, prefix + "RedrivePolicy: deadLetterTargetArn is an invalid arn"};
+  return arn;
+}
+
+}  // namespace
+
 Result<void> read_subscription_attribute(const std::string& name, const std::string& value, const std::string& prefix,
                                          model::SubscribeRequest& into) {
   if (name == "RawMessageDelivery") {
@@ -155,7 +176,11 @@ Result<void> read_subscription_attribute(const std::string& name, const std::str
     if (value != "MessageAttributes")
       return Error{Code::InvalidParameter,
                    prefix + "FilterPolicyScope: Invalid value [" + value + "]. Please use either MessageBody or MessageAttributes"};
-  } else if (name != "DeliveryPolicy" && name != "RedrivePolicy" && name != "SubscriptionRoleArn" && name != "ReplayPolicy") {
+  } else if (name == "RedrivePolicy") {
+    auto target = read_redrive_policy(value, prefix);
+    if (!target) return target.error();
+    into.dead_letter_target_arn = std::move(*target);
+  } else if (name != "DeliveryPolicy" && name != "SubscriptionRoleArn" && name != "ReplayPolicy") {
     return Error{Code::InvalidParameter, prefix + "AttributeName"};
   }
   into.stored_attributes[name] = value;

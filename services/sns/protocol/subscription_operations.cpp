@@ -83,6 +83,7 @@ asio::awaitable<Outcome> set_subscription_attributes(const Call& c) {
   if (*name == "RawMessageDelivery") change.raw_message_delivery = read.raw_message_delivery;
   else if (*name == "FilterPolicy") change.filter_policy = std::move(read.filter_policy);
   else change.stored = std::pair{*name, value};
+  if (*name == "RedrivePolicy") change.dead_letter_target_arn = read.dead_letter_target_arn;
   if (auto r = co_await c.backend.change_subscription(*arn, std::move(change)); !r) co_return r.error();
   co_return std::string{};
 }

@@ -11,10 +11,11 @@ import os
 import sys
 import time
 import unittest
+import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from localray_case import LocalrayCase  # noqa: E402
+from localray_case import LocalrayCase, eventually  # noqa: E402
 
 MESSAGES = 120
 SEED = 7
@@ -162,6 +163,63 @@ class DeliveryAccounting(LocalrayCase):
         self.assertEqual(sorted(json.loads(m["Body"])["Records"][0]["Sns"]["Message"] for m in async_dead), sorted(str(n) for n in expected_failed))
         self.assertTrue(all(m["MessageAttributes"]["ErrorMessage"]["StringValue"].startswith("job ") for m in async_dead))
 
+    def test_sns_deliveries_that_cannot_get_through_go_to_the_subscriptions_dead_letter_queue(self):
+        sqs, sns, lam = self.client("sqs"), self.client("sns"), self.client("lambda")
+        urls = {name: sqs.create_queue(QueueName=f"snsdlq-{name}")["QueueUrl"] for name in ("target", "unguarded", "dlq")}
+        arns = {name: self.queue_arn(sqs, url) for name, url in urls.items()}
+        lam.create_function(FunctionName="snsdlq-fn", Runtime="python3.11", Handler="app.handler", Role="r",
+                            Code={"ZipFile": zipped("app.py", "def handler(event, context):\n    return 1\n")})
+        fn_arn = lam.get_function_configuration(FunctionName="snsdlq-fn")["FunctionArn"]
+        topic = sns.create_topic(Name="snsdlq")["TopicArn"]
+        redrive = json.dumps({"deadLetterTargetArn": arns["dlq"]})
+        to_queue = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arns["target"], ReturnSubscriptionArn=True,
+                                 Attributes={"RawMessageDelivery": "true", "RedrivePolicy": redrive})["SubscriptionArn"]
+        to_function = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn_arn, ReturnSubscriptionArn=True)["SubscriptionArn"]
+        sns.set_subscription_attributes(SubscriptionArn=to_function, AttributeName="RedrivePolicy", AttributeValue=redrive)
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arns["unguarded"])
+        self.assertEqual(sns.get_subscription_attributes(SubscriptionArn=to_queue)["Attributes"]["RedrivePolicy"], redrive)
+        with self.assertRaises(sns.exceptions.InvalidParameterException) as e:
+            sns.set_subscription_attributes(SubscriptionArn=to_queue, AttributeName="RedrivePolicy", AttributeValue="{invalidjson}")
+        self.assertTrue(e.exception.response["Error"]["Message"].startswith("Invalid parameter: RedrivePolicy: failed to parse JSON."))
+
+        # The endpoints go away behind SNS's back: a client error, not retried, dead-lettered at once.
+        sqs.delete_queue(QueueUrl=urls["target"])
+        sqs.delete_queue(QueueUrl=urls["unguarded"])
+        lam.delete_function(FunctionName="snsdlq-fn")
+        for n in range(3):
+            sns.publish(TopicArn=topic, Message=f"job {n}", MessageAttributes={"n": {"DataType": "Number", "StringValue": str(n)}})
+        letters = []
+        deadline = time.monotonic() + 15
+        while len(letters) < 6 and time.monotonic() < deadline:
+            self.drain(sqs, urls["dlq"], letters, lambda m: m)
+        self.assertEqual(len(letters), 6, "three messages to the queue and three to the function")
+        raw = [m for m in letters if not m["Body"].startswith("{")]
+        envelopes = [m for m in letters if m["Body"].startswith("{")]
+        self.assertEqual(sorted(m["Body"] for m in raw), ["job 0", "job 1", "job 2"])
+        for m in raw:
+            attrs = m["MessageAttributes"]
+            self.assertEqual(attrs["ErrorCode"]["StringValue"], "AWS.SimpleQueueService.NonExistentQueue")
+            self.assertIn("does not exist", attrs["ErrorMessage"]["StringValue"])
+            self.assertTrue(attrs["RequestID"]["StringValue"])
+            self.assertEqual(attrs["n"]["StringValue"], m["Body"][-1], "a raw delivery keeps its message attributes")
+        self.assertEqual(sorted(json.loads(m["Body"])["Message"] for m in envelopes), ["job 0", "job 1", "job 2"])
+        for m in envelopes:
+            self.assertEqual(json.loads(m["Body"])["TopicArn"], topic)
+            self.assertEqual(m["MessageAttributes"]["ErrorCode"]["StringValue"], "ResourceNotFoundException")
+
+        # A queue made again under the same name is the subscription's endpoint again, as on AWS.
+        urls["target"] = sqs.create_queue(QueueName="snsdlq-target")["QueueUrl"]
+        sns.publish(TopicArn=topic, Message="back")
+        got = eventually(lambda: sqs.receive_message(QueueUrl=urls["target"], WaitTimeSeconds=1).get("Messages"))
+        self.assertEqual([m["Body"] for m in got or []], ["back"])
+
+        # "back" also went to the deleted function (dead-lettered) and the deleted unguarded queue
+        # (no dead-letter queue: discarded, as the three before it were).
+        def counted():
+            metrics = urllib.request.urlopen(self.endpoint + "/_localray/metrics").read().decode()
+            return ('localray_sns_deliveries_failed_total{outcome="dead_lettered"} 7' in metrics and
+                    'localray_sns_deliveries_failed_total{outcome="discarded"} 4' in metrics)
+        self.assertTrue(eventually(counted), "7 dead-lettered and 4 discarded, counted in /_localray/metrics")
 
 if __name__ == "__main__":
     unittest.main()

@@ -118,6 +118,33 @@ TEST_F(DispatchTest, SetSubscriptionAttributesChangesRawDeliveryAndFilterPolicy)
   EXPECT_EQ(attributes(call("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}).body).count("FilterPolicy"), 0u);
 }
 
+TEST_F(DispatchTest, RedrivePolicyNamesTheDeadLetterQueueAndIsChecked) {
+  auto topic = create_topic("orders");
+  const std::string dlq = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
+  auto sub = subscribe(topic, "sqs", kQueue,
+                       {{"Attributes.entry.1.key", "RedrivePolicy"}, {"Attributes.entry.1.value", R"({"deadLetterTargetArn":")" + dlq + R"("})"}});
+  EXPECT_EQ(await(backend.get_subscription(sub))->dead_letter_target_arn, dlq);
+  EXPECT_EQ(attributes(call("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}).body)["RedrivePolicy"],
+            R"({"deadLetterTargetArn":")" + dlq + R"("})");
+
+  auto set = [&](const std::string& value) {
+    return call("SetSubscriptionAttributes", {{"SubscriptionArn", sub}, {"AttributeName", "RedrivePolicy"}, {"AttributeValue", value}});
+  };
+  EXPECT_EQ(expect_error(set("{invalidjson}"), 400, "InvalidParameter"), "Invalid parameter: RedrivePolicy: failed to parse JSON.");
+  EXPECT_EQ(expect_error(set(R"({"deadLetterTargetArn":"fake-arn"})"), 400, "InvalidParameter"),
+            "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn");
+  EXPECT_EQ(expect_error(set(R"({"deadLetterTargetArn":"arn:aws:sns:us-east-1:000000000000:topic"})"), 400, "InvalidParameter"),
+            "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn");
+  EXPECT_EQ(expect_error(set(R"({"maxReceiveCount":3})"), 400, "InvalidParameter"), "Invalid parameter: RedrivePolicy: deadLetterTargetArn is missing");
+  EXPECT_EQ(await(backend.get_subscription(sub))->dead_letter_target_arn, dlq) << "a refused policy changes nothing";
+
+  const std::string other = "arn:aws:sqs:eu-west-1:000000000000:elsewhere";
+  ASSERT_EQ(set(R"({"deadLetterTargetArn":")" + other + R"("})").status, 200u);
+  EXPECT_EQ(await(backend.get_subscription(sub))->dead_letter_target_arn, other);
+  ASSERT_EQ(set("").status, 200u);
+  EXPECT_EQ(await(backend.get_subscription(sub))->dead_letter_target_arn, "") << "an empty policy removes the dead-letter queue";
+}
+
 TEST_F(DispatchTest, UnsubscribeRemovesTheSubscriptionAndIsIdempotent) {
   auto topic = create_topic("orders");
   auto sub = subscribe(topic, "lambda", kFunction);

@@ -1,0 +1,77 @@
+#pragma once
+// SNS deliveries whose first attempt failed: a server error (the endpoint throttled) is retried on
+// AWS's schedule for managed endpoints; what never gets through, or failed with a client error
+// (the queue or function is gone), goes to the subscription's dead-letter queue, or is discarded
+// and counted. Bounded: with kMaxWaiting deliveries already waiting for a retry, the next failed
+// one is dead-lettered (or discarded) at once.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <spdlog/fwd.h>
+
+#include "services/sns/model/delivery_retries.hpp"
+#include "services/sqs/model/queue.hpp"
+
+namespace localray::emulator {
+
+class Regions;
+
+class SnsRedelivery {
+ public:
+  static constexpr std::size_t kMaxWaiting = 10000;
+
+  // One try of the delivery: nothing when it got through.
+  using Attempt = std::function<boost::asio::awaitable<std::optional<sns::model::FailedAttempt>>()>;
+  // What goes to the dead-letter queue: the message as the endpoint would have had it.
+  struct DeadLetter {
+    std::string target_arn;  // the subscription's RedrivePolicy queue; empty: none
+    std::string body;
+    sqs::model::MessageAttributes attributes;
+    std::string trace_header;
+    std::string message_id;  // the notification's, for the log
+    std::string request_id;  // the failed delivery's, as the RequestID attribute
+  };
+  struct Counts {
+    std::uint64_t retries = 0;                // attempts after the first
+    std::uint64_t delivered_on_retry = 0;
+    std::uint64_t dead_lettered = 0;
+    std::uint64_t dead_letter_failed = 0;     // the dead-letter queue itself refused or was gone
+    std::uint64_t discarded = 0;              // undeliverable, no dead-letter queue
+    std::size_t waiting = 0;                  // deliveries waiting for a retry now
+  };
+
+  SnsRedelivery(boost::asio::any_io_executor ex, Regions& regions, sns::model::RetrySchedule schedule, std::shared_ptr<spdlog::logger> log);
+
+  // A delivery to `endpoint` whose first attempt failed with `failure`.
+  void failed(std::string endpoint, std::string trace_root, Attempt attempt, DeadLetter dead_letter, sns::model::FailedAttempt failure);
+  // Deliveries waiting for a retry make their last attempt now; what fails is dead-lettered or
+  // discarded. Later failures are not retried.
+  void stop();
+  Counts counts() const;
+
+ private:
+  boost::asio::awaitable<void> redeliver(std::string endpoint, std::string trace_root, Attempt attempt, DeadLetter dead_letter,
+                                         sns::model::FailedAttempt failure);
+  boost::asio::awaitable<void> dead_letter(std::string endpoint, std::string trace_root, DeadLetter d, sns::model::FailedAttempt failure);
+  boost::asio::any_io_executor ex_;
+  // Retries wait on this strand, where stop() cancels them: timers are not safe across threads.
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  Regions& regions_;
+  sns::model::RetrySchedule schedule_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::set<boost::asio::steady_timer*> timers_;  // retries waiting; strand only
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> waiting_{0};
+  std::atomic<std::uint64_t> retries_{0}, delivered_on_retry_{0}, dead_lettered_{0}, dead_letter_failed_{0}, discarded_{0};
+};
+
+}  // namespace localray::emulator
