@@ -203,22 +203,28 @@ int main(int argc, char** argv) {
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log->info("signal {}: stopping", sig);
-    edge.stop();
+    services.draining = true;
     if (reloader) reloader->stop();
     services.live->close();
-    daemon_tcp.stop();
-    udp.stop();
     for (auto* region : services.regions.all()) region->mappings->stop_all();
-    // Let runs in progress finish and record their segments, within a bound.
+    // SNS deliveries waiting for a retry try once more now; what fails is dead-lettered.
+    services.sns_redelivery->stop();
+    // Let runs in progress and queued events finish and record their segments, within a bound.
+    // The edge and the daemon port serve meanwhile: the functions' own AWS calls, their X-Ray
+    // SDKs' segments and the http function's stand-in go through them.
     stopper = std::thread([&] {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
       auto pending = [&services] {
         std::size_t n = 0;
         for (auto* region : services.regions.all()) n += region->lambda->pending();
-        return n;
+        return n + services.sns_redelivery->counts().waiting;
       };
       while (std::chrono::steady_clock::now() < deadline && pending() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      if (auto left = pending(); left > 0) log->warn("stopping with {} runs or deliveries unfinished after 5 s", left);
+      edge.stop();
+      daemon_tcp.stop();
+      udp.stop();
       io.stop();
     });
   });

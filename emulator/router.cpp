@@ -2,6 +2,8 @@
 #include "http/xml.hpp"
 #include "emulator/router.hpp"
 
+#include "functions/runtime/runtimes.hpp"
+
 #include "services/cloudformation/protocol/api.hpp"
 
 #include "emulator/uninstrumented_calls.hpp"
@@ -309,6 +311,13 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     response = http::Response::json(503, json{{"__type", "ServiceUnavailable"}, {"message", "localray is starting"}}.dump());
     response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
     operation = "starting";
+  } else if (s_.draining && request.path.rfind("/_localray/", 0) != 0 &&
+             request.headers.get("x-amz-security-token") != functions::runtime::kFunctionSessionToken) {
+    // Stopping: runs in progress finish through this edge, nothing new is taken on.
+    response = http::Response::json(503, json{{"__type", "ServiceUnavailable"}, {"message", "localray is stopping"}}.dump());
+    response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
+    response.headers.set("Connection", "close");
+    operation = "stopping";
   } else if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
     std::string_view rest = std::string_view{request.path}.substr(std::min<std::size_t>(request.path.size(), 11));
     operation = std::string{rest.substr(0, rest.find('/'))};

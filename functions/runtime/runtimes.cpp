@@ -154,7 +154,7 @@ tracing::Result<LaunchSpec> launch_spec(const FunctionSource& fn, const RuntimeH
   // its own account.
   env["AWS_ACCESS_KEY_ID"] = is_account_id(fn.account) ? fn.account : "test";
   env["AWS_SECRET_ACCESS_KEY"] = "test";
-  env["AWS_SESSION_TOKEN"] = "test";
+  env["AWS_SESSION_TOKEN"] = kFunctionSessionToken;
   env["AWS_XRAY_DAEMON_ADDRESS"] = host.xray_daemon;
   env["_AWS_XRAY_DAEMON_ADDRESS"] = host.xray_daemon.substr(0, host.xray_daemon.rfind(':'));
   env["_AWS_XRAY_DAEMON_PORT"] = daemon_port;

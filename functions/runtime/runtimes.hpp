@@ -12,6 +12,10 @@
 
 namespace localray::functions::runtime {
 
+// The session token a worker's AWS SDK signs with: the edge tells a function's own calls by it
+// while localray stops (they are served, other callers are told to go away).
+inline constexpr const char* kFunctionSessionToken = "localray-function";
+
 enum class Language { Node, Python, Custom };
 
 struct RuntimeInfo {

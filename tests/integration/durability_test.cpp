@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -28,7 +29,6 @@ using Clock = std::chrono::steady_clock;
 // behind. LOCALRAY_KILL_RATE sets another rate for a run on purpose (the figure in the note).
 const int kRate = std::getenv("LOCALRAY_KILL_RATE") ? std::atoi(std::getenv("LOCALRAY_KILL_RATE")) : 120;
 constexpr auto kLoad = 4s;
-const int kSenders = std::max(6, kRate / 20);
 // A pattern trace is finished about a second after its answer (the pattern sends its SQS message
 // with DelaySeconds 1); the store's promise is one batch interval (at most 1 s) past that.
 constexpr auto kSettled = 2500ms;
@@ -76,6 +76,33 @@ std::string integrity(const std::string& db) {
   return result;
 }
 
+// Posts to the pattern's `path` at `rate` requests/s from several threads until `stop`; each
+// answer (or nullptr when the connection failed) goes to `seen`, under one lock.
+std::vector<std::thread> send_at_rate(const LocalrayProcess& lr, const std::string& path, int rate, const std::atomic<bool>& stop, std::mutex& mutex,
+                                      std::function<void(const HttpResult*)> seen) {
+  std::vector<std::thread> senders;
+  auto start = Clock::now();
+  const int n = std::max(6, rate / 20);
+  for (int k = 0; k < n; ++k)
+    senders.emplace_back([&lr, path, rate, n, k, start, &stop, &mutex, seen] {
+      auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(n) / rate));
+      auto next = start + interval * k / n;
+      while (!stop) {
+        std::this_thread::sleep_until(next);
+        next += interval;
+        try {
+          auto r = http_request(lr.port(), "POST", path, R"({"status":"ok"})", {{"Content-Type", "application/json"}});
+          std::lock_guard lock{mutex};
+          seen(&r);
+        } catch (const std::exception&) {
+          std::lock_guard lock{mutex};
+          seen(nullptr);
+        }
+      }
+    });
+  return senders;
+}
+
 TEST(DurabilityTest, AKillUnderLoadLosesNothingAcknowledgedAndNoTraceOfASettledRequest) {
   auto dir = std::filesystem::temp_directory_path() / ("localray-kill-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -105,25 +132,11 @@ TEST(DurabilityTest, AKillUnderLoadLosesNothingAcknowledgedAndNoTraceOfASettledR
 
     std::mutex mutex;
     std::atomic<bool> stop{false};
-    std::vector<std::thread> senders;
     auto start = Clock::now();
-    for (int k = 0; k < kSenders; ++k)
-      senders.emplace_back([&, k] {
-        auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(kSenders) / kRate));
-        auto next = start + interval * k / kSenders;
-        while (!stop) {
-          std::this_thread::sleep_until(next);
-          next += interval;
-          try {
-            auto r = http_request(lr.port(), "POST", path, R"({"status":"ok"})", {{"Content-Type", "application/json"}});
-            std::lock_guard lock{mutex};
-            if (r.status == 200) answered.push_back({Clock::now(), root_of(r)});
-          } catch (const std::exception&) {
-            std::lock_guard lock{mutex};
-            ++cut;  // cut by the kill: never answered
-          }
-        }
-      });
+    auto senders = send_at_rate(lr, path, kRate, stop, mutex, [&](const HttpResult* r) {
+      if (!r) ++cut;  // cut by the kill: never answered
+      else if (r->status == 200) answered.push_back({Clock::now(), root_of(*r)});
+    });
     // A client of the X-Ray API alongside: each acknowledged document must survive.
     std::thread xray([&] {
       for (int batch = 0; !stop; ++batch) {
@@ -181,6 +194,119 @@ TEST(DurabilityTest, AKillUnderLoadLosesNothingAcknowledgedAndNoTraceOfASettledR
                settled.size(), complete, full_trace, acknowledged, client_stored);
   lr.stop();
   std::filesystem::remove_all(dir);
+}
+
+bool failed_anywhere(const json& segment) {
+  if (segment.value("fault", false) || segment.value("error", false) || segment.value("throttle", false)) return true;
+  if (auto subs = segment.find("subsegments"); subs != segment.end())
+    for (const auto& sub : *subs)
+      if (failed_anywhere(sub)) return true;
+  return false;
+}
+
+// Segment names of each stored trace, to tell which parts of a trace are there; " (failed)" marks
+// a document with a fault or error anywhere in it.
+std::map<std::string, std::multiset<std::string>> segment_names(const LocalrayProcess& lr, const std::vector<std::string>& ids) {
+  std::map<std::string, std::multiset<std::string>> out;
+  for (std::size_t i = 0; i < ids.size(); i += 5) {
+    std::vector<std::string> chunk(ids.begin() + static_cast<std::ptrdiff_t>(i), ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + 5)));
+    auto got = lr.xray("/Traces", {{"TraceIds", chunk}});
+    for (const auto& t : got.at("Traces"))
+      for (const auto& seg : t.at("Segments")) {
+        auto doc = json::parse(seg.at("Document").get<std::string>());
+        out[t.at("Id").get<std::string>()].insert(doc.at("name").get<std::string>() + (failed_anywhere(doc) ? " (failed)" : ""));
+      }
+  }
+  return out;
+}
+
+// A clean stop under load: requests that arrive while it stops are refused (503), runs in progress
+// and queued asynchronous events finish, with the edge still serving the functions' own calls, and
+// the store commits everything before the process exits. Only what waits in an SQS queue (the pattern's one-second delayed message) is not run:
+// queues start fresh on the next start.
+void stop_under_load(std::vector<std::string> args, int rate, const std::string& what) {
+  auto dir = std::filesystem::temp_directory_path() / ("localray-stop-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto db = (dir / "traces.db").string();
+  std::vector<Answered> answered;
+  std::multiset<std::string> full;
+  Clock::time_point stopped_at;
+  std::atomic<std::size_t> refused{0};
+  {
+    std::vector<std::string> all{"--db", db, "--seed", "5", "--ssl-failure-rate", "0", "--log-level", "warn"};
+    all.insert(all.end(), args.begin(), args.end());
+    LocalrayProcess lr{all};
+    auto path = lr.invoke_path() + "/drained";
+    auto first = lr.post_json(path, {{"status", "ok"}});
+    ASSERT_EQ(first.status, 200u);
+    auto first_root = root_of(first);
+    ASSERT_TRUE(eventually([&] {
+      auto names = segment_names(lr, {first_root})[first_root];
+      bool stable = !names.empty() && names == full;
+      full = names;
+      return stable && names.count("sqs_subscribe") > 0;
+    }, 20s)) << [&] {
+      std::string seen;
+      for (const auto& n : full) seen += n + ", ";
+      return "the first trace holds: " + seen;
+    }();
+
+    std::mutex mutex;
+    std::atomic<bool> stop{false};
+    auto start = Clock::now();
+    auto senders = send_at_rate(lr, path, rate, stop, mutex, [&](const HttpResult* r) {
+      if (r && r->status == 200) answered.push_back({Clock::now(), root_of(*r)});
+      else if (r && r->status == 503) ++refused;
+    });
+    std::this_thread::sleep_until(start + 3s);
+    // Under load: requests are in flight when the signal arrives, and keep coming while it stops.
+    stopped_at = Clock::now();
+    auto code = lr.stop();
+    auto took = Clock::now() - stopped_at;
+    stop = true;
+    for (auto& t : senders) t.join();
+    EXPECT_EQ(code, 0) << "a clean stop exits 0";
+    EXPECT_LT(took, 8s) << "the drain is bounded (5 s for runs in progress)";
+  }
+
+  EXPECT_EQ(integrity(db), "ok");
+  LocalrayProcess lr{{"--db", db, "--seed", "6", "--log-level", "warn"}};
+  ASSERT_GE(answered.size(), static_cast<std::size_t>(2 * rate));
+  std::vector<std::string> roots;
+  for (const auto& a : answered) roots.push_back(a.root);
+  auto stored = segment_names(lr, roots);
+  // Everything of a trace but its SQS consumer, which runs only once the delayed message is due.
+  std::multiset<std::string> up_to_the_queue;
+  for (const auto& n : full)
+    if (n != "sqs_subscribe") up_to_the_queue.insert(n);
+  std::size_t finished = 0, complete = 0;
+  for (const auto& a : answered) {
+    auto& names = stored[a.root];
+    std::multiset<std::string> without_consumer;
+    for (const auto& n : names)
+      if (n != "sqs_subscribe") without_consumer.insert(n);
+    finished += without_consumer == up_to_the_queue;
+    complete += names == full;
+    EXPECT_EQ(without_consumer, up_to_the_queue) << "trace " << a.root << " of a request answered before the stop, failed or cut short";
+    if (stopped_at - a.at > kSettled) {
+      EXPECT_EQ(names, full) << "trace " << a.root << " answered more than 2.5 s before the stop";
+    }
+  }
+  std::fprintf(stderr, "%s: clean stop after 3 s of %d requests/s: %zu answered, %zu finished up to the queue, %zu complete (%zu documents each); "
+                       "%zu refused while stopping\n",
+               what.c_str(), rate, answered.size(), finished, complete, full.size(), refused.load());
+  lr.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DurabilityTest, ACleanStopUnderLoadFinishesWhatWasAnsweredAndStoresIt) {
+  stop_under_load({}, kRate, "built-in handlers");
+}
+
+// The same with the pattern's functions as Node.js code in worker processes: their runs outlast
+// the signal, and their SDK calls and X-Ray segments go through the edge and the daemon port.
+TEST(DurabilityTest, ACleanStopFinishesTheRunsOfUserCode) {
+  stop_under_load({"--config", std::string{LOCALRAY_SOURCE_DIR} + "/config/xray-tracer-nodejs.json"}, 10, "Node.js handlers");
 }
 
 }  // namespace

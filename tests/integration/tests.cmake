@@ -18,6 +18,7 @@ localray_test(durability_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/durability_test.cpp
   LIBS localray_test_process SQLite::SQLite3)
 add_dependencies(durability_test localray)
+target_compile_definitions(durability_test PRIVATE LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 # The user's own functions in worker processes (Node.js, Python, a custom runtime).
 localray_test(user_functions_test WHOLE
