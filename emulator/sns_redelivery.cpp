@@ -16,8 +16,6 @@ namespace asio = boost::asio;
 using sns::model::DeliveryFailure;
 using sns::model::FailedAttempt;
 
-// SNS's own sender id in the messages it sends to SQS.
-constexpr const char* kSnsSenderId = "AIDAIT2UOQQY3AUEKVGXU";
 
 SnsRedelivery::SnsRedelivery(asio::any_io_executor ex, Regions& regions, sns::model::RetrySchedule schedule, std::shared_ptr<spdlog::logger> log)
     : ex_{ex}, strand_{asio::make_strand(ex)}, regions_{regions}, schedule_{schedule}, log_{std::move(log)} {}
@@ -94,7 +92,7 @@ asio::awaitable<void> SnsRedelivery::dead_letter(std::string endpoint, std::stri
   m.attributes[sns::model::kDeadLetterErrorMessage] = {"String", failure.message.empty() ? failure.code : failure.message};
   if (!d.request_id.empty()) m.attributes[sns::model::kDeadLetterRequestId] = {"String", d.request_id};
   m.trace_header = std::move(d.trace_header);
-  m.sender_id = kSnsSenderId;
+  m.sender_id = sns::model::kSenderId;
   auto handle = *queue;
   auto sent = co_await sqs.send(std::move(handle), std::move(m));
   if (!sent) {

@@ -2,7 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <spdlog/spdlog.h>
 
 #include "emulator/event_shapes.hpp"
 
@@ -11,8 +10,6 @@ namespace localray::emulator {
 namespace asio = boost::asio;
 using nlohmann::json;
 
-// SNS's own sender id in the messages it delivers to SQS.
-constexpr const char* kSnsSenderId = "AIDAIT2UOQQY3AUEKVGXU";
 
 namespace {
 
@@ -72,7 +69,7 @@ std::string SqsSubscriber::deliver(const sns::model::Notification& n, const sns:
     m.body = sns_sqs_envelope(n, s, endpoint_);
   }
   m.trace_header = ctx.to_string();
-  m.sender_id = kSnsSenderId;
+  m.sender_id = sns::model::kSenderId;
   std::string request_id = ids_.uuid();
   SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, m.body, m.attributes, m.trace_header, n.message_id, request_id};
   // Captures what the sends need, not `this`: an Unsubscribe may drop this subscriber meanwhile.
@@ -109,7 +106,7 @@ sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactor
     auto fn = runner.find(endpoint);
     if (!fn) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Endpoint: no function " + endpoint};
     return std::shared_ptr<sns::model::Subscriber>{
-        std::make_shared<LambdaSubscriber>(runner, (*fn)->config().name, redelivery_, endpoint_, ids_, log_)};
+        std::make_shared<LambdaSubscriber>(runner, (*fn)->config().name, redelivery_, endpoint_, ids_)};
   }
   if (protocol == "sqs") {
     if (scope.region.empty()) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
@@ -117,7 +114,7 @@ sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactor
     auto q = sqs.find(endpoint);
     if (!q) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
     return std::shared_ptr<sns::model::Subscriber>{
-        std::make_shared<SqsSubscriber>(ex_, sqs, (*q)->queue.arn(), (*q)->queue.url(), redelivery_, endpoint_, ids_, log_)};
+        std::make_shared<SqsSubscriber>(ex_, sqs, (*q)->queue.arn(), (*q)->queue.url(), redelivery_, endpoint_, ids_)};
   }
   return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol};
 }

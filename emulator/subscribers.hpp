@@ -4,7 +4,6 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <spdlog/fwd.h>
 
 #include "emulator/regions.hpp"
 #include "emulator/sns_redelivery.hpp"
@@ -20,8 +19,8 @@ namespace localray::emulator {
 class LambdaSubscriber final : public sns::model::Subscriber {
  public:
   LambdaSubscriber(lambda::model::Runner& runner, std::string function, SnsRedelivery& redelivery, std::string endpoint,
-                   tracing::IdGenerator& ids, std::shared_ptr<spdlog::logger> log)
-      : runner_{runner}, function_{std::move(function)}, redelivery_{redelivery}, endpoint_{std::move(endpoint)}, ids_{ids}, log_{std::move(log)} {}
+                   tracing::IdGenerator& ids)
+      : runner_{runner}, function_{std::move(function)}, redelivery_{redelivery}, endpoint_{std::move(endpoint)}, ids_{ids} {}
   std::string deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader& ctx) override;
   std::string service() const override { return "Lambda"; }
   std::string operation() const override { return "Invoke"; }
@@ -33,7 +32,6 @@ class LambdaSubscriber final : public sns::model::Subscriber {
   SnsRedelivery& redelivery_;
   std::string endpoint_;
   tracing::IdGenerator& ids_;
-  std::shared_ptr<spdlog::logger> log_;
 };
 
 // SNS -> SQS: the notification envelope (or the raw message) sent to the queue, the trace
@@ -43,9 +41,9 @@ class LambdaSubscriber final : public sns::model::Subscriber {
 class SqsSubscriber final : public sns::model::Subscriber {
  public:
   SqsSubscriber(boost::asio::any_io_executor ex, sqs::model::Backend& sqs, std::string queue_arn, std::string queue_url, SnsRedelivery& redelivery,
-                std::string endpoint, tracing::IdGenerator& ids, std::shared_ptr<spdlog::logger> log)
+                std::string endpoint, tracing::IdGenerator& ids)
       : ex_{std::move(ex)}, sqs_{sqs}, queue_arn_{std::move(queue_arn)}, queue_url_{std::move(queue_url)}, redelivery_{redelivery},
-        endpoint_{std::move(endpoint)}, ids_{ids}, log_{std::move(log)} {}
+        endpoint_{std::move(endpoint)}, ids_{ids} {}
   std::string deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader& ctx) override;
   std::string service() const override { return "SQS"; }
   std::string operation() const override { return "SendMessage"; }
@@ -59,7 +57,6 @@ class SqsSubscriber final : public sns::model::Subscriber {
   SnsRedelivery& redelivery_;
   std::string endpoint_;
   tracing::IdGenerator& ids_;
-  std::shared_ptr<spdlog::logger> log_;
 };
 
 // Subscribe calls made over the wire: "lambda" + function ARN, "sqs" + queue ARN, in the account
@@ -67,8 +64,8 @@ class SqsSubscriber final : public sns::model::Subscriber {
 class WireSubscriberFactory final : public sns::model::SubscriberFactory {
  public:
   WireSubscriberFactory(boost::asio::any_io_executor ex, Regions& regions, SnsRedelivery& redelivery, std::string endpoint,
-                        tracing::IdGenerator& ids, std::shared_ptr<spdlog::logger> log)
-      : ex_{std::move(ex)}, regions_{regions}, redelivery_{redelivery}, endpoint_{std::move(endpoint)}, ids_{ids}, log_{std::move(log)} {}
+                        tracing::IdGenerator& ids)
+      : ex_{std::move(ex)}, regions_{regions}, redelivery_{redelivery}, endpoint_{std::move(endpoint)}, ids_{ids} {}
   sns::model::Result<std::shared_ptr<sns::model::Subscriber>> make(const std::string& protocol, const std::string& endpoint) override;
 
  private:
@@ -77,7 +74,6 @@ class WireSubscriberFactory final : public sns::model::SubscriberFactory {
   SnsRedelivery& redelivery_;
   std::string endpoint_;
   tracing::IdGenerator& ids_;
-  std::shared_ptr<spdlog::logger> log_;
 };
 
 }  // namespace localray::emulator

@@ -290,7 +290,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.aws_clients = std::make_unique<functions::AwsClients>(
       functions::ServiceClients{*s.sns_client, *s.sqs_client, *s.dynamodb_client, t.region, t.account});
   s.sns_redelivery = std::make_unique<SnsRedelivery>(ex, s.regions, sns::model::RetrySchedule::managed(), log);
-  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, *s.sns_redelivery, edge_url, s.ids, log);
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, *s.sns_redelivery, edge_url, s.ids);
   add_health_probes(s);
   return {};
 }
@@ -420,12 +420,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     std::shared_ptr<sns::model::Subscriber> target;
     std::string endpoint;
     if (sub.protocol == "lambda") {
-      target = std::make_shared<LambdaSubscriber>(*home.lambda, sub.endpoint, *s.sns_redelivery, edge_url, s.ids, log);
+      target = std::make_shared<LambdaSubscriber>(*home.lambda, sub.endpoint, *s.sns_redelivery, edge_url, s.ids);
       endpoint = home.lambda->function_arn(sub.endpoint);
     } else {
       auto q = home.sqs->find(sub.endpoint);
       if (!q) co_return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};
-      target = std::make_shared<SqsSubscriber>(ex, *home.sqs, (*q)->queue.arn(), (*q)->queue.url(), *s.sns_redelivery, edge_url, s.ids, log);
+      target = std::make_shared<SqsSubscriber>(ex, *home.sqs, (*q)->queue.arn(), (*q)->queue.url(), *s.sns_redelivery, edge_url, s.ids);
       endpoint = (*q)->queue.arn();
     }
     std::optional<sns::model::FilterPolicy> filter;

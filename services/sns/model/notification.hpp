@@ -12,6 +12,9 @@
 
 namespace localray::sns::model {
 
+// The sender id SNS's messages carry in the queues it delivers to (SenderId).
+inline constexpr const char* kSenderId = "AIDAIT2UOQQY3AUEKVGXU";
+
 struct Notification {
   std::string message_id;
   std::string topic_arn;
