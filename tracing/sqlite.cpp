@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <unistd.h>
 
@@ -27,8 +29,25 @@ Result<void> prepare_sql(sqlite3* db, const char* sql, sqlite3_stmt** out) {
   return {};
 }
 
+namespace {
+
+// In-memory stores share one cache between their connections (`:memory:`), where a table another
+// connection is writing is SQLITE_LOCKED at once: the busy timeout does not apply. Such a lock
+// lasts one transaction, so the step is tried again for as long as the busy timeout would wait.
+constexpr auto kLockedPatience = std::chrono::seconds{5};
+
+bool locked(int rc) { return (rc & 0xff) == SQLITE_LOCKED; }
+
+}  // namespace
+
 Result<void> step_done(sqlite3* db, sqlite3_stmt* st, const char* what) {
+  auto deadline = std::chrono::steady_clock::now() + kLockedPatience;
   int rc = sqlite3_step(st);
+  while (locked(rc) && std::chrono::steady_clock::now() < deadline) {
+    sqlite3_reset(st);
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    rc = sqlite3_step(st);
+  }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return sql_error(db, what);
   return {};
@@ -50,7 +69,15 @@ Connection::~Connection() { sqlite3_close(db_); }
 
 Result<void> Connection::exec(const char* sql) {
   char* msg = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+  auto deadline = std::chrono::steady_clock::now() + kLockedPatience;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &msg);
+  while (locked(rc) && std::chrono::steady_clock::now() < deadline) {
+    sqlite3_free(msg);
+    msg = nullptr;
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    rc = sqlite3_exec(db_, sql, nullptr, nullptr, &msg);
+  }
+  if (rc != SQLITE_OK) {
     Error e{msg ? msg : "sqlite error"};
     sqlite3_free(msg);
     return e;

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
+#include "tracing/sqlite.hpp"
 #include "tracing/store.hpp"
 
 namespace localray::tracing {
@@ -83,6 +85,31 @@ TEST_F(SettingsStoreTest, TheFirstLayoutIsMovedOverOnOpen) {
   ASSERT_TRUE(again);
   EXPECT_EQ((*again)->sampling_rules(kUs)->size(), 1u);
   EXPECT_EQ((*again)->scopes().value(), (std::vector<base::Scope>{kEu, kUs})) << "the scopes the ARNs named";
+}
+
+// `--db :memory:` shares one cache between the store's connections, where a write meets
+// SQLITE_LOCKED at once while another connection's transaction is open: it waits it out instead.
+TEST(SettingsStoreMemoryTest, AWriteWaitsForTheTraceWritersTransaction) {
+  auto store = Store::open(":memory:");
+  ASSERT_TRUE(store) << store.error().message;
+  auto settings = SettingsStore::open((*store)->uri());
+  ASSERT_TRUE(settings) << settings.error().message;
+  auto writer = Connection::open((*store)->uri(), false);
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE((*writer)->exec("CREATE TABLE held(x)"));
+  ASSERT_TRUE((*writer)->exec("BEGIN IMMEDIATE"));
+  ASSERT_TRUE((*writer)->exec("INSERT INTO held VALUES(1)"));
+  std::thread commit([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    EXPECT_TRUE((*writer)->exec("COMMIT"));
+  });
+  StoredGroup g{"api", "arn:aws:xray:us-east-1:000000000000:group/api/1", "ok", false, false};
+  auto put = (*settings)->put_group(kUs, g);
+  commit.join();
+  ASSERT_TRUE(put) << put.error().message;
+  auto groups = (*settings)->groups(kUs);
+  ASSERT_TRUE(groups);
+  ASSERT_EQ(groups->size(), 1u);
 }
 
 }  // namespace
