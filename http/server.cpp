@@ -187,8 +187,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         response = plain_error(500, "InternalFailure", "the response's headers could not be sent");
         for (const auto& [k, v] : response.headers) res.insert(k, v);
       }
+      // A handler may end the connection after its answer (Connection: close), as localray
+      // does to callers while it stops.
+      bool handler_closes = iequals(response.headers.get("Connection"), "close");
       res.body() = std::move(response.body);
-      res.keep_alive(keep_alive && !stopping);
+      res.keep_alive(keep_alive && !stopping && !handler_closes);
       res.prepare_payload();
       stream.expires_after(30s);
       auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));

@@ -24,8 +24,13 @@ class ServerTest : public ::testing::Test {
   void start(std::size_t max_body, std::size_t max_sessions) {
     auto log = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>());
     server_ = std::make_unique<Server>(
-        io_.get_executor(), [](Request r) -> asio::awaitable<Response> { co_return Response::json(200, R"({"path":")" + r.path + "\"}"); }, log,
-        max_body, max_sessions);
+        io_.get_executor(),
+        [](Request r) -> asio::awaitable<Response> {
+          auto res = Response::json(200, R"({"path":")" + r.path + "\"}");
+          if (r.path == "/bye") res.headers.set("Connection", "close");
+          co_return res;
+        },
+        log, max_body, max_sessions);
     port_ = server_->listen("127.0.0.1", 0).value();
     thread_ = std::thread{[this] { io_.run(); }};
   }
@@ -69,6 +74,18 @@ TEST_F(ServerTest, ConnectionsPastTheBoundAreAnswered503AndTheOthersStillServed)
   std::this_thread::sleep_for(std::chrono::milliseconds{50});
   auto d = connect();
   EXPECT_EQ(exchange(d, "GET /d HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u) << "room again once sessions end";
+}
+
+TEST_F(ServerTest, AHandlerAnsweringConnectionCloseEndsTheConnection) {
+  start(kMaxRequestBodyBytes, 100);
+  auto s = connect();
+  auto bye = exchange(s, "GET /bye HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(bye.rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_NE(bye.find("Connection: close"), std::string::npos) << bye;
+  char buf[256];
+  boost::system::error_code ec;
+  while (!ec) s.read_some(asio::buffer(buf), ec);
+  EXPECT_EQ(ec, asio::error::eof) << "the server closed the connection after its answer";
 }
 
 TEST_F(ServerTest, MalformedAndOversizeRequestsGetAnErrorAnswerNotASilentClose) {

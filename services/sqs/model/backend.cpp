@@ -147,6 +147,9 @@ asio::awaitable<Result<std::vector<Message>>> Backend::receive_on_strand(std::sh
     auto got = q->queue.receive(options.max_messages, options.visibility_timeout);
     if (!got.dead_letters.empty() && q->queue.settings().redrive)
       dead_letter(std::move(got.dead_letters), q->queue.settings().redrive->dead_letter_target_arn);
+    if (got.over_limit)
+      co_return Error{Code::OverLimit, "Too many messages in flight: the queue has " + std::to_string(kMaxInFlight) +
+                                           " received and neither deleted nor visible again."};
     auto now = std::chrono::steady_clock::now();
     if (!got.messages.empty() || now >= deadline) co_return std::move(got.messages);
     auto wake = deadline;

@@ -27,6 +27,7 @@ enum class Code {
   // The queue holds kMaxQueueBytes already: localray's bound on memory, reported as SQS reports
   // request throttling.
   RequestThrottled,
+  OverLimit,  // kMaxInFlight messages in flight
   // Raised by a codec before any model call (the request lacks a member, names no known
   // operation, or cannot be parsed); listed here so that the same table maps them.
   MissingParameter,

@@ -20,4 +20,7 @@ constexpr int kMaxMaxReceiveCount = 1000;            // RedrivePolicy maxReceive
 // localray's memory bound per queue (SQS has none): bodies and attributes held. Past it
 // SendMessage is throttled until consumers catch up.
 constexpr std::size_t kMaxQueueBytes = 512 * 1024 * 1024;
+// SQS's quota on messages in flight in a standard queue: past it ReceiveMessage answers OverLimit
+// until consumers delete messages or their visibility timeouts end.
+constexpr std::size_t kMaxInFlight = 120000;
 }  // namespace localray::sqs::model

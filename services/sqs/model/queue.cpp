@@ -83,9 +83,9 @@ Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
 }
 
 Queue::Queue(std::string name, std::string arn, std::string url, QueueSettings settings, const tracing::Clock& clock,
-             tracing::IdGenerator& ids, std::size_t max_bytes)
+             tracing::IdGenerator& ids, std::size_t max_bytes, std::size_t max_in_flight)
     : name_{std::move(name)}, arn_{std::move(arn)}, url_{std::move(url)}, settings_{std::move(settings)}, clock_{clock}, ids_{ids},
-      created_at_{clock.now()}, last_modified_at_{created_at_}, max_bytes_{max_bytes} {}
+      created_at_{clock.now()}, last_modified_at_{created_at_}, max_bytes_{max_bytes}, max_in_flight_{max_in_flight} {}
 
 namespace {
 std::size_t held_bytes(const Message& m) {
@@ -144,6 +144,15 @@ ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::second
   auto now = clock_.now();
   expire_old_messages(now);
   ReceiveResult result;
+  // Every message in flight holds a receipt handle, so the count is only taken near the quota.
+  if (by_handle_.size() + static_cast<std::size_t>(std::max(max_messages, 0)) > max_in_flight_) {
+    auto in_flight = in_flight_count();
+    if (in_flight >= max_in_flight_) {
+      result.over_limit = true;
+      return result;
+    }
+    max_messages = std::min(max_messages, static_cast<int>(max_in_flight_ - in_flight));
+  }
   auto timeout = visibility_timeout.value_or(settings_.visibility_timeout);
   for (auto it = messages_.begin(); it != messages_.end() && static_cast<int>(result.messages.size()) < max_messages;) {
     Message& m = it->second;

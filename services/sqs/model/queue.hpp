@@ -14,6 +14,7 @@
 //                       back to the caller to move to the dead-letter queue, never delivered here
 //   purge()             any -> gone (at most once per kPurgeInterval, else PurgeQueueInProgress)
 //   send() past kMaxQueueBytes held: RequestThrottled (localray's memory bound)
+//   receive() with kMaxInFlight in flight: nothing, over_limit set (SQS's OverLimit)
 //   clear()             any -> gone (no rate limit: the queue itself is being deleted,
 //                       Backend::delete_queue())
 // Invariant: a receipt handle names exactly one message and only its latest receive.
@@ -90,13 +91,15 @@ struct QueueSettings {
 struct ReceiveResult {
   std::vector<Message> messages;      // as received: handle, count, timestamps updated
   std::vector<Message> dead_letters;  // to be moved to the dead-letter queue by the caller
+  bool over_limit = false;            // nothing received: the queue has its quota in flight
 };
 
 class Queue {
  public:
-  // `max_bytes`: what the queue may hold before SendMessage is throttled (kMaxQueueBytes).
+  // `max_bytes`: what the queue may hold before SendMessage is throttled (kMaxQueueBytes);
+  // `max_in_flight`: received and not yet deleted or visible again before ReceiveMessage is refused.
   Queue(std::string name, std::string arn, std::string url, QueueSettings settings, const tracing::Clock& clock,
-        tracing::IdGenerator& ids, std::size_t max_bytes = kMaxQueueBytes);
+        tracing::IdGenerator& ids, std::size_t max_bytes = kMaxQueueBytes, std::size_t max_in_flight = kMaxInFlight);
 
   Result<SendReceipt> send(OutgoingMessage m);
   // Takes a message moved here from another queue's redrive, keeping its id and history.
@@ -141,6 +144,7 @@ class Queue {
   std::uint64_t next_seq_ = 0;
   std::size_t bytes_ = 0;  // bodies and attributes held
   std::size_t max_bytes_;
+  std::size_t max_in_flight_;
   std::map<std::uint64_t, Message> messages_;                  // by arrival order
   std::unordered_map<std::string, std::uint64_t> by_handle_;  // latest receipt handle -> seq
 };

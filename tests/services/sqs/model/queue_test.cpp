@@ -153,5 +153,29 @@ TEST(QueueBound, SendingPastTheBytesHeldIsThrottledUntilConsumersMakeRoom) {
   EXPECT_EQ(q.bytes(), 0u);
 }
 
+TEST(QueueBound, ReceivingWithTheQuotaInFlightIsOverLimitUntilOneIsDeletedOrVisibleAgain) {
+  tracing::ManualClock clock;
+  tracing::IdGenerator ids{clock, tracing::Rng{1}};
+  Queue q{"q", "arn:aws:sqs:us-east-1:000000000000:q", "http://h/000000000000/q", {}, clock, ids, kMaxQueueBytes, 3};
+  OutgoingMessage m;
+  m.body = "x";
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(q.send(m));
+  auto first = q.receive(3, 30s);
+  ASSERT_EQ(first.messages.size(), 3u);
+  EXPECT_FALSE(first.over_limit);
+  auto refused = q.receive(1, 30s);
+  EXPECT_TRUE(refused.over_limit);
+  EXPECT_TRUE(refused.messages.empty());
+  ASSERT_TRUE(q.delete_message(first.messages[0].receipt_handle));
+  auto again = q.receive(10, 30s);
+  EXPECT_FALSE(again.over_limit) << "a deleted message makes room";
+  EXPECT_EQ(again.messages.size(), 1u) << "a receive takes no more than the room left";
+  EXPECT_TRUE(q.receive(1, 30s).over_limit);
+  clock.advance(31s);
+  auto visible_again = q.receive(10, 30s);
+  EXPECT_FALSE(visible_again.over_limit) << "messages whose visibility timeout ended are no longer in flight";
+  EXPECT_EQ(visible_again.messages.size(), 3u);
+}
+
 }  // namespace
 }  // namespace localray::sqs::model

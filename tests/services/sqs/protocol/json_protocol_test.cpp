@@ -420,7 +420,7 @@ TEST(SqsErrorTableTest, EveryCodeHasItsOwnWireShape) {
                  Code::InvalidAttributeName, Code::InvalidAttributeValue, Code::InvalidMessageContents, Code::PurgeQueueInProgress,
                  Code::MessageNotInflight, Code::EmptyBatchRequest, Code::TooManyEntriesInBatchRequest, Code::BatchEntryIdsNotDistinct,
                  Code::InvalidBatchEntryId, Code::BatchRequestTooLong, Code::UnsupportedOperation, Code::MissingParameter,
-                 Code::InvalidAction, Code::MalformedInput})
+                 Code::InvalidAction, Code::MalformedInput, Code::RequestThrottled, Code::OverLimit})
     EXPECT_TRUE(types.insert(wire_error(c).json_type).second) << "no row of its own: " << wire_error(c).json_type;
   EXPECT_EQ(wire_error(Code::MessageTooLong).query_code, "InvalidParameterValue") << "SQS's code for an oversize message";
 }
