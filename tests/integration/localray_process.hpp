@@ -35,6 +35,7 @@ class LocalrayProcess {
   // SIGKILL, as a crash or `kill -9` ends it.
   void kill_hard();
 
+  pid_t pid() const { return pid_; }
   unsigned short port() const { return port_; }
   unsigned short udp_port() const { return udp_port_; }
   const nlohmann::json& ready() const { return ready_; }
