@@ -1,11 +1,11 @@
 #include "emulator/event_shapes.hpp"
 
 #include <chrono>
-#include <ctime>
 
 #include <nlohmann/json.hpp>
 
 #include "http/base64.hpp"
+#include "tracing/timestamps.hpp"
 
 namespace localray::emulator {
 
@@ -37,24 +37,13 @@ std::string unsubscribe_url(const std::string& endpoint, const std::string& arn)
 
 }  // namespace
 
-std::string iso8601_millis(tracing::TimePoint t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-
 std::string sns_lambda_event(const sns::model::Notification& n, const sns::model::Subscription& s) {
   ordered sns = {{"Type", "Notification"},
                  {"MessageId", n.message_id},
                  {"TopicArn", n.topic_arn},
                  {"Subject", n.subject ? ordered(*n.subject) : ordered(nullptr)},
                  {"Message", n.message},
-                 {"Timestamp", iso8601_millis(n.timestamp)},
+                 {"Timestamp", tracing::iso8601_millis(n.timestamp)},
                  {"SignatureVersion", "1"},
                  {"Signature", kSignature},
                  {"SigningCertUrl", signing_cert_url("https://sns.localhost")},
@@ -68,7 +57,7 @@ std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model
   ordered e = {{"Type", "Notification"}, {"MessageId", n.message_id}, {"TopicArn", n.topic_arn}};
   if (n.subject) e["Subject"] = *n.subject;
   e["Message"] = n.message;
-  e["Timestamp"] = iso8601_millis(n.timestamp);
+  e["Timestamp"] = tracing::iso8601_millis(n.timestamp);
   e["SignatureVersion"] = "1";
   e["Signature"] = kSignature;
   e["SigningCertURL"] = signing_cert_url(endpoint);

@@ -17,7 +17,5 @@ std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model
 std::string sqs_event_record(const sqs::model::Message& message, const std::string& queue_arn, const std::string& region);
 // {"Records":[...]} of records rendered by sqs_event_record.
 std::string sqs_event(const std::vector<std::string>& records);
-// ISO 8601 with milliseconds, as SNS stamps notifications.
-std::string iso8601_millis(tracing::TimePoint t);
 
 }  // namespace localray::emulator

@@ -1,9 +1,8 @@
 #include "services/lambda/model/async_invocation.hpp"
 
-#include <cstdio>
-#include <ctime>
-
 #include <nlohmann/json.hpp>
+
+#include "tracing/timestamps.hpp"
 
 namespace localray::lambda::model {
 
@@ -31,18 +30,6 @@ const char* condition_name(Condition c) {
 
 namespace {
 
-// 2019-11-14T18:16:05.568Z
-std::string iso8601_millis(tracing::TimePoint t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
-  return buf;
-}
-
 json embedded(const std::string& payload) {
   auto j = json::parse(payload, nullptr, false);
   return j.is_discarded() ? json(payload) : j;
@@ -52,7 +39,7 @@ json embedded(const std::string& payload) {
 
 std::string render(const InvocationRecord& r) {
   json out{{"version", "1.0"},
-           {"timestamp", iso8601_millis(r.timestamp)},
+           {"timestamp", tracing::iso8601_millis(r.timestamp)},
            {"requestContext",
             {{"requestId", r.request_id},
              {"functionArn", r.function_arn},
