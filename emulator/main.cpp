@@ -20,6 +20,7 @@
 #include "config/cloudformation/loader.hpp"
 #include "emulator/app_reload.hpp"
 #include "emulator/options.hpp"
+#include "emulator/otlp_exporter.hpp"
 #include "emulator/router.hpp"
 #include "emulator/service_routing.hpp"
 #include "emulator/stack_deployer.hpp"
@@ -28,6 +29,7 @@
 #include "http/server.hpp"
 #include "services/apigateway/protocol/invoke.hpp"
 #include "services/xray/protocol/api.hpp"
+#include "services/xray/protocol/otlp.hpp"
 #include "tracing/udp_receiver.hpp"
 
 namespace asio = boost::asio;
@@ -41,6 +43,11 @@ std::optional<std::string> read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The OTLP port serves the traces endpoint alone; everything else is on the edge port.
+asio::awaitable<http::Response> otlp_port_only() {
+  co_return http::Response::json(404, R"({"code":5,"message":"this port serves OTLP traces at POST /v1/traces"})");
 }
 
 int fail(const std::string& message) {
@@ -146,6 +153,35 @@ int main(int argc, char** argv) {
   }
   services.health.add("xray_daemon", [daemon_detail] { return tracing::ComponentStatus{true, daemon_detail}; });
 
+  // OTLP/HTTP: always on the edge port; on --otlp-port too, where SDKs send by default.
+  http::Server otlp_http{io.get_executor(), [&router](http::Request r) -> asio::awaitable<http::Response> {
+    std::string_view path = r.path;
+    if (path == xray::protocol::kOtlpTracesPath || path == std::string{xray::protocol::kOtlpTracesPath} + "/") return router->route(std::move(r));
+    return otlp_port_only();
+  }, log};
+  std::optional<unsigned short> otlp_port;
+  std::string otlp_detail = "OTLP/HTTP traces at " + edge_url + "/v1/traces";
+  if (options.otlp_port != 0) {
+    if (auto p = otlp_http.listen(options.host, options.otlp_port); !p) {
+      log->warn("OTLP port {} not served ({}): a collector may already listen there; OTLP is still served at {}/v1/traces",
+                options.otlp_port, p.error().message, edge_url);
+      otlp_detail += "; port " + std::to_string(options.otlp_port) + " not served: " + p.error().message;
+    } else {
+      otlp_port = *p;
+      otlp_detail += " and http://" + options.host + ":" + std::to_string(*p) + "/v1/traces";
+    }
+  }
+  if (options.otlp_endpoint) {
+    auto exporter = emulator::OtlpExporter::create(io.get_executor(), services.blocking->executor(), *options.otlp_endpoint,
+                                                   std::string{emulator::kVersion}, log);
+    if (!exporter) return fail(exporter.error().message);
+    services.otlp_exporter = *exporter;
+    services.pipeline->on_commit_documents([e = services.otlp_exporter](std::vector<std::string>&& docs) { e->offer(std::move(docs)); });
+    services.otlp_exporter->start();
+    otlp_detail += "; exporting every stored segment to " + services.otlp_exporter->url();
+  }
+  services.health.add("otlp", [otlp_detail] { return tracing::ComponentStatus{true, otlp_detail}; });
+
   // The topology goes in through the services' own operations, on this thread alone.
   std::optional<tracing::Result<void>> applied;
   emulator::AppliedResources made;
@@ -186,13 +222,17 @@ int main(int argc, char** argv) {
     }
   std::cout << "  AWS APIs and X-Ray API:    " << edge_url << "  (aws --endpoint-url " << edge_url << ")\n"
             << "  X-Ray daemon (UDP):        " << udp_address << "\n"
+            << "  OTLP/HTTP traces:          " << edge_url << "/v1/traces"
+            << (otlp_port ? "  and http://" + options.host + ":" + std::to_string(*otlp_port) + "/v1/traces" : std::string{}) << "\n"
+            << (services.otlp_exporter ? "  Exporting spans to:        " + services.otlp_exporter->url() + "\n" : std::string{})
             << "  Console:                   " << edge_url << "/_localray/\n"
             << "  Resources:                 " << edge_url << "/_localray/resources\n"
             << "  Traces stored in:          " << options.db << "\n"
             << "  Seed:                      " << seed << "\n";
   auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::cout << "LOCALRAY_READY "
-            << nlohmann::json{{"edge_url", edge_url}, {"port", *port}, {"xray_udp_port", *udp_port}, {"apis", apis}, {"console_url", edge_url + "/_localray/"}, {"db", options.db},
+            << nlohmann::json{{"edge_url", edge_url}, {"port", *port}, {"xray_udp_port", *udp_port},
+                              {"otlp_port", otlp_port ? nlohmann::json(*otlp_port) : nlohmann::json(nullptr)}, {"apis", apis}, {"console_url", edge_url + "/_localray/"}, {"db", options.db},
                               {"seed", seed}, {"startup_ms", ready_ms}}
                    .dump()
             << std::endl;
@@ -222,7 +262,13 @@ int main(int argc, char** argv) {
       while (std::chrono::steady_clock::now() < deadline && pending() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
       if (auto left = pending(); left > 0) log->warn("stopping with {} runs or deliveries unfinished after 5 s", left);
+      // What was recorded goes to the store, then to the collector, while the I/O threads still run.
+      if (services.otlp_exporter) {
+        services.pipeline->flush();
+        services.otlp_exporter->stop(std::chrono::seconds{2});
+      }
       edge.stop();
+      otlp_http.stop();
       daemon_tcp.stop();
       udp.stop();
       io.stop();

@@ -1,4 +1,5 @@
 #include "emulator/metrics_endpoint.hpp"
+#include "emulator/otlp_exporter.hpp"
 
 #include <filesystem>
 
@@ -54,6 +55,18 @@ void pipeline(PrometheusText& out, const Services& s) {
     out.sample("localray_edge_connections", {}, static_cast<double>(open));
     out.family("localray_edge_connections_refused_total", "counter", "Connections answered 503 at the edge's bound (http::kMaxSessions).");
     out.sample("localray_edge_connections_refused_total", {}, static_cast<double>(turned_away));
+  }
+  if (s.otlp_exporter) {
+    auto c = s.otlp_exporter->counts();
+    out.family("localray_otlp_export_spans_total", "counter", "Spans sent to --otlp-endpoint: exported (accepted), rejected by the collector.");
+    out.sample("localray_otlp_export_spans_total", {{"result", "exported"}}, static_cast<double>(c.exported_spans));
+    out.sample("localray_otlp_export_spans_total", {{"result", "rejected"}}, static_cast<double>(c.rejected_spans));
+    out.family("localray_otlp_export_dropped_documents_total", "counter", "Segment documents dropped unsent because the export buffer was full.");
+    out.sample("localray_otlp_export_dropped_documents_total", {}, static_cast<double>(c.dropped_documents));
+    out.family("localray_otlp_export_failed_requests_total", "counter", "Export requests that failed (and were retried unless refused).");
+    out.sample("localray_otlp_export_failed_requests_total", {}, static_cast<double>(c.failed_requests));
+    out.family("localray_otlp_export_waiting_documents", "gauge", "Segment documents waiting to be exported.");
+    out.sample("localray_otlp_export_waiting_documents", {}, static_cast<double>(c.waiting));
   }
   if (s.udp_counts) {
     auto [received, rejected] = s.udp_counts();

@@ -22,6 +22,9 @@ Options:
   --host HOST               address to listen on (default 127.0.0.1)
   --port N                  edge port for every AWS API (default 4566; 0 picks a free one)
   --xray-udp-port N         X-Ray daemon UDP port (default 2000; 0 picks a free one)
+  --otlp-port N             second port serving OTLP/HTTP traces at /v1/traces, also served on the edge
+                            port (default 4318; 0: only the edge port; a taken port is passed over)
+  --otlp-endpoint URL       send every stored segment as OTLP/JSON to this collector (http://HOST:PORT)
   --db PATH                 SQLite trace store (default ./.localray/traces.db; :memory: for none on disk)
   --seed N                  make every random choice reproducible, fault injection included
   --ssl-failure-rate R      share of http function runs failing with "SSL Cert Exception" (default 0.4)
@@ -84,12 +87,17 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       }
       continue;
     }
-    if (arg == "--config" || arg == "--host" || arg == "--db" || arg == "--log-level" || arg == "--http-target") {
+    if (arg == "--config" || arg == "--host" || arg == "--db" || arg == "--log-level" || arg == "--http-target" ||
+        arg == "--otlp-endpoint") {
       if (!need_value() || value.empty()) return bad("needs a value");
       if (arg == "--config") o.config_file = std::string{value};
       else if (arg == "--host") o.host = value;
       else if (arg == "--db") o.db = value;
       else if (arg == "--http-target") o.http_target = std::string{value};
+      else if (arg == "--otlp-endpoint") {
+        if (value.rfind("http://", 0) != 0) return bad("needs an http:// URL (a collector's OTLP/HTTP receiver)");
+        o.otlp_endpoint = std::string{value};
+      }
       else {
         static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
         bool known = false;
@@ -97,10 +105,10 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
         if (!known) return bad("unknown level '" + std::string{value} + "'");
         o.log_level = value;
       }
-    } else if (arg == "--port" || arg == "--xray-udp-port") {
+    } else if (arg == "--port" || arg == "--xray-udp-port" || arg == "--otlp-port") {
       unsigned port;
       if (!need_value() || !parse_number(value, port) || port > 65535) return bad("needs a port number from 0 to 65535");
-      (arg == "--port" ? o.port : o.xray_udp_port) = static_cast<unsigned short>(port);
+      (arg == "--port" ? o.port : arg == "--otlp-port" ? o.otlp_port : o.xray_udp_port) = static_cast<unsigned short>(port);
     } else if (arg == "--seed") {
       std::uint64_t seed;
       if (!need_value() || !parse_number(value, seed)) return bad("needs a non-negative integer");

@@ -19,6 +19,12 @@ struct Options {
   std::string host = "127.0.0.1";
   unsigned short port = 4566;
   unsigned short xray_udp_port = 2000;
+  // OTLP/HTTP traces are served on the edge port at /v1/traces and, so that OpenTelemetry SDKs
+  // with default settings reach them, on this port too (0: not). A port already taken (a
+  // collector runs there) is reported and passed over.
+  unsigned short otlp_port = 4318;
+  // Every stored segment is also sent, as OTLP/JSON, to this collector (http:// only).
+  std::optional<std::string> otlp_endpoint;
   std::string db = "./.localray/traces.db";
   std::optional<std::uint64_t> seed;
   double ssl_failure_rate = 0.4;

@@ -20,6 +20,7 @@
 #include "services/sns/protocol/dispatch.hpp"
 #include "services/sqs/protocol/dispatch.hpp"
 #include "services/xray/protocol/api.hpp"
+#include "services/xray/protocol/otlp.hpp"
 #include "web/console.hpp"
 
 namespace localray::emulator {
@@ -323,6 +324,10 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     operation = std::string{rest.substr(0, rest.find('/'))};
     if (operation.empty()) operation = "console";
     response = co_await localray_endpoint(request);
+  } else if (auto otlp = co_await xray::protocol::handle_otlp(request, *region_of_call().xray, call)) {
+    response = std::move(*otlp);
+    service = "xray";
+    operation = "OTLP";
   } else if (auto api = co_await apigateway::protocol::handle(request, find_api_, call, endpoints_.edge_url)) {
     response = std::move(*api);
     service = "apigateway";

@@ -92,6 +92,7 @@ struct Services {
   std::string db_path;  // the store's file (--db)
   // The X-Ray daemon port's counts (received, rejected), set by main once it listens.
   std::function<std::pair<std::uint64_t, std::uint64_t>()> udp_counts;
+  std::shared_ptr<class OtlpExporter> otlp_exporter;  // --otlp-endpoint
   // The edge's connections open now and those turned away at its bound, set by main.
   std::function<std::pair<std::uint64_t, std::uint64_t>()> edge_counts;
   // Last, so destroyed first: its threads use the services above until they are joined.

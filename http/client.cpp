@@ -35,8 +35,10 @@ Result<Url> Url::parse(std::string_view text) {
   return u;
 }
 
-asio::awaitable<Result<ClientResponse>> get(asio::any_io_executor ex, const Url& url, const Headers& headers,
-                                            std::chrono::milliseconds timeout) {
+namespace {
+
+asio::awaitable<Result<ClientResponse>> exchange(asio::any_io_executor ex, beast::http::verb verb, const Url& url, const Headers& headers,
+                                                 const std::string& body, std::chrono::milliseconds timeout) {
   asio::ip::tcp::resolver resolver{ex};
   auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, asio::as_tuple(asio::use_awaitable));
   if (rec) co_return Error{"resolve " + url.host + ": " + rec.message()};
@@ -44,10 +46,14 @@ asio::awaitable<Result<ClientResponse>> get(asio::any_io_executor ex, const Url&
   stream.expires_after(timeout);
   auto [cec, ep] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
   if (cec) co_return Error{"connect " + url.host + ":" + url.port + ": " + cec.message()};
-  beast::http::request<beast::http::empty_body> req{beast::http::verb::get, url.target, 11};
+  beast::http::request<beast::http::string_body> req{verb, url.target, 11};
   req.set(beast::http::field::host, url.host + (url.port == "80" ? "" : ":" + url.port));
   req.set(beast::http::field::user_agent, "localray");
   for (const auto& [k, v] : headers) req.set(k, v);
+  if (verb != beast::http::verb::get) {
+    req.body() = body;
+    req.prepare_payload();
+  }
   auto [wec, wn] = co_await beast::http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
   if (wec) co_return Error{"write: " + wec.message()};
   beast::flat_buffer buffer;
@@ -63,6 +69,19 @@ asio::awaitable<Result<ClientResponse>> get(asio::any_io_executor ex, const Url&
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<Result<ClientResponse>> get(asio::any_io_executor ex, const Url& url, const Headers& headers,
+                                            std::chrono::milliseconds timeout) {
+  static const std::string no_body;
+  return exchange(std::move(ex), beast::http::verb::get, url, headers, no_body, timeout);
+}
+
+asio::awaitable<Result<ClientResponse>> post(asio::any_io_executor ex, const Url& url, const Headers& headers, const std::string& body,
+                                             std::chrono::milliseconds timeout) {
+  return exchange(std::move(ex), beast::http::verb::post, url, headers, body, timeout);
 }
 
 }  // namespace localray::http

@@ -1,5 +1,6 @@
 #pragma once
-// Outbound HTTP/1.1 for functions (the pattern's external GET). Plain http only.
+// Outbound HTTP/1.1: the pattern's external GET, the OTLP exporter's POSTs. Plain http only, one
+// connection per call.
 #include <chrono>
 #include <string>
 
@@ -24,5 +25,7 @@ struct Url {
 
 boost::asio::awaitable<tracing::Result<ClientResponse>> get(boost::asio::any_io_executor ex, const Url& url, const Headers& headers,
                                                             std::chrono::milliseconds timeout);
+boost::asio::awaitable<tracing::Result<ClientResponse>> post(boost::asio::any_io_executor ex, const Url& url, const Headers& headers,
+                                                             const std::string& body, std::chrono::milliseconds timeout);
 
 }  // namespace localray::http

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev libgtest-dev libzip-dev nettle-dev libyaml-cpp-dev
+  libprotobuf-dev protobuf-compiler
   curl python3 python3-boto3
 )
 # The console's front end is bundled at build time with npm, and Node.js functions run on the
@@ -31,6 +32,8 @@ fi
 # What Lambda's Node.js runtimes put on a function's module path (aws-sdk v2 up to nodejs16.x, the
 # v3 clients from nodejs18.x), pinned by their locks, in folders localray owns; and the example
 # functions' own dependencies (config/xray-tracer-nodejs.json).
-for dir in functions/runtime/node/sdk-v2 functions/runtime/node/sdk-v3 functions/examples/xray-tracer; do
+# The OTLP message definitions protoc compiles (tracing/otlp/proto: the npm package that ships
+# them) are installed the same way.
+for dir in tracing/otlp/proto functions/runtime/node/sdk-v2 functions/runtime/node/sdk-v3 functions/examples/xray-tracer; do
   (cd "$(dirname "$0")/../$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done

@@ -135,6 +135,11 @@ void Pipeline::on_commit(CommitListener listener) {
   listener_ = std::move(listener);
 }
 
+void Pipeline::on_commit_documents(DocumentListener listener) {
+  std::lock_guard lock{mutex_};
+  document_listener_ = std::move(listener);
+}
+
 std::uint64_t Pipeline::written() const {
   std::lock_guard lock{mutex_};
   return written_ - dropped_;
@@ -274,6 +279,16 @@ void Pipeline::run_writer() {
     std::vector<std::string> touched;
     for (const auto& [id, update] : batch.batch.traces) touched.push_back(id);
     std::size_t size = batch.batch.size();
+    DocumentListener document_listener;
+    {
+      std::lock_guard lock{mutex_};
+      document_listener = document_listener_;
+    }
+    std::vector<std::string> documents;
+    if (document_listener) {
+      documents.reserve(size);
+      for (const auto& d : batch.batch.documents) documents.push_back(d.json);
+    }
     Result<void> result = Error{"not written"};
     try {
       result = store_.write(std::move(batch.batch));
@@ -297,6 +312,7 @@ void Pipeline::run_writer() {
     committed_.notify_all();
     settle(batch.first, batch.last, static_cast<bool>(result));
     if (result && listener) listener(touched);
+    if (result && document_listener) document_listener(std::move(documents));
   }
 }
 

@@ -43,6 +43,10 @@ class Pipeline final : public SegmentSink {
   // once). Set it before segments flow; it must return quickly.
   using CommitListener = std::function<void(const std::vector<std::string>& trace_ids)>;
   void on_commit(CommitListener listener);
+  // Called on the writer thread after each commit with the documents it stored (an exporter's
+  // feed). Set it before segments flow; it must return quickly. Unset, no copy is made.
+  using DocumentListener = std::function<void(std::vector<std::string>&& documents)>;
+  void on_commit_documents(DocumentListener listener);
 
   std::uint64_t written() const;
   std::uint64_t dropped() const;  // offered and pushed out by newer ones (UDP)
@@ -104,6 +108,7 @@ class Pipeline final : public SegmentSink {
   bool stopping_ = false;
   bool writer_held_ = false;
   CommitListener listener_;
+  DocumentListener document_listener_;
   std::thread preparer_, writer_;
 };
 

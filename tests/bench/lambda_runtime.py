@@ -51,7 +51,7 @@ def topology(folder):
 
 
 def start(config):
-    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--db", ":memory:", "--log-level", "warn", "--config", config],
+    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", ":memory:", "--log-level", "warn", "--config", config],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
         if line.startswith("LOCALRAY_READY "):

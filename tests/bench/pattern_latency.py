@@ -37,7 +37,7 @@ def get(port, path):
 
 def start(db):
     t0 = time.perf_counter()
-    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--db", db, "--log-level", "warn", "--seed", "1"],
+    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", db, "--log-level", "warn", "--seed", "1"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     ready = None
     for line in p.stdout:

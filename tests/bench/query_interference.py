@@ -28,7 +28,7 @@ TRACES = int(sys.argv[4]) if len(sys.argv) > 4 else 20000
 
 
 def start(db):
-    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--db", db, "--log-level", "warn", "--seed", "1",
+    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", db, "--log-level", "warn", "--seed", "1",
                           "--retention-traces", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
         if line.startswith("LOCALRAY_READY "):

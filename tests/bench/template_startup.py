@@ -29,7 +29,7 @@ AWS = "/usr/bin/aws"
 
 def start(args):
     """Starts localray, returns (process, the READY line's JSON)."""
-    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--db", ":memory:", "--log-level", "warn"] + args,
+    p = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", ":memory:", "--log-level", "warn"] + args,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
         if line.startswith("LOCALRAY_READY "):

@@ -25,13 +25,18 @@ TEST(OptionsTest, DefaultsMatchTheDesign) {
   EXPECT_FALSE(o.config_file);
   EXPECT_EQ(o.retention_traces, 100000u);
   EXPECT_DOUBLE_EQ(o.retention_hours, 72);
+  EXPECT_EQ(o.otlp_port, 4318);
+  EXPECT_FALSE(o.otlp_endpoint);
 }
 
 TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
   auto o = std::get<Options>(parse({"--port", "0", "--xray-udp-port=0", "--db", ":memory:", "--seed", "42", "--ssl-failure-rate", "0.25",
                                     "--config", "app.json", "--host=0.0.0.0", "--log-level", "debug", "--http-target", "http://x/y",
-                                    "--retention-traces", "500", "--retention-hours=0.5"}));
+                                    "--retention-traces", "500", "--retention-hours=0.5", "--otlp-port", "4319",
+                                    "--otlp-endpoint=http://collector:4318"}));
   EXPECT_EQ(o.port, 0);
+  EXPECT_EQ(o.otlp_port, 4319);
+  EXPECT_EQ(o.otlp_endpoint, "http://collector:4318");
   EXPECT_EQ(o.xray_udp_port, 0);
   EXPECT_EQ(o.db, ":memory:");
   EXPECT_EQ(o.seed, 42u);
@@ -50,7 +55,8 @@ TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
 TEST(OptionsTest, BadValuesExitWithStatus2AndSayWhy) {
   for (auto args : std::vector<std::vector<std::string>>{
            {"--port", "65536"}, {"--port"}, {"--ssl-failure-rate", "1.5"}, {"--seed", "-1"}, {"--log-level", "loud"}, {"--bogus"},
-           {"--retention-traces", "-3"}, {"--retention-hours", "soon"}, {"--retention-hours", "-1"}}) {
+           {"--retention-traces", "-3"}, {"--retention-hours", "soon"}, {"--retention-hours", "-1"}, {"--otlp-port", "x"},
+           {"--otlp-endpoint", "https://collector"}, {"--otlp-endpoint"}}) {
     auto r = parse(args);
     ASSERT_TRUE(std::holds_alternative<Exit>(r)) << args[0];
     EXPECT_EQ(std::get<Exit>(r).code, 2);

@@ -82,7 +82,7 @@ pid_t spawn(std::vector<std::string> argv, bool with_stderr, int out[2]) {
 }  // namespace
 
 ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
-  std::vector<std::string> argv{binary_path(), "--port", "0", "--xray-udp-port", "0", "--db", ":memory:"};
+  std::vector<std::string> argv{binary_path(), "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", ":memory:"};
   argv.insert(argv.end(), args.begin(), args.end());
   int out[2];
   pid_t pid = spawn(std::move(argv), true, out);
@@ -111,7 +111,7 @@ ExitResult run_to_exit(const std::vector<std::string>& args, std::chrono::millis
 }
 
 LocalrayProcess::LocalrayProcess(std::vector<std::string> args) {
-  std::vector<std::string> argv{binary_path(), "--port", "0", "--xray-udp-port", "0", "--log-level", "warn"};
+  std::vector<std::string> argv{binary_path(), "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--log-level", "warn"};
   argv.insert(argv.end(), args.begin(), args.end());
   int out[2];
   pid_ = spawn(std::move(argv), false, out);

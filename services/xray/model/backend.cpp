@@ -114,6 +114,12 @@ boost::asio::awaitable<std::vector<Unprocessed>> Backend::put_trace_segments(std
   co_return rejected;
 }
 
+boost::asio::awaitable<std::size_t> Backend::record_segments(std::vector<tracing::Segment> segments) {
+  if (segments.empty()) co_return 0;
+  auto stored = co_await async_record_all(sink_, std::move(segments), boost::asio::use_awaitable);
+  co_return static_cast<std::size_t>(std::count(stored.begin(), stored.end(), false));
+}
+
 tracing::Result<Backend::Selector> Backend::selector(const TraceSelection& selection) {
   Selector out;
   auto add = [&](const std::string& text) -> tracing::Result<void> {

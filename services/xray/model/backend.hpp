@@ -61,6 +61,9 @@ class Backend {
   // Completes once the recorded ones are committed (a client told they were accepted finds them
   // after any crash), or reports those the store could not take.
   boost::asio::awaitable<std::vector<Unprocessed>> put_trace_segments(std::vector<std::string> documents);
+  // Segments already checked (OTLP spans mapped to documents): completes once they are committed,
+  // with how many the store could not take.
+  boost::asio::awaitable<std::size_t> record_segments(std::vector<tracing::Segment> segments);
   tracing::Result<SummaryPage> trace_summaries(const SummaryQuery& query);
   // Unknown ids are returned in `unprocessed`.
   tracing::Result<std::vector<tracing::Trace>> traces(const std::vector<std::string>& ids, std::vector<std::string>& unprocessed);

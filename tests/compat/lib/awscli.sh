@@ -4,7 +4,7 @@
 start_localray() {
   out=$(mktemp)
   tmp=$(mktemp -d)
-  "$BINARY" --port 0 --xray-udp-port 0 --db :memory: --log-level warn --seed "$1" > "$out" &
+  "$BINARY" --port 0 --xray-udp-port 0 --otlp-port 0 --db :memory: --log-level warn --seed "$1" > "$out" &
   pid=$!
   trap 'kill -INT $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$out" "$tmp"' EXIT
   for _ in $(seq 100); do grep -q LOCALRAY_READY "$out" && break; sleep 0.1; done

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 export const binary = process.env.LOCALRAY_BINARY ?? new URL("../../../build/localray", import.meta.url).pathname;
 
 export async function startLocalray(extraArgs = []) {
-  const child = spawn(binary, ["--port", "0", "--xray-udp-port", "0", "--db", ":memory:", "--log-level", "warn", ...extraArgs], {
+  const child = spawn(binary, ["--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", ":memory:", "--log-level", "warn", ...extraArgs], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });

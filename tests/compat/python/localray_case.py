@@ -63,7 +63,7 @@ class LocalrayCase(unittest.TestCase):
     """One localray process per test module, started on free ports; clients are made once per service."""
     @classmethod
     def setUpClass(cls):
-        cls.proc = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--db", ":memory:", "--log-level", "warn", "--seed", "9"],
+        cls.proc = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", ":memory:", "--log-level", "warn", "--seed", "9"],
                                     stdout=subprocess.PIPE, text=True)
         for line in cls.proc.stdout:
             if line.startswith("LOCALRAY_READY "):
