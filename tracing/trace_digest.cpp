@@ -1,6 +1,7 @@
 #include "tracing/trace_digest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 #include <cstdio>
 
@@ -68,6 +69,9 @@ TraceDigest digest_trace(const Trace& trace) {
   d.start_time = span.start;
   d.end_time = span.end;
   d.id_time = trace_id_time(trace.id);
+  // X-Ray refuses ids more than 30 days from their segments; such an id (a W3C id an OpenTelemetry
+  // SDK drew at random, its first 32 bits no time at all) is looked up by its segments' time.
+  if (std::abs(d.id_time - d.start_time) > kIdTimeHorizonSeconds) d.id_time = std::floor(d.start_time);
   for (const auto& s : trace.segments) {
     d.segment_count += count_documents(s);
     d.terms.push_back(terms::service(service_id(s).name));

@@ -27,6 +27,10 @@ struct TraceDigest {
 
 TraceDigest digest_trace(const Trace& trace);
 
+// How far a trace id's time may be from its segments' and still be the time the trace is found by
+// (GetTraceSummaries' TraceId range): X-Ray's own horizon for ids.
+constexpr double kIdTimeHorizonSeconds = 30 * 86400;
+
 // The epoch second of a trace id "1-5f84c7a3-..."; 0 when the id is not of that form.
 double trace_id_time(std::string_view trace_id);
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { trace, context, propagation, SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, RandomIdGenerator, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { AWSXRayIdGenerator } from "@opentelemetry/id-generator-aws-xray";
@@ -36,9 +36,9 @@ function flatten(docs) {
   return out;
 }
 
-function tracerWith(exporter, service) {
+function tracerWith(exporter, service, idGenerator = new AWSXRayIdGenerator()) {
   const provider = new BasicTracerProvider({
-    idGenerator: new AWSXRayIdGenerator(),
+    idGenerator,
     resource: resourceFromAttributes({ "service.name": service, "cloud.provider": "aws", "cloud.platform": "aws_ec2" }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
@@ -155,6 +155,20 @@ test("OTLP/protobuf with gzip, on the OTLP port; a taken OTLP port is passed ove
     assert.equal(call.namespace, "aws");
     assert.deepEqual(call.aws, { operation: "Query", table_name: "hits", region: "us-east-1" });
     assert.ok(segs.some((d) => d.inferred && d.name === "hits" && d.origin === "AWS::DynamoDB::Table"), "the table is inferred from the call, as X-Ray does");
+
+    // A W3C trace id from the SDK's default generator (its first 32 bits no time) is found by its
+    // segments' time, in GetTraceSummaries' default TraceId range.
+    const w3c = tracerWith(new ProtoExporter({ url: `${lr.endpoint}/v1/traces` }), "w3c-service", new RandomIdGenerator());
+    const span = w3c.tracer.startSpan("job", { kind: SpanKind.SERVER });
+    const w3cId = xrayId(span.spanContext().traceId);
+    span.end();
+    await w3c.provider.forceFlush();
+    const now = Date.now() / 1000;
+    const found = await eventually(async () => {
+      const out = await xray.send(new GetTraceSummariesCommand({ StartTime: new Date((now - 60) * 1000), EndTime: new Date((now + 60) * 1000) }));
+      return out.TraceSummaries.some((t) => t.Id === w3cId);
+    });
+    assert.ok(found, `${w3cId} is found by its time`);
 
     // The OTLP port serves the traces path alone; a body that is not OTLP is a 400 in OTLP's shape.
     assert.equal((await fetch(`http://127.0.0.1:${otlpPort}/_localray/health`)).status, 404);

@@ -237,5 +237,21 @@ TEST(TraceIdTimeTest, ReadsTheEpochSecondsOfAnXRayId) {
   EXPECT_EQ(trace_id_time("1-zzzzzzzz-bd862e3fe1be46a994272793"), 0);
 }
 
+TEST(TraceIdTimeTest, AnIdWhoseTimeIsFarFromItsSegmentsIsFoundByTheirTime) {
+  auto trace_with = [](std::string id, double start) {
+    Segment s;
+    s.name = "svc";
+    s.id = "53995c3f42cd8ad8";
+    s.trace_id = id;
+    s.start_time = start;
+    s.end_time = start + 1;
+    return Trace{std::move(id), {s}};
+  };
+  // An X-Ray id: its own time, even a day from the segments.
+  EXPECT_EQ(digest_trace(trace_with("1-5759e988-bd862e3fe1be46a994272793", 0x5759e988 + 86400.5)).id_time, 0x5759e988);
+  // A W3C id drawn at random (an OpenTelemetry SDK's): its first 32 bits are no time.
+  EXPECT_EQ(digest_trace(trace_with("1-9a3f0c1d-bd862e3fe1be46a994272793", 1700000000.5)).id_time, 1700000000);
+}
+
 }  // namespace
 }  // namespace localray::tracing

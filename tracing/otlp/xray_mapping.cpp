@@ -528,9 +528,9 @@ void add_spans(const Segment& s, const std::string& trace_hex, const std::string
 
   if (!s.annotations.empty()) {
     json keys = json::array();
-    for (const auto& [k, v] : s.annotations) {
-      std::visit([&](const auto& x) { a[k] = x; }, v);
-      keys.push_back(k);
+    for (const auto& entry : s.annotations) {  // clang 14 cannot capture a structured binding
+      std::visit([&](const auto& x) { a[entry.first] = x; }, entry.second);
+      keys.push_back(entry.first);
     }
     a["aws.xray.annotations"] = std::move(keys);
   }
