@@ -172,6 +172,12 @@ int main(int argc, char** argv) {
     }
   }
   if (options.otlp_endpoint) {
+    // Exporting to our own receiver would store every document again, and export it again.
+    auto target = http::Url::parse(*options.otlp_endpoint);
+    auto loopback = [](const std::string& h) { return h == "127.0.0.1" || h == "localhost" || h == "::1" || h == "[::1]"; };
+    if (target && (target->host == options.host || (loopback(target->host) && loopback(options.host))) &&
+        (target->port == std::to_string(*port) || (otlp_port && target->port == std::to_string(*otlp_port))))
+      return fail("--otlp-endpoint " + *options.otlp_endpoint + " is this localray's own OTLP receiver: every span would come back to be exported again");
     auto exporter = emulator::OtlpExporter::create(io.get_executor(), services.blocking->executor(), *options.otlp_endpoint,
                                                    std::string{emulator::kVersion}, log);
     if (!exporter) return fail(exporter.error().message);
@@ -262,15 +268,15 @@ int main(int argc, char** argv) {
       while (std::chrono::steady_clock::now() < deadline && pending() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
       if (auto left = pending(); left > 0) log->warn("stopping with {} runs or deliveries unfinished after 5 s", left);
+      edge.stop();
+      otlp_http.stop();
+      daemon_tcp.stop();
+      udp.stop();
       // What was recorded goes to the store, then to the collector, while the I/O threads still run.
       if (services.otlp_exporter) {
         services.pipeline->flush();
         services.otlp_exporter->stop(std::chrono::seconds{2});
       }
-      edge.stop();
-      otlp_http.stop();
-      daemon_tcp.stop();
-      udp.stop();
       io.stop();
     });
   });

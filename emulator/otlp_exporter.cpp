@@ -54,9 +54,9 @@ void OtlpExporter::offer(std::vector<std::string>&& documents) {
 std::vector<std::string> OtlpExporter::take_batch() {
   std::lock_guard lock{mutex_};
   std::vector<std::string> batch;
-  std::size_t n = std::min(kBatch, waiting_.size());
-  batch.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t bytes = 0;
+  while (!waiting_.empty() && batch.size() < kBatch && (batch.empty() || bytes + waiting_.front().size() <= kMaxBatchBytes)) {
+    bytes += waiting_.front().size();
     batch.push_back(std::move(waiting_.front()));
     waiting_.pop_front();
   }
@@ -65,7 +65,16 @@ std::vector<std::string> OtlpExporter::take_batch() {
 }
 
 void OtlpExporter::start() {
-  asio::co_spawn(io_, [self = this]() { return self->run(); }, asio::detached);
+  asio::co_spawn(io_, [self = shared_from_this()]() { return self->run(); }, [self = shared_from_this()](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        self->log_->error("OTLP export to {} stopped: {}", self->url_text_, ex.what());
+      }
+    }
+    self->finished_ = true;
+  });
 }
 
 void OtlpExporter::stop(std::chrono::milliseconds grace) {
@@ -124,13 +133,23 @@ asio::awaitable<void> OtlpExporter::run() {
     }
     auto batch = take_batch();
     const std::string version = scope_version_;
-    Encoded encoded = co_await base::offload(blocking_, [&batch, &version] { return encode(batch, version); });
+    auto work = [&batch, &version] { return encode(batch, version); };
+    asio::any_io_executor pool = blocking_;
+    Encoded encoded;
+    try {
+      encoded = co_await base::offload(pool, work);
+    } catch (const std::exception& e) {  // a stored document no rule expected: this batch alone is lost
+      rejected_ += batch.size();
+      log_->warn("OTLP export to {}: a batch of {} documents could not be converted: {}", url_text_, batch.size(), e.what());
+      continue;
+    }
     if (encoded.spans == 0) continue;
     for (;;) {
       http::Headers headers;
       headers.set("Content-Type", "application/json");
       const std::chrono::milliseconds timeout = 10s;
-      auto res = co_await http::post(io_, url_, headers, encoded.body, timeout);
+      asio::any_io_executor io = io_;
+      auto res = co_await http::post(io, url_, headers, encoded.body, timeout);
       if (res && res->status >= 200 && res->status < 300) {
         exported_ += encoded.spans;
         auto j = nlohmann::json::parse(res->body, nullptr, false);
@@ -145,7 +164,8 @@ asio::awaitable<void> OtlpExporter::run() {
           if (n > 0) {
             rejected_ += n;
             exported_ -= std::min<std::uint64_t>(n, encoded.spans);
-            log_->warn("OTLP export to {}: {} spans rejected: {}", url_text_, n, p.value("errorMessage", std::string{}));
+            auto message = p.contains("errorMessage") && p["errorMessage"].is_string() ? p["errorMessage"].get<std::string>() : std::string{};
+            log_->warn("OTLP export to {}: {} spans rejected: {}", url_text_, n, message);
           }
         }
         backoff = 1s;
@@ -166,7 +186,6 @@ asio::awaitable<void> OtlpExporter::run() {
       backoff = std::min(backoff * 2, std::chrono::seconds{30});
     }
   }
-  finished_ = true;
 }
 
 }  // namespace localray::emulator

@@ -20,10 +20,13 @@
 
 namespace localray::emulator {
 
-class OtlpExporter {
+class OtlpExporter : public std::enable_shared_from_this<OtlpExporter> {
  public:
   static constexpr std::size_t kMaxWaiting = 50000;  // documents
   static constexpr std::size_t kBatch = 512;         // documents per request
+  // Documents' bytes per request: their OTLP/JSON is about twice that, under localray's own 8 MiB
+  // and a Collector's 20 MiB default.
+  static constexpr std::size_t kMaxBatchBytes = 2 * 1024 * 1024;
   static constexpr std::chrono::milliseconds kLinger{500};
 
   // `endpoint` is the collector's base URL (`/v1/traces` is added, as SDKs add it to

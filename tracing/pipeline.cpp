@@ -296,6 +296,8 @@ void Pipeline::run_writer() {
       result = Error{e.what()};
     }
     if (!result) log_->error("segment batch of {} not stored: {}", size, result.error().message);
+    // Handed on before flush() can see the batch as written: what a flush waited for is exported too.
+    if (result && document_listener) document_listener(std::move(documents));
     CommitListener listener;
     {
       std::lock_guard lock{mutex_};
@@ -312,7 +314,6 @@ void Pipeline::run_writer() {
     committed_.notify_all();
     settle(batch.first, batch.last, static_cast<bool>(result));
     if (result && listener) listener(touched);
-    if (result && document_listener) document_listener(std::move(documents));
   }
 }
 

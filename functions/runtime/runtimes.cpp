@@ -162,11 +162,12 @@ tracing::Result<LaunchSpec> launch_spec(const FunctionSource& fn, const RuntimeH
   // Read by the AWS SDK for JavaScript v3 and boto3 1.28+; the bootstraps point older SDKs here too.
   env["AWS_ENDPOINT_URL"] = host.edge_url;
   env["LOCALRAY_ENDPOINT"] = host.edge_url;
-  // What OpenTelemetry SDKs read, set as ADOT's Lambda layers set it: spans go to localray's
-  // OTLP receiver and continue the run's X-Ray trace header. The function's own values win.
+  // What OpenTelemetry SDKs read, set as ADOT's Lambda layers set it: spans go to localray's OTLP
+  // receiver, named for the function. The X-Ray propagator only for a function that switches ADOT
+  // on (AWS_LAMBDA_EXEC_WRAPPER): an SDK without it installed refuses to start (Python) or warns.
+  // The function's own values win.
   env["OTEL_EXPORTER_OTLP_ENDPOINT"] = host.edge_url;
-  env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = host.edge_url + "/v1/traces";
-  env["OTEL_PROPAGATORS"] = "xray";
+  if (fn.environment.count("AWS_LAMBDA_EXEC_WRAPPER")) env["OTEL_PROPAGATORS"] = "xray";
   env["OTEL_SERVICE_NAME"] = fn.name;
   env["OTEL_RESOURCE_ATTRIBUTES"] = "cloud.provider=aws,cloud.region=" + fn.region + ",cloud.account.id=" + fn.account +
                                     ",faas.name=" + fn.name + ",faas.version=$LATEST";

@@ -198,6 +198,8 @@ test("a Node function instrumented with the OTel SDK, called through the pattern
     await lambda.send(new CreateFunctionCommand({
       FunctionName: "otel_orders", Runtime: "nodejs20.x", Handler: "index.handler", Role: "arn:aws:iam::000000000000:role/any",
       Code: { S3Bucket: "hot-reload", S3Key: code }, Timeout: 10,
+      // How ADOT is switched on: localray then sets OTEL_PROPAGATORS=xray as the layer would.
+      Environment: { Variables: { AWS_LAMBDA_EXEC_WRAPPER: "/opt/otel-handler" } },
     }));
     const sns = new SNSClient(v3Options(lr.endpoint));
     await sns.send(new SubscribeCommand({ TopicArn: "arn:aws:sns:us-east-1:000000000000:xrayTracerTopic", Protocol: "lambda", Endpoint: "arn:aws:lambda:us-east-1:000000000000:function:otel_orders" }));

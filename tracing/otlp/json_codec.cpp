@@ -45,7 +45,7 @@ std::uint64_t uint64_member(const json& object, std::string_view camel, std::str
   if (!m) return 0;
   if (m->is_number_unsigned()) return m->get<std::uint64_t>();
   if (m->is_number_integer() && m->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(m->get<std::int64_t>());
-  if (m->is_number_float() && m->get<double>() >= 0 && std::isfinite(m->get<double>())) return static_cast<std::uint64_t>(m->get<double>());
+  if (m->is_number_float() && m->get<double>() >= 0 && m->get<double>() < 1.8e19) return static_cast<std::uint64_t>(m->get<double>());
   if (m->is_string()) {
     const auto& s = m->get_ref<const std::string&>();
     std::uint64_t v = 0;
@@ -163,13 +163,13 @@ std::optional<std::string> from_hex(std::string_view hex) {
   return out;
 }
 
-json any_value_from_json(const json& any) {
-  if (!any.is_object()) return json{};
+json any_value_from_json(const json& any, int depth) {
+  if (!any.is_object() || depth > kMaxValueDepth) return json{};
   if (const json* v = member(any, "stringValue", "string_value")) return v->is_string() ? *v : json{};
   if (const json* v = member(any, "boolValue", "bool_value")) return v->is_boolean() ? *v : json{};
   if (const json* v = member(any, "intValue", "int_value")) {
     if (v->is_number_integer()) return *v;
-    if (v->is_number_float() && std::isfinite(v->get<double>())) return static_cast<std::int64_t>(v->get<double>());
+    if (v->is_number_float() && std::abs(v->get<double>()) < 9.2e18) return static_cast<std::int64_t>(v->get<double>());
     if (v->is_string()) {
       const auto& s = v->get_ref<const std::string&>();
       std::int64_t n = 0;
@@ -185,7 +185,7 @@ json any_value_from_json(const json& any) {
   if (const json* v = member(any, "arrayValue", "array_value")) {
     json out = json::array();
     if (const json* values = member(*v, "values"); values && values->is_array())
-      for (const auto& e : *values) out.push_back(any_value_from_json(e));
+      for (const auto& e : *values) out.push_back(any_value_from_json(e, depth + 1));
     return out;
   }
   if (const json* v = member(any, "kvlistValue", "kvlist_value")) {
@@ -193,14 +193,17 @@ json any_value_from_json(const json& any) {
     if (const json* values = member(*v, "values"); values && values->is_array())
       for (const auto& kv : *values)
         if (kv.is_object() && kv.contains("key") && kv["key"].is_string())
-          out[kv["key"].get<std::string>()] = kv.contains("value") ? any_value_from_json(kv["value"]) : json{};
+          out[kv["key"].get<std::string>()] = kv.contains("value") ? any_value_from_json(kv["value"], depth + 1) : json{};
     return out;
   }
   if (const json* v = member(any, "bytesValue", "bytes_value")) return v->is_string() ? *v : json{};
   return json{};
 }
 
-json any_value_to_json(const json& value) {
+json any_value_to_json(const json& value, int depth) {
+  // Deeper than an SDK ever nests: the rest travels as its JSON text.
+  if (depth > kMaxValueDepth && (value.is_array() || value.is_object()))
+    return {{"stringValue", value.dump(-1, ' ', false, json::error_handler_t::replace)}};
   switch (value.type()) {
     case json::value_t::string: return {{"stringValue", value}};
     case json::value_t::boolean: return {{"boolValue", value}};
@@ -209,12 +212,12 @@ json any_value_to_json(const json& value) {
     case json::value_t::number_float: return {{"doubleValue", value}};
     case json::value_t::array: {
       json values = json::array();
-      for (const auto& e : value) values.push_back(any_value_to_json(e));
+      for (const auto& e : value) values.push_back(any_value_to_json(e, depth + 1));
       return {{"arrayValue", {{"values", values}}}};
     }
     case json::value_t::object: {
       json values = json::array();
-      for (const auto& [k, v] : value.items()) values.push_back({{"key", k}, {"value", any_value_to_json(v)}});
+      for (const auto& [k, v] : value.items()) values.push_back({{"key", k}, {"value", any_value_to_json(v, depth + 1)}});
       return {{"kvlistValue", {{"values", values}}}};
     }
     default: return json::object();
@@ -227,8 +230,10 @@ Result<TraceData> decode_json(std::string_view body) {
   if (!doc.is_object()) return Error{"the body must be a JSON object (ExportTraceServiceRequest)"};
   try {
     TraceData out;
+    std::size_t spans = 0, groups = 0;
     for (const auto& rs : array_member(doc, "resourceSpans", "resource_spans", "request")) {
       if (!rs.is_object()) throw BadRequest{"resourceSpans must hold ResourceSpans objects"};
+      if (++groups > kMaxSpansPerRequest) throw BadRequest{"a request may hold at most " + std::to_string(kMaxSpansPerRequest) + " spans"};
       ResourceSpans r;
       if (const json* res = member(rs, "resource")) r.resource = attributes_member(*res, "resource");
       const json* scopes = member(rs, "scopeSpans", "scope_spans");
@@ -237,6 +242,7 @@ Result<TraceData> decode_json(std::string_view body) {
       if (scopes && !scopes->is_array()) throw BadRequest{"resourceSpans.scopeSpans must be an array"};
       for (const auto& ss : scopes ? *scopes : no_scopes) {
         if (!ss.is_object()) throw BadRequest{"scopeSpans must hold ScopeSpans objects"};
+        if (++groups > kMaxSpansPerRequest) throw BadRequest{"a request may hold at most " + std::to_string(kMaxSpansPerRequest) + " spans"};
         ScopeSpans scope;
         const json* sc = member(ss, "scope");
         if (!sc) sc = member(ss, "instrumentationLibrary", "instrumentation_library");
@@ -244,7 +250,11 @@ Result<TraceData> decode_json(std::string_view body) {
           scope.scope_name = string_member(*sc, "name", {}, "scope");
           scope.scope_version = string_member(*sc, "version", {}, "scope");
         }
-        for (const auto& sp : array_member(ss, "spans", {}, "scopeSpans")) scope.spans.push_back(span_from(sp));
+        for (const auto& sp : array_member(ss, "spans", {}, "scopeSpans")) {
+          if (++spans > kMaxSpansPerRequest)
+            throw BadRequest{"a request may hold at most " + std::to_string(kMaxSpansPerRequest) + " spans"};
+          scope.spans.push_back(span_from(sp));
+        }
         r.scopes.push_back(std::move(scope));
       }
       out.push_back(std::move(r));

@@ -12,14 +12,20 @@
 
 namespace localray::tracing::otlp {
 
+// Bounds on what one request may make us hold: spans (and resource and scope groups, which an
+// attacker could send empty), and how deep an attribute value nests.
+constexpr std::size_t kMaxSpansPerRequest = 100000;
+constexpr int kMaxValueDepth = 32;
+
 // The request as a whole: an error is a body that is not an ExportTraceServiceRequest. An id that
 // is not 16 or 8 bytes is kept as sent, for the mapping to reject that span alone.
 Result<TraceData> decode_json(std::string_view body);
 std::string encode_json(const TraceData& data);
 
 // An AnyValue (`{"stringValue": ...}`, ...) as the JSON value Attributes hold, and back.
-nlohmann::json any_value_from_json(const nlohmann::json& any);
-nlohmann::json any_value_to_json(const nlohmann::json& value);
+// Values nested deeper than kMaxValueDepth are cut (decoding) or sent as their JSON text (encoding).
+nlohmann::json any_value_from_json(const nlohmann::json& any, int depth = 0);
+nlohmann::json any_value_to_json(const nlohmann::json& value, int depth = 0);
 
 // Lower-case hex of raw bytes, and back (nothing when `hex` is not hex).
 std::string to_hex(std::string_view bytes);

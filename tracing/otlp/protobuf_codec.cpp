@@ -5,6 +5,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include "base/base64.hpp"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -81,6 +82,34 @@ void set_attributes(const Attributes& attrs, List& list) {
   }
 }
 
+// Counts the resource groups, scope groups and spans of a request from the wire, without building
+// them: 8 MiB of empty spans would otherwise become millions of objects before any check.
+enum class Walk { Ok, TooMany, Malformed };
+
+Walk walk(google::protobuf::io::CodedInputStream& in, int level, std::size_t& groups, std::size_t& spans) {
+  for (;;) {
+    std::uint32_t tag = in.ReadTag();
+    if (tag == 0) return Walk::Ok;  // the end of this message; a malformed tail fails the real parse
+    const std::uint32_t field = tag >> 3, wire = tag & 7;
+    // ExportTraceServiceRequest.resource_spans = 1, ResourceSpans.scope_spans = 2, ScopeSpans.spans = 2
+    const bool nested = wire == 2 && (level == 0 ? field == 1 : field == 2);
+    if (!nested) {
+      if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return Walk::Malformed;
+      continue;
+    }
+    std::uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) return Walk::Malformed;
+    if (++(level == 2 ? spans : groups) > kMaxSpansPerRequest) return Walk::TooMany;
+    if (level == 2) {
+      if (!in.Skip(static_cast<int>(length))) return Walk::Malformed;
+      continue;
+    }
+    auto limit = in.PushLimit(static_cast<int>(length));
+    if (auto w = walk(in, level + 1, groups, spans); w != Walk::Ok) return w;
+    in.PopLimit(limit);
+  }
+}
+
 // Ids of the wrong length are kept as sent (in hex) for the mapping to reject.
 std::string id(const std::string& bytes) { return bytes.empty() ? std::string{} : to_hex(bytes); }
 std::string raw(const std::string& hex) { return from_hex(hex).value_or(std::string{}); }
@@ -88,9 +117,15 @@ std::string raw(const std::string& hex) { return from_hex(hex).value_or(std::str
 }  // namespace
 
 Result<TraceData> decode_protobuf(std::string_view body) {
+  if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return Error{"the body is too large"};
+  {
+    google::protobuf::io::CodedInputStream in{reinterpret_cast<const std::uint8_t*>(body.data()), static_cast<int>(body.size())};
+    std::size_t groups = 0, spans = 0;
+    if (walk(in, 0, groups, spans) == Walk::TooMany)
+      return Error{"a request may hold at most " + std::to_string(kMaxSpansPerRequest) + " spans"};
+  }
   pb::collector::trace::v1::ExportTraceServiceRequest request;
-  if (body.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
-      !request.ParseFromArray(body.data(), static_cast<int>(body.size())))
+  if (!request.ParseFromArray(body.data(), static_cast<int>(body.size())))
     return Error{"the body is not a protobuf ExportTraceServiceRequest"};
   TraceData out;
   for (const auto& rs : request.resource_spans()) {

@@ -26,7 +26,12 @@ bool lower_hex(std::string_view s, std::size_t n) {
 // X-Ray's name alphabet: what it refuses becomes '_', as AWS's exporter does.
 std::string xray_name(std::string_view name) {
   std::string out;
-  for (unsigned char c : name.substr(0, 200)) {
+  if (name.size() > 200) {
+    std::size_t cut = 200;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    name = name.substr(0, cut);
+  }
+  for (unsigned char c : name) {
     bool ok = c >= 0x80 || std::isalnum(c) || c == ' ' || std::string_view{"_.:/%&#=+\\-@"}.find(static_cast<char>(c)) != std::string_view::npos;
     out += ok ? static_cast<char>(c) : '_';
   }
@@ -38,6 +43,20 @@ std::string annotation_key(std::string_view key) {
   std::string out;
   for (unsigned char c : key.substr(0, 500)) out += std::isalnum(c) || c == ':' ? static_cast<char>(c) : '_';
   return out;
+}
+
+// A member that is a string, else `fallback`: stored documents come from any client.
+std::string text_of(const json& object, std::string_view key, std::string fallback = {}) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+const json& object_of(const json& object, std::string_view key) {
+  static const json empty = json::object();
+  if (!object.is_object()) return empty;
+  auto it = object.find(key);
+  return it != object.end() && it->is_object() ? *it : empty;
 }
 
 // Takes an attribute out of `attrs` (so that it does not also land in metadata).
@@ -192,9 +211,9 @@ std::string stack_text(const json& stack) {
   if (!stack.is_array()) return out;
   for (const auto& f : stack) {
     if (!f.is_object()) continue;
-    std::string where = f.value("path", std::string{});
+    std::string where = text_of(f, "path");
     if (f.contains("line") && f["line"].is_number_integer()) where += ":" + std::to_string(f["line"].get<long long>());
-    std::string label = f.value("label", std::string{});
+    std::string label = text_of(f, "label");
     out += "    at " + (label.empty() ? where : label + " (" + where + ")") + "\n";
   }
   return out;
@@ -215,8 +234,12 @@ bool is_mapped_key(std::string_view k) {
   return k.rfind(kXray, 0) == 0;
 }
 
-double seconds(std::uint64_t ns) { return static_cast<double>(ns / 1000) / 1e6; }
-std::uint64_t nanos(double s) { return s <= 0 ? 0 : static_cast<std::uint64_t>(std::llround(s * 1e6)) * 1000; }
+double seconds(std::uint64_t ns) { return static_cast<double>(ns / 1000000000) + static_cast<double>(ns % 1000000000) / 1e9; }
+std::uint64_t nanos(double s) {
+  if (!(s > 0) || s > 1.8e10) return 0;
+  double whole = std::floor(s);
+  return static_cast<std::uint64_t>(whole) * 1000000000ULL + static_cast<std::uint64_t>(std::llround((s - whole) * 1e9));
+}
 
 }  // namespace
 
@@ -265,12 +288,19 @@ Result<Segment> span_to_segment(const Attributes& resource, const ScopeSpans& sc
   json request = json::object(), response = json::object();
   if (auto m = take_first(attrs, {"http.request.method", "http.method"})) request["method"] = *m;
   auto url = as_string(take_first(attrs, {"url.full", "http.url"}));
-  auto scheme = as_string(take_first(attrs, {"url.scheme", "http.scheme"}));
-  auto host = as_string(take_first(attrs, {"server.address", "http.host", "net.host.name", "net.peer.name"}));
-  auto port = take_first(attrs, {"server.port", "net.host.port", "net.peer.port"});
-  auto path = as_string(take_first(attrs, {"url.path"}));
-  auto query = as_string(take_first(attrs, {"url.query"}));
-  auto target = as_string(take_first(attrs, {"http.target"}));
+  // The parts of a URL are read (and taken) only when the whole is missing; else they stay attributes.
+  auto peek_first = [&attrs, &url](std::initializer_list<std::string_view> keys) -> std::optional<json> {
+    if (!url) return take_first(attrs, keys);
+    for (auto k : keys)
+      if (auto it = attrs.find(k); it != attrs.end() && !it->is_null()) return *it;
+    return std::nullopt;
+  };
+  auto scheme = as_string(peek_first({"url.scheme", "http.scheme"}));
+  auto host = as_string(peek_first({"server.address", "http.host", "net.host.name", "net.peer.name"}));
+  auto port = peek_first({"server.port", "net.host.port", "net.peer.port"});
+  auto path = as_string(peek_first({"url.path"}));
+  auto query = as_string(peek_first({"url.query"}));
+  auto target = as_string(peek_first({"http.target"}));
   if (!url && host && (path || target)) {
     std::string u = scheme.value_or("http") + "://" + *host;
     if (port && port->is_number_integer()) u += ":" + std::to_string(port->get<long long>());
@@ -280,8 +310,18 @@ Result<Segment> span_to_segment(const Attributes& resource, const ScopeSpans& sc
   if (url) request["url"] = *url;
   if (auto v = take_first(attrs, {"user_agent.original", "http.user_agent"})) request["user_agent"] = *v;
   if (auto v = take_first(attrs, {"client.address", "http.client_ip"})) request["client_ip"] = *v;
-  if (auto v = take(attrs, "aws.xray.http.x_forwarded_for")) request["x_forwarded_for"] = *v;
-  if (auto v = take(attrs, "aws.xray.http.traced")) request["traced"] = *v;
+  for (auto it = attrs.begin(); it != attrs.end();) {
+    std::string_view k = it.key();
+    if (k.rfind("aws.xray.http.response.", 0) == 0) {
+      response[std::string{k.substr(23)}] = *it;
+      it = attrs.erase(it);
+    } else if (k.rfind("aws.xray.http.", 0) == 0) {
+      request[std::string{k.substr(14)}] = *it;  // x_forwarded_for, traced
+      it = attrs.erase(it);
+    } else {
+      ++it;
+    }
+  }
   std::optional<long long> status;
   if (auto v = take_first(attrs, {"http.response.status_code", "http.status_code"}); v && v->is_number_integer()) {
     status = v->get<long long>();
@@ -340,6 +380,7 @@ Result<Segment> span_to_segment(const Attributes& resource, const ScopeSpans& sc
   else if (segment)
     if (auto it = resource.find("cloud.platform"); it != resource.end() && it->is_string()) s.origin = origin_of_platform(it->get<std::string>());
   if (auto v = as_string(take(attrs, "aws.xray.resource_arn"))) s.resource_arn = *v;
+  s.inferred = take_bool(attrs, "aws.xray.inferred").value_or(false);
 
   // error, throttle, fault: stated, else from the status and the HTTP status code.
   auto error = take_bool(attrs, "aws.xray.error"), throttle = take_bool(attrs, "aws.xray.throttle"), fault = take_bool(attrs, "aws.xray.fault");
@@ -378,7 +419,7 @@ Result<Segment> span_to_segment(const Attributes& resource, const ScopeSpans& sc
       }
       exceptions.push_back(std::move(ex));
     } else {
-      json ev = {{"name", e.name}, {"time", seconds(e.time_unix_nano)}};
+      json ev = {{"name", e.name}, {"time_unix_nano", e.time_unix_nano}};
       if (!e.attributes.empty()) ev["attributes"] = e.attributes;
       events.push_back(std::move(ev));
     }
@@ -422,6 +463,7 @@ Result<Segment> span_to_segment(const Attributes& resource, const ScopeSpans& sc
   if (auto extra = take(attrs, "aws.xray.extra"); extra && extra->is_object()) s.extra = *extra;
   for (auto& [k, v] : attrs.items()) {
     if (std::string_view{k}.rfind(kXray, 0) == 0) continue;  // ours, but unknown to this version
+    if (!metadata["default"].is_object()) metadata["default"] = json::object();
     metadata["default"][k] = v;
   }
   if (segment) {
@@ -443,7 +485,7 @@ Result<Segment> span_to_segment(const Attributes& resource, const ScopeSpans& sc
   if (!otel.empty()) metadata["otel"] = std::move(otel);
   if (!metadata.empty()) s.metadata = std::move(metadata);
 
-  if (to_json(s).dump().size() > kMaxDocumentBytes) return Error{"span " + span.span_id + ": its segment document would exceed 64 KB"};
+  if (to_json(s).dump(-1, ' ', false, json::error_handler_t::replace).size() > kMaxDocumentBytes) return Error{"span " + span.span_id + ": its segment document would exceed 64 KB"};
   return s;
 }
 
@@ -452,7 +494,12 @@ Converted to_segments(const TraceData& data) {
   for (const auto& r : data)
     for (const auto& scope : r.scopes)
       for (const auto& span : scope.spans) {
-        auto seg = span_to_segment(r.resource, scope, span);
+        Result<Segment> seg = Error{"not mapped"};
+        try {
+          seg = span_to_segment(r.resource, scope, span);
+        } catch (const std::exception& e) {  // a value of a kind no rule expects: this span alone is refused
+          seg = Error{"span " + span.span_id + ": " + e.what()};
+        }
         if (seg) {
           out.segments.push_back(std::move(*seg));
         } else {
@@ -484,13 +531,17 @@ void add_spans(const Segment& s, const std::string& trace_hex, const std::string
   if (!s.origin.empty()) a["aws.xray.origin"] = s.origin;
   if (!s.namespace_.empty()) a["aws.xray.namespace"] = s.namespace_;
   if (!s.resource_arn.empty()) a["aws.xray.resource_arn"] = s.resource_arn;
-  if (s.error) a["aws.xray.error"] = true;
-  if (s.throttle) a["aws.xray.throttle"] = true;
-  if (s.fault) a["aws.xray.fault"] = true;
+  if (s.inferred) a["aws.xray.inferred"] = true;
+  // With an HTTP status the flags are stated even when false: read back, the status would set them.
+  const bool has_status = object_of(s.http, "response").contains("status");
+  if (s.error || has_status) a["aws.xray.error"] = s.error;
+  if (s.throttle || has_status) a["aws.xray.throttle"] = s.throttle;
+  if (s.fault || has_status) a["aws.xray.fault"] = s.fault;
   if (otel.contains("rpc.system")) a["rpc.system"] = otel["rpc.system"];
 
   if (s.http.is_object()) {
-    const json req = s.http.value("request", json::object()), res = s.http.value("response", json::object());
+    const json& req = object_of(s.http, "request");
+    const json& res = object_of(s.http, "response");
     for (const auto& [k, v] : req.items()) {
       if (k == "method") a["http.request.method"] = v;
       else if (k == "url") a["url.full"] = v;
@@ -565,19 +616,21 @@ void add_spans(const Segment& s, const std::string& trace_hex, const std::string
         json attrs = {{"aws.xray.exception", ex}};
         if (ex.contains("type")) attrs["exception.type"] = ex["type"];
         if (ex.contains("message")) attrs["exception.message"] = ex["message"];
-        if (auto text = stack_text(ex.value("stack", json::array())); !text.empty()) attrs["exception.stacktrace"] = text;
+        if (auto it = ex.find("stack"); it != ex.end())
+          if (auto text = stack_text(*it); !text.empty()) attrs["exception.stacktrace"] = text;
         span.events.push_back({span.end_time_unix_nano, "exception", std::move(attrs)});
       }
   }
   if (otel.contains("events") && otel["events"].is_array())
     for (const auto& e : otel["events"]) {
       if (!e.is_object()) continue;
-      span.events.push_back({nanos(e.value("time", 0.0)), e.value("name", std::string{}), e.value("attributes", json::object())});
+      std::uint64_t time = e.contains("time_unix_nano") && e["time_unix_nano"].is_number_unsigned() ? e["time_unix_nano"].get<std::uint64_t>() : 0;
+      span.events.push_back({time, text_of(e, "name"), object_of(e, "attributes")});
     }
   if (s.links.is_array())
     for (const auto& l : s.links) {
       if (!l.is_object() || !l.contains("trace_id") || !l["trace_id"].is_string() || !l.contains("id") || !l["id"].is_string()) continue;
-      span.links.push_back({otel_trace_id(l["trace_id"].get<std::string>()), l["id"].get<std::string>(), l.value("attributes", json::object())});
+      span.links.push_back({otel_trace_id(l["trace_id"].get<std::string>()), l["id"].get<std::string>(), object_of(l, "attributes")});
     }
 
   span.status = s.fault || s.error ? StatusCode::Error : StatusCode::Unset;
@@ -611,8 +664,8 @@ TraceData from_segments(const std::vector<Segment>& documents, const std::string
     scope.scope_name = scope_name;
     scope.scope_version = scope_version;
     if (otel.contains("scope") && otel["scope"].is_object()) {
-      scope.scope_name = otel["scope"].value("name", scope_name);
-      scope.scope_version = otel["scope"].value("version", std::string{});
+      scope.scope_name = text_of(otel["scope"], "name", scope_name);
+      scope.scope_version = text_of(otel["scope"], "version");
     }
     add_spans(d, otel_trace_id(d.trace_id), d.parent_id, true, scope.spans);
     r.scopes.push_back(std::move(scope));

@@ -126,7 +126,8 @@ boost::asio::awaitable<std::optional<http::Response>> handle_otlp(const http::Re
   if (body.size() > kInlineDecodeBytes) {
     // GCC 12: no conditional around a co_await, and no temporary in its expression.
     auto work = [body, enc] { return decode(body, enc); };
-    decoded = co_await base::offload(backend.blocking_executor(), work);
+    boost::asio::any_io_executor pool = backend.blocking_executor();
+    decoded = co_await base::offload(pool, work);
   } else {
     decoded = decode(body, enc);
   }

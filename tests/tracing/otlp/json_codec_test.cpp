@@ -93,6 +93,37 @@ TEST(OtlpJson, RefusesWhatIsNotARequest) {
   EXPECT_TRUE(empty->empty());
 }
 
+TEST(OtlpJson, DeepValuesAreCutAndHugeRequestsRefused) {
+  // 100,000 nested arrays: no recursion that deep, the value is cut below kMaxValueDepth.
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += R"({"arrayValue":{"values":[)";
+  deep += R"({"stringValue":"bottom"})";
+  for (int i = 0; i < 100000; ++i) deep += "]}}";
+  auto body = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"deep","value":)" + deep + "}]}]}]}]}";
+  auto data = decode_json(body);
+  ASSERT_TRUE(data) << data.error().message;
+  json v = (*data)[0].scopes[0].spans[0].attributes["deep"];
+  int depth = 0;
+  while (v.is_array() && !v.empty()) {
+    v = json{v[0]};
+    v = v[0];
+    ++depth;
+  }
+  EXPECT_LE(depth, kMaxValueDepth + 1);
+  EXPECT_TRUE(v.is_null());
+  // Encoding a value nested past the bound sends the rest as text.
+  json nested = "x";
+  for (int i = 0; i < 40; ++i) nested = json::array({nested});
+  EXPECT_TRUE(any_value_to_json(nested).dump().find("stringValue") != std::string::npos);
+
+  std::string many = R"({"resourceSpans":[{"scopeSpans":[{"spans":[)";
+  for (std::size_t i = 0; i <= kMaxSpansPerRequest; ++i) many += i ? ",{}" : "{}";
+  many += "]}]}]}";
+  auto refused = decode_json(many);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("at most"), std::string::npos);
+}
+
 TEST(OtlpJson, KeepsAMalformedIdForTheMappingToReject) {
   auto data = decode_json(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz","spanId":"53995c3f42cd8ad8"}]}]}]})");
   ASSERT_TRUE(data);

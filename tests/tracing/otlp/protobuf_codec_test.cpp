@@ -58,6 +58,31 @@ TEST(OtlpProtobuf, SkipsFieldsAddedAfterItsDefinitions) {
   EXPECT_EQ(span_count(*with_unknown), 1u);
 }
 
+TEST(OtlpProtobuf, RefusesMoreSpansThanTheBoundBeforeBuildingThem) {
+  // resource_spans { scope_spans { spans {} x (bound + 1) } }: two bytes a span.
+  std::string spans;
+  for (std::size_t i = 0; i <= kMaxSpansPerRequest; ++i) spans += std::string{"\x12\x00", 2};
+  auto varint = [](std::size_t n) {
+    std::string out;
+    while (n >= 0x80) {
+      out += static_cast<char>(n | 0x80);
+      n >>= 7;
+    }
+    return out + static_cast<char>(n);
+  };
+  std::string scope = "\x12" + varint(spans.size()) + spans;
+  std::string body = "\x0a" + varint(scope.size()) + scope;
+  auto refused = decode_protobuf(body);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("at most"), std::string::npos);
+  // The bound itself is accepted.
+  std::string fewer = spans.substr(2);
+  std::string scope2 = "\x12" + varint(fewer.size()) + fewer;
+  auto ok = decode_protobuf("\x0a" + varint(scope2.size()) + scope2);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(span_count(*ok), kMaxSpansPerRequest);
+}
+
 TEST(OtlpProtobuf, PartialSuccessResponse) {
   EXPECT_TRUE(encode_protobuf_response(0, "").empty());
   auto bytes = encode_protobuf_response(3, "bad ids");

@@ -144,6 +144,45 @@ TEST(OtlpToXray, RejectsBadSpansOneByOne) {
   EXPECT_NE(c.first_error.find("traceId"), std::string::npos);
 }
 
+TEST(OtlpToXray, ALongNonAsciiNameIsCutBetweenCharacters) {
+  std::string name;
+  for (int i = 0; i < 150; ++i) name += "\xc3\xa9";  // é, two bytes each
+  Segment seg = one({{"service.name", name}}, span("53995c3f42cd8ad8", "", SpanKind::Server, "x"));
+  EXPECT_EQ(seg.name.size(), 200u);
+  EXPECT_NO_THROW(to_json(seg).dump());  // valid UTF-8 still
+  // Invalid UTF-8 is no reason to fail the request: the span is stored or refused alone.
+  TraceData data(1);
+  data[0].scopes.resize(1);
+  data[0].scopes[0].spans.push_back(span("53995c3f42cd8ad8", "", SpanKind::Server, std::string{"bad \xff name"}));
+  EXPECT_NO_THROW(to_segments(data));
+}
+
+TEST(XrayToOtlp, DocumentsOfAnyShapeConvertWithoutFailing) {
+  // What any PutTraceSegments client may have stored: fields of unexpected kinds.
+  auto doc = segment_from_json(json::parse(R"({"name":"odd","id":"53995c3f42cd8ad8","trace_id":"1-5759e988-bd862e3fe1be46a994272793",
+    "start_time":1700000000,"end_time":1700000001,"http":{"request":"GET","response":7},
+    "cause":{"exceptions":[{"id":"1","stack":[{"path":3,"label":["x"]},"frame"]},5]},
+    "links":[{"trace_id":1},{"trace_id":"1-5759e988-bd862e3fe1be46a994272793","id":"0000000000000001","attributes":"no"}],
+    "metadata":{"otel":{"events":[{"time_unix_nano":"soon","name":4},3],"scope":{"name":5}},"default":"not an object"}})"));
+  ASSERT_TRUE(doc) << doc.error().message;
+  TraceData data;
+  EXPECT_NO_THROW(data = from_segments({*doc}, "localray", "1"));
+  ASSERT_EQ(span_count(data), 1u);
+  EXPECT_NO_THROW(to_segments(data));
+}
+
+TEST(XrayToOtlpAndBack, FlagsSurviveBesideAnHttpStatusThatWouldImplyOthers) {
+  auto doc = segment_from_json(json::parse(R"({"name":"api","id":"53995c3f42cd8ad8","trace_id":"1-5759e988-bd862e3fe1be46a994272793",
+    "start_time":1700000000.1234567,"end_time":1700000001,"http":{"request":{"method":"GET","custom":1},"response":{"status":404,"extra":"x"}}})"));
+  ASSERT_TRUE(doc);
+  auto back = to_segments(from_segments({*doc}, "localray", "1"));
+  ASSERT_EQ(back.segments.size(), 1u);
+  const Segment& s = back.segments[0];
+  EXPECT_FALSE(s.error) << "the document said no error despite its 404";
+  EXPECT_EQ(s.http, doc->http);
+  EXPECT_NEAR(s.start_time, doc->start_time, 1e-6);
+}
+
 TEST(OtlpToXray, NamesOutsideXraysAlphabetAreRepaired) {
   Segment seg = one({{"service.name", "shop<api>"}}, span("53995c3f42cd8ad8", "", SpanKind::Server, "x"));
   EXPECT_EQ(seg.name, "shop_api_");

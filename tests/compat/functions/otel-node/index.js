@@ -19,6 +19,8 @@ provider.register({ propagator: new AWSXRayPropagator() });
 const tracer = trace.getTracer("orders-handler", "1.0.0");
 
 exports.handler = async (event) => {
+  if (process.env.OTEL_PROPAGATORS !== "xray") throw new Error(`OTEL_PROPAGATORS is ${process.env.OTEL_PROPAGATORS}`);
+  if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT) throw new Error("no OTEL_EXPORTER_OTLP_ENDPOINT");
   // Lambda hands the run's trace header in _X_AMZN_TRACE_ID; its Parent is the Invocation subsegment.
   const parent = propagation.extract(context.active(), { "x-amzn-trace-id": process.env._X_AMZN_TRACE_ID });
   const message = event.Records?.[0]?.Sns?.Message ?? "";
