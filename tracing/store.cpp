@@ -54,11 +54,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
            {"INSERT OR REPLACE INTO segments(trace_id,id,parent_id,name,origin,standalone,start_time,end_time,document)"
             " VALUES(?,?,?,?,?,?,?,?,?)",
             &st.insert_segment.stmt},
-           {"SELECT start_time,terms,rowid FROM traces WHERE trace_id=?", &st.old_digest.stmt},
+           {"SELECT start_time,terms,rowid,tally FROM traces WHERE trace_id=?", &st.old_digest.stmt},
            {kLoadTraceSql, &st.load_trace.stmt},
-           {"INSERT INTO traces(trace_id,start_time,end_time,id_time,segment_count,terms) VALUES(?1,?2,?3,?4,?5,?6)",
+           {"INSERT INTO traces(trace_id,start_time,end_time,id_time,segment_count,terms,tally) VALUES(?1,?2,?3,?4,?5,?6,?7)",
             &st.insert_trace.stmt},
-           {"UPDATE traces SET start_time=?2, end_time=?3, id_time=?4, segment_count=?5, terms=?6 WHERE rowid=?7", &st.update_trace.stmt},
+           {"UPDATE traces SET start_time=?2, end_time=?3, id_time=?4, segment_count=?5, terms=?6, tally=?7 WHERE rowid=?8", &st.update_trace.stmt},
            {"INSERT OR IGNORE INTO trace_terms(term,trace) VALUES(?,?)", &st.insert_term.stmt},
            {"DELETE FROM trace_terms WHERE term=? AND trace=?", &st.delete_term.stmt},
            {"INSERT OR IGNORE INTO terms(term) VALUES(?)", &st.intern_term.stmt},
@@ -93,6 +93,17 @@ void Store::count_in_buckets(const Trace& trace, double start, int sign, BucketD
   GraphTally tally;
   tally.add_trace(index);
   deltas[{kTenSecondBuckets, ten_seconds_of(start)}].merge(tally, sign);
+}
+
+Result<void> Store::take_out_of_buckets(const std::string& trace_id, const OldDigest& old, BucketDeltas& deltas) {
+  if (old.tally) {
+    deltas[{kTenSecondBuckets, ten_seconds_of(old.start_time)}].merge(*old.tally, -1);
+    return {};
+  }
+  auto stored = load_stored(trace_id);
+  if (!stored) return stored.error();
+  count_in_buckets(Trace{trace_id, std::move(*stored)}, old.start_time, -1, deltas);
+  return {};
 }
 
 Result<void> Store::update_digest(const std::string& trace_id, std::vector<Segment> segments, const OldDigest& old, BucketDeltas& deltas) {
@@ -134,7 +145,11 @@ Result<void> Store::write_digest(const std::string& trace_id, TraceDigest digest
   sqlite3_bind_double(up, 4, digest.id_time);
   sqlite3_bind_int(up, 5, digest.segment_count);
   sqlite3_bind_text(up, 6, dumped_terms.data(), static_cast<int>(dumped_terms.size()), SQLITE_TRANSIENT);
-  if (old.row) sqlite3_bind_int64(up, 7, old.row);
+  // What this trace adds to the graph tallies, kept so that the next update or its removal takes
+  // exactly that out again without reading its documents back. Empty: it adds nothing yet.
+  std::string tally = has_segments ? digest.tally.to_json().dump() : std::string{};
+  sqlite3_bind_text(up, 7, tally.data(), static_cast<int>(tally.size()), SQLITE_TRANSIENT);
+  if (old.row) sqlite3_bind_int64(up, 8, old.row);
   if (auto r = step_done(db, up, "write digest"); !r) return r;
   sqlite3_int64 row = old.row ? old.row : sqlite3_last_insert_rowid(db);
   std::vector<std::int64_t> gone;
@@ -232,6 +247,15 @@ Result<std::optional<Store::OldDigest>> Store::old_digest(const std::string& tra
   d.start_time = sqlite3_column_double(old, 0);
   auto terms = nlohmann::json::parse(column_text(old, 1), nullptr, false);
   d.row = sqlite3_column_int64(old, 2);
+  // NULL: a row from before tallies were kept (schema 2), whose tally is computed from its documents.
+  if (sqlite3_column_type(old, 3) != SQLITE_NULL) {
+    std::string text = column_text(old, 3);
+    if (text.empty()) {
+      d.tally = GraphTally{};
+    } else if (auto j = nlohmann::json::parse(text, nullptr, false); j.is_object()) {
+      d.tally = GraphTally::from_json(j);
+    }
+  }
   sqlite3_reset(old);
   if (terms.is_array())
     for (const auto& t : terms)
@@ -301,9 +325,7 @@ Result<void> Store::write(PreparedBatch&& batch) {
     auto old = old_digest(id);
     if (!old) return fail(old.error());
     if (!*old) continue;
-    auto before = load_stored(id);
-    if (!before) return fail(before.error());
-    count_in_buckets(Trace{id, std::move(*before)}, (*old)->start_time, -1, deltas);
+    if (auto r = take_out_of_buckets(id, **old, deltas); !r) return fail(r.error());
     seen_before.emplace(id, std::move(**old));
   }
   for (const auto& d : batch.documents) {
@@ -376,9 +398,7 @@ Result<std::size_t> Store::prune(double now, std::size_t limit) {
     auto old = old_digest(id);
     if (!old) return fail(old.error());
     if (*old) {
-      auto stored = load_stored(id);
-      if (!stored) return fail(stored.error());
-      count_in_buckets(Trace{id, std::move(*stored)}, (*old)->start_time, -1, deltas);
+      if (auto r = take_out_of_buckets(id, **old, deltas); !r) return fail(r.error());
       for (auto t : (*old)->terms) {
         sqlite3_bind_int64(st.delete_term.stmt, 1, t);
         sqlite3_bind_int64(st.delete_term.stmt, 2, (*old)->row);

@@ -87,7 +87,11 @@ class Store {
     double start_time = 0;
     std::vector<std::int64_t> terms;  // term ids, sorted
     std::int64_t row = 0;             // the trace's rowid, which postings name
+    std::optional<GraphTally> tally;  // what it added to the graph tallies; unknown for schema 2 rows
   };
+  // Takes the trace's contribution out of the graph tallies: the one kept with it, else one
+  // computed from its stored documents.
+  Result<void> take_out_of_buckets(const std::string& trace_id, const OldDigest& old, BucketDeltas& deltas);
   Result<void> migrate();
   // After a migration: digests, terms and tallies of every stored trace, as if each had just arrived.
   Result<void> redigest_migrated();

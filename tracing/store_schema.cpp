@@ -7,8 +7,9 @@ namespace localray::tracing {
 namespace {
 
 // Version 2: rowid tables (documents are too large for WITHOUT ROWID to pay), digests, terms and
-// graph tallies per ten seconds and per minute. Version 1 files are migrated on open.
-constexpr int kSchemaVersion = 2;
+// graph tallies per ten seconds and per minute. Version 3: each trace keeps the tally it added, so
+// that updating or removing it needs no read of its documents. Older files are migrated on open.
+constexpr int kSchemaVersion = 3;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS segments(
   trace_id    TEXT NOT NULL,
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS traces(
   end_time      REAL NOT NULL,
   id_time       REAL NOT NULL,
   segment_count INTEGER NOT NULL,
-  terms         TEXT NOT NULL
+  terms         TEXT NOT NULL,
+  tally         TEXT
 );
 CREATE INDEX IF NOT EXISTS traces_by_start ON traces(start_time);
 CREATE INDEX IF NOT EXISTS traces_by_id_time ON traces(id_time);
@@ -59,6 +61,15 @@ Result<void> Store::migrate() {
   sqlite3_reset(version.stmt);  // an unfinished statement would lock the tables the migration renames
   if (current == kSchemaVersion) return conn_->exec(kSchema);
   if (current > kSchemaVersion) return Error{"the trace database was written by a newer localray (schema " + std::to_string(current) + ")"};
+  if (current == 2) {
+    // Schema 3 keeps each trace's graph tally with it; rows from before have none (NULL) and are
+    // read back from their documents when they change or go.
+    if (auto r = conn_->exec("BEGIN; ALTER TABLE traces ADD COLUMN tally TEXT; PRAGMA user_version=3; COMMIT;"); !r) {
+      conn_->exec("ROLLBACK");
+      return Error{"migrating the trace database: " + r.error().message};
+    }
+    return conn_->exec(kSchema);
+  }
   Statement probe;
   bool had_segments = prepare_sql(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='segments'", &probe.stmt) &&
                       sqlite3_step(probe.stmt) == SQLITE_ROW;

@@ -231,6 +231,44 @@ TEST_F(StoreDigestTest, DatabaseOfTheFirstSchemaIsMigratedWithDigests) {
   EXPECT_EQ((*reader)->trace_segments(t.id)->size(), t.segments.size());
 }
 
+TEST_F(StoreDigestTest, ASchemaTwoFileKeepsItsTracesAndTheirTalliesComeFromTheirDocuments) {
+  std::vector<Trace> traces{shifted(1, true, 0), shifted(2, false, 100), shifted(3, false, 200)};
+  {
+    auto store = open();
+    for (const auto& t : traces) ASSERT_TRUE(store->write(t.segments));
+  }
+  {
+    // What a schema 2 file looks like: no tally column.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE traces DROP COLUMN tally; PRAGMA user_version=2;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = open(Retention{2, 0});
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph(traces)));
+  // A migrated trace that changes, and one that goes: their tallies are read from their documents.
+  Trace more = traces[1];
+  Segment extra = more.segments.front();
+  extra.id = "00000000000000ee";
+  extra.name = "late-arrival";
+  extra.parent_id.clear();
+  extra.subsegments.clear();
+  ASSERT_TRUE(store->write(std::vector<Segment>{extra}));
+  more.segments.push_back(extra);
+  ASSERT_EQ(*store->prune(kBase + 1000, 100), 1u);
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({more, traces[2]})));
+  // And after it, every trace's tally is kept with it.
+  ASSERT_TRUE(store->write(std::vector<Segment>{extra}));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM traces WHERE tally IS NULL", -1, &q, nullptr);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 1) << "traces[2] was not touched since the migration";
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
 TEST(TraceIdTimeTest, ReadsTheEpochSecondsOfAnXRayId) {
   EXPECT_EQ(trace_id_time("1-5759e988-bd862e3fe1be46a994272793"), 0x5759e988);
   EXPECT_EQ(trace_id_time("not-an-id"), 0);
