@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tracing/error.hpp"
@@ -61,6 +62,9 @@ struct PreparedBatch {
   std::map<std::string, TraceUpdate> traces;
   std::size_t size() const { return documents.size(); }
 };
+
+// A trace's graph tally as the store keeps it (deflated), back to its JSON text.
+std::optional<std::string> unpack_tally(std::string_view packed);
 
 class Store {
  public:

@@ -266,6 +266,24 @@ TEST_F(StoreDigestTest, ASchemaTwoFileKeepsItsTracesAndTheirTalliesComeFromTheir
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(q, 0), 1) << "traces[2] was not touched since the migration";
   sqlite3_finalize(q);
+  // What is kept is the tally the graph holds for the trace, deflated.
+  sqlite3_prepare_v2(db, "SELECT tally FROM traces WHERE trace_id=?", -1, &q, nullptr);
+  sqlite3_bind_text(q, 1, traces[2].id.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_type(q, 0), SQLITE_NULL);
+  sqlite3_finalize(q);
+  sqlite3_prepare_v2(db, "SELECT tally FROM traces WHERE trace_id=?", -1, &q, nullptr);
+  sqlite3_bind_text(q, 1, more.id.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  std::string packed{static_cast<const char*>(sqlite3_column_blob(q, 0)), static_cast<std::size_t>(sqlite3_column_bytes(q, 0))};
+  sqlite3_finalize(q);
+  auto text = unpack_tally(packed);
+  ASSERT_TRUE(text);
+  GraphTally kept = GraphTally::from_json(nlohmann::json::parse(*text));
+  EXPECT_EQ(shape(kept.finish()), shape(build_service_graph({more})));
+  EXPECT_LT(packed.size(), text->size());
+  EXPECT_FALSE(unpack_tally("xx"));
+  EXPECT_FALSE(unpack_tally(std::string{"\x10\x00\x00\x00garbage", 11}));
   sqlite3_close(db);
 }
 
