@@ -19,8 +19,8 @@ std::string code_root_for(const std::string& db_path) {
   return (fs::absolute(db_path).parent_path() / "functions").string();
 }
 
-WorkerCodeRunners::WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope)
-    : settings_{std::move(settings)}, code_root_{std::move(code_root)}, scope_{std::move(scope)} {}
+WorkerCodeRunners::WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope, bool keep_folders)
+    : settings_{std::move(settings)}, code_root_{std::move(code_root)}, scope_{std::move(scope)}, keep_folders_{keep_folders} {}
 
 lambda::model::Result<lambda::model::DeployedCode> WorkerCodeRunners::deploy(const lambda::model::FunctionConfig& config,
                                                                              const lambda::model::CodeSource& code) {
@@ -31,7 +31,10 @@ lambda::model::Result<lambda::model::DeployedCode> WorkerCodeRunners::deploy(con
     return lambda::model::DeployedCode{fs::path{code.folder}.lexically_normal().string(), "", 0};
   }
   // Each deployment in a folder of its own: workers of the version before finish in theirs.
-  auto folder = fs::path{code_root_} / scope_.account / scope_.region / config.name / std::to_string(++deployments_);
+  auto base = fs::path{code_root_} / scope_.account / scope_.region / config.name;
+  auto folder = base / std::to_string(++deployments_);
+  std::error_code ec;
+  while (keep_folders_ && fs::exists(folder, ec)) folder = base / std::to_string(++deployments_);
   auto unpacked = functions::runtime::unpack_zip(code.zip, folder.string());
   if (!unpacked) return Error{Code::InvalidParameterValue, unpacked.error().message};
   return lambda::model::DeployedCode{unpacked->folder, unpacked->sha256_base64, static_cast<std::int64_t>(unpacked->zip_size)};

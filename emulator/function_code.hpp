@@ -32,7 +32,9 @@ struct WorkerSettings {
 
 class WorkerCodeRunners final : public lambda::model::CodeRunners {
  public:
-  WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope);
+  // `keep_folders`: code folders of an earlier run may still be in use (--persist restores the
+  // functions that run from them), so a new deployment never reuses one.
+  WorkerCodeRunners(WorkerSettings settings, std::string code_root, base::Scope scope, bool keep_folders = false);
   lambda::model::Result<lambda::model::DeployedCode> deploy(const lambda::model::FunctionConfig& config,
                                                             const lambda::model::CodeSource& code) override;
   lambda::model::Result<lambda::model::DeployedCode> deploy_layer(const std::string& name, int version, const std::string& zip) override;
@@ -42,6 +44,7 @@ class WorkerCodeRunners final : public lambda::model::CodeRunners {
   WorkerSettings settings_;
   std::string code_root_;
   base::Scope scope_;
+  bool keep_folders_;
   std::atomic<unsigned> deployments_{0};
 };
 

@@ -20,6 +20,7 @@
 #include "config/cloudformation/loader.hpp"
 #include "emulator/app_reload.hpp"
 #include "emulator/options.hpp"
+#include "emulator/persist/resource_state.hpp"
 #include "emulator/otlp_exporter.hpp"
 #include "emulator/router.hpp"
 #include "emulator/service_routing.hpp"
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
   std::uint64_t seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   emulator::Services services{seed};
   if (auto r = emulator::open_trace_store(services, options, log); !r) return fail(r.error().message);
+  if (options.persist)
+    if (auto r = emulator::persist::open_state(services, options, log); !r) return fail(r.error().message);
 
   // Sockets are bound first (their ports feed the topology's placeholders), but nothing is
   // served until the io_context runs: by then the router exists and answers 503 until the
@@ -198,6 +201,19 @@ int main(int argc, char** argv) {
   while (!applied && io.run_one()) {
   }
   if (!applied || !*applied) return fail(applied ? applied->error().message : "the topology was not applied");
+  if (services.journal) {
+    // What was made over the APIs before the last stop comes back on top of the topology.
+    std::optional<emulator::persist::RestoreCounts> restored;
+    asio::co_spawn(io, emulator::persist::restore_resources(services, log), [&restored](std::exception_ptr e, emulator::persist::RestoreCounts c) {
+      restored = e ? emulator::persist::RestoreCounts{} : c;
+    });
+    while (!restored && io.run_one()) {
+    }
+    if (!restored) return fail("restoring what --persist kept did not finish");
+    log->info("--persist: {} queues, tables and topics with {} messages, items and subscriptions restored from {}{}", restored->resources,
+              restored->items, services.journal->path(),
+              restored->skipped ? fmt::format(" ({} rows that no longer fit left out)", restored->skipped) : std::string{});
+  }
   deployer.adopt(nullptr, *topology);
   for (const auto& stack : topology->stacks)
     stacks_api.record_existing(stack.name, stack.id, read_file(stack.file).value_or(""), emulator::deployed_of(stack, services.clock.now()));
@@ -234,6 +250,7 @@ int main(int argc, char** argv) {
             << "  Console:                   " << edge_url << "/_localray/\n"
             << "  Resources:                 " << edge_url << "/_localray/resources\n"
             << "  Traces stored in:          " << options.db << "\n"
+            << (services.journal ? "  Resources kept in:         " + services.journal->path() + " (--persist)\n" : std::string{})
             << "  Seed:                      " << seed << "\n";
   auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::cout << "LOCALRAY_READY "
@@ -286,6 +303,8 @@ int main(int argc, char** argv) {
   io.run();
   for (auto& t : pool) t.join();
   if (stopper.joinable()) stopper.join();
+  // Every change the services made is reported by now: the last ones are committed.
+  if (services.journal) services.journal->stop();
   services.blocking->stop();
   services.pipeline->stop();
   log->info("stopped; {} segments stored", services.pipeline->written());

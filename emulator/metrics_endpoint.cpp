@@ -56,6 +56,12 @@ void pipeline(PrometheusText& out, const Services& s) {
     out.family("localray_edge_connections_refused_total", "counter", "Connections answered 503 at the edge's bound (http::kMaxSessions).");
     out.sample("localray_edge_connections_refused_total", {}, static_cast<double>(turned_away));
   }
+  if (s.journal) {
+    out.family("localray_persist_changes_total", "counter",
+               "Changes to queues, messages, tables, items and topics written for --persist: committed, failed (each failure is logged).");
+    out.sample("localray_persist_changes_total", {{"result", "committed"}}, static_cast<double>(s.journal->committed()));
+    out.sample("localray_persist_changes_total", {{"result", "failed"}}, static_cast<double>(s.journal->failed()));
+  }
   if (s.otlp_exporter) {
     auto c = s.otlp_exporter->counts();
     out.family("localray_otlp_export_spans_total", "counter", "Spans sent to --otlp-endpoint: exported (accepted), rejected by the collector.");

@@ -26,6 +26,8 @@ Options:
                             port (default 4318; 0: only the edge port; a taken port is passed over)
   --otlp-endpoint URL       send every stored segment as OTLP/JSON to this collector (http://HOST:PORT)
   --db PATH                 SQLite trace store (default ./.localray/traces.db; :memory: for none on disk)
+  --persist                 keep queues (with their messages), tables (with their items), topics and
+                            subscriptions across restarts, in a file beside --db (traces.resources.db)
   --seed N                  make every random choice reproducible, fault injection included
   --ssl-failure-rate R      share of http function runs failing with "SSL Cert Exception" (default 0.4)
   --http-target URL         URL the http function GETs (default: localray's own stand-in JSON endpoint)
@@ -69,9 +71,9 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       return true;
     };
     auto bad = [&](std::string why) { return Exit{2, "localray: " + std::string{arg} + ": " + why + "\n(see localray --help)\n"}; };
-    if (arg == "--watch") {
+    if (arg == "--watch" || arg == "--persist") {
       if (inline_value) return bad("takes no value");
-      o.watch = true;
+      (arg == "--watch" ? o.watch : o.persist) = true;
       continue;
     }
     if (arg == "--template" || arg == "--cdk-out" || arg == "--parameter") {

@@ -32,6 +32,9 @@ struct Options {
   std::string log_level = "info";
   unsigned threads = 0;  // 0: one per core
   bool watch = false;    // a function's code folder changing replaces its idle workers
+  // Queues, tables and topics made over the APIs, with their messages, items and subscriptions,
+  // survive a restart (kept beside the trace store). Off: resources start fresh, traces persist.
+  bool persist = false;
   // Bounds on the trace store; 0 disables one. About 1 KB of disk per stored segment.
   std::size_t retention_traces = 100000;
   double retention_hours = 72;

@@ -1,6 +1,8 @@
 #include "emulator/async_destinations.hpp"
 #include "emulator/wiring.hpp"
 
+#include "emulator/persist/resource_state.hpp"
+
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -229,13 +231,14 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
   r->lambda->set_open_invocations(&s.open_invocations);
   r->lambda->set_run_logs(&s.function_logs);
-  r->code_runners = std::make_unique<WorkerCodeRunners>(worker_settings(s, ex, log), s.code_root, scope);
+  r->code_runners = std::make_unique<WorkerCodeRunners>(worker_settings(s, ex, log), s.code_root, scope, s.journal != nullptr);
   r->lambda->set_code_runners(r->code_runners.get());
   r->destinations = std::make_unique<AsyncDestinations>(s.regions, log);
   r->lambda->set_destinations(r->destinations.get());
   r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
   r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
   r->apis = std::make_unique<apigateway::model::Backend>(scope.region, scope.account);
+  if (s.journal) persist::record_changes(*r, *s.journal);
   return r;
 }
 

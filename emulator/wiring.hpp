@@ -36,6 +36,7 @@
 #include "tracing/pipeline.hpp"
 #include "tracing/sampling.hpp"
 #include "tracing/settings_store.hpp"
+#include "tracing/state_journal.hpp"
 #include "tracing/store.hpp"
 #include "tracing/store_reader.hpp"
 #include "emulator/request_metrics.hpp"
@@ -63,6 +64,10 @@ struct Services {
   std::unique_ptr<tracing::ReaderPool> readers;
   std::shared_ptr<web::LiveEvents> live = std::make_shared<web::LiveEvents>();
   std::unique_ptr<tracing::SettingsStore> settings;
+  // --persist: where queues, tables and topics report their changes, and what it held at start
+  // (until restored). Before the regions, so that it outlives them.
+  std::unique_ptr<tracing::StateJournal> journal;
+  std::vector<tracing::StateRow> persisted;
   Regions regions;
   Region& home_region() { return regions.at(home); }
   // What the built-in handlers call: the services of the home scope.

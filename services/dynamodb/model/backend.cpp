@@ -46,8 +46,27 @@ auto Backend::create_table(TableDefinition definition) -> Result<TableDescriptio
   auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++));
   // Described before it is published: once in the map, its counts belong to its strand.
   auto description = describe(*h);
+  if (changes_) {
+    h->table->set_changes(changes_.get());
+    changes_->table_changed(*h->table, h->id);
+  }
   tables_.emplace(name, std::move(h));
   return description;
+}
+
+auto Backend::restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id)
+    -> Result<std::shared_ptr<TableHandle>> {
+  auto resolved = resolve_definition(std::move(definition));
+  if (!resolved) return resolved.error();
+  std::string name = resolved->name;
+  auto table = std::make_shared<Table>(std::move(*resolved), created);
+  std::unique_lock lock{mutex_};
+  if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
+  auto h = std::make_shared<TableHandle>(ex_, std::move(table), std::move(id));
+  ++created_count_;
+  h->table->set_changes(changes_.get());
+  tables_.emplace(name, h);
+  return h;
 }
 
 auto Backend::list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
@@ -76,6 +95,12 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
     auto found = tables_.find(h->table->definition().name);
     if (found == tables_.end() || found->second != h) return not_found();
     tables_.erase(found);
+    // Under the lock, as creation is reported (a table made again under the name at once is
+    // reported after this), and on the table's strand, like every write to it: none reports after.
+    if (auto* changes = h->table->changes()) {
+      changes->table_removed(*h->table);
+      h->table->set_changes(nullptr);
+    }
   }
   TableDescription description = describe(*h);
   description.status = "DELETING";

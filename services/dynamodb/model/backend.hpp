@@ -72,6 +72,12 @@ class Backend {
   std::string table_arn(std::string_view name) const;
 
   auto create_table(TableDefinition definition) -> Result<TableDescription>;  // ResourceInUse if it exists
+  // A table a copy kept, with its creation time and TableId (ResourceInUse if the name is taken).
+  auto restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id)
+      -> Result<std::shared_ptr<TableHandle>>;
+  // Where every table created from now on reports its changes (--persist); set before the first.
+  void set_changes(std::shared_ptr<TableChanges> changes) { changes_ = std::move(changes); }
+  const std::shared_ptr<TableChanges>& changes() const { return changes_; }
   // Names in order, after `exclusive_start_table_name`, at most `limit` (1..100, default 100).
   auto list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
       -> Result<TableList>;
@@ -97,6 +103,7 @@ class Backend {
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<TableHandle>, std::less<>> tables_;
   std::uint64_t created_count_ = 0;  // makes TableIds of recreated tables differ; under mutex_
+  std::shared_ptr<TableChanges> changes_;
 };
 
 // What one operation may touch: the registry for table-level calls, and the one table it names,

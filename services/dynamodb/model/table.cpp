@@ -41,6 +41,17 @@ void Table::store(const PrimaryKey& key, Item item) {
   auto [it, inserted] = items_.try_emplace(key);
   if (!inserted) size_bytes_ -= item_size(it->second);
   it->second = std::move(item);
+  if (changes_) changes_->item_stored(*this, it->second);
+}
+
+bool Table::restore(Item item) {
+  auto key = try_key_of_item(definition_.key, item);
+  if (!key) return false;
+  auto saved = changes_;
+  changes_ = nullptr;
+  store(*key, std::move(item));
+  changes_ = saved;
+  return true;
 }
 
 auto Table::put_item(PutRequest request) -> Result<std::optional<Item>> {
@@ -72,6 +83,7 @@ auto Table::delete_item(const DeleteRequest& request) -> Result<std::optional<It
   std::optional<Item> old;
   if (request.return_values == ReturnValues::AllOld) old = std::move(found->second);
   size_bytes_ -= item_size(old ? *old : found->second);
+  if (changes_) changes_->item_removed(*this, found->first);
   items_.erase(found);
   return old;
 }

@@ -81,6 +81,20 @@ struct Page {
   std::optional<Item> last_evaluated_key = {};
 };
 
+class Table;
+
+// Told of each change to a table's items, on the table's strand and in order, so that a copy can
+// be kept elsewhere (--persist).
+class TableChanges {
+ public:
+  virtual ~TableChanges() = default;
+  // Created or restored; `id` is its TableId.
+  virtual void table_changed(const Table& t, const std::string& id) = 0;
+  virtual void table_removed(const Table& t) = 0;
+  virtual void item_stored(const Table& t, const Item& item) = 0;
+  virtual void item_removed(const Table& t, const PrimaryKey& key) = 0;
+};
+
 class Table {
  public:
   // `definition` as resolve_definition returns it (checked, key elements typed).
@@ -102,6 +116,12 @@ class Table {
   auto query(const QueryRequest& request) const -> Result<Page>;
   auto scan(const ScanRequest& request) const -> Result<Page>;
 
+  // Where changes to items are reported from now on; null: nowhere.
+  void set_changes(TableChanges* changes) { changes_ = changes; }
+  TableChanges* changes() const { return changes_; }
+  // Puts back an item a copy kept, unchecked and unreported; false if its key does not fit the schema.
+  bool restore(Item item);
+
  private:
   // Where a write's condition failed: the error, carrying the old item when asked for.
   Error condition_failed(const Item* existing, bool return_item) const;
@@ -111,6 +131,7 @@ class Table {
   std::chrono::system_clock::time_point created_;
   std::map<PrimaryKey, Item> items_;
   std::size_t size_bytes_ = 0;  // sum of item_size over items_
+  TableChanges* changes_ = nullptr;
 };
 
 }  // namespace localray::dynamodb::model

@@ -317,16 +317,35 @@ EventSourceMappings::EventSourceMappings(asio::any_io_executor ex, Runner& runne
     : ex_{std::move(ex)}, runner_{runner}, sources_{sources}, t_{tracer}, log_{std::move(log)} {}
 
 Result<MappingInfo> EventSourceMappings::create(const std::string& event_source_arn, const std::string& function, MappingSettings settings) {
+  return make(t_.ids.uuid(), event_source_arn, function, std::move(settings));
+}
+
+Result<MappingInfo> EventSourceMappings::restore(const std::string& uuid, const std::string& event_source_arn, const std::string& function,
+                                                 MappingSettings settings) {
+  auto fn = runner_.find(function);
+  if (!fn) return fn.error();
+  for (const auto& info : list())
+    if (info.uuid == uuid || (info.event_source_arn == event_source_arn && info.function_arn == (*fn)->arn()))
+      return Error{Code::ResourceConflict, "An event source mapping with event source (" + event_source_arn + ") and function (" +
+                                               (*fn)->config().name + ") already exists. Please update or delete the existing mapping with UUID " +
+                                               info.uuid};
+  return make(uuid, event_source_arn, function, std::move(settings));
+}
+
+Result<MappingInfo> EventSourceMappings::make(std::string uuid, const std::string& event_source_arn, const std::string& function,
+                                              MappingSettings settings) {
   if (auto valid = validate(settings); !valid) return valid.error();
   auto source = sources_.find(event_source_arn);
   if (!source) return source.error();
   auto fn = runner_.find(function);
   if (!fn) return fn.error();
-  auto m = std::make_shared<EventSourceMapping>(t_.ids.uuid(), std::move(*source), runner_, (*fn)->config().name, std::move(settings), t_, log_);
+  auto m = std::make_shared<EventSourceMapping>(std::move(uuid), std::move(*source), runner_, (*fn)->config().name, std::move(settings), t_, log_);
   m->start(ex_);
   std::lock_guard lock{mutex_};
   mappings_.push_back(m);
-  return m->info();
+  auto info = m->info();
+  if (changes_) changes_->mapping_changed(info);
+  return info;
 }
 
 std::shared_ptr<EventSourceMapping> EventSourceMappings::find(const std::string& uuid) const {
@@ -341,7 +360,9 @@ Result<MappingInfo> EventSourceMappings::update(const std::string& uuid, Mapping
   if (!m) return Error{Code::ResourceNotFound, "The resource you requested does not exist."};
   if (auto valid = validate(settings); !valid) return valid.error();
   m->update(std::move(settings));
-  return m->info();
+  auto info = m->info();
+  if (changes_) changes_->mapping_changed(info);
+  return info;
 }
 
 std::vector<MappingInfo> EventSourceMappings::list() const {
@@ -365,6 +386,7 @@ Result<MappingInfo> EventSourceMappings::remove(const std::string& uuid) {
     (*it)->stop();
     auto info = (*it)->info();
     mappings_.erase(it);
+    if (changes_) changes_->mapping_removed(info.uuid);
     return info;
   }
   return Error{Code::ResourceNotFound, "The resource you requested does not exist."};

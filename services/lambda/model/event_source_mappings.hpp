@@ -133,12 +133,25 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   std::atomic<bool> stopping_{false};
 };
 
+// Told of each mapping made, changed or removed, so that a copy can be kept elsewhere (--persist).
+class MappingChanges {
+ public:
+  virtual ~MappingChanges() = default;
+  virtual void mapping_changed(const MappingInfo& info) = 0;
+  virtual void mapping_removed(const std::string& uuid) = 0;
+};
+
 // The mappings of the process, made from the topology or over the Lambda API.
 class EventSourceMappings {
  public:
   EventSourceMappings(boost::asio::any_io_executor ex, Runner& runner, EventSourceResolver& sources, tracing::Tracer tracer,
                       std::shared_ptr<spdlog::logger> log);
   Result<MappingInfo> create(const std::string& event_source_arn, const std::string& function, MappingSettings settings);
+  // A mapping a copy kept, under its UUID; ResourceConflict when one already maps the same source
+  // to the same function (the topology made it).
+  Result<MappingInfo> restore(const std::string& uuid, const std::string& event_source_arn, const std::string& function, MappingSettings settings);
+  // Where changes are reported (--persist); set before the first mapping is made.
+  void set_changes(std::shared_ptr<MappingChanges> changes) { changes_ = std::move(changes); }
   Result<MappingInfo> update(const std::string& uuid, MappingSettings settings);
   std::vector<MappingInfo> list() const;
   Result<MappingInfo> get(const std::string& uuid) const;
@@ -148,6 +161,7 @@ class EventSourceMappings {
 
  private:
   std::shared_ptr<EventSourceMapping> find(const std::string& uuid) const;
+  Result<MappingInfo> make(std::string uuid, const std::string& event_source_arn, const std::string& function, MappingSettings settings);
   boost::asio::any_io_executor ex_;
   Runner& runner_;
   EventSourceResolver& sources_;
@@ -155,6 +169,7 @@ class EventSourceMappings {
   std::shared_ptr<spdlog::logger> log_;
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<EventSourceMapping>> mappings_;
+  std::shared_ptr<MappingChanges> changes_;
 };
 
 }  // namespace localray::lambda::model

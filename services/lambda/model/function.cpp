@@ -97,7 +97,25 @@ Result<std::shared_ptr<Function>> Runner::replace(FunctionConfig config, std::sh
                                              function_arn(name)};
   auto fn = std::make_shared<Function>(*this, std::move(config), function_arn(name), std::move(handler));
   functions_[name] = fn;
+  // Under the lock: two changes to one function are reported in the order they took effect.
+  if (changes_ && !fn->config().code_location.empty()) changes_->function_changed(fn->config());
   return fn;
+}
+
+Result<std::shared_ptr<Function>> Runner::restore_function(FunctionConfig config) {
+  if (!code_runners_) return Error{Code::ServiceUnavailable, "functions cannot be created here"};
+  {
+    std::shared_lock lock{mutex_};
+    if (functions_.contains(config.name)) return Error{Code::ResourceConflict, "Function already exist: " + config.name};
+  }
+  auto handler = code_runners_->handler(config);
+  if (!handler) return handler.error();
+  return replace(std::move(config), std::move(*handler), nullptr);
+}
+
+void Runner::remove_layer_version(const std::string& name, int version) {
+  (void)layers_.remove(name, version);
+  if (changes_) changes_->layer_removed(name, version);
 }
 
 Result<std::shared_ptr<Function>> Runner::create_function(FunctionConfig config, const CodeSource& code) {
@@ -157,7 +175,9 @@ Result<LayerVersion> Runner::publish_layer(LayerVersion v, const std::string& zi
   v.sha256 = deployed->sha256;
   v.size = deployed->size;
   v.created = now_iso8601();
-  return layers_.publish(std::move(v));
+  auto published = layers_.publish(std::move(v));
+  if (changes_) changes_->layer_published(published);
+  return published;
 }
 
 LayerVersion Runner::publish_layer_folder(LayerVersion v, const std::string& folder) {
@@ -183,7 +203,9 @@ Result<void> Runner::delete_function(std::string_view name) {
   if (!found) return found.error();
   std::unique_lock lock{mutex_};
   functions_.erase((*found)->config().name);
-  event_invoke_.erase((*found)->config().name);
+  if (changes_ && event_invoke_.erase((*found)->config().name) > 0) changes_->event_invoke_changed((*found)->config().name, std::nullopt);
+  else event_invoke_.erase((*found)->config().name);
+  if (changes_) changes_->function_removed((*found)->config().name);
   return {};
 }
 
@@ -199,6 +221,7 @@ Result<EventInvokeConfig> Runner::put_event_invoke_config(std::string_view name,
   config.last_modified = tracing::epoch_seconds(t_.clock.now());
   std::unique_lock lock{mutex_};
   event_invoke_[(*found)->config().name] = config;
+  if (changes_) changes_->event_invoke_changed((*found)->config().name, config);
   return config;
 }
 
@@ -215,6 +238,7 @@ Result<void> Runner::delete_event_invoke_config(std::string_view name) {
   std::unique_lock lock{mutex_};
   if (event_invoke_.erase((*found)->config().name) == 0)
     return Error{Code::ResourceNotFound, "The function " + (*found)->arn() + ":$LATEST doesn't have an EventInvokeConfig"};
+  if (changes_) changes_->event_invoke_changed((*found)->config().name, std::nullopt);
   return {};
 }
 

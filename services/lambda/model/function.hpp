@@ -92,6 +92,21 @@ struct InvokeResult {
 
 class Function;
 
+// Told of each change to a function created over the API (its configuration and the folder its
+// code runs from) and to layers published over the API, so that a copy can be kept elsewhere
+// (--persist). Built-in and topology functions are the topology's to make; they are not reported
+// unless changed over the API.
+class FunctionChanges {
+ public:
+  virtual ~FunctionChanges() = default;
+  virtual void function_changed(const FunctionConfig& config) = 0;
+  virtual void function_removed(const std::string& name) = 0;
+  virtual void layer_published(const LayerVersion& v) = 0;
+  virtual void layer_removed(const std::string& name, int version) = 0;
+  // PutFunctionEventInvokeConfig (any function's); nothing: deleted.
+  virtual void event_invoke_changed(const std::string& function, const std::optional<EventInvokeConfig>& config) = 0;
+};
+
 class Runner {
  public:
   Runner(boost::asio::any_io_executor ex, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log, std::string region,
@@ -107,6 +122,13 @@ class Runner {
   // `change` edits a copy of the configuration; an error from it leaves the function as it was.
   Result<std::shared_ptr<Function>> update_configuration(std::string_view name, const std::function<Result<void>(FunctionConfig&)>& change);
   Result<void> delete_function(std::string_view name);
+  // Where changes are reported (--persist); set before any function is created over the API.
+  void set_changes(std::shared_ptr<FunctionChanges> changes) { changes_ = std::move(changes); }
+  // A function a copy kept: its code runs from config.code_location again. ResourceConflict when
+  // the name is taken (the topology made it).
+  Result<std::shared_ptr<Function>> restore_function(FunctionConfig config);
+  // DeleteLayerVersion.
+  void remove_layer_version(const std::string& name, int version);
   // PublishLayerVersion: the zip unpacked through `code_runners`.
   Result<LayerVersion> publish_layer(LayerVersion v, const std::string& zip);
   // A layer whose content is a folder on this machine, used in place (a template's layer).
@@ -161,6 +183,7 @@ class Runner {
   Layers layers_;
   CodeRunners* code_runners_ = nullptr;
   AsyncDestinations* destinations_ = nullptr;
+  std::shared_ptr<FunctionChanges> changes_;
   std::map<std::string, EventInvokeConfig> event_invoke_;  // by function name, under mutex_
   // Puts the function under its name. `expected` is the function it replaces (null: none may be
   // there yet); checked under the lock, so concurrent creates, updates and deletes cannot undo

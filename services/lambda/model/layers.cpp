@@ -1,5 +1,7 @@
 #include "services/lambda/model/layers.hpp"
 
+#include <algorithm>
+
 namespace localray::lambda::model {
 
 namespace {
@@ -61,6 +63,13 @@ std::vector<LayerVersion> Layers::latest() const {
   for (const auto& [name, versions] : layers_)
     if (!versions.empty()) out.push_back(versions.rbegin()->second);
   return out;
+}
+
+void Layers::restore(LayerVersion v) {
+  std::lock_guard lock{mutex_};
+  auto& last = last_version_[v.name];
+  last = std::max(last, v.version);
+  layers_[v.name][v.version] = std::move(v);
 }
 
 Result<void> Layers::remove(const std::string& name, int version) {

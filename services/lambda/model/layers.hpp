@@ -39,6 +39,8 @@ class Layers {
   std::vector<LayerVersion> versions(const std::string& name) const;  // newest first
   std::vector<LayerVersion> latest() const;                            // one per name
   Result<void> remove(const std::string& name, int version);
+  // Puts back a version a copy kept (ARNs filled); later versions of its name number after it.
+  void restore(LayerVersion v);
 
   std::string layer_arn(const std::string& name) const { return "arn:aws:lambda:" + region_ + ":" + account_ + ":layer:" + name; }
 

@@ -70,7 +70,7 @@ std::optional<http::Response> layer_call(const http::Request& r, model::Runner& 
       return v ? http::Response::json(200, layer_version_json(*v).dump()) : error(v.error());
     }
     if (r.method == "DELETE") {
-      layers.remove(name, version);
+      runner.remove_layer_version(name, version);
       return no_content();
     }
   }

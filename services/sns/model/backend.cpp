@@ -79,6 +79,7 @@ asio::awaitable<Result<std::string>> Backend::create_topic(std::string name, std
     auto [it, fresh] = topics_.try_emplace(arn);
     if (fresh) {
       it->second = std::make_shared<TopicHandle>(ex_, std::move(*made));
+      if (changes_) changes_->topic_changed(it->second->topic);
       co_return arn;
     }
     existing = it->second;
@@ -91,7 +92,8 @@ asio::awaitable<Result<std::string>> Backend::create_topic(std::string name, std
 asio::awaitable<Result<void>> Backend::delete_topic(std::string topic_arn) {
   if (auto ok = check_arn(topic_arn, "TopicArn", 6); !ok) co_return ok.error();
   std::unique_lock lock{mutex_};
-  topics_.erase(topic_arn);
+  // Under the lock, as creation and every change are reported (report()).
+  if (topics_.erase(topic_arn) > 0 && changes_) changes_->topic_removed(topic_arn);
   co_return Result<void>{};
 }
 
@@ -106,14 +108,36 @@ asio::awaitable<Result<void>> Backend::set_topic_attribute(std::string topic_arn
   auto h = find_topic(topic_arn);
   if (!h) co_return h.error();
   co_await enter(*h);
-  co_return (*h)->topic.set_attribute(name, value);
+  auto r = (*h)->topic.set_attribute(name, value);
+  if (r) report(*h);
+  co_return r;
 }
 
 asio::awaitable<Result<std::string>> Backend::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target) {
   auto h = find_topic(request.topic_arn);
   if (!h) co_return h.error();
   co_await enter(*h);
-  co_return (*h)->topic.subscribe(std::move(request), std::move(target), t_.ids);
+  auto r = (*h)->topic.subscribe(std::move(request), std::move(target), t_.ids);
+  if (r) report(*h);
+  co_return r;
+}
+
+asio::awaitable<Result<bool>> Backend::restore_subscription(Subscription s) {
+  auto h = find_topic(s.topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  bool added = (*h)->topic.restore_subscription(std::move(s));
+  if (added) report(*h);
+  co_return added;
+}
+
+void Backend::report(const std::shared_ptr<TopicHandle>& h) const {
+  if (!changes_) return;
+  // Held while reporting: a deletion (under the unique lock) comes wholly before or after.
+  std::shared_lock lock{mutex_};
+  auto it = topics_.find(h->topic.arn());
+  if (it == topics_.end() || it->second != h) return;
+  changes_->topic_changed(h->topic);
 }
 
 asio::awaitable<Result<void>> Backend::unsubscribe(std::string subscription_arn) {
@@ -121,6 +145,7 @@ asio::awaitable<Result<void>> Backend::unsubscribe(std::string subscription_arn)
   if (!h) co_return h.error().code == Code::NotFound ? Result<void>{} : Result<void>{h.error()};
   co_await enter(*h);
   (*h)->topic.unsubscribe(subscription_arn);
+  report(*h);
   co_return Result<void>{};
 }
 
@@ -135,7 +160,9 @@ asio::awaitable<Result<void>> Backend::change_subscription(std::string subscript
   auto h = find_topic_of_subscription(subscription_arn);
   if (!h) co_return h.error();
   co_await enter(*h);
-  co_return (*h)->topic.change(subscription_arn, change);
+  auto r = (*h)->topic.change(subscription_arn, change);
+  if (r) report(*h);
+  co_return r;
 }
 
 asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request, std::optional<tracing::TraceHeader> ctx,

@@ -58,6 +58,11 @@ class Backend {
   boost::asio::awaitable<std::vector<Subscription>> list_subscriptions();
   boost::asio::awaitable<Result<std::vector<Subscription>>> list_subscriptions_by_topic(std::string topic_arn);
 
+  // Where every topic reports its changes (--persist); set before the first is created.
+  void set_changes(std::shared_ptr<TopicChanges> changes) { changes_ = std::move(changes); }
+  // Puts back a subscription a copy kept (see Topic::restore_subscription); NotFound without its topic.
+  boost::asio::awaitable<Result<bool>> restore_subscription(Subscription s);
+
   std::string topic_arn(const std::string& name) const { return "arn:aws:sns:" + region_ + ":" + account_ + ":" + name; }
   const std::string& account() const { return account_; }
   const std::string& region() const { return region_; }
@@ -67,12 +72,16 @@ class Backend {
   Result<std::shared_ptr<TopicHandle>> find_topic(const std::string& topic_arn) const;
   // The topic a subscription ARN (topic ARN + ":" + id) belongs to.
   Result<std::shared_ptr<TopicHandle>> find_topic_of_subscription(const std::string& subscription_arn) const;
+  // On the topic's strand, after a change: reported unless the topic was deleted meanwhile (a
+  // deletion is reported under the map's lock, which this holds while it reports).
+  void report(const std::shared_ptr<TopicHandle>& h) const;
 
   boost::asio::any_io_executor ex_;
   tracing::Tracer t_;
   std::string region_, account_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<TopicHandle>> topics_;  // by ARN
+  std::shared_ptr<TopicChanges> changes_;
 };
 
 }  // namespace localray::sns::model

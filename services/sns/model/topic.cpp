@@ -131,6 +131,13 @@ Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<S
   return s.arn;
 }
 
+bool Topic::restore_subscription(Subscription s) {
+  for (const auto& existing : subscriptions_)
+    if (existing.arn == s.arn || (existing.protocol == s.protocol && existing.endpoint == s.endpoint)) return false;
+  subscriptions_.push_back(std::move(s));
+  return true;
+}
+
 void Topic::unsubscribe(const std::string& subscription_arn) {
   if (std::erase_if(subscriptions_, [&](const Subscription& s) { return s.arn == subscription_arn; }) > 0) ++subscriptions_deleted_;
 }

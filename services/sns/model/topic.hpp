@@ -41,6 +41,17 @@ struct TopicDescription {
   Tags tags;
 };
 
+class Topic;
+
+// Told of each change to a topic (its attributes, tags or subscriptions) on its strand, so that a
+// copy can be kept elsewhere (--persist).
+class TopicChanges {
+ public:
+  virtual ~TopicChanges() = default;
+  virtual void topic_changed(const Topic& t) = 0;  // created, restored or changed
+  virtual void topic_removed(const std::string& arn) = 0;
+};
+
 class Topic {
  public:
   // A topic as CreateTopic makes it; `attributes` are settable attributes by name (see set_attribute).
@@ -62,6 +73,10 @@ class Topic {
   Result<Subscription> subscription(const std::string& subscription_arn) const;
   Result<void> change(const std::string& subscription_arn, const SubscriptionChange& change);
   const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
+  // Puts back a subscription a copy kept, under its ARN; false when this topic already has one
+  // with that ARN, or to the same protocol and endpoint.
+  bool restore_subscription(Subscription s);
+  const Tags& tags() const { return tags_; }
 
   // Records the topic's segment in `ctx`'s trace (when sampled; `request_id` is the Publish call's)
   // and hands the notification to every subscription whose filter lets it through.

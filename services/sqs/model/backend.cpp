@@ -39,6 +39,10 @@ Result<std::shared_ptr<QueueHandle>> Backend::create_queue(const std::string& na
   std::unique_lock lock{mutex_};
   if (auto it = queues_.find(name); it != queues_.end()) return it->second;
   auto h = std::make_shared<QueueHandle>(ex_, Queue{name, queue_arn(name), queue_url(name), std::move(settings), clock_, ids_});
+  if (changes_) {
+    h->queue.set_changes(changes_.get());
+    changes_->queue_changed(h->queue);
+  }
   queues_.emplace(name, h);
   return h;
 }
@@ -98,8 +102,15 @@ Result<void> Backend::delete_queue(std::string_view key) {
     auto it = queues_.find(q->queue.name());
     if (it == queues_.end() || it->second != q) return no_queue();  // deleted meanwhile
     queues_.erase(it);
+    // Under the lock, as creation is reported: a queue made again under the name at once is
+    // reported after this. What the old one still does on its strand is filed under its own
+    // creation time, and no longer reported once the strand gets here:
+    if (changes_) changes_->queue_removed(q->queue);
   }
-  asio::post(q->strand, [q] { q->queue.clear(); });
+  asio::post(q->strand, [q] {
+    q->queue.set_changes(nullptr);
+    q->queue.clear();
+  });
   return {};
 }
 

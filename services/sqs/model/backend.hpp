@@ -82,6 +82,10 @@ class Backend {
   std::string queue_url(const std::string& name) const { return endpoint_ + "/queue/" + region_ + "/" + account_ + "/" + name; }
   std::string queue_arn(const std::string& name) const { return "arn:aws:sqs:" + region_ + ":" + account_ + ":" + name; }
 
+  // Where every queue created from now on reports its changes (--persist); set before the first.
+  void set_changes(std::shared_ptr<QueueChanges> changes) { changes_ = std::move(changes); }
+  const std::shared_ptr<QueueChanges>& changes() const { return changes_; }
+
  private:
   boost::asio::awaitable<Result<std::vector<Message>>> receive_on_strand(std::shared_ptr<QueueHandle> q, ReceiveOptions options);
   void dead_letter(std::vector<Message> messages, const std::string& dlq_arn);
@@ -92,6 +96,7 @@ class Backend {
   std::string region_, account_, endpoint_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<QueueHandle>> queues_;  // by name
+  std::shared_ptr<QueueChanges> changes_;
 };
 
 }  // namespace localray::sqs::model

@@ -97,7 +97,15 @@ std::size_t held_bytes(const Message& m) {
 
 std::map<std::uint64_t, Message>::iterator Queue::erase(std::map<std::uint64_t, Message>::iterator it) {
   bytes_ -= std::min(bytes_, held_bytes(it->second));
+  if (changes_) changes_->message_removed(*this, it->first);
   return messages_.erase(it);
+}
+
+void Queue::restore(std::uint64_t seq, Message m) {
+  bytes_ += held_bytes(m);
+  if (!m.receipt_handle.empty()) by_handle_[m.receipt_handle] = seq;
+  next_seq_ = std::max(next_seq_, seq + 1);
+  messages_.insert_or_assign(seq, std::move(m));
 }
 
 Result<SendReceipt> Queue::send(OutgoingMessage m) {
@@ -118,7 +126,8 @@ Result<SendReceipt> Queue::send(OutgoingMessage m) {
   msg.visible_at = now + m.delay.value_or(settings_.delay);
   SendReceipt receipt{msg.id, msg.md5_of_body, msg.md5_of_attributes};
   bytes_ += held_bytes(msg);
-  messages_.emplace(next_seq_++, std::move(msg));
+  auto [at, added] = messages_.emplace(next_seq_++, std::move(msg));
+  if (changes_) changes_->message_changed(*this, at->first, at->second);
   return receipt;
 }
 
@@ -126,7 +135,8 @@ void Queue::accept_dead_letter(Message m) {
   m.visible_at = clock_.now();
   m.receipt_handle.clear();
   bytes_ += held_bytes(m);
-  messages_.emplace(next_seq_++, std::move(m));
+  auto [at, added] = messages_.emplace(next_seq_++, std::move(m));
+  if (changes_) changes_->message_changed(*this, at->first, at->second);
 }
 
 void Queue::expire_old_messages(tracing::TimePoint now) {
@@ -165,6 +175,7 @@ ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::second
       m.receipt_handle.clear();
       bytes_ -= std::min(bytes_, held_bytes(m));
       result.dead_letters.push_back(std::move(m));
+      if (changes_) changes_->message_removed(*this, it->first);
       it = messages_.erase(it);
       continue;
     }
@@ -173,6 +184,7 @@ ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::second
     m.visible_at = now + timeout;
     m.receipt_handle = ids_.uuid() + "#" + m.id;
     by_handle_[m.receipt_handle] = it->first;
+    if (changes_) changes_->message_changed(*this, it->first, m);
     result.messages.push_back(m);
     ++it;
   }
@@ -200,6 +212,7 @@ Result<void> Queue::change_visibility(const std::string& receipt_handle, std::ch
   if (m.visible_at <= now)
     return Error{Code::MessageNotInflight, "Value " + receipt_handle + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change."};
   m.visible_at = now + timeout;
+  if (changes_) changes_->message_changed(*this, h->second, m);
   return {};
 }
 
@@ -213,6 +226,7 @@ Result<void> Queue::purge() {
 }
 
 void Queue::clear() {
+  if (changes_ && !messages_.empty()) changes_->messages_cleared(*this);
   messages_.clear();
   by_handle_.clear();
   bytes_ = 0;

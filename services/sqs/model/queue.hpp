@@ -94,6 +94,20 @@ struct ReceiveResult {
   bool over_limit = false;            // nothing received: the queue has its quota in flight
 };
 
+class Queue;
+
+// Told of each change to what a queue holds, on the queue's strand and in order, so that a copy
+// can be kept elsewhere (--persist). `seq` orders a queue's messages, oldest first.
+class QueueChanges {
+ public:
+  virtual ~QueueChanges() = default;
+  virtual void queue_changed(const Queue& q) = 0;  // created, restored or its settings changed
+  virtual void queue_removed(const Queue& q) = 0;
+  virtual void message_changed(const Queue& q, std::uint64_t seq, const Message& m) = 0;
+  virtual void message_removed(const Queue& q, std::uint64_t seq) = 0;
+  virtual void messages_cleared(const Queue& q) = 0;
+};
+
 class Queue {
  public:
   // `max_bytes`: what the queue may hold before SendMessage is throttled (kMaxQueueBytes);
@@ -112,6 +126,16 @@ class Queue {
   // Drops every message, no rate limit (the queue is being deleted).
   void clear();
 
+  // Where changes are reported from now on; null: nowhere.
+  void set_changes(QueueChanges* changes) { changes_ = changes; }
+  // Puts back a message as a copy kept it (its receipt handle still valid); reports nothing.
+  void restore(std::uint64_t seq, Message m);
+  // Puts back the times a copy kept; reports nothing.
+  void restore_times(tracing::TimePoint created_at, tracing::TimePoint last_modified_at) {
+    created_at_ = created_at;
+    last_modified_at_ = last_modified_at;
+  }
+
   // When the next delayed or in-flight message becomes visible, if any.
   std::optional<tracing::TimePoint> next_visible_at() const;
   std::size_t visible_count() const;
@@ -126,6 +150,7 @@ class Queue {
   void set_settings(QueueSettings s) {
     settings_ = std::move(s);
     last_modified_at_ = clock_.now();
+    if (changes_) changes_->queue_changed(*this);
   }
   tracing::TimePoint created_at() const { return created_at_; }
   tracing::TimePoint last_modified_at() const { return last_modified_at_; }
@@ -147,6 +172,7 @@ class Queue {
   std::size_t max_in_flight_;
   std::map<std::uint64_t, Message> messages_;                  // by arrival order
   std::unordered_map<std::string, std::uint64_t> by_handle_;  // latest receipt handle -> seq
+  QueueChanges* changes_ = nullptr;
 };
 
 std::string md5_hex(std::string_view data);

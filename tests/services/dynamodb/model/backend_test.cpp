@@ -167,3 +167,51 @@ TEST(dynamodbBackendTest, AScopeKnowsNothingOfATableCreatedAgainUnderItsName) {
 
 }  // namespace
 }  // namespace localray::dynamodb::model
+
+namespace localray::dynamodb::model {
+namespace {
+
+// Keeps what tables report, as --persist's copy would.
+struct Recorded final : TableChanges {
+  std::map<std::string, std::string> tables;  // name -> TableId
+  std::map<std::string, Item> items;          // by the hash key's string
+  void table_changed(const Table& t, const std::string& id) override { tables[t.definition().name] = id; }
+  void table_removed(const Table& t) override { tables.erase(t.definition().name); }
+  void item_stored(const Table&, const Item& item) override { items[item.at("path").as<std::string>()] = item; }
+  void item_removed(const Table&, const PrimaryKey& key) override { items.erase(key.hash.as<std::string>()); }
+};
+
+TEST(dynamodbBackendTest, TablesReportTheirItemsAndARestoredTableKeepsItsIdAndTime) {
+  tracing::ManualClock clock;
+  auto copy = std::make_shared<Recorded>();
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000", clock};
+  backend.set_changes(copy);
+  auto created = backend.create_table(hits_table());
+  ASSERT_TRUE(created);
+  EXPECT_EQ(copy->tables.at("hits"), created->id);
+  auto t = backend.table("hits").value();
+  ASSERT_TRUE(t->put_item(PutRequest{Item{{"path", S("/a")}, {"v", S("1")}}}));
+  ASSERT_TRUE(t->put_item(PutRequest{Item{{"path", S("/b")}}}));
+  ASSERT_TRUE(t->delete_item(DeleteRequest{Item{{"path", S("/b")}}}));
+  EXPECT_EQ(copy->items.size(), 1u);
+  ASSERT_TRUE(backend.delete_table("hits"));
+  EXPECT_TRUE(copy->tables.empty());
+  ASSERT_TRUE(t->put_item(PutRequest{Item{{"path", S("/late")}}}));
+  EXPECT_EQ(copy->items.count("/late"), 0u) << "a deleted table reports nothing more";
+
+  clock.advance(std::chrono::hours{1});
+  auto restored = backend.restore_table(hits_table(), created->created, created->id);
+  ASSERT_TRUE(restored) << restored.error().message;
+  EXPECT_TRUE((*restored)->table->restore(copy->items.at("/a")));
+  EXPECT_FALSE((*restored)->table->restore(Item{{"other", S("x")}})) << "an item without the table's key is refused";
+  auto d = backend.describe_table("hits").value();
+  EXPECT_EQ(d.id, created->id);
+  EXPECT_EQ(d.created, created->created);
+  EXPECT_EQ(d.item_count, 1u);
+  ASSERT_TRUE((*restored)->table->put_item(PutRequest{Item{{"path", S("/c")}}}));
+  EXPECT_EQ(copy->items.count("/c"), 1u) << "a restored table reports its changes";
+  EXPECT_FALSE(backend.restore_table(hits_table(), created->created, created->id)) << "the name is taken";
+}
+
+}  // namespace
+}  // namespace localray::dynamodb::model

@@ -179,3 +179,68 @@ TEST(QueueBound, ReceivingWithTheQuotaInFlightIsOverLimitUntilOneIsDeletedOrVisi
 
 }  // namespace
 }  // namespace localray::sqs::model
+
+namespace localray::sqs::model {
+namespace {
+
+// Keeps what a queue reports, as --persist's copy would: seq -> message.
+struct Recorded final : QueueChanges {
+  std::map<std::uint64_t, Message> messages;
+  int settings_reports = 0;
+  void queue_changed(const Queue&) override { ++settings_reports; }
+  void queue_removed(const Queue&) override { messages.clear(); }
+  void message_changed(const Queue&, std::uint64_t seq, const Message& m) override { messages[seq] = m; }
+  void message_removed(const Queue&, std::uint64_t seq) override { messages.erase(seq); }
+  void messages_cleared(const Queue&) override { messages.clear(); }
+};
+
+TEST_F(QueueTest, EveryChangeIsReportedSoThatACopyRestoresTheSameQueue) {
+  Recorded copy;
+  QueueSettings s;
+  s.redrive = RedrivePolicy{"arn:aws:sqs:us-east-1:000000000000:dlq", 2};
+  auto q = make(s);
+  q.set_changes(&copy);
+  for (auto body : {"a", "b", "c", "d"}) ASSERT_TRUE(q.send(msg(body)));
+  EXPECT_EQ(copy.messages.size(), 4u);
+  auto got = q.receive(2, 30s);
+  ASSERT_EQ(got.messages.size(), 2u);
+  EXPECT_EQ(copy.messages.begin()->second.receipt_handle, got.messages[0].receipt_handle) << "a receive changes the message";
+  ASSERT_TRUE(q.delete_message(got.messages[0].receipt_handle));
+  ASSERT_TRUE(q.change_visibility(got.messages[1].receipt_handle, 100s));
+  EXPECT_EQ(copy.messages.size(), 3u);
+  q.set_settings(s);
+  EXPECT_EQ(copy.settings_reports, 1);
+
+  // A queue made from the copy behaves as the original: the handle of the message in flight is
+  // still good, the message is hidden until its deadline, the others are visible in order.
+  auto restored = make(s);
+  for (const auto& [seq, m] : copy.messages) restored.restore(seq, m);
+  EXPECT_EQ(restored.visible_count(), 2u);
+  EXPECT_EQ(restored.in_flight_count(), 1u);
+  auto again = restored.receive(10, 30s);
+  ASSERT_EQ(again.messages.size(), 2u);
+  EXPECT_EQ(again.messages[0].body, "c");
+  EXPECT_EQ(again.messages[1].body, "d");
+  EXPECT_TRUE(restored.delete_message(got.messages[1].receipt_handle));
+  ASSERT_TRUE(restored.send(msg("e")));
+  clock.advance(31s);
+  auto later = restored.receive(10, 30s);
+  ASSERT_EQ(later.messages.size(), 3u) << "c and d again, and e, sent after the restore, last";
+  EXPECT_EQ(later.messages[2].body, "e");
+
+  // Redrive and purge are reported too.
+  ReceiveResult dead;
+  for (int round = 0; round < 3 && dead.dead_letters.empty(); ++round) {
+    clock.advance(31s);
+    dead = q.receive(10, 30s);
+  }
+  EXPECT_EQ(dead.dead_letters.size(), 2u) << "c and d, received twice, with maxReceiveCount 2";
+  for (const auto& m : dead.dead_letters)
+    for (const auto& [seq, kept] : copy.messages) EXPECT_NE(kept.id, m.id) << "a dead-lettered message leaves the copy";
+  clock.advance(61s);
+  ASSERT_TRUE(q.purge());
+  EXPECT_TRUE(copy.messages.empty());
+}
+
+}  // namespace
+}  // namespace localray::sqs::model
