@@ -10,6 +10,8 @@ scripts/install-deps.sh --test
 (cd functions/examples/xray-tracer-cdk && npm ci --no-audit --no-fund --loglevel=error)
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j2 --timeout 600
-# The core's unit tests again under ASan and UBSan, then every fuzz target for ten seconds.
+# The core's unit tests again under ASan and UBSan, the concurrency core's under ThreadSanitizer,
+# then every fuzz target for ten seconds.
 scripts/sanitize.sh
+scripts/tsan.sh
 scripts/fuzz.sh 10
