@@ -25,6 +25,40 @@ namespace bhttp = beast::http;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 
+namespace {
+
+Request to_request(bhttp::request<bhttp::string_body>&& req, const std::string& remote) {
+  Request r;
+  r.method = std::string{req.method_string()};
+  r.target = std::string{req.target()};
+  auto q = r.target.find('?');
+  r.path = r.target.substr(0, q);
+  if (q != std::string::npos) r.query = r.target.substr(q + 1);
+  for (const auto& f : req) r.headers.add(std::string{f.name_string()}, std::string{f.value()});
+  r.body = std::move(req.body());
+  r.remote_address = remote;
+  return r;
+}
+
+}  // namespace
+
+std::optional<ParsedRequest> parse_request(std::string_view bytes, std::size_t max_body) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.eager(true);
+  parser.body_limit(max_body);
+  parser.header_limit(kMaxHeaderBytes);
+  std::size_t used = 0;
+  while (!parser.is_done()) {
+    beast::error_code ec;
+    auto n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    // need_more: the request goes on past the bytes given (Beast's contract is to call put again
+    // only with more of them, as the server's reads do).
+    if (ec || n == 0) return std::nullopt;
+  }
+  return ParsedRequest{to_request(parser.release(), "127.0.0.1"), used};
+}
+
 struct Server::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor ex, Handler h, std::shared_ptr<spdlog::logger> l, std::size_t max_body, std::size_t max_sessions)
       : acceptor{ex}, handler{std::move(h)}, log{std::move(l)}, max_body{max_body}, max_sessions{max_sessions} {}
@@ -87,19 +121,6 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  static Request to_request(bhttp::request<bhttp::string_body>&& req, const std::string& remote) {
-    Request r;
-    r.method = std::string{req.method_string()};
-    r.target = std::string{req.target()};
-    auto q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.query = r.target.substr(q + 1);
-    for (const auto& f : req) r.headers.add(std::string{f.name_string()}, std::string{f.value()});
-    r.body = std::move(req.body());
-    r.remote_address = remote;
-    return r;
-  }
-
   static Response plain_error(unsigned status, std::string type, std::string message) {
     auto r = Response::json(status, "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
     r.headers.set("x-amzn-ErrorType", type);
@@ -139,7 +160,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(max_body);
-      parser.header_limit(64 * 1024);
+      parser.header_limit(kMaxHeaderBytes);
       stream.expires_after(30s);  // an idle keep-alive connection is closed after this
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||

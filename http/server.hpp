@@ -4,7 +4,9 @@
 // our own request and response types.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <spdlog/fwd.h>
@@ -20,6 +22,18 @@ constexpr std::size_t kMaxRequestBodyBytes = 8 * 1024 * 1024;  // above every AW
 // Connections served at once; one more is answered 503 and closed, so a flood of clients cannot
 // take every file descriptor (workers, the store and the other ports need theirs).
 constexpr std::size_t kMaxSessions = 4096;
+
+// The header size every request may have (Beast's parser limit).
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+
+struct ParsedRequest {
+  Request request;
+  std::size_t consumed = 0;  // bytes of the input it took
+};
+
+// The first request in `bytes`, parsed as the server parses what a connection sends (same parser,
+// same limits); nothing when the bytes are not a whole, valid request. For tests and fuzzing.
+std::optional<ParsedRequest> parse_request(std::string_view bytes, std::size_t max_body = kMaxRequestBodyBytes);
 
 class Server {
  public:

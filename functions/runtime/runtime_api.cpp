@@ -1,6 +1,6 @@
 #include "functions/runtime/runtime_api.hpp"
 
-#include <regex>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +15,8 @@ constexpr std::string_view kPrefix = "/2018-06-01/runtime/";
 
 http::Response status_response(unsigned status, std::string_view error_type, std::string_view message) {
   if (status == 202) return http::Response::json(202, R"({"status":"OK"})");
-  return http::Response::json(status, json{{"errorMessage", message}, {"errorType", error_type}}.dump());
+  // The message may quote the worker's path or request id, which need not be UTF-8.
+  return http::Response::json(status, json{{"errorMessage", message}, {"errorType", error_type}}.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 http::Response ack_response(Ack ack, std::string_view request_id) {
@@ -31,9 +32,15 @@ http::Response ack_response(Ack ack, std::string_view request_id) {
   return status_response(500, "ServiceException", "unexpected state");
 }
 
+// `(Runtime|Function)\.[A-Z][a-zA-Z]+`, checked by hand: std::regex recurses once per character
+// and a worker's header of a few ten thousand letters overflowed the stack.
 bool valid_type(std::string_view t) {
-  static const std::regex pattern{R"((Runtime|Function)\.[A-Z][a-zA-Z]+)"};
-  return std::regex_match(t.begin(), t.end(), pattern);
+  std::string_view rest;
+  if (t.starts_with("Runtime.")) rest = t.substr(8);
+  else if (t.starts_with("Function.")) rest = t.substr(9);
+  else return false;
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  return rest.size() >= 2 && rest[0] >= 'A' && rest[0] <= 'Z' && std::all_of(rest.begin() + 1, rest.end(), letter);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/apigateway/model/integration_mapping.hpp"
 
-#include <regex>
+#include <boost/regex.hpp>
+
 
 #include "services/apigateway/model/mapping_host.hpp"
 
@@ -10,6 +11,18 @@ using nlohmann::json;
 using tracing::Error;
 
 namespace {
+
+// Java's Pattern.matches, as API Gateway applies selection patterns to a status code or a Lambda
+// errorMessage: the whole text, `.` not matching line ends. Boost.Regex, not std::regex: the text
+// comes from the backend, and libstdc++'s matcher recurses once per character; a match past
+// Boost's bounds selects nothing.
+bool selects(const boost::regex& pattern, const std::string& text) {
+  try {
+    return boost::regex_match(text, pattern, boost::match_not_dot_newline);
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
@@ -131,8 +144,8 @@ tracing::Result<IntegrationMapping> IntegrationMapping::make(const MappingSpec& 
     }
     if (!r.selection_pattern.empty()) {
       try {
-        std::regex check{r.selection_pattern};
-      } catch (const std::regex_error&) {
+        out.selection = std::make_shared<const boost::regex>(r.selection_pattern, boost::regex::perl);
+      } catch (const boost::regex_error&) {
         return Error{"selection pattern '" + r.selection_pattern + "' is not a regular expression"};
       }
     }
@@ -178,7 +191,7 @@ IntegrationResponse IntegrationMapping::response(const IntegrationRequest& r, co
   const Response* chosen = nullptr;
   if (selection)
     for (const auto& candidate : responses_)
-      if (!candidate.spec.selection_pattern.empty() && std::regex_match(*selection, std::regex{candidate.spec.selection_pattern})) {
+      if (candidate.selection && selects(*candidate.selection, *selection)) {
         chosen = &candidate;
         break;
       }

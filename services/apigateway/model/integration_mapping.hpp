@@ -4,10 +4,12 @@
 // chosen by selection pattern, its response parameters and template (chosen by Accept), and
 // $context.responseOverride. Templates are parsed once, when the API is made.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <boost/regex_fwd.hpp>
 #include <nlohmann/json.hpp>
 
 #include "services/apigateway/model/integration.hpp"
@@ -52,6 +54,7 @@ class IntegrationMapping {
   struct Response {
     ResponseSpec spec;
     std::map<std::string, VelocityTemplate> templates;
+    std::shared_ptr<const boost::regex> selection;  // compiled once; null: the default response
   };
   std::map<std::string, VelocityTemplate> request_templates_;
   std::map<std::string, std::string> request_parameters_;

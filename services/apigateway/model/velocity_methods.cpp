@@ -1,5 +1,6 @@
 #include <algorithm>
-#include <regex>
+
+#include <boost/regex.hpp>
 
 #include "services/apigateway/model/velocity_syntax.hpp"
 
@@ -61,20 +62,26 @@ tracing::Result<json> string_method(const std::string& s, const std::string& m, 
     return ok(json(out));
   }
   if (m == "replaceAll" || m == "replaceFirst" || m == "matches" || m == "split") {
+    // Boost.Regex, not std::regex: the string is request data, and libstdc++'s matcher recurses
+    // once per character (a long body overflowed the stack); Boost's has bounds and throws.
+    // Perl syntax without `.` matching line ends is what Java's Pattern does by default.
+    constexpr auto flags = boost::match_not_dot_newline;
     try {
-      std::regex re{arg(0)};
-      if (m == "matches") return ok(json(std::regex_match(s, re)));
+      boost::regex re{arg(0), boost::regex::perl};
+      if (m == "matches") return ok(json(boost::regex_match(s, re, flags)));
       if (m == "split") {
         json parts = json::array();
-        std::sregex_token_iterator it{s.begin(), s.end(), re, -1}, end;
+        boost::sregex_token_iterator it{s.begin(), s.end(), re, -1, flags}, end;
         for (; it != end; ++it) parts.push_back(it->str());
         while (!parts.empty() && parts.back() == "") parts.erase(parts.end() - 1);  // as Java drops trailing empties
         return ok(std::move(parts));
       }
-      auto flags = m == "replaceFirst" ? std::regex_constants::format_first_only : std::regex_constants::format_default;
-      return ok(json(std::regex_replace(s, re, arg(1), flags)));
-    } catch (const std::regex_error& e) {
+      auto how = m == "replaceFirst" ? flags | boost::format_first_only : flags;
+      return ok(json(boost::regex_replace(s, re, arg(1), how)));
+    } catch (const boost::regex_error& e) {
       return Error{m + ": the pattern '" + arg(0) + "' is not a regular expression"};
+    } catch (const std::runtime_error& e) {
+      return Error{m + ": the pattern '" + arg(0) + "' took too long to match: " + e.what()};
     }
   }
   return Error{"a string has no method " + m + "()"};

@@ -114,3 +114,44 @@ TEST_F(RuntimeApiTest, NextWhenTheEnvironmentStopsAndUnknownRoutes) {
 
 }  // namespace
 }  // namespace localray::functions::runtime
+
+namespace localray::functions::runtime {
+namespace {
+
+TEST(RuntimeErrorTypeTest, AWSsFormIsKeptAndAnythingElseBecomesUnknown) {
+  EXPECT_EQ(normalise_error_type("Function.MyError", ""), "Function.MyError");
+  EXPECT_EQ(normalise_error_type("Runtime.ExitError", ""), "Runtime.ExitError");
+  EXPECT_EQ(normalise_error_type("Function.X", ""), "Function.Unknown") << "one letter is too short";
+  EXPECT_EQ(normalise_error_type("Function.my", ""), "Function.Unknown") << "the name starts upper case";
+  EXPECT_EQ(normalise_error_type("Function.My-Error", ""), "Function.Unknown");
+  EXPECT_EQ(normalise_error_type("Other.MyError", ""), "Runtime.Unknown");
+  EXPECT_EQ(normalise_error_type("", R"({"errorType":"TypeError"})"), "TypeError");
+  EXPECT_EQ(normalise_error_type("", "not json"), "Runtime.Unknown");
+}
+
+TEST(RuntimeErrorTypeTest, AHeaderAsLongAsAWorkerCanSendIsCheckedWithoutRecursion) {
+  // 64 KB is the edge's header limit; std::regex overflowed the stack on a third of it.
+  std::string long_type = "Function.A" + std::string(64 * 1024, 'a');
+  EXPECT_EQ(normalise_error_type(long_type, ""), long_type);
+  EXPECT_EQ(normalise_error_type(long_type + "!", ""), "Function.Unknown");
+}
+
+}  // namespace
+}  // namespace localray::functions::runtime
+
+namespace localray::functions::runtime {
+namespace {
+
+TEST_F(RuntimeApiTest, APathThatIsNotUtf8GetsA404NotAnException) {
+  // Found by tests/fuzz/runtime_api.cpp: the error document quoting the path could not be written.
+  auto res = serve(request("GET", "/2018-06-01/runtime/invo\xff\xffnext"));
+  EXPECT_EQ(res.status, 404u);
+  EXPECT_EQ(json::parse(res.body).at("errorType"), "NotFound");
+  endpoint.ack = Ack::UnknownRequest;
+  auto unknown = serve(request("POST", "/2018-06-01/runtime/invocation/\xfe/response", "{}"));
+  EXPECT_EQ(unknown.status, 400u);
+  EXPECT_EQ(json::parse(unknown.body).at("errorType"), "InvalidRequestID");
+}
+
+}  // namespace
+}  // namespace localray::functions::runtime

@@ -91,3 +91,51 @@ TEST(Velocity, ErrorsNameWhere) {
 
 }  // namespace
 }  // namespace localray::apigateway::model
+
+namespace localray::apigateway::model {
+namespace {
+
+TEST(Velocity, StringRegexMethodsAsJavasPattern) {
+  const std::string body = R"({"s":"a1b22c333","m":"line one\nline two"})";
+  EXPECT_EQ(render("$input.path('$.s').replaceAll('[0-9]+', '#')", body), "a#b#c#");
+  EXPECT_EQ(render("$input.path('$.s').replaceFirst('([0-9])', '<$1>')", body), "a<1>b22c333");
+  EXPECT_EQ(render("$input.path('$.s').matches('[a-c0-9]+') $input.path('$.s').matches('[a-c]+')", body), "true false");
+  EXPECT_EQ(render("#foreach($p in $input.path('$.s').split('[0-9]+'))$p,#end", body), "a,b,c,");
+  EXPECT_EQ(render("$input.path('$.m').matches('line.*')", body), "false") << "`.` stops at a line end, as in Java";
+  EXPECT_NE(render("$input.path('$.s').matches('(')", body).find("RENDER ERROR"), std::string::npos);
+}
+
+TEST(Velocity, RegexMethodsOnAHugeBodyAnswerInsteadOfOverflowingTheStack) {
+  // std::regex recursed once per character: a request body of this size crashed the process.
+  const std::string big(2'000'000, 'x');
+  const std::string body = "{\"s\":\"" + big + "\"}";
+  EXPECT_EQ(render("$input.path('$.s').matches('x*')", body), "true");
+  EXPECT_EQ(render("$input.path('$.s').replaceAll('x+', 'y')", body), "y");
+}
+
+}  // namespace
+}  // namespace localray::apigateway::model
+
+#include "services/apigateway/model/integration_mapping.hpp"
+
+namespace localray::apigateway::model {
+namespace {
+
+TEST(IntegrationMappingTest, SelectionPatternsMatchTheWholeTextEvenAHugeOne) {
+  MappingSpec spec;
+  spec.responses = {{".*not found.*", 404, {}, {}}, {"5\\d{2}", 502, {}, {}}, {"", 200, {}, {}}};
+  auto mapping = IntegrationMapping::make(spec);
+  ASSERT_TRUE(mapping) << mapping.error().message;
+  IntegrationRequest r;
+  EXPECT_EQ(mapping->response(r, std::string{"item not found"}, {}, "").status, 404u);
+  EXPECT_EQ(mapping->response(r, std::string{"503"}, {}, "").status, 502u);
+  EXPECT_EQ(mapping->response(r, std::string{"5030"}, {}, "").status, 200u) << "the whole text must match";
+  EXPECT_EQ(mapping->response(r, std::nullopt, {}, "").status, 200u);
+  // A Lambda errorMessage is the user's: std::regex overflowed the stack on this one.
+  EXPECT_EQ(mapping->response(r, std::string(3'000'000, 'e') + " not found", {}, "").status, 404u);
+  spec.responses = {{"(", 400, {}, {}}};
+  EXPECT_FALSE(IntegrationMapping::make(spec)) << "a pattern that is no regular expression is refused when the API is made";
+}
+
+}  // namespace
+}  // namespace localray::apigateway::model
