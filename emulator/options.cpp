@@ -33,6 +33,8 @@ Options:
   --http-target URL         URL the http function GETs (default: localray's own stand-in JSON endpoint)
   --retention-traces N      keep at most N traces, the oldest go first (default 100000; 0: no bound)
   --retention-hours H       remove traces older than H hours (default 72; 0: no bound)
+  --dynamodb-max-mb N       bound on the DynamoDB items held, in MiB as DynamoDB bills item sizes; a
+                            write past it gets LimitExceededException (default 256; 0: no bound)
   --threads N               I/O threads (default: one per core)
   --watch                   when a function's code folder changes, its next invocation runs the new code
   --log-level LEVEL         trace, debug, info, warn, error, off (default info)
@@ -119,6 +121,10 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       unsigned n;
       if (!need_value() || !parse_number(value, n) || n > 256) return bad("needs a number of threads");
       o.threads = n;
+    } else if (arg == "--dynamodb-max-mb") {
+      std::size_t n;
+      if (!need_value() || !parse_number(value, n) || n > (std::size_t{1} << 24)) return bad("needs a number of MiB (0: no bound)");
+      o.dynamodb_max_mb = n;
     } else if (arg == "--retention-traces") {
       std::size_t n;
       if (!need_value() || !parse_number(value, n)) return bad("needs a number of traces (0: no bound)");

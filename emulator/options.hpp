@@ -35,6 +35,8 @@ struct Options {
   // Queues, tables and topics made over the APIs, with their messages, items and subscriptions,
   // survive a restart (kept beside the trace store). Off: resources start fresh, traces persist.
   bool persist = false;
+  // DynamoDB items held, in MiB of billed item size, over every table; 0: no bound.
+  std::size_t dynamodb_max_mb = 256;
   // Bounds on the trace store; 0 disables one. About 1 KB of disk per stored segment.
   std::size_t retention_traces = 100000;
   double retention_hours = 72;

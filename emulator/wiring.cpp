@@ -228,6 +228,7 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->sns = std::make_unique<sns::model::Backend>(ex, tracer, scope.region, scope.account);
   r->sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, scope.region, scope.account, s.edge_url);
   r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
+  r->dynamodb->set_item_budget(s.dynamodb_budget);
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
   r->lambda->set_open_invocations(&s.open_invocations);
   r->lambda->set_run_logs(&s.function_logs);
@@ -261,6 +262,7 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.home = {t.account, t.region};
   s.edge_url = edge_url;
   s.code_root = code_root_for(options.db);
+  s.dynamodb_budget = std::make_shared<dynamodb::model::ItemBudget>(options.dynamodb_max_mb << 20);
   if (options.watch) {
     s.code_watcher = std::make_unique<functions::runtime::CodeWatcher>(ex, log);
     if (auto r = s.code_watcher->start(); !r) return r.error();

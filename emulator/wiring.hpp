@@ -68,6 +68,8 @@ struct Services {
   // (until restored). Before the regions, so that it outlives them.
   std::unique_ptr<tracing::StateJournal> journal;
   std::vector<tracing::StateRow> persisted;
+  // Every table's items count against it (--dynamodb-max-mb). Before the regions: they use it.
+  std::shared_ptr<dynamodb::model::ItemBudget> dynamodb_budget = std::make_shared<dynamodb::model::ItemBudget>(0);
   Regions regions;
   Region& home_region() { return regions.at(home); }
   // What the built-in handlers call: the services of the home scope.

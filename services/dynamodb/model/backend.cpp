@@ -24,6 +24,11 @@ std::string table_id(const std::string& arn, std::uint64_t counter) {
 
 Error not_found() { return Error{Code::ResourceNotFound, "Requested resource not found"}; }
 
+// DynamoDB's words at its default quota of tables per account and region.
+Error too_many_tables() {
+  return Error{Code::LimitExceeded, "Subscriber limit exceeded: There is a limit of " + std::to_string(kMaxTablesPerRegion) + " tables per subscriber"};
+}
+
 }  // namespace
 
 Backend::Backend(boost::asio::any_io_executor ex, std::string region, std::string account_id)
@@ -41,8 +46,10 @@ auto Backend::create_table(TableDefinition definition) -> Result<TableDescriptio
   if (!resolved) return resolved.error();
   std::string name = resolved->name;
   auto table = std::make_shared<Table>(std::move(*resolved), clock_.now());
+  table->set_budget(budget_);
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
+  if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
   auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++));
   // Described before it is published: once in the map, its counts belong to its strand.
   auto description = describe(*h);
@@ -60,8 +67,10 @@ auto Backend::restore_table(TableDefinition definition, std::chrono::system_cloc
   if (!resolved) return resolved.error();
   std::string name = resolved->name;
   auto table = std::make_shared<Table>(std::move(*resolved), created);
+  table->set_budget(budget_);
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
+  if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
   auto h = std::make_shared<TableHandle>(ex_, std::move(table), std::move(id));
   ++created_count_;
   h->table->set_changes(changes_.get());

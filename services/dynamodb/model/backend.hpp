@@ -77,6 +77,8 @@ class Backend {
       -> Result<std::shared_ptr<TableHandle>>;
   // Where every table created from now on reports its changes (--persist); set before the first.
   void set_changes(std::shared_ptr<TableChanges> changes) { changes_ = std::move(changes); }
+  // The bound every table created from now on counts its items against; set before the first.
+  void set_item_budget(std::shared_ptr<ItemBudget> budget) { budget_ = std::move(budget); }
   const std::shared_ptr<TableChanges>& changes() const { return changes_; }
   // Names in order, after `exclusive_start_table_name`, at most `limit` (1..100, default 100).
   auto list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
@@ -104,6 +106,7 @@ class Backend {
   std::map<std::string, std::shared_ptr<TableHandle>, std::less<>> tables_;
   std::uint64_t created_count_ = 0;  // makes TableIds of recreated tables differ; under mutex_
   std::shared_ptr<TableChanges> changes_;
+  std::shared_ptr<ItemBudget> budget_;
 };
 
 // What one operation may touch: the registry for table-level calls, and the one table it names,

@@ -19,6 +19,7 @@ enum class Code {
   Validation,              // ValidationException
   ConditionalCheckFailed,  // ConditionalCheckFailedException
   Serialization,           // SerializationException: wire value of the wrong JSON type (codec only)
+  LimitExceeded,           // LimitExceededException: the table quota, localray's bound on item memory
 };
 
 struct Error {

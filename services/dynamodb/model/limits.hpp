@@ -14,5 +14,6 @@ constexpr std::size_t kMaxListTablesLimit = 100;        // ListTables Limit
 constexpr std::size_t kMaxHashKeyBytes = 2048;          // partition key value
 constexpr std::size_t kMaxRangeKeyBytes = 1024;         // sort key value
 constexpr int kMaxTotalSegments = 1'000'000;            // Scan TotalSegments
+constexpr std::size_t kMaxTablesPerRegion = 2500;       // tables per account and region (default quota)
 
 }  // namespace localray::dynamodb::model

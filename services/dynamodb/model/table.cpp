@@ -36,21 +36,37 @@ Error Table::condition_failed(const Item* existing, bool return_item) const {
   return e;
 }
 
-void Table::store(const PrimaryKey& key, Item item) {
-  size_bytes_ += item_size(item);
-  auto [it, inserted] = items_.try_emplace(key);
-  if (!inserted) size_bytes_ -= item_size(it->second);
-  it->second = std::move(item);
-  if (changes_) changes_->item_stored(*this, it->second);
+Table::~Table() {
+  if (budget_) budget_->give(size_bytes_);
+}
+
+auto Table::store(const PrimaryKey& key, Item item) -> Result<void> {
+  auto size = item_size(item);
+  auto found = items_.find(key);
+  std::size_t old = found == items_.end() ? 0 : item_size(found->second);
+  if (budget_ && size > old && !budget_->try_take(size - old))
+    return Error{Code::LimitExceeded, "localray holds " + std::to_string(budget_->used() >> 20) + " MiB of DynamoDB items, its bound (--dynamodb-max-mb " +
+                                          std::to_string(budget_->limit() >> 20) + "): the write was refused; delete items or raise the bound"};
+  if (budget_ && old > size) budget_->give(old - size);
+  size_bytes_ = size_bytes_ - old + size;
+  if (found == items_.end()) found = items_.emplace(key, std::move(item)).first;
+  else found->second = std::move(item);
+  if (changes_) changes_->item_stored(*this, found->second);
+  return {};
 }
 
 bool Table::restore(Item item) {
   auto key = try_key_of_item(definition_.key, item);
   if (!key) return false;
-  auto saved = changes_;
+  auto saved_changes = changes_;
+  auto saved_budget = std::move(budget_);
   changes_ = nullptr;
-  store(*key, std::move(item));
-  changes_ = saved;
+  budget_ = nullptr;
+  auto before = size_bytes_;
+  (void)store(*key, std::move(item));
+  if (saved_budget && size_bytes_ > before) saved_budget->take(size_bytes_ - before);
+  changes_ = saved_changes;
+  budget_ = std::move(saved_budget);
   return true;
 }
 
@@ -67,7 +83,7 @@ auto Table::put_item(PutRequest request) -> Result<std::optional<Item>> {
 
   std::optional<Item> old;
   if (existing && request.return_values == ReturnValues::AllOld) old = *existing;
-  store(*key, std::move(request.item));
+  if (auto stored = store(*key, std::move(request.item)); !stored) return stored.error();
   return old;
 }
 
@@ -82,7 +98,9 @@ auto Table::delete_item(const DeleteRequest& request) -> Result<std::optional<It
 
   std::optional<Item> old;
   if (request.return_values == ReturnValues::AllOld) old = std::move(found->second);
-  size_bytes_ -= item_size(old ? *old : found->second);
+  auto freed = item_size(old ? *old : found->second);
+  size_bytes_ -= freed;
+  if (budget_) budget_->give(freed);
   if (changes_) changes_->item_removed(*this, found->first);
   items_.erase(found);
   return old;
@@ -124,7 +142,7 @@ auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<It
     case ReturnValues::AllNew: result = updated; break;
     case ReturnValues::UpdatedNew: result = non_empty(expression::project(updated, paths)); break;
   }
-  store(*key, std::move(updated));
+  if (auto stored = store(*key, std::move(updated)); !stored) return stored.error();
   return result;
 }
 

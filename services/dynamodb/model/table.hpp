@@ -13,6 +13,7 @@
 #include "services/dynamodb/model/error.hpp"
 #include "services/dynamodb/model/expression/ast.hpp"
 #include "services/dynamodb/model/expression/key_condition.hpp"
+#include "services/dynamodb/model/item_budget.hpp"
 #include "services/dynamodb/model/key_schema.hpp"
 #include "services/dynamodb/model/table_definition.hpp"
 
@@ -99,6 +100,11 @@ class Table {
  public:
   // `definition` as resolve_definition returns it (checked, key elements typed).
   Table(TableDefinition definition, std::chrono::system_clock::time_point created);
+  ~Table();  // gives its items' bytes back to the budget
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  Table(Table&&) = default;  // the moved-from table holds no budget, so gives nothing back
+  Table& operator=(Table&&) = delete;
 
   const TableDefinition& definition() const { return definition_; }
   std::chrono::system_clock::time_point created() const { return created_; }
@@ -116,6 +122,9 @@ class Table {
   auto query(const QueryRequest& request) const -> Result<Page>;
   auto scan(const ScanRequest& request) const -> Result<Page>;
 
+  // The bound its items count against (set before any item is stored); null: none. Shared: a
+  // table may outlive the registry that made it (a coroutine still holding it at exit).
+  void set_budget(std::shared_ptr<ItemBudget> budget) { budget_ = std::move(budget); }
   // Where changes to items are reported from now on; null: nowhere.
   void set_changes(TableChanges* changes) { changes_ = changes; }
   TableChanges* changes() const { return changes_; }
@@ -125,13 +134,15 @@ class Table {
  private:
   // Where a write's condition failed: the error, carrying the old item when asked for.
   Error condition_failed(const Item* existing, bool return_item) const;
-  void store(const PrimaryKey& key, Item item);
+  // Refused (LimitExceeded, nothing changed) when the item would take the budget past its bound.
+  auto store(const PrimaryKey& key, Item item) -> Result<void>;
 
   TableDefinition definition_;
   std::chrono::system_clock::time_point created_;
   std::map<PrimaryKey, Item> items_;
   std::size_t size_bytes_ = 0;  // sum of item_size over items_
   TableChanges* changes_ = nullptr;
+  std::shared_ptr<ItemBudget> budget_;
 };
 
 }  // namespace localray::dynamodb::model

@@ -1,9 +1,15 @@
 #!/usr/bin/python3
 """Debian's python3-boto3 against a real localray: DynamoDB tables, items, expressions, queries, scans and batches, and the pattern's hit counter."""
+import json
+import subprocess
 import unittest
 import urllib.request
 
-from localray_case import LocalrayCase, ACCOUNT, eventually
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from localray_case import BINARY, LocalrayCase, ACCOUNT, eventually
 
 
 class DynamoDbTest(LocalrayCase):
@@ -132,6 +138,35 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(eventually(lambda: hits() == "3") and hits(), "3")
         with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
             ddb.scan(TableName="missing")
+
+
+class ItemMemoryBound(unittest.TestCase):
+    """--dynamodb-max-mb: a write past it is a LimitExceededException the SDK surfaces; deletes free room."""
+    def test_writes_past_the_bound_are_refused_and_deletes_free_room(self):
+        proc = subprocess.Popen([BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", ":memory:", "--log-level", "warn",
+                                 "--dynamodb-max-mb", "1"], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (proc.terminate(), proc.wait(timeout=10), proc.stdout.close()))
+        for line in proc.stdout:
+            if line.startswith("LOCALRAY_READY "):
+                endpoint = json.loads(line[len("LOCALRAY_READY "):])["edge_url"]
+                break
+        config = botocore.config.Config(retries={"max_attempts": 1})
+        ddb = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1").client(
+            "dynamodb", endpoint_url=endpoint, config=config)
+        self.addCleanup(ddb.close)
+        ddb.create_table(TableName="bounded", BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])
+        stored = 0
+        with self.assertRaises(botocore.exceptions.ClientError) as refused:
+            for i in range(100):
+                ddb.put_item(TableName="bounded", Item={"k": {"S": str(i)}, "v": {"S": "x" * 100_000}})
+                stored += 1
+        self.assertEqual(refused.exception.response["Error"]["Code"], "LimitExceededException")
+        self.assertIn("--dynamodb-max-mb", refused.exception.response["Error"]["Message"])
+        self.assertEqual(stored, 10, "1 MiB holds ten items of 100 KB")
+        self.assertEqual(ddb.scan(TableName="bounded", Select="COUNT")["Count"], stored)
+        ddb.delete_item(TableName="bounded", Key={"k": {"S": "0"}})
+        ddb.put_item(TableName="bounded", Item={"k": {"S": "again"}, "v": {"S": "x" * 100_000}})
 
 
 if __name__ == "__main__":

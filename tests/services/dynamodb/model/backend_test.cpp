@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "services/dynamodb/model/limits.hpp"
 #include "services/dynamodb/model/shortcuts.hpp"
 
 #include "tests/services/dynamodb/model/test_support.hpp"
@@ -211,6 +212,46 @@ TEST(dynamodbBackendTest, TablesReportTheirItemsAndARestoredTableKeepsItsIdAndTi
   ASSERT_TRUE((*restored)->table->put_item(PutRequest{Item{{"path", S("/c")}}}));
   EXPECT_EQ(copy->items.count("/c"), 1u) << "a restored table reports its changes";
   EXPECT_FALSE(backend.restore_table(hits_table(), created->created, created->id)) << "the name is taken";
+}
+
+}  // namespace
+}  // namespace localray::dynamodb::model
+
+namespace localray::dynamodb::model {
+namespace {
+
+TEST(dynamodbBackendTest, TablesPastTheQuotaAreLimitExceededInDynamoDBsWords) {
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
+  for (std::size_t i = 0; i < kMaxTablesPerRegion; ++i) ASSERT_TRUE(backend.create_table(hits_table("tab" + std::to_string(i))));
+  auto more = backend.create_table(hits_table("one-too-many"));
+  ASSERT_FALSE(more);
+  EXPECT_EQ(more.error().code, Code::LimitExceeded);
+  EXPECT_EQ(more.error().message, "Subscriber limit exceeded: There is a limit of 2500 tables per subscriber");
+  ASSERT_TRUE(backend.delete_table("tab0"));
+  EXPECT_TRUE(backend.create_table(hits_table("one-too-many"))) << "a deleted table frees its place";
+}
+
+TEST(dynamodbBackendTest, ItemsPastTheMemoryBoundAreRefusedAndDeletesGiveBack) {
+  auto budget = std::make_shared<ItemBudget>(1000);
+  Backend backend{boost::asio::system_executor{}, "us-east-1", "000000000000"};
+  backend.set_item_budget(budget);
+  ASSERT_TRUE(backend.create_table(hits_table()));
+  auto t = backend.table("hits").value();
+  auto item = [](const std::string& path, std::size_t size) { return Item{{"path", S(path)}, {"v", S(std::string(size, 'x'))}}; };
+  ASSERT_TRUE(t->put_item(PutRequest{item("/a", 400)}));
+  ASSERT_TRUE(t->put_item(PutRequest{item("/b", 400)}));
+  EXPECT_EQ(budget->used(), t->size_bytes());
+  auto refused = t->put_item(PutRequest{item("/c", 400)});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Code::LimitExceeded);
+  EXPECT_EQ(t->item_count(), 2u) << "nothing was written";
+  EXPECT_TRUE(t->put_item(PutRequest{item("/a", 100)})) << "a write that shrinks an item always goes through";
+  EXPECT_TRUE(t->put_item(PutRequest{item("/c", 250)})) << "what the smaller /a gave back is free again";
+  ASSERT_TRUE(t->delete_item(DeleteRequest{Item{{"path", S("/b")}}}));
+  EXPECT_EQ(budget->used(), t->size_bytes());
+  ASSERT_TRUE(backend.delete_table("hits"));
+  t.reset();
+  EXPECT_EQ(budget->used(), 0u) << "a deleted table gives all of its items back";
 }
 
 }  // namespace
