@@ -17,10 +17,33 @@ using sns::model::DeliveryFailure;
 using sns::model::FailedAttempt;
 
 
-SnsRedelivery::SnsRedelivery(asio::any_io_executor ex, Regions& regions, sns::model::RetrySchedule schedule, std::shared_ptr<spdlog::logger> log)
-    : ex_{ex}, strand_{asio::make_strand(ex)}, regions_{regions}, schedule_{schedule}, log_{std::move(log)} {}
+SnsRedelivery::SnsRedelivery(asio::any_io_executor ex, Regions& regions, sns::model::RetrySchedule schedule, tracing::Tracer tracer,
+                             std::shared_ptr<spdlog::logger> log)
+    : ex_{ex}, strand_{asio::make_strand(ex)}, regions_{regions}, schedule_{schedule}, t_{tracer}, log_{std::move(log)} {}
 
-void SnsRedelivery::failed(std::string endpoint, std::string trace_root, Attempt attempt, DeadLetter dead_letter, FailedAttempt failure) {
+void SnsRedelivery::record(const tracing::TraceHeader& ctx, std::string service, nlohmann::json aws, tracing::TimePoint started,
+                           const std::optional<FailedAttempt>& failure) {
+  if (!ctx.is_sampled() || ctx.root.empty() || ctx.parent.empty()) return;
+  tracing::Segment s;
+  s.type = "subsegment";
+  s.trace_id = ctx.root;
+  s.parent_id = ctx.parent;
+  s.id = t_.ids.segment_id();
+  s.name = std::move(service);
+  s.namespace_ = "aws";
+  s.start_time = tracing::epoch_seconds(started);
+  s.end_time = tracing::epoch_seconds(t_.clock.now());
+  s.aws = std::move(aws);
+  if (failure) {
+    // Refused for want of capacity is a throttle, as X-Ray marks a 429; any other refusal an error.
+    s.error = true;
+    s.throttle = failure->kind == DeliveryFailure::server;
+    s.cause = {{"exceptions", nlohmann::json::array({{{"id", t_.ids.segment_id()}, {"type", failure->code}, {"message", failure->message}}})}};
+  }
+  (void)t_.sink.record(std::move(s));
+}
+
+void SnsRedelivery::failed(Target target, tracing::TraceHeader ctx, Attempt attempt, DeadLetter dead_letter, FailedAttempt failure) {
   bool retry = failure.kind == DeliveryFailure::server && !stopping_;
   if (retry) {
     // A count, not a lock: at worst a few over the bound when many fail at once.
@@ -31,14 +54,14 @@ void SnsRedelivery::failed(std::string endpoint, std::string trace_root, Attempt
     }
   }
   if (retry) {
-    asio::co_spawn(strand_, redeliver(std::move(endpoint), std::move(trace_root), std::move(attempt), std::move(dead_letter), std::move(failure)),
+    asio::co_spawn(strand_, redeliver(std::move(target), std::move(ctx), std::move(attempt), std::move(dead_letter), std::move(failure)),
                    asio::detached);
   } else {
-    asio::co_spawn(ex_, this->dead_letter(std::move(endpoint), std::move(trace_root), std::move(dead_letter), std::move(failure)), asio::detached);
+    asio::co_spawn(ex_, this->dead_letter(std::move(target), std::move(ctx), std::move(dead_letter), std::move(failure)), asio::detached);
   }
 }
 
-asio::awaitable<void> SnsRedelivery::redeliver(std::string endpoint, std::string trace_root, Attempt attempt, DeadLetter d, FailedAttempt failure) {
+asio::awaitable<void> SnsRedelivery::redeliver(Target target, tracing::TraceHeader ctx, Attempt attempt, DeadLetter d, FailedAttempt failure) {
   asio::steady_timer timer{strand_};
   for (int retry = 1;; ++retry) {
     auto delay = schedule_.delay_before(retry);
@@ -55,21 +78,27 @@ asio::awaitable<void> SnsRedelivery::redeliver(std::string endpoint, std::string
       }
     }
     ++retries_;
+    auto started = t_.clock.now();
     auto again = co_await attempt();
+    auto aws = target.aws;
+    aws["retries"] = retry;
+    record(ctx, target.service, std::move(aws), started, again);
     if (!again) {
       ++delivered_on_retry_;
       --waiting_;
-      log_->info("[{}] SNS delivery to {} got through on retry {}", trace_root, endpoint, retry);
+      log_->info("[{}] SNS delivery to {} got through on retry {}", ctx.root, target.endpoint, retry);
       co_return;
     }
     failure = std::move(*again);
     if (failure.kind == DeliveryFailure::client || stopping_) break;
   }
   --waiting_;
-  co_await dead_letter(std::move(endpoint), std::move(trace_root), std::move(d), std::move(failure));
+  co_await dead_letter(std::move(target), std::move(ctx), std::move(d), std::move(failure));
 }
 
-asio::awaitable<void> SnsRedelivery::dead_letter(std::string endpoint, std::string trace_root, DeadLetter d, FailedAttempt failure) {
+asio::awaitable<void> SnsRedelivery::dead_letter(Target target, tracing::TraceHeader ctx, DeadLetter d, FailedAttempt failure) {
+  const std::string& trace_root = ctx.root;
+  const std::string& endpoint = target.endpoint;
   if (d.target_arn.empty()) {
     ++discarded_;
     log_->error("[{}] SNS message {} to {} discarded: {}: {} (the subscription has no RedrivePolicy)", trace_root, d.message_id, endpoint,
@@ -94,7 +123,11 @@ asio::awaitable<void> SnsRedelivery::dead_letter(std::string endpoint, std::stri
   m.trace_header = std::move(d.trace_header);
   m.sender_id = sns::model::kSenderId;
   auto handle = *queue;
+  auto started = t_.clock.now();
+  nlohmann::json aws{{"operation", "SendMessage"}, {"queue_url", handle->queue.url()}, {"resource_names", {handle->queue.url()}}, {"dead_letter", true}};
   auto sent = co_await sqs.send(std::move(handle), std::move(m));
+  record(ctx, "SQS", std::move(aws), started,
+         sent ? std::optional<FailedAttempt>{} : std::optional<FailedAttempt>{FailedAttempt{DeliveryFailure::client, "DeadLetterQueueRefused", sent.error().message}});
   if (!sent) {
     ++dead_letter_failed_;
     log_->error("[{}] SNS message {} to {} lost: {}: {}; and its dead-letter queue {} refused it: {}", trace_root, d.message_id, endpoint,

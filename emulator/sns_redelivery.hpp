@@ -3,7 +3,8 @@
 // AWS's schedule for managed endpoints; what never gets through, or failed with a client error
 // (the queue or function is gone), goes to the subscription's dead-letter queue, or is discarded
 // and counted. Bounded: with kMaxWaiting deliveries already waiting for a retry, the next failed
-// one is dead-lettered (or discarded) at once.
+// one is dead-lettered (or discarded) at once. Every retry and every move to the dead-letter queue
+// is an `aws` subsegment of the trace, under the delivery subsegment of the first attempt.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,10 @@
 
 #include "services/sns/model/delivery_retries.hpp"
 #include "services/sqs/model/queue.hpp"
+#include "tracing/trace_header.hpp"
+#include "tracing/tracer.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace localray::emulator {
 
@@ -29,6 +34,13 @@ class SnsRedelivery {
  public:
   static constexpr std::size_t kMaxWaiting = 10000;
 
+  // Where a delivery goes: named in logs (`endpoint`, e.g. "queue arn:...") and in the retries'
+  // subsegments (`service`, "SQS" or "Lambda", and the aws fields, operation included).
+  struct Target {
+    std::string endpoint;
+    std::string service;
+    nlohmann::json aws;
+  };
   // One try of the delivery: nothing when it got through.
   using Attempt = std::function<boost::asio::awaitable<std::optional<sns::model::FailedAttempt>>()>;
   // What goes to the dead-letter queue: the message as the endpoint would have had it.
@@ -49,24 +61,30 @@ class SnsRedelivery {
     std::size_t waiting = 0;                  // deliveries waiting for a retry now
   };
 
-  SnsRedelivery(boost::asio::any_io_executor ex, Regions& regions, sns::model::RetrySchedule schedule, std::shared_ptr<spdlog::logger> log);
+  SnsRedelivery(boost::asio::any_io_executor ex, Regions& regions, sns::model::RetrySchedule schedule, tracing::Tracer tracer,
+                std::shared_ptr<spdlog::logger> log);
 
-  // A delivery to `endpoint` whose first attempt failed with `failure`.
-  void failed(std::string endpoint, std::string trace_root, Attempt attempt, DeadLetter dead_letter, sns::model::FailedAttempt failure);
+  // A delivery to `target` whose first attempt failed with `failure`; `ctx` is the context the
+  // delivery was made in (its parent, the delivery subsegment).
+  void failed(Target target, tracing::TraceHeader ctx, Attempt attempt, DeadLetter dead_letter, sns::model::FailedAttempt failure);
   // Deliveries waiting for a retry make their last attempt now; what fails is dead-lettered or
   // discarded. Later failures are not retried.
   void stop();
   Counts counts() const;
 
  private:
-  boost::asio::awaitable<void> redeliver(std::string endpoint, std::string trace_root, Attempt attempt, DeadLetter dead_letter,
+  boost::asio::awaitable<void> redeliver(Target target, tracing::TraceHeader ctx, Attempt attempt, DeadLetter dead_letter,
                                          sns::model::FailedAttempt failure);
-  boost::asio::awaitable<void> dead_letter(std::string endpoint, std::string trace_root, DeadLetter d, sns::model::FailedAttempt failure);
+  boost::asio::awaitable<void> dead_letter(Target target, tracing::TraceHeader ctx, DeadLetter d, sns::model::FailedAttempt failure);
+  // An attempt's subsegment, from `started` to now, when the trace is sampled.
+  void record(const tracing::TraceHeader& ctx, std::string service, nlohmann::json aws, tracing::TimePoint started,
+              const std::optional<sns::model::FailedAttempt>& failure);
   boost::asio::any_io_executor ex_;
   // Retries wait on this strand, where stop() cancels them: timers are not safe across threads.
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   Regions& regions_;
   sns::model::RetrySchedule schedule_;
+  tracing::Tracer t_;
   std::shared_ptr<spdlog::logger> log_;
   std::set<boost::asio::steady_timer*> timers_;  // retries waiting; strand only
   std::atomic<bool> stopping_{false};

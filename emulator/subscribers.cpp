@@ -51,7 +51,8 @@ std::string LambdaSubscriber::deliver(const sns::model::Notification& n, const s
     if (again) co_return std::nullopt;
     co_return failed_attempt(again.error());
   };
-  redelivery_.failed("function " + function_, ctx.root, std::move(attempt), std::move(d), failed_attempt(r.error()));
+  SnsRedelivery::Target target{"function " + function_, "Lambda", {{"operation", "Invoke"}, {"function_name", function_}, {"resource_names", {function_}}}};
+  redelivery_.failed(std::move(target), ctx, std::move(attempt), std::move(d), failed_attempt(r.error()));
   return request_id;
 }
 
@@ -82,11 +83,12 @@ std::string SqsSubscriber::deliver(const sns::model::Notification& n, const sns:
     if (sent) co_return std::nullopt;
     co_return failed_attempt(sent.error());
   };
-  asio::co_spawn(ex_, [&redelivery = redelivery_, attempt = std::move(attempt), d = std::move(d), root = ctx.root,
-                       endpoint = "queue " + queue_arn_]() mutable -> asio::awaitable<void> {
+  SnsRedelivery::Target target{"queue " + queue_arn_, "SQS", {{"operation", "SendMessage"}, {"queue_url", queue_url_}, {"resource_names", {queue_url_}}}};
+  asio::co_spawn(ex_, [&redelivery = redelivery_, attempt = std::move(attempt), d = std::move(d), ctx,
+                       target = std::move(target)]() mutable -> asio::awaitable<void> {
     auto failed = co_await attempt();
     if (!failed) co_return;
-    redelivery.failed(std::move(endpoint), std::move(root), std::move(attempt), std::move(d), std::move(*failed));
+    redelivery.failed(std::move(target), std::move(ctx), std::move(attempt), std::move(d), std::move(*failed));
   }, asio::detached);
   return request_id;
 }

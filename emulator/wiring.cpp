@@ -294,7 +294,8 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.dynamodb_client = std::make_unique<DynamoDbUpdater>(*home.dynamodb, s.ids);
   s.aws_clients = std::make_unique<functions::AwsClients>(
       functions::ServiceClients{*s.sns_client, *s.sqs_client, *s.dynamodb_client, t.region, t.account});
-  s.sns_redelivery = std::make_unique<SnsRedelivery>(ex, s.regions, sns::model::RetrySchedule::managed(), log);
+  s.sns_redelivery = std::make_unique<SnsRedelivery>(ex, s.regions, sns::model::RetrySchedule::managed(),
+                                                     tracing::Tracer{s.clock, s.ids, *home.sampler, *s.pipeline}, log);
   s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, *s.sns_redelivery, edge_url, s.ids);
   add_health_probes(s);
   return {};

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "emulator/regions.hpp"
+#include "tests/support/recording_sink.hpp"
 
 namespace localray::emulator {
 namespace {
@@ -40,11 +41,19 @@ struct SnsRedeliveryTest : ::testing::Test {
   SnsRedelivery::DeadLetter letter(std::string target = kDlq) {
     return {std::move(target), R"({"Type":"Notification"})", {{"status", {"String", "ok"}}}, "Root=1-5759e988-bd862e3fe1be46a994272793", "m-1", "r-1"};
   }
+  tracing::Tracer tracer() { return tracing::Tracer{clock, ids, sampler, sink}; }
+  static SnsRedelivery::Target target(std::string endpoint) {
+    return {std::move(endpoint), "SQS", {{"operation", "SendMessage"}, {"queue_url", "http://127.0.0.1:4566/queue/us-east-1/000000000000/q"}}};
+  }
+  // The context of the first attempt: its parent is the delivery subsegment.
+  static tracing::TraceHeader ctx(std::string root) { return {std::move(root), "53995c3f42cd8ad8", tracing::Sampled::Yes, {}}; }
   std::vector<sqs::model::Message> dead_letters() { return (*sqs->find(kDlq))->queue.receive(10, std::nullopt).messages; }
 
   asio::io_context io;
   tracing::SystemClock clock;
   tracing::IdGenerator ids{clock, tracing::Rng{5}};
+  tracing::Sampler sampler{clock, ids, tracing::Rng{11}};
+  testing::RecordingSink sink;
   Regions regions;
   sqs::model::Backend* sqs = nullptr;
   int calls = 0;
@@ -53,9 +62,9 @@ struct SnsRedeliveryTest : ::testing::Test {
 };
 
 TEST_F(SnsRedeliveryTest, AThrottledDeliveryIsRetriedUntilItGetsThrough) {
-  SnsRedelivery r{io.get_executor(), regions, schedule, spdlog::default_logger()};
+  SnsRedelivery r{io.get_executor(), regions, schedule, tracer(), spdlog::default_logger()};
   calls = 1;  // the first attempt, made by the subscriber, failed
-  r.failed("queue q", "1-5759e988-bd862e3fe1be46a994272793", failing(3, DeliveryFailure::server), letter(),
+  r.failed(target("queue q"), ctx("1-5759e988-bd862e3fe1be46a994272793"), failing(3, DeliveryFailure::server), letter(),
            {DeliveryFailure::server, "RequestThrottled", "full"});
   EXPECT_EQ(r.counts().waiting, 1u);
   io.run();
@@ -66,12 +75,26 @@ TEST_F(SnsRedeliveryTest, AThrottledDeliveryIsRetriedUntilItGetsThrough) {
   EXPECT_EQ(c.dead_lettered + c.discarded + c.dead_letter_failed, 0u);
   EXPECT_EQ(c.waiting, 0u);
   EXPECT_TRUE(dead_letters().empty());
+  // Each retry is an SQS subsegment under the first attempt's delivery subsegment.
+  auto recorded = sink.segments();
+  ASSERT_EQ(recorded.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const auto& s = recorded[i];
+    EXPECT_EQ(s.type, "subsegment");
+    EXPECT_EQ(s.trace_id, "1-5759e988-bd862e3fe1be46a994272793");
+    EXPECT_EQ(s.parent_id, "53995c3f42cd8ad8");
+    EXPECT_EQ(s.name, "SQS");
+    EXPECT_EQ(s.aws.at("operation"), "SendMessage");
+    EXPECT_EQ(s.aws.at("retries"), i + 1);
+    EXPECT_EQ(s.throttle, i < 2) << "the first two retries were throttled, the third got through";
+    EXPECT_EQ(s.error, i < 2);
+  }
 }
 
 TEST_F(SnsRedeliveryTest, WhatNeverGetsThroughGoesToTheDeadLetterQueueWithTheError) {
-  SnsRedelivery r{io.get_executor(), regions, schedule, spdlog::default_logger()};
+  SnsRedelivery r{io.get_executor(), regions, schedule, tracer(), spdlog::default_logger()};
   auto started = std::chrono::steady_clock::now();
-  r.failed("queue q", "1-5759e988-bd862e3fe1be46a994272793", failing(1000, DeliveryFailure::server), letter(),
+  r.failed(target("queue q"), ctx("1-5759e988-bd862e3fe1be46a994272793"), failing(1000, DeliveryFailure::server), letter(),
            {DeliveryFailure::server, "RequestThrottled", "full"});
   io.run();
   EXPECT_EQ(calls, schedule.total_retries());
@@ -85,11 +108,18 @@ TEST_F(SnsRedeliveryTest, WhatNeverGetsThroughGoesToTheDeadLetterQueueWithTheErr
   EXPECT_EQ(got[0].attributes["RequestID"].value, "r-1");
   EXPECT_EQ(got[0].attributes["status"].value, "ok") << "a raw delivery's own attributes stay";
   EXPECT_EQ(got[0].trace_header, "Root=1-5759e988-bd862e3fe1be46a994272793");
+  auto recorded = sink.segments();
+  ASSERT_EQ(recorded.size(), static_cast<std::size_t>(schedule.total_retries()) + 1) << "every retry, then the move to the dead-letter queue";
+  const auto& move = recorded.back();
+  EXPECT_EQ(move.aws.at("dead_letter"), true);
+  EXPECT_EQ(move.aws.at("queue_url"), "http://127.0.0.1:4566/queue/us-east-1/000000000000/dlq");
+  EXPECT_FALSE(move.error);
+  EXPECT_EQ(move.parent_id, "53995c3f42cd8ad8");
 }
 
 TEST_F(SnsRedeliveryTest, AClientErrorIsNotRetried) {
-  SnsRedelivery r{io.get_executor(), regions, schedule, spdlog::default_logger()};
-  r.failed("queue q", "t", failing(1000, DeliveryFailure::client), letter(),
+  SnsRedelivery r{io.get_executor(), regions, schedule, tracer(), spdlog::default_logger()};
+  r.failed(target("queue q"), ctx("t"), failing(1000, DeliveryFailure::client), letter(),
            {DeliveryFailure::client, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist."});
   io.run();
   EXPECT_EQ(calls, 0);
@@ -101,9 +131,9 @@ TEST_F(SnsRedeliveryTest, AClientErrorIsNotRetried) {
 }
 
 TEST_F(SnsRedeliveryTest, WithoutADeadLetterQueueItIsDiscardedAndCounted) {
-  SnsRedelivery r{io.get_executor(), regions, schedule, spdlog::default_logger()};
-  r.failed("function f", "t", failing(1000, DeliveryFailure::client), letter(""), {DeliveryFailure::client, "ResourceNotFoundException", "gone"});
-  r.failed("function f", "t", failing(1000, DeliveryFailure::client), letter("arn:aws:sqs:us-east-1:000000000000:missing"),
+  SnsRedelivery r{io.get_executor(), regions, schedule, tracer(), spdlog::default_logger()};
+  r.failed(target("function f"), ctx("t"), failing(1000, DeliveryFailure::client), letter(""), {DeliveryFailure::client, "ResourceNotFoundException", "gone"});
+  r.failed(target("function f"), ctx("t"), failing(1000, DeliveryFailure::client), letter("arn:aws:sqs:us-east-1:000000000000:missing"),
            {DeliveryFailure::client, "ResourceNotFoundException", "gone"});
   io.run();
   EXPECT_EQ(r.counts().discarded, 1u);
@@ -113,9 +143,9 @@ TEST_F(SnsRedeliveryTest, WithoutADeadLetterQueueItIsDiscardedAndCounted) {
 
 TEST_F(SnsRedeliveryTest, StopMakesTheLastAttemptAtOnce) {
   sns::model::RetrySchedule slow{0, 1, 60s, 0, 1s, 1s, 0};
-  SnsRedelivery r{io.get_executor(), regions, slow, spdlog::default_logger()};
-  r.failed("queue q", "t", failing(1000, DeliveryFailure::server), letter(), {DeliveryFailure::server, "RequestThrottled", "full"});
-  r.failed("queue q", "t", failing(0, DeliveryFailure::server), letter(), {DeliveryFailure::server, "RequestThrottled", "full"});
+  SnsRedelivery r{io.get_executor(), regions, slow, tracer(), spdlog::default_logger()};
+  r.failed(target("queue q"), ctx("t"), failing(1000, DeliveryFailure::server), letter(), {DeliveryFailure::server, "RequestThrottled", "full"});
+  r.failed(target("queue q"), ctx("t"), failing(0, DeliveryFailure::server), letter(), {DeliveryFailure::server, "RequestThrottled", "full"});
   asio::steady_timer later{io, 50ms};
   later.async_wait([&](auto) { r.stop(); });
   auto started = std::chrono::steady_clock::now();
@@ -126,7 +156,7 @@ TEST_F(SnsRedeliveryTest, StopMakesTheLastAttemptAtOnce) {
   EXPECT_EQ(c.delivered_on_retry + c.dead_lettered, 2u) << "each delivery either got through on its last attempt or was dead-lettered";
   EXPECT_EQ(c.waiting, 0u);
   // After stop a failed delivery is not retried.
-  r.failed("queue q", "t", failing(1000, DeliveryFailure::server), letter(), {DeliveryFailure::server, "RequestThrottled", "full"});
+  r.failed(target("queue q"), ctx("t"), failing(1000, DeliveryFailure::server), letter(), {DeliveryFailure::server, "RequestThrottled", "full"});
   io.restart();
   io.run();
   EXPECT_EQ(r.counts().retries, 2u);

@@ -15,7 +15,8 @@ import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from localray_case import LocalrayCase, eventually  # noqa: E402
+from localray_case import LocalrayCase, eventually, trace_root, with_trace_header  # noqa: E402
+import boto3  # noqa: E402
 
 MESSAGES = 120
 SEED = 7
@@ -186,8 +187,13 @@ class DeliveryAccounting(LocalrayCase):
         sqs.delete_queue(QueueUrl=urls["target"])
         sqs.delete_queue(QueueUrl=urls["unguarded"])
         lam.delete_function(FunctionName="snsdlq-fn")
+        root = trace_root("d1e7")
+        traced = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1").client(
+            "sns", endpoint_url=self.endpoint)
+        self.addCleanup(traced.close)
+        with_trace_header(traced, "Publish", root)
         for n in range(3):
-            sns.publish(TopicArn=topic, Message=f"job {n}", MessageAttributes={"n": {"DataType": "Number", "StringValue": str(n)}})
+            traced.publish(TopicArn=topic, Message=f"job {n}", MessageAttributes={"n": {"DataType": "Number", "StringValue": str(n)}})
         letters = []
         deadline = time.monotonic() + 15
         while len(letters) < 6 and time.monotonic() < deadline:
@@ -206,6 +212,21 @@ class DeliveryAccounting(LocalrayCase):
         for m in envelopes:
             self.assertEqual(json.loads(m["Body"])["TopicArn"], topic)
             self.assertEqual(m["MessageAttributes"]["ErrorCode"]["StringValue"], "ResourceNotFoundException")
+        # Each move to the dead-letter queue is an SQS subsegment of the publish's trace, under the
+        # delivery that failed.
+        xray = self.client("xray")
+
+        def moves():
+            docs = [json.loads(seg["Document"]) for t in xray.batch_get_traces(TraceIds=[root])["Traces"] for seg in t["Segments"]]
+            # The store files each move under its parent: the delivery subsegment of the topic's segment.
+            found = [m for d in docs if d.get("origin") == "AWS::SNS::Topic" for delivery in d.get("subsegments", [])
+                     for m in delivery.get("subsegments", []) if m.get("aws", {}).get("dead_letter")]
+            return found if len(found) >= 6 else []
+        dead_letter_moves = eventually(moves)
+        self.assertEqual(len(dead_letter_moves), 6, "three to the queue's and three to the function's dead-letter queue")
+        for m in dead_letter_moves:
+            self.assertEqual((m["name"], m["namespace"], m["aws"]["operation"]), ("SQS", "aws", "SendMessage"))
+            self.assertEqual(m["aws"]["queue_url"], urls["dlq"])
 
         # A queue made again under the same name is the subscription's endpoint again, as on AWS.
         urls["target"] = sqs.create_queue(QueueName="snsdlq-target")["QueueUrl"]
