@@ -140,6 +140,10 @@ Result<std::string> read_redrive_policy(const std::string& value, const std::str
   auto policy = ordered_json::parse(value, nullptr, false);
   if (policy.is_discarded() || !policy.is_object())
     return Error{Code::InvalidParameter, prefix + "RedrivePolicy: failed to parse JSON."};
+  // SNS's policy has one member; SQS's maxReceiveCount, often copied over, is refused in SNS's words.
+  for (const auto& [key, v] : policy.items())
+    if (key != "deadLetterTargetArn")
+      return Error{Code::InvalidParameter, prefix + "RedrivePolicy: invalid JSON. Attribute " + key + " is unknown."};
   auto target = policy.find("deadLetterTargetArn");
   if (target == policy.end() || !target->is_string())
     return Error{Code::InvalidParameter, prefix + "RedrivePolicy: deadLetterTargetArn is missing"};

@@ -81,6 +81,14 @@ TEST_F(DispatchTest, SubscribeAttributesAreStoredAndAnswered) {
                                        {"Attributes.entry.1.value", "true"}});
   EXPECT_EQ(expect_error(raw_lambda, 400, "InvalidParameter"),
             "Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery.");
+  // SQS's maxReceiveCount in an SNS RedrivePolicy, as Terraform users send it: AWS's words.
+  auto sqs_style = call("Subscribe", {{"TopicArn", topic},
+                                      {"Protocol", "sqs"},
+                                      {"Endpoint", kQueue + std::string{"3"}},
+                                      {"Attributes.entry.1.key", "RedrivePolicy"},
+                                      {"Attributes.entry.1.value", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":5})"}});
+  EXPECT_EQ(expect_error(sqs_style, 400, "InvalidParameter"),
+            "Invalid parameter: Attributes Reason: RedrivePolicy: invalid JSON. Attribute maxReceiveCount is unknown.");
   EXPECT_EQ(await(backend.list_subscriptions_by_topic(topic)).value().size(), 1u);
 }
 
@@ -135,7 +143,10 @@ TEST_F(DispatchTest, RedrivePolicyNamesTheDeadLetterQueueAndIsChecked) {
             "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn");
   EXPECT_EQ(expect_error(set(R"({"deadLetterTargetArn":"arn:aws:sns:us-east-1:000000000000:topic"})"), 400, "InvalidParameter"),
             "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn");
-  EXPECT_EQ(expect_error(set(R"({"maxReceiveCount":3})"), 400, "InvalidParameter"), "Invalid parameter: RedrivePolicy: deadLetterTargetArn is missing");
+  EXPECT_EQ(expect_error(set("{}"), 400, "InvalidParameter"), "Invalid parameter: RedrivePolicy: deadLetterTargetArn is missing");
+  // An unknown member is refused before anything else is checked, as SNS reports it.
+  EXPECT_EQ(expect_error(set(R"({"maxReceiveCount":3})"), 400, "InvalidParameter"),
+            "Invalid parameter: RedrivePolicy: invalid JSON. Attribute maxReceiveCount is unknown.");
   EXPECT_EQ(await(backend.get_subscription(sub))->dead_letter_target_arn, dlq) << "a refused policy changes nothing";
 
   const std::string other = "arn:aws:sqs:eu-west-1:000000000000:elsewhere";
