@@ -88,7 +88,8 @@ TopologyDelta topology_delta(const config::Topology& before, const AppliedResour
 
   // A subscription lives in its topic; one to a replaced queue is made again with it, as a stack update does.
   for (const auto& [key, arn] : made.subscriptions) {
-    auto same = [&](const config::Subscription& s) { return subscription_key(s) == key; };
+    const std::string& wanted = key;  // clang 14: a lambda cannot capture a structured binding
+    auto same = [&](const config::Subscription& s) { return subscription_key(s) == wanted; };
     auto b = std::find_if(before.subscriptions.begin(), before.subscriptions.end(), same);
     auto a = std::find_if(after.subscriptions.begin(), after.subscriptions.end(), same);
     bool stays = b != before.subscriptions.end() && a != after.subscriptions.end() && *a == *b && !topics.count(a->topic) &&
@@ -100,7 +101,8 @@ TopologyDelta topology_delta(const config::Topology& before, const AppliedResour
 
   // A mapping holds its queue and its function.
   for (const auto& [key, uuid] : made.mappings) {
-    auto same = [&](const config::EventSourceMapping& m) { return mapping_key(m) == key; };
+    const std::string& wanted = key;  // clang 14: a lambda cannot capture a structured binding
+    auto same = [&](const config::EventSourceMapping& m) { return mapping_key(m) == wanted; };
     auto b = std::find_if(before.event_source_mappings.begin(), before.event_source_mappings.end(), same);
     auto a = std::find_if(after.event_source_mappings.begin(), after.event_source_mappings.end(), same);
     bool stays = b != before.event_source_mappings.end() && a != after.event_source_mappings.end() && *a == *b && !queues.count(a->queue) &&

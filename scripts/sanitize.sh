@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the unit tests of the core (trace store and pipeline, HTTP server, SQS, SNS, DynamoDB, the
-# Lambda runner, templates) with clang, ASan and UBSan into build-fuzz/ and runs them with CTest:
-# a memory error, a leak or undefined behaviour fails the test that caused it.
+# Lambda runner, templates) and the whole localray binary with clang, ASan and UBSan into
+# build-fuzz/, and runs them and the integration tests (which start that binary) with CTest: a
+# memory error, a leak at exit or undefined behaviour fails the test that caused it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/sanitized-tree.sh
