@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
       auto pending = [&services] {
         std::size_t n = 0;
-        for (auto* region : services.regions.all()) n += region->lambda->pending();
+        for (auto* region : services.regions.all()) n += region->lambda->pending() + static_cast<std::size_t>(region->mappings->busy());
         return n + services.sns_redelivery->counts().waiting;
       };
       while (std::chrono::steady_clock::now() < deadline && pending() > 0)

@@ -35,6 +35,10 @@ asio::awaitable<void> SqsEventSource::acknowledge(std::vector<SourceRecord> reco
   }
 }
 
+asio::awaitable<void> SqsEventSource::release(std::vector<SourceRecord> records) {
+  for (const auto& r : records) (void)co_await sqs_.change_visibility(queue_, r.receipt, std::chrono::seconds{0});
+}
+
 lambda::model::Result<std::shared_ptr<lambda::model::EventSource>> SqsEventSources::find(const std::string& arn) {
   auto q = sqs_.find(arn);
   if (!q || arn.rfind("arn:aws:sqs:", 0) != 0)

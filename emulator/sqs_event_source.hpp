@@ -20,6 +20,7 @@ class SqsEventSource final : public lambda::model::EventSource {
                                                                                              std::chrono::milliseconds wait) override;
   std::string event(const std::vector<lambda::model::SourceRecord>& records) const override;
   boost::asio::awaitable<void> acknowledge(std::vector<lambda::model::SourceRecord> records) override;
+  boost::asio::awaitable<void> release(std::vector<lambda::model::SourceRecord> records) override;
 
  private:
   sqs::model::Backend& sqs_;

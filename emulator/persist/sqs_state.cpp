@@ -195,6 +195,9 @@ asio::awaitable<RestoreCounts> restore_sqs(sqs::model::Backend& backend, const b
     }
     q->queue.set_changes(changes);
     if (changes) changes->queue_changed(q->queue);
+    // Long polls already waiting (the topology's event source mappings start before this) wake
+    // to the messages put back, as they would to a send.
+    for (auto* waiter : q->waiters) waiter->cancel();
     ++counts.resources;
   }
   // Messages of queues deleted (or created again) before the rows caught up.

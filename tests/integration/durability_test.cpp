@@ -281,15 +281,16 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
   if (persist) {
     // The messages waiting in the queue at the stop are consumed now, in their own traces.
     std::size_t complete_now = 0;
+    auto waited_from = Clock::now();
     eventually([&] {
       auto now = segment_names(lr, roots);
       complete_now = 0;
       for (const auto& a : answered) complete_now += now[a.root] == full;
       return complete_now == answered.size();
-    }, 45s);  // a message a poller took as the process stopped is hidden for the queue's 30 s
+    }, 45s);  // a message received in the very instant the process stopped stays hidden for the queue's 30 s
     EXPECT_EQ(complete_now, answered.size()) << "every trace answered before the stop is complete once the restart ran its queued messages";
-    std::fprintf(stderr, "%s with --persist: %zu answered before the stop, %zu complete after the restart\n", what.c_str(), answered.size(),
-                 complete_now);
+    std::fprintf(stderr, "%s with --persist: %zu answered before the stop, %zu complete %.1f s after the restart\n", what.c_str(), answered.size(),
+                 complete_now, std::chrono::duration<double>(Clock::now() - waited_from).count());
   }
   auto stored = segment_names(lr, roots);
   // Everything of a trace but its SQS consumer, which runs only once the delayed message is due.

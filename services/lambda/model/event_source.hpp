@@ -51,6 +51,9 @@ class EventSource {
   virtual std::string event(const std::vector<SourceRecord>& records) const = 0;
   // The function processed these: they are removed from the source.
   virtual boost::asio::awaitable<void> acknowledge(std::vector<SourceRecord> records) = 0;
+  // The mapping stops before handing these to the function: the source may hand them out again at
+  // once (SQS: visible again), not only once their visibility timeout runs out.
+  virtual boost::asio::awaitable<void> release(std::vector<SourceRecord> records) = 0;
 };
 
 // Finds the source an event source ARN names; the emulator's wiring implements it, since the

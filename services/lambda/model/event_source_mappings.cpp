@@ -176,8 +176,16 @@ asio::awaitable<bool> EventSourceMapping::poller() {
       if (retire_above(std::min(kInitialPollers, poller_limit(settings)))) co_return true;
       continue;
     }
+    ++busy_;
+    if (stopping_) {
+      // Taken as the mapping stopped: back to the source, for whoever polls it next.
+      co_await source_->release(std::move(*got));
+      --busy_;
+      co_return false;
+    }
     if (static_cast<int>(got->size()) >= settings.batch_size) maybe_scale_up(settings);
     co_await deliver_all(std::move(*got), settings);
+    --busy_;
   }
 }
 
@@ -233,6 +241,12 @@ asio::awaitable<void> EventSourceMapping::deliver_all(std::vector<SourceRecord> 
 
 asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batch, MappingSettings settings) {
   auto self = shared_from_this();
+  // A slot first: the source's segment says when the records were handed over, and a stop while
+  // waiting hands them back untraced, so a later delivery is the only one recorded.
+  if (!co_await acquire_slot()) {
+    co_await source_->release(std::move(batch));
+    co_return;
+  }
   auto now = t_.clock.now();
   std::optional<tracing::TraceHeader> ctx;
   json links = json::array();
@@ -280,7 +294,6 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     if (r.hidden_until && (!hidden_until || *r.hidden_until < *hidden_until)) hidden_until = r.hidden_until;
   auto event = source_->event(batch);
   if (links.empty()) links = nullptr;
-  if (!co_await acquire_slot()) co_return;  // stopping: the records go back to the source
   auto result = co_await runner_.invoke(function_, event, ctx, links);
   auto backoff = kFirstBackoff;
   while (!result && result.error().code == Code::TooManyRequests && !stopping_ &&
@@ -291,6 +304,11 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     result = co_await runner_.invoke(function_, event, ctx, links);
   }
   release_slot();
+  if (!result && result.error().code == Code::TooManyRequests && stopping_) {
+    // Throttled until the stop: never run, so back to the source at once.
+    co_await source_->release(std::move(batch));
+    co_return;
+  }
   std::string trace = ctx ? ctx->root : "-";
   if (!result || result->error) {
     log_->warn("[{}] event source mapping {}: {} record(s) not processed by {}: {}", trace, uuid_, batch.size(), function_,
@@ -390,6 +408,13 @@ Result<MappingInfo> EventSourceMappings::remove(const std::string& uuid) {
     return info;
   }
   return Error{Code::ResourceNotFound, "The resource you requested does not exist."};
+}
+
+int EventSourceMappings::busy() const {
+  std::lock_guard lock{mutex_};
+  int n = 0;
+  for (const auto& m : mappings_) n += m->busy();
+  return n;
 }
 
 void EventSourceMappings::stop_all() {

@@ -100,6 +100,9 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   void update(MappingSettings settings);
   MappingInfo info() const;
   int pollers() const { return pollers_.load(); }
+  // Batches taken from the source and not yet acknowledged, failed or handed back: a clean stop
+  // waits for them.
+  int busy() const { return busy_.load(); }
 
  private:
   // True when it counted itself out of pollers_ (retiring); false when it stopped.
@@ -130,6 +133,7 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   double last_modified_;
   std::chrono::steady_clock::time_point last_scale_up_{};
   std::atomic<int> pollers_{0};
+  std::atomic<int> busy_{0};
   std::atomic<bool> stopping_{false};
 };
 
@@ -158,6 +162,8 @@ class EventSourceMappings {
   // The mapping stops polling; deliveries in flight finish.
   Result<MappingInfo> remove(const std::string& uuid);
   void stop_all();
+  // Batches of every mapping taken and not yet finished (EventSourceMapping::busy).
+  int busy() const;
 
  private:
   std::shared_ptr<EventSourceMapping> find(const std::string& uuid) const;

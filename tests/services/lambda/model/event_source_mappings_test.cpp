@@ -48,9 +48,14 @@ class FakeSource final : public EventSource {
     for (auto& r : records) acknowledged.push_back(r.id);
     co_return;
   }
+  asio::awaitable<void> release(std::vector<SourceRecord> records) override {
+    for (auto& r : records) released.push_back(r.id);
+    co_return;
+  }
 
   std::deque<SourceRecord> waiting;
   std::vector<std::string> acknowledged;
+  std::vector<std::string> released;
 
  private:
   asio::any_io_executor ex_;
@@ -328,6 +333,32 @@ TEST_F(EventSourceMappingTest, MaximumConcurrencyAndBatchSizeOverTenWithoutAWind
   EXPECT_EQ(mappings.create(source->arn(), "consumer", settings).error().code, Code::InvalidParameterValue);
   io.run_for(10ms);
   mappings.stop_all();
+}
+
+}  // namespace
+}  // namespace localray::lambda::model
+
+namespace localray::lambda::model {
+namespace {
+
+// A batch waiting for a slot when the mapping stops goes back to the source at once, and is not
+// traced: its later delivery records the only source segment.
+TEST_F(EventSourceMappingTest, ABatchStillWaitingForASlotAtTheStopIsHandedBackUntraced) {
+  handler->hold = 100ms;  // the first run holds the function's one slot
+  source->waiting.push_back(record("first", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", 1s));
+  source->waiting.push_back(record("second", "Root=1-5759e988-bd862e3fe1be46a994272794;Parent=53995c3f42cd8ad9;Sampled=1", 1s));
+  ASSERT_TRUE(mappings.create(source->arn(), "consumer", batch(10)));
+  run_until([&] { return handler->events.size() == 1; });
+  ASSERT_EQ(handler->events.size(), 1u) << "the two traces are two deliveries, and the function runs one at a time";
+  EXPECT_GT(mappings.busy(), 0);
+  mappings.stop_all();
+  run_until([&] { return source->acknowledged.size() == 1 && source->released.size() == 1; });
+  EXPECT_EQ(handler->events.size(), 1u) << "the second never ran";
+  ASSERT_EQ(source->acknowledged.size(), 1u);
+  ASSERT_EQ(source->released.size(), 1u);
+  EXPECT_NE(source->acknowledged[0], source->released[0]);
+  EXPECT_EQ(with_origin("AWS::SQS::Queue").size(), 1u) << "only the delivery that ran is traced";
+  EXPECT_EQ(mappings.busy(), 0) << "a clean stop waits for this to reach 0";
 }
 
 }  // namespace
