@@ -7,7 +7,7 @@
 namespace localray::tracing {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+constexpr const char* kSettingsSchema = R"sql(
 CREATE TABLE IF NOT EXISTS settings_groups(
   account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, arn TEXT NOT NULL, filter_expression TEXT NOT NULL,
   insights_enabled INTEGER NOT NULL, notifications_enabled INTEGER NOT NULL,
@@ -63,7 +63,7 @@ bool table_exists(sqlite3* db, const char* name) {
 Result<std::unique_ptr<SettingsStore>> SettingsStore::open(const std::string& uri) {
   auto conn = Connection::open(uri, false);
   if (!conn) return conn.error();
-  if (auto r = (*conn)->exec(kSchema); !r) return r.error();
+  if (auto r = (*conn)->exec(kSettingsSchema); !r) return r.error();
   std::unique_ptr<SettingsStore> store{new SettingsStore{std::move(*conn)}};
   if (auto r = store->migrate_first_layout(); !r) return Error{"moving X-Ray groups and sampling rules to the current layout: " + r.error().message};
   return store;

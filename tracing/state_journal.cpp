@@ -7,7 +7,7 @@
 namespace localray::tracing {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+constexpr const char* kJournalSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resource_state(
   kind TEXT NOT NULL, owner TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
   PRIMARY KEY (kind, owner, key)) WITHOUT ROWID;
@@ -34,7 +34,7 @@ Result<std::unique_ptr<StateJournal>> StateJournal::open(const std::string& path
   if (!conn) return Error{"resource state " + path + ": " + conn.error().message};
   // WAL with NORMAL sync: a commit survives the process being killed, which is the promise; a
   // power cut may lose the last ones.
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kSchema})
+  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", kJournalSchema})
     if (auto r = (*conn)->exec(sql); !r) return Error{"resource state " + path + ": " + r.error().message};
   std::vector<StateRow> rows;
   {

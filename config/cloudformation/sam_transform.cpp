@@ -2,6 +2,7 @@
 
 #include "config/cloudformation/json_result.hpp"
 #include "config/cloudformation/template_document.hpp"
+#include "base/fnv1a.hpp"
 
 namespace localray::config::cloudformation {
 
@@ -28,15 +29,9 @@ json merge_globals(const json& global, const json& own) {
   return own;
 }
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
-
 std::string hex10(std::string_view s) {
   static const char* digits = "0123456789abcdef";
-  auto h = fnv1a(s);
+  auto h = base::fnv1a(s);
   std::string out;
   for (int i = 0; i < 10; ++i, h >>= 4) out += digits[h & 15];
   return out;

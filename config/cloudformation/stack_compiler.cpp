@@ -6,18 +6,15 @@
 #include "config/cloudformation/compile_context.hpp"
 #include "config/cloudformation/intrinsics.hpp"
 #include "config/cloudformation/sam_transform.hpp"
+#include "base/fnv1a.hpp"
 
 namespace localray::config::cloudformation {
 
 using nlohmann::json;
 using tracing::Error;
+using base::fnv1a;
 
 namespace {
-
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
 
 std::string encode(std::uint64_t h, std::size_t length, const char* alphabet, std::size_t radix) {
   std::string out;

@@ -67,11 +67,6 @@ bool selects(const ServiceSelector& selector, const ServiceId& id) {
          (!selector.account_id || *selector.account_id == id.account_id);
 }
 
-void for_each_entity(const Segment& s, const std::function<void(const Segment&)>& visit) {
-  visit(s);
-  for (const auto& c : s.subsegments) for_each_entity(c, visit);
-}
-
 // A segment that belongs to a service node.
 struct Member {
   ServiceId service;

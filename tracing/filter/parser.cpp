@@ -25,20 +25,20 @@ bool is_word(const Token& t, std::string_view lowered) { return t.kind == TokenK
 
 ParseError error_at(const Token& t, std::string message) { return ParseError{t.column, std::move(message)}; }
 
-std::string quoted(std::string_view text) { return "'" + std::string{text} + "'"; }
+std::string in_quotes(std::string_view text) { return "'" + std::string{text} + "'"; }
 
 // The grammar allows nothing at `t` here.
 ParseError unexpected(const Token& t) {
   if (t.kind == TokenKind::Invalid) return error_at(t, t.value);
   if (t.kind == TokenKind::End) return error_at(t, "unexpected end of expression");
-  return error_at(t, "unexpected token " + quoted(t.text));
+  return error_at(t, "unexpected token " + in_quotes(t.text));
 }
 
 // The grammar wanted `what` at `t`.
 ParseError expected(const Token& t, std::string_view what) {
   if (t.kind == TokenKind::Invalid) return error_at(t, t.value);
   if (t.kind == TokenKind::End) return error_at(t, "expected " + std::string{what} + " but reached the end of the expression");
-  return error_at(t, "expected " + std::string{what} + ", found " + quoted(t.text));
+  return error_at(t, "expected " + std::string{what} + ", found " + in_quotes(t.text));
 }
 
 std::optional<Op> operator_of(const Token& t) {
@@ -223,23 +223,23 @@ class Parser {
     if (w.starts_with("annotation")) return error_at(t, "annotation needs a key: annotation.KEY or annotation[KEY]");
     if (w == "id") return error_at(t, "id(...) names a service only inside service(...) or edge(...)");
     if (const KeywordSpec* spec = find_keyword(w)) return parse_keyword(*spec, scope, negated);
-    return error_at(t, "unknown keyword " + quoted(t.text));
+    return error_at(t, "unknown keyword " + in_quotes(t.text));
   }
 
   Result<Expression> parse_keyword(const KeywordSpec& spec, Scope scope, bool negated) {
     const std::string name{spec.name};
     if (!allowed_in(spec, scope))
-      return error_at(peek(), "keyword " + quoted(name) + " is not valid " + std::string{scope_description(scope)});
+      return error_at(peek(), "keyword " + in_quotes(name) + " is not valid " + std::string{scope_description(scope)});
     lexer_.advance();
     std::optional<Op> op = operator_of(peek());
     if (!op) {
       if (spec.kind == ValueKind::Boolean) return Expression{Comparison{spec.keyword, Op::Eq, true}};
-      return expected(peek(), "a comparison operator after " + quoted(name));
+      return expected(peek(), "a comparison operator after " + in_quotes(name));
     }
     if (negated) return negated_comparison(peek());
     if (!op_applies(*op, spec.kind))
-      return error_at(peek(), "operator " + quoted(peek().text) + " does not apply to " +
-                                  std::string{kind_name(spec.kind)} + " keyword " + quoted(name));
+      return error_at(peek(), "operator " + in_quotes(peek().text) + " does not apply to " +
+                                  std::string{kind_name(spec.kind)} + " keyword " + in_quotes(name));
     lexer_.advance();
     auto value = parse_literal(spec.kind);
     if (!value) return value.error();
@@ -283,7 +283,7 @@ class Parser {
     if (!value) return value.error();
     ValueKind kind = kind_of(*value);
     if (!op_applies(*op, kind))
-      return error_at(value_token, "operator " + quoted(op_token.text) + " does not apply to a " +
+      return error_at(value_token, "operator " + in_quotes(op_token.text) + " does not apply to a " +
                                        std::string{kind_name(kind)} + " value");
     return Expression{AnnotationTest{std::move(key), op, std::move(*value)}};
   }
@@ -348,8 +348,8 @@ class Parser {
     if (field.kind != TokenKind::Word) return expected(field, "name, type or account.id");
     const std::string f = lower(field.text);
     std::optional<std::string>* slot = f == "name" ? &s.name : f == "type" ? &s.type : f == "account.id" ? &s.account_id : nullptr;
-    if (slot == nullptr) return error_at(field, "unknown id field " + quoted(field.text) + "; expected name, type or account.id");
-    if (slot->has_value()) return error_at(field, "duplicate id field " + quoted(field.text));
+    if (slot == nullptr) return error_at(field, "unknown id field " + in_quotes(field.text) + "; expected name, type or account.id");
+    if (slot->has_value()) return error_at(field, "duplicate id field " + in_quotes(field.text));
     lexer_.advance();
     if (auto err = expect(TokenKind::Colon, "':' after the id field")) return err;
     if (peek().kind != TokenKind::String) return expected(peek(), "a string in double quotes");
@@ -371,7 +371,7 @@ class Parser {
       level = cause_level(std::string_view{w}.substr(dot + 1));
     }
     if (!kind || !level)
-      return error_at(t, "unknown keyword " + quoted(t.text) + "; expected rootcause.fault|error|responsetime.service|entity|exception");
+      return error_at(t, "unknown keyword " + in_quotes(t.text) + "; expected rootcause.fault|error|responsetime.service|entity|exception");
     if (*kind == CauseKind::ResponseTime && *level == CauseLevel::Exception)
       return error_at(t, "response time root causes have no exceptions");
     lexer_.advance();
@@ -405,10 +405,10 @@ class Parser {
     if (scope != Scope::Trace) return top_level_only(peek(), name);
     lexer_.advance();
     std::optional<Op> op = operator_of(peek());
-    if (!op) return expected(peek(), "= or != after " + quoted(name));
+    if (!op) return expected(peek(), "= or != after " + in_quotes(name));
     if (negated) return negated_comparison(peek());
     if (*op != Op::Eq && *op != Op::Ne)
-      return error_at(peek(), "operator " + quoted(peek().text) + " does not apply to " + quoted(name) + "; use = or !=");
+      return error_at(peek(), "operator " + in_quotes(peek().text) + " does not apply to " + in_quotes(name) + "; use = or !=");
     lexer_.advance();
     if (peek().kind != TokenKind::String) return expected(peek(), "a string in double quotes");
     return Expression{GroupTest{field, *op, take().value}};

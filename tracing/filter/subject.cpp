@@ -6,14 +6,14 @@ namespace localray::tracing::filter {
 
 using nlohmann::json;
 
-namespace {
-
-using Values = std::vector<Literal>;
-
 void for_each_entity(const Segment& s, const std::function<void(const Segment&)>& visit) {
   visit(s);
   for (const auto& c : s.subsegments) for_each_entity(c, visit);
 }
+
+namespace {
+
+using Values = std::vector<Literal>;
 
 const json* member(const json& object, const char* key) {
   if (!object.is_object()) return nullptr;

@@ -11,6 +11,7 @@
 // Status keywords combine the flags with the HTTP status, as X-Ray defines them: `fault` 5xx,
 // `error` 4xx (429 included), `throttle` 429, `ok` none of these and a 2xx status if any.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -19,6 +20,9 @@
 #include "tracing/trace_summary.hpp"
 
 namespace localray::tracing::filter {
+
+// Calls `visit` on `s` and every subsegment under it, depth first.
+void for_each_entity(const Segment& s, const std::function<void(const Segment&)>& visit);
 
 struct TraceSubject {
   const TraceIndex* index;

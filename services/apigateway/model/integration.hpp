@@ -4,6 +4,7 @@
 // what the client gets, before API Gateway adds its own headers.
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,9 @@
 namespace localray::apigateway::model {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;  // in arrival order; names may repeat
+
+// The first value of the header `name` (any case) in `headers`; empty when there is none.
+std::string header(const Pairs& headers, std::string_view name);
 
 struct IntegrationRequest {
   std::string method;

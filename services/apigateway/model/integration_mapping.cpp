@@ -28,12 +28,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
 }
 
-std::string header(const Pairs& headers, std::string_view name) {
-  for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
-  return {};
-}
-
 std::string media_type(std::string value) {
   value = value.substr(0, value.find(';'));
   while (!value.empty() && value.back() == ' ') value.pop_back();

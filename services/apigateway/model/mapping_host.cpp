@@ -10,7 +10,6 @@ using tracing::Error;
 
 namespace {
 
-tracing::Result<json> ok(json v) { return tracing::Result<json>{boost::system::in_place_value, std::move(v)}; }
 
 // UTF-8 to code points; a malformed byte stands for itself.
 std::vector<char32_t> code_points(const std::string& s) {

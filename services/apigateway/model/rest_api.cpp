@@ -9,8 +9,6 @@ namespace localray::apigateway::model {
 
 using nlohmann::json;
 
-namespace {
-
 std::string header(const Pairs& headers, std::string_view name) {
   for (const auto& [k, v] : headers)
     if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
@@ -19,8 +17,6 @@ std::string header(const Pairs& headers, std::string_view name) {
       return v;
   return {};
 }
-
-}  // namespace
 
 std::string stable_api_id(const std::string& name) {
   std::uint64_t h = 1469598103934665603ULL;

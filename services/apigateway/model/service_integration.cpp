@@ -18,13 +18,6 @@ IntegrationResponse plain(unsigned status, const char* message, const char* type
   return out;
 }
 
-std::string header(const Pairs& headers, std::string_view name) {
-  for (const auto& [k, v] : headers)
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
-      return v;
-  return {};
-}
-
 // The action a query-protocol body names (Action=Publish&...), for the subsegment.
 std::string action_in(const std::string& body) {
   auto at = body.rfind("Action=", 0) == 0 ? 0 : body.find("&Action=");

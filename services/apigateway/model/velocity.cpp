@@ -14,7 +14,6 @@ using velocity::Token;
 
 namespace {
 
-tracing::Result<json> ok(json v) { return tracing::Result<json>{boost::system::in_place_value, std::move(v)}; }
 
 constexpr std::size_t kMaxOutput = 10 * 1024 * 1024;
 constexpr std::size_t kMaxRange = 10000;

@@ -18,6 +18,11 @@
 
 namespace localray::apigateway::model {
 
+// A value as a result: the host's and the evaluator's success path.
+inline tracing::Result<nlohmann::json> ok(nlohmann::json v) {
+  return tracing::Result<nlohmann::json>{boost::system::in_place_value, std::move(v)};
+}
+
 // What a template reaches besides its own variables: API Gateway's $input and $util.
 class VelocityHost {
  public:

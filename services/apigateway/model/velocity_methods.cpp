@@ -10,7 +10,6 @@ using tracing::Error;
 
 namespace {
 
-tracing::Result<json> ok(json v) { return tracing::Result<json>{boost::system::in_place_value, std::move(v)}; }
 
 tracing::Result<json> string_method(const std::string& s, const std::string& m, const std::vector<json>& a) {
   auto arg = [&](std::size_t i) -> std::string { return i < a.size() ? velocity_string(a[i]) : std::string{}; };

@@ -22,24 +22,24 @@ json config_json(const model::Function& f, const model::EventInvokeConfig& c) {
           {"DestinationConfig", destinations}};
 }
 
-http::Response invalid(std::string message) { return error(model::Code::InvalidParameterValue, std::move(message)); }
+http::Response invalid_parameter(std::string message) { return error(model::Code::InvalidParameterValue, std::move(message)); }
 
 // Reads the request's members over `c`: Put starts from the defaults, Update from what is set.
 std::optional<http::Response> read(const json& b, model::EventInvokeConfig& c) {
   if (auto it = b.find("MaximumRetryAttempts"); it != b.end() && !it->is_null()) {
-    if (!it->is_number_integer()) return invalid("MaximumRetryAttempts must be an integer");
+    if (!it->is_number_integer()) return invalid_parameter("MaximumRetryAttempts must be an integer");
     c.maximum_retry_attempts = it->get<int>();
   }
   if (auto it = b.find("MaximumEventAgeInSeconds"); it != b.end() && !it->is_null()) {
-    if (!it->is_number_integer()) return invalid("MaximumEventAgeInSeconds must be an integer");
+    if (!it->is_number_integer()) return invalid_parameter("MaximumEventAgeInSeconds must be an integer");
     c.maximum_event_age = std::chrono::seconds{it->get<long>()};
   }
   if (auto it = b.find("DestinationConfig"); it != b.end() && !it->is_null()) {
-    if (!it->is_object()) return invalid("DestinationConfig must be an object");
+    if (!it->is_object()) return invalid_parameter("DestinationConfig must be an object");
     for (auto [key, target] : {std::pair{"OnSuccess", &c.on_success}, std::pair{"OnFailure", &c.on_failure}}) {
       auto d = it->find(key);
       if (d == it->end() || d->is_null()) continue;
-      if (!d->is_object()) return invalid(std::string{"DestinationConfig."} + key + " must be an object");
+      if (!d->is_object()) return invalid_parameter(std::string{"DestinationConfig."} + key + " must be an object");
       auto arn = d->find("Destination");
       *target = arn != d->end() && arn->is_string() ? arn->get<std::string>() : "";
     }

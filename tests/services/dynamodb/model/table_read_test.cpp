@@ -12,7 +12,7 @@ using testing::N;
 using testing::S;
 
 // pk (S) + sk (S); a GSI on kind (S) + created (N), keys only; items of two users and one order.
-Table make_table() {
+Table make_events_table() {
   TableDefinition d;
   d.name = "events";
   d.key = KeySchema{KeyElement{"pk"}, KeyElement{"sk"}};
@@ -49,7 +49,7 @@ std::vector<std::string> sort_keys(const Page& page) {
 }
 
 TEST(dynamodbTableReadTest, QueryBeginsWithReturnsMatchingRangeKeysInOrder) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto page = t.query(query("pk = :pk AND begins_with(sk, :prefix)", {{":pk", S("user#1")}, {":prefix", S("visit#2024-01-0")}})).value();
   EXPECT_EQ(sort_keys(page), (std::vector<std::string>{"visit#2024-01-01", "visit#2024-01-02", "visit#2024-01-03", "visit#2024-01-04",
                                                         "visit#2024-01-05", "visit#2024-01-06", "visit#2024-01-07", "visit#2024-01-08",
@@ -60,7 +60,7 @@ TEST(dynamodbTableReadTest, QueryBeginsWithReturnsMatchingRangeKeysInOrder) {
 }
 
 TEST(dynamodbTableReadTest, QueryBetweenBackwardsReturnsDescendingOrder) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto request = query("pk = :pk AND sk BETWEEN :lo AND :hi",
                        {{":pk", S("user#1")}, {":lo", S("visit#2024-01-03")}, {":hi", S("visit#2024-01-05")}});
   request.scan_index_forward = false;
@@ -87,7 +87,7 @@ std::vector<std::string> page_through(const Table& t, QueryRequest request, std:
 }
 
 TEST(dynamodbTableReadTest, LimitAndExclusiveStartKeyPageThroughEveryItemOnceInBothDirections) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto request = query("pk = :pk AND begins_with(sk, :v)", {{":pk", S("user#1")}, {":v", S("visit#")}});
   std::size_t pages = 0;
   auto forward = page_through(t, request, 3, &pages);
@@ -103,7 +103,7 @@ TEST(dynamodbTableReadTest, LimitAndExclusiveStartKeyPageThroughEveryItemOnceInB
 }
 
 TEST(dynamodbTableReadTest, LimitCountsItemsReadBeforeTheFilter) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto request = query("pk = :pk AND begins_with(sk, :v)", {{":pk", S("user#1")}, {":v", S("visit#")}, {":five", N("5")}}, "n > :five");
   request.limit = 6;
   auto page = t.query(request).value();
@@ -114,7 +114,7 @@ TEST(dynamodbTableReadTest, LimitCountsItemsReadBeforeTheFilter) {
 }
 
 TEST(dynamodbTableReadTest, SelectCountReturnsNoItems) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto request = query("pk = :pk", {{":pk", S("user#1")}});
   request.select = Select::Count;
   auto page = t.query(request).value();
@@ -123,7 +123,7 @@ TEST(dynamodbTableReadTest, SelectCountReturnsNoItems) {
 }
 
 TEST(dynamodbTableReadTest, KeyConditionMustFitTheSchema) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto error = [&](QueryRequest r) {
     auto page = t.query(r);
     return page ? std::string{"<ok>"} : page.error().message;
@@ -140,7 +140,7 @@ TEST(dynamodbTableReadTest, KeyConditionMustFitTheSchema) {
 }
 
 TEST(dynamodbTableReadTest, GlobalIndexHoldsOnlyItemsWithItsKeysAndProjectsThem) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto request = query("kind = :k AND created < :c", {{":k", S("even")}, {":c", N("95")}});
   request.index_name = "by_kind";
   auto page = t.query(request).value();
@@ -165,7 +165,7 @@ TEST(dynamodbTableReadTest, GlobalIndexHoldsOnlyItemsWithItsKeysAndProjectsThem)
 }
 
 TEST(dynamodbTableReadTest, WritesMustGiveIndexKeysTheirDeclaredType) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto put = t.put_item(PutRequest{Item{{"pk", S("user#3")}, {"sk", S("x")}, {"kind", N("1")}}});
   ASSERT_FALSE(put.has_value());
   EXPECT_EQ(put.error().message,
@@ -174,7 +174,7 @@ TEST(dynamodbTableReadTest, WritesMustGiveIndexKeysTheirDeclaredType) {
 }
 
 TEST(dynamodbTableReadTest, ScanFiltersAndCountsEveryItemRead) {
-  Table t = make_table();
+  Table t = make_events_table();
   auto parsed = testing::parse({.filter = "n >= :eight", .values = expression::Values{{":eight", N("8")}}});
   ScanRequest request;
   request.filter = parsed.filter;
@@ -215,7 +215,7 @@ TEST(dynamodbTableReadTest, ParallelScanSegmentsCoverEveryItemExactlyOnce) {
 }
 
 TEST(dynamodbTableReadTest, ScanSegmentParametersAreValidated) {
-  Table t = make_table();
+  Table t = make_events_table();
   ScanRequest request;
   request.segment = 2;
   request.total_segments = 2;
