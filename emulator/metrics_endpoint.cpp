@@ -56,6 +56,10 @@ void pipeline(PrometheusText& out, const Services& s) {
     out.family("localray_edge_connections_refused_total", "counter", "Connections answered 503 at the edge's bound (http::kMaxSessions).");
     out.sample("localray_edge_connections_refused_total", {}, static_cast<double>(turned_away));
   }
+  if (s.log_lines_dropped) {
+    out.family("localray_log_lines_dropped_total", "counter", "Log lines dropped because the logger's thread fell behind (oldest first).");
+    out.sample("localray_log_lines_dropped_total", {}, static_cast<double>(s.log_lines_dropped()));
+  }
   out.family("localray_dynamodb_item_bytes", "gauge", "DynamoDB items held, in bytes as DynamoDB bills item sizes, over every table.");
   out.sample("localray_dynamodb_item_bytes", {}, static_cast<double>(s.dynamodb_budget->used()));
   out.family("localray_dynamodb_item_bytes_limit", "gauge", "The bound on them (--dynamodb-max-mb); 0: none.");

@@ -102,6 +102,7 @@ struct Services {
   std::shared_ptr<class OtlpExporter> otlp_exporter;  // --otlp-endpoint
   // The edge's connections open now and those turned away at its bound, set by main.
   std::function<std::pair<std::uint64_t, std::uint64_t>()> edge_counts;
+  std::function<std::uint64_t()> log_lines_dropped;  // by the logger's thread when it fell behind
   // Last, so destroyed first: its threads use the services above until they are joined.
   std::unique_ptr<BlockingPool> blocking;
 };

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev libgtest-dev libzip-dev nettle-dev libyaml-cpp-dev
-  libprotobuf-dev protobuf-compiler
+  libprotobuf-dev protobuf-compiler libjemalloc-dev
   curl python3 python3-boto3
 )
 # The console's front end is bundled at build time with npm, and Node.js functions run on the
