@@ -18,6 +18,8 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(awscli python3-boto3 chromium)
   # clang with libFuzzer and the sanitizers' runtimes, for scripts/fuzz.sh.
   packages+=(clang libclang-rt-14-dev)
+  # The benchmark suite's load generator (tests/bench/suite.py; its quick mode is a test).
+  packages+=(wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do
