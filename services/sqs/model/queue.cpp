@@ -140,11 +140,10 @@ void Queue::accept_dead_letter(Message m) {
 }
 
 void Queue::expire_old_messages(tracing::TimePoint now) {
-  for (auto it = messages_.begin(); it != messages_.end();) {
-    if (it->second.sent_at + settings_.retention > now) {
-      ++it;
-      continue;
-    }
+  // Messages are kept in arrival order, so the oldest come first: the scan stops at the first one
+  // still within the retention period instead of reading every message on every receive. (A clock
+  // set back could put a younger message first; the older ones behind it go at a later receive.)
+  for (auto it = messages_.begin(); it != messages_.end() && it->second.sent_at + settings_.retention <= now;) {
     if (!it->second.receipt_handle.empty()) by_handle_.erase(it->second.receipt_handle);
     it = erase(it);
   }

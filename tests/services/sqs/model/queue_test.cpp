@@ -39,6 +39,24 @@ TEST_F(QueueTest, ReceivedMessageHiddenUntilVisibilityTimeoutThenRedeliveredWith
   EXPECT_TRUE(q.receive(10, std::nullopt).messages.empty()) << "deleted for good";
 }
 
+TEST_F(QueueTest, MessagesPastTheRetentionPeriodGoOldestFirstWhateverTheirState) {
+  QueueSettings s;
+  s.retention = 60s;
+  auto q = make(s);
+  ASSERT_TRUE(q.send(msg("old")));
+  ASSERT_EQ(q.receive(1, 300s).messages.size(), 1u);  // in flight when its retention ends
+  clock.advance(30s);
+  ASSERT_TRUE(q.send(msg("younger")));
+  clock.advance(31s);  // "old" is 61 s old, "younger" 31 s
+  auto got = q.receive(10, std::nullopt);
+  ASSERT_EQ(got.messages.size(), 1u);
+  EXPECT_EQ(got.messages[0].body, "younger");
+  EXPECT_EQ(q.in_flight_count(), 1u) << "only the younger one, just received";
+  clock.advance(30s);
+  EXPECT_TRUE(q.receive(10, 0s).messages.empty());
+  EXPECT_EQ(q.in_flight_count() + q.visible_count() + q.delayed_count(), 0u);
+}
+
 TEST_F(QueueTest, DelayedMessageBecomesVisibleAfterItsDelay) {
   auto q = make();
   auto m = msg("later");
