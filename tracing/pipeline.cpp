@@ -10,6 +10,10 @@ namespace localray::tracing {
 
 namespace {
 constexpr std::size_t kMaxBatch = 2000;
+// A batch is taken once its oldest segment has waited this long: the segments a request makes
+// within it (a trace's API Gateway, SNS and Lambda hops land within milliseconds of each other)
+// go to the store together, so the writer digests the trace once instead of once per piece.
+constexpr auto kGatherWindow = std::chrono::milliseconds{100};
 // Prepared batches waiting for the writer: enough to keep it busy, few enough that the queue in
 // front (and its back-pressure) stays the one place segments wait.
 constexpr std::size_t kMaxPrepared = 2;
@@ -43,7 +47,7 @@ bool Pipeline::record(Segment segment) {
   queue_.push_back(std::move(segment));
   queued_at_.push_back(std::chrono::steady_clock::now());
   ++enqueued_;
-  has_work_.notify_one();
+  wake_preparer(queue_.size() - 1);
   return true;
 }
 
@@ -63,7 +67,7 @@ void Pipeline::record_all(std::vector<Segment> segments, Settled settled) {
       }
       enqueued_ += fit;
       waiters_.push_back(std::move(w));
-      has_work_.notify_one();
+      wake_preparer(queue_.size() - fit);
       return;
     }
   }
@@ -106,15 +110,24 @@ void Pipeline::offer(Segment segment) {
     queue_.push_back(std::move(segment));
     queued_at_.push_back(std::chrono::steady_clock::now());
     ++enqueued_;
-    has_work_.notify_one();
+    wake_preparer(queue_.size() - 1);
   }
   if (lost) settle(*lost, *lost, false);
+}
+
+void Pipeline::wake_preparer(std::size_t before) {
+  // The preparer waits for a first segment, then for the gathering window: in between, a segment
+  // more changes nothing for it unless it fills a batch (one wake-up per batch, not per segment).
+  if (before == 0 || (before < kMaxBatch && queue_.size() >= kMaxBatch)) has_work_.notify_one();
 }
 
 void Pipeline::flush() {
   std::unique_lock lock{mutex_};
   auto target = enqueued_;
+  ++flushing_;
+  has_work_.notify_all();
   committed_.wait(lock, [&] { return written_ + failed_ >= target || !writer_.joinable(); });
+  --flushing_;
 }
 
 void Pipeline::stop() {
@@ -220,6 +233,7 @@ void Pipeline::run_preparer() {
         has_prepared_.notify_all();
         return;
       }
+      has_work_.wait_until(lock, queued_at_.front() + kGatherWindow, [&] { return stopping_ || flushing_ > 0 || queue_.size() >= kMaxBatch; });
       oldest = queued_at_.front();
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));

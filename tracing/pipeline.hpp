@@ -106,6 +106,8 @@ class Pipeline final : public SegmentSink {
   std::string last_error_;  // empty once a batch commits again
   std::chrono::steady_clock::time_point refusal_logged_{};
   bool stopping_ = false;
+  void wake_preparer(std::size_t queued_before);  // with mutex_ held, after segments were queued
+  std::size_t flushing_ = 0;  // callers of flush() waiting: the gathering window is skipped
   bool writer_held_ = false;
   CommitListener listener_;
   DocumentListener document_listener_;

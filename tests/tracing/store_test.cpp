@@ -5,6 +5,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <filesystem>
 #include <condition_variable>
 #include <mutex>
@@ -200,6 +201,24 @@ TEST_F(StoreTest, RecordAllSettlesOnlyOnceItsSegmentsAreCommitted) {
   auto segs = (*pool.acquire())->trace_segments(kTrace);
   ASSERT_TRUE(segs);
   EXPECT_EQ(segs->size(), 2u) << "both readable when the caller is told";
+}
+
+TEST_F(StoreTest, SegmentsRecordedWithinTheGatheringWindowAreCommittedTogether) {
+  // A request's hops record their segments milliseconds apart: one batch, so the writer digests
+  // the trace once. Without the window each record would wake the preparer and make a batch.
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 16, log};
+  std::atomic<int> commits{0};
+  pipeline.on_commit([&](const std::vector<std::string>&) { ++commits; });
+  for (const char* id : {"70de5b6f19ff9a0a", "70de5b6f19ff9a0b", "70de5b6f19ff9a0c", "70de5b6f19ff9a0d"}) {
+    ASSERT_TRUE(pipeline.record(make(kTrace, id, 10, 12)));
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  for (int i = 0; i < 200 && pipeline.written() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  EXPECT_EQ(pipeline.written(), 4u);
+  EXPECT_EQ(commits.load(), 1);
 }
 
 TEST_F(StoreTest, StatusTellsHowLongTheOldestUncommittedSegmentHasWaited) {
