@@ -13,6 +13,7 @@ constexpr std::size_t kMaxBatch = 2000;
 // A batch is taken once its oldest segment has waited this long: the segments a request makes
 // within it (a trace's API Gateway, SNS and Lambda hops land within milliseconds of each other)
 // go to the store together, so the writer digests the trace once instead of once per piece.
+// Not when a caller waits for its segments to be committed (record_all).
 constexpr auto kGatherWindow = std::chrono::milliseconds{100};
 // Prepared batches waiting for the writer: enough to keep it busy, few enough that the queue in
 // front (and its back-pressure) stays the one place segments wait.
@@ -67,7 +68,7 @@ void Pipeline::record_all(std::vector<Segment> segments, Settled settled) {
       }
       enqueued_ += fit;
       waiters_.push_back(std::move(w));
-      wake_preparer(queue_.size() - fit);
+      has_work_.notify_one();  // its caller waits: the gathering window ends now
       return;
     }
   }
@@ -233,7 +234,9 @@ void Pipeline::run_preparer() {
         has_prepared_.notify_all();
         return;
       }
-      has_work_.wait_until(lock, queued_at_.front() + kGatherWindow, [&] { return stopping_ || flushing_ > 0 || queue_.size() >= kMaxBatch; });
+      // A caller waiting for its segments to be stored (PutTraceSegments, OTLP) is not kept waiting.
+      has_work_.wait_until(lock, queued_at_.front() + kGatherWindow,
+                           [&] { return stopping_ || flushing_ > 0 || !waiters_.empty() || queue_.size() >= kMaxBatch; });
       oldest = queued_at_.front();
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));

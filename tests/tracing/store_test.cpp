@@ -221,6 +221,25 @@ TEST_F(StoreTest, SegmentsRecordedWithinTheGatheringWindowAreCommittedTogether) 
   EXPECT_EQ(commits.load(), 1);
 }
 
+TEST_F(StoreTest, RecordAllIsCommittedWithoutWaitingOutTheGatheringWindow) {
+  // Its caller (PutTraceSegments, OTLP) answers once the segments are stored: no batch wait.
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto store = Store::open(path());
+  ASSERT_TRUE(store);
+  Pipeline pipeline{**store, 16, log};
+  ASSERT_TRUE(pipeline.record(make(kTrace, "70de5b6f19ff9a0a", 10, 12)));  // the preparer is gathering
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {
+    char id[17];
+    std::snprintf(id, sizeof id, "%016llx", 0x70de5b6f19ff9b00ULL + static_cast<unsigned>(i));
+    Settlements settled;
+    pipeline.record_all({make(kTrace, id, 10, 12)}, settled.callback());
+    EXPECT_EQ(settled.wait(), (std::vector<bool>{true}));
+  }
+  // Five calls in a row would take half a second if each waited out the 100 ms window.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{400});
+}
+
 TEST_F(StoreTest, StatusTellsHowLongTheOldestUncommittedSegmentHasWaited) {
   auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
   auto store = Store::open(path());
