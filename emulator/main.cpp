@@ -325,5 +325,6 @@ int main(int argc, char** argv) {
   services.blocking->stop();
   services.pipeline->stop();
   log->info("stopped; {} segments stored", services.pipeline->written());
+  spdlog::shutdown();  // the last lines written before the process ends
   return 0;
 }

@@ -40,7 +40,7 @@ http::Response unknown_operation(const http::Request& r) {
 }  // namespace
 
 Router::Router(Services& services, Endpoints endpoints, std::shared_ptr<spdlog::logger> log)
-    : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)} {
+    : s_{services}, endpoints_{std::move(endpoints)}, log_{std::move(log)}, requests_log_{log_} {
   find_api_ = [this](std::string_view id) -> std::shared_ptr<const apigateway::model::RestApi> {
     for (auto* r : s_.regions.all())
       if (auto api = r->apis->find(id)) return api;
@@ -356,7 +356,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   if (!response.headers.has("x-amzn-RequestId")) response.headers.set("x-amzn-RequestId", request_id);
   auto trace = response.headers.get("X-Amzn-Trace-Id");
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  log_->info("[{}] {} {} -> {} ({:.1f} ms)", trace.empty() ? "-" : std::string{trace}, request.method, request.target, response.status, ms);
+  requests_log_.answered(trace, request.method, request.target, response.status, ms);
   s_.request_metrics.observe(service, operation, response.status, ms / 1000);
   co_return response;
 }

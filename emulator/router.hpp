@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <spdlog/fwd.h>
 
+#include "emulator/request_log.hpp"
 #include "emulator/service_routing.hpp"
 #include "services/apigateway/protocol/invoke.hpp"
 #include "emulator/wiring.hpp"
@@ -38,6 +39,7 @@ class Router {
   Endpoints endpoints_;
   apigateway::protocol::FindApi find_api_;
   std::shared_ptr<spdlog::logger> log_;
+  RequestLog requests_log_;
 };
 
 }  // namespace localray::emulator
