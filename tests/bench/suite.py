@@ -299,12 +299,13 @@ def dynamodb_setup(server, items):
             if call(server, "DynamoDB_20120810.DescribeTable", {"TableName": table})["Table"]["TableStatus"] == "ACTIVE":
                 break
             time.sleep(0.05)
+    partitions = items // 10  # ten items each, what one Query reads
     for i in range(0, items, 25):
         call(server, "DynamoDB_20120810.BatchWriteItem", {"RequestItems": {
             "kvs": [{"PutRequest": {"Item": {"k": {"S": f"k{i + j}"}, "v": {"N": str(i + j)}, "payload": {"S": "x" * 100}}}} for j in range(25)],
         }})
         call(server, "DynamoDB_20120810.BatchWriteItem", {"RequestItems": {
-            "events": [{"PutRequest": {"Item": {"pk": {"S": f"p{(i + j) % 100}"}, "sk": {"S": f"s{i + j:06d}"}, "payload": {"S": "y" * 100}}}}
+            "events": [{"PutRequest": {"Item": {"pk": {"S": f"p{(i + j) % partitions}"}, "sk": {"S": f"s{i + j:06d}"}, "payload": {"S": "y" * 100}}}}
                        for j in range(25)]}})
     D = "DynamoDB_20120810."
     return {
@@ -314,7 +315,7 @@ def dynamodb_setup(server, items):
             "TableName": "kvs", "Key": {"k": {"S": "hot"}}, "UpdateExpression": "ADD hits :one",
             "ExpressionAttributeValues": {":one": {"N": "1"}}}), False),
         "DynamoDB Query, 10 items": ("POST", "/", *aws_json(D + "Query", {
-            "TableName": "events", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "p{{rand:100}}"}}}), True),
+            "TableName": "events", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": f"p{{{{rand:{partitions}}}}}"}}}), True),
     }
 
 
@@ -592,10 +593,25 @@ def measure_startup():
     row("start to healthy (median)", statistics.median(ours), "ms", statistics.median(ref), "ceiling server", higher_is_better=False)
 
 
+def delete_what_the_loads_made(lr):
+    """The loads leave messages, items and a worker behind: user data, held as long as it exists.
+    Deleting it shows whether what they cost is handed back."""
+    for name in ("bench", "bench-full", "bench-sub"):
+        headers, body = aws_json("AmazonSQS.GetQueueUrl", {"QueueName": name})
+        status, data, _ = lr.request("POST", "/", body.encode(), headers)
+        if status == 200:
+            call(lr, "AmazonSQS.DeleteQueue", {"QueueUrl": json.loads(data)["QueueUrl"]})
+    for table in ("kvs", "events"):
+        headers, body = aws_json("DynamoDB_20120810.DeleteTable", {"TableName": table})
+        lr.request("POST", "/", body.encode(), headers)
+    lr.request("DELETE", "/2015-03-31/functions/bench-node")
+
+
 def measure_memory(lr, idle):
     log("resident memory")
     row("RSS idle", idle, "MiB")
     row("RSS after the loads above", lr.rss(), "MiB")
+    delete_what_the_loads_made(lr)
     traces = 2000 if ARGS.quick else 100000
     quiet(lr)
     before = lr.metric("localray_trace_segments_stored_total")
@@ -612,11 +628,13 @@ def measure_memory(lr, idle):
     settle_counter(lr, "localray_trace_segments_stored_total", before, traces, timeout=60)
     row(f"RSS after {traces:,} more traces", lr.rss(), "MiB")
     time.sleep(2 if ARGS.quick else 10)
-    row(f"RSS {2 if ARGS.quick else 10} s after the load", lr.rss(), "MiB")
+    row(f"RSS {2 if ARGS.quick else 10} s later, the queues, tables and function deleted", lr.rss(), "MiB")
     lost = lr.metric("localray_trace_segments_lost_total")
-    if lost:
+    # A full run raises the pattern's rate until the store falls behind, which may refuse segments
+    # at the last step; a quick run stays far below that and must lose none.
+    if lost and ARGS.quick:
         problem(f"{lost:.0f} segments lost")
-    row("segments lost over the run", lost, "")
+    row("segments lost over the run (the pattern's last step included)", lost, "")
 
 
 def measure_logging(ceiling):
