@@ -24,10 +24,6 @@ bool selects(const boost::regex& pattern, const std::string& text) {
   }
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
-
 std::string media_type(std::string value) {
   value = value.substr(0, value.find(';'));
   while (!value.empty() && value.back() == ' ') value.pop_back();
