@@ -76,10 +76,9 @@ int main(int argc, char** argv) {
   }
   auto options = std::get<emulator::Options>(parsed);
 
-  // Lines are written by a thread of their own: under load every request logs a line, and a
-  // terminal or pipe written to from the I/O threads under a mutex, flushed each time, is a system
-  // call per request on the request's path. When that thread cannot keep up, the oldest waiting lines are dropped
-  // (counted in localray_log_lines_dropped_total) rather than a request waiting on the terminal.
+  // Lines are written by a thread of their own, so that a slow terminal or pipe never holds an I/O
+  // thread (a write and a flush under a mutex per line). When that thread cannot keep up, the
+  // oldest waiting lines are dropped (localray_log_lines_dropped_total) rather than requests wait.
   spdlog::init_thread_pool(4096, 1);  // slots are preallocated: ~400 bytes each
   auto log = std::make_shared<spdlog::async_logger>("localray", std::make_shared<spdlog::sinks::stderr_color_sink_mt>(), spdlog::thread_pool(),
                                                     spdlog::async_overflow_policy::overrun_oldest);

@@ -25,7 +25,8 @@ void RequestLog::answered(std::string_view trace, std::string_view method, std::
     else ++untold_[status >= 500 ? 2 : status >= 400 ? 1 : 0];
   }
   if (auto n = told[0] + told[1] + told[2]; n > 0)
-    log_->info("{} more requests answered in the second before, not logged one by one: {} below 400, {} 4xx, {} 5xx", n, told[0], told[1], told[2]);
+    log_->info("{} requests answered without a line of their own (over {} a second): {} below 400, {} 4xx, {} 5xx", n, lines_per_second_, told[0],
+               told[1], told[2]);
   if (line) log_->info("[{}] {} {} -> {} ({:.1f} ms)", trace.empty() ? "-" : trace, method, target, status, ms);
 }
 

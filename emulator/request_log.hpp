@@ -1,8 +1,8 @@
 #pragma once
 // One log line per answered request, as long as that stays readable and cheap: beyond a number of
-// lines a second, the rest of that second's requests are counted and told in one line when the
-// next second's first request comes (a terminal cannot show 40,000 lines a second, and writing
-// them took a fifth of the edge's throughput). Server faults (5xx) are always logged one by one.
+// lines a second, the rest of that second's requests are counted and told in one line with the
+// first request of a later second (a terminal cannot show 40,000 lines a second, and writing them
+// took a fifth of the edge's throughput). Server faults (5xx) are always logged one by one.
 #include <chrono>
 #include <cstdint>
 #include <memory>
