@@ -278,6 +278,7 @@ void Pipeline::run_writer() {
   for (;;) {
     if (std::chrono::steady_clock::now() - last_prune >= kPruneInterval) {
       prune();
+      if (auto r = store_.forget_idle_traces(); !r) log_->error("trace store: {}", r.error().message);
       last_prune = std::chrono::steady_clock::now();
     }
     Prepared batch;

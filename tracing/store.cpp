@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -16,21 +17,31 @@ namespace localray::tracing {
 namespace {
 
 long long ten_seconds_of(double t) { return static_cast<long long>(std::floor(t / 10)); }
+double steady_seconds() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 }  // namespace
 
 struct Store::Statements {
-  Statement insert_segment, old_digest, load_trace, insert_trace, update_trace, insert_term, delete_term, intern_term, term_id, orphan_term,
+  Statement insert_segment, old_digest, load_trace, insert_trace, update_trace, write_tally, insert_term, delete_term, intern_term, term_id, orphan_term,
       read_bucket, write_bucket,
       delete_bucket, delete_segments, delete_trace, count, oldest, expired;
 };
 
-Store::Store(std::unique_ptr<Connection> c, std::string uri, Retention retention)
-    : conn_{std::move(c)}, uri_{std::move(uri)}, retention_{retention}, st_{std::make_unique<Statements>()} {}
+// Five seconds idle: a trace's later documents (a queue hop, a retried delivery) come within a
+// second or two of the earlier ones under load.
+Store::Store(std::unique_ptr<Connection> c, std::string uri, Retention retention, std::size_t recent_documents)
+    : conn_{std::move(c)}, uri_{std::move(uri)}, retention_{retention}, st_{std::make_unique<Statements>()}, recent_{recent_documents, 5} {}
 
-Store::~Store() = default;
+Store::~Store() {
+  // Best effort: a tally left NULL is computed from the documents when next needed.
+  recent_.expire(0, true);
+  if (!conn_ || !st_ || !st_->write_tally.stmt) return;
+  if (!conn_->exec("BEGIN")) return;
+  if (write_leaving()) conn_->exec("COMMIT");
+  else conn_->exec("ROLLBACK");
+}
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention retention) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention retention, std::size_t recent_documents) {
   if (path != ":memory:") {
     std::error_code ec;
     auto parent = std::filesystem::path{path}.parent_path();
@@ -47,7 +58,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
   for (const char* pragma : {"PRAGMA page_size=8192", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-32768"}) {
     if (auto r = c.exec(pragma); !r) return r.error();
   }
-  std::unique_ptr<Store> store{new Store{std::move(*conn), uri, retention}};
+  std::unique_ptr<Store> store{new Store{std::move(*conn), uri, retention, recent_documents}};
   if (auto r = store->migrate(); !r) return r.error();
   sqlite3* db = store->conn_->handle();
   auto& st = *store->st_;
@@ -60,6 +71,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Retention re
            {"INSERT INTO traces(trace_id,start_time,end_time,id_time,segment_count,terms,tally) VALUES(?1,?2,?3,?4,?5,?6,?7)",
             &st.insert_trace.stmt},
            {"UPDATE traces SET start_time=?2, end_time=?3, id_time=?4, segment_count=?5, terms=?6, tally=?7 WHERE rowid=?8", &st.update_trace.stmt},
+           {"UPDATE traces SET tally=?1 WHERE rowid=?2", &st.write_tally.stmt},
            {"INSERT OR IGNORE INTO trace_terms(term,trace) VALUES(?,?)", &st.insert_term.stmt},
            {"DELETE FROM trace_terms WHERE term=? AND trace=?", &st.delete_term.stmt},
            {"INSERT OR IGNORE INTO terms(term) VALUES(?)", &st.intern_term.stmt},
@@ -144,7 +156,7 @@ Result<void> Store::update_digest(const std::string& trace_id, std::vector<Segme
 }
 
 Result<void> Store::write_digest(const std::string& trace_id, TraceDigest digest, bool has_segments, const OldDigest& old,
-                                 BucketDeltas& deltas) {
+                                 BucketDeltas& deltas, StoredDigest* written, bool defer_tally) {
   sqlite3* db = conn_->handle();
   auto& st = *st_;
   if (!has_segments) {
@@ -178,8 +190,10 @@ Result<void> Store::write_digest(const std::string& trace_id, TraceDigest digest
   sqlite3_bind_text(up, 6, dumped_terms.data(), static_cast<int>(dumped_terms.size()), SQLITE_TRANSIENT);
   // What this trace adds to the graph tallies, kept so that the next update or its removal takes
   // exactly that out again without reading its documents back. Empty: it adds nothing yet.
-  std::string tally = has_segments ? pack_tally(digest.tally.to_json().dump()) : std::string{};
-  sqlite3_bind_blob(up, 7, tally.data(), static_cast<int>(tally.size()), SQLITE_TRANSIENT);
+  bool deferred = has_segments && defer_tally;
+  std::string tally = has_segments && !deferred ? pack_tally(digest.tally.to_json().dump()) : std::string{};
+  if (deferred) sqlite3_bind_null(up, 7);
+  else sqlite3_bind_blob(up, 7, tally.data(), static_cast<int>(tally.size()), SQLITE_TRANSIENT);
   if (old.row) sqlite3_bind_int64(up, 8, old.row);
   if (auto r = step_done(db, up, "write digest"); !r) return r;
   sqlite3_int64 row = old.row ? old.row : sqlite3_last_insert_rowid(db);
@@ -198,6 +212,24 @@ Result<void> Store::write_digest(const std::string& trace_id, TraceDigest digest
   }
   if (has_segments) {
     deltas[{kTenSecondBuckets, ten_seconds_of(digest.start_time)}].merge(digest.tally, 1);
+  }
+  if (written) {
+    written->start_time = digest.start_time;
+    written->terms = std::move(ids);
+    written->row = row;
+    written->tally = has_segments ? std::move(digest.tally) : GraphTally{};
+  }
+  return {};
+}
+
+Result<void> Store::write_leaving() {
+  sqlite3* db = conn_->handle();
+  sqlite3_stmt* up = st_->write_tally.stmt;
+  for (auto& leaving : recent_.take_leaving()) {
+    std::string tally = pack_tally(leaving.tally.to_json().dump());
+    sqlite3_bind_blob(up, 1, tally.data(), static_cast<int>(tally.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(up, 2, leaving.row);
+    if (auto r = step_done(db, up, "write tally"); !r) return r;
   }
   return {};
 }
@@ -321,21 +353,20 @@ PreparedBatch Store::prepare(std::vector<Segment>&& batch) {
     by_trace[s.trace_id].push_back(std::move(s));
   }
   for (auto& [id, fresh] : by_trace) {
-    // What the trace is if this batch holds all of it; the writer reads the stored documents
-    // instead when the trace was seen before.
-    std::list<Segment> whole;
-    std::vector<Segment> loose;
+    // What the trace is if this batch holds all of it; the writer uses the documents it holds or
+    // reads the stored ones instead when the trace was seen before.
     std::map<std::string, std::size_t> last;  // a later document with the same id replaces the earlier
     for (std::size_t i = 0; i < fresh.size(); ++i) last[fresh[i].id] = i;
+    auto& update = out.traces[id];
+    std::vector<Segment> documents;
     for (std::size_t i = 0; i < fresh.size(); ++i) {
       if (last[fresh[i].id] != i) continue;
-      if (fresh[i].type == "subsegment") loose.push_back(std::move(fresh[i]));
-      else whole.push_back(std::move(fresh[i]));
+      update.documents.push_back(digest_copy(fresh[i]));
+      documents.push_back(std::move(fresh[i]));
     }
-    whole.sort([](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
-    std::stable_sort(loose.begin(), loose.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
-    Trace trace{id, assemble(std::move(whole), std::move(loose))};
-    out.traces[id] = {digest_trace(trace), !trace.segments.empty()};
+    Trace trace{id, assemble_documents(std::move(documents))};
+    update.digest = digest_trace(trace);
+    update.has_segments = !trace.segments.empty();
   }
   return out;
 }
@@ -347,18 +378,29 @@ Result<void> Store::write(PreparedBatch&& batch) {
   auto fail = [&](Error e) -> Result<void> {
     conn_->exec("ROLLBACK");
     term_ids_.clear();  // ids interned by the rolled-back transaction are gone
+    recent_.clear();    // and what it was to store
     return e;
   };
-  // A trace seen before: its old tally comes out of the graph (from the documents as stored so
-  // far), and its digest is recomputed from every stored document once this batch is in.
-  std::map<std::string, OldDigest> seen_before;
+  // A trace seen before: its old tally comes out of the graph, and its digest is recomputed from
+  // every document it has once this batch is in: those the writer remembers, else those stored.
+  struct SeenBefore {
+    OldDigest old;
+    std::optional<std::vector<Segment>> documents;
+  };
+  std::map<std::string, SeenBefore> seen_before;
   BucketDeltas deltas;
   for (const auto& [id, update] : batch.traces) {
-    auto old = old_digest(id);
-    if (!old) return fail(old.error());
-    if (!*old) continue;
-    if (auto r = take_out_of_buckets(id, **old, deltas); !r) return fail(r.error());
-    seen_before.emplace(id, std::move(**old));
+    SeenBefore seen;
+    if (auto entry = recent_.take(id)) {
+      seen = {std::move(entry->digest), std::move(entry->documents)};
+    } else {
+      auto old = old_digest(id);
+      if (!old) return fail(old.error());
+      if (!*old) continue;
+      seen.old = std::move(**old);
+    }
+    if (auto r = take_out_of_buckets(id, seen.old, deltas); !r) return fail(r.error());
+    seen_before.emplace(id, std::move(seen));
   }
   for (const auto& d : batch.documents) {
     sqlite3_stmt* seg = st.insert_segment.stmt;
@@ -373,21 +415,49 @@ Result<void> Store::write(PreparedBatch&& batch) {
     bind_text(seg, 9, d.json);
     if (auto r = step_done(db, seg, "insert segment"); !r) return fail(r.error());
   }
+  double now = steady_seconds();
+  recent_.expire(now);
   for (auto& [id, update] : batch.traces) {
-    auto old = seen_before.find(id);
+    auto seen = seen_before.find(id);
+    RecentTraces::Entry entry;
     Result<void> r;
-    if (old == seen_before.end()) {
-      r = write_digest(id, std::move(update.digest), update.has_segments, OldDigest{}, deltas);
+    if (seen == seen_before.end()) {
+      entry.documents = std::move(update.documents);
+      entry.tally_pending = update.has_segments && recent_.keeps(entry.documents.size());
+      r = write_digest(id, std::move(update.digest), update.has_segments, OldDigest{}, deltas, &entry.digest, entry.tally_pending);
     } else {
-      auto stored = load_stored(id);
-      if (!stored) return fail(stored.error());
-      r = update_digest(id, std::move(*stored), old->second, deltas);
+      if (seen->second.documents) {
+        entry.documents = std::move(*seen->second.documents);
+        RecentTraces::merge(entry.documents, std::move(update.documents));
+      } else {
+        auto stored = load_documents(db, st.load_trace.stmt, id);
+        if (!stored) return fail(stored.error());
+        for (const auto& d : *stored) entry.documents.push_back(digest_copy(d));
+      }
+      Trace trace{id, assemble_documents(entry.documents)};
+      bool has_segments = !trace.segments.empty();
+      entry.tally_pending = has_segments && recent_.keeps(entry.documents.size());
+      r = write_digest(id, digest_trace(trace), has_segments, seen->second.old, deltas, &entry.digest, entry.tally_pending);
     }
     if (!r) return fail(r.error());
+    recent_.put(id, std::move(entry), now);
   }
+  if (auto r = write_leaving(); !r) return fail(r.error());
   if (auto r = apply_buckets(deltas); !r) return fail(r.error());
   if (auto r = conn_->exec("COMMIT"); !r) return fail(r.error());
   return {};
+}
+
+Result<void> Store::forget_idle_traces() {
+  recent_.expire(steady_seconds());
+  if (!recent_.has_leaving()) return {};
+  if (auto r = conn_->exec("BEGIN"); !r) return r;
+  if (auto r = write_leaving(); !r) {
+    conn_->exec("ROLLBACK");
+    recent_.clear();
+    return r;
+  }
+  return conn_->exec("COMMIT");
 }
 
 Result<std::size_t> Store::prune(double now, std::size_t limit) {
@@ -423,11 +493,15 @@ Result<std::size_t> Store::prune(double now, std::size_t limit) {
   auto fail = [&](Error e) -> Result<std::size_t> {
     conn_->exec("ROLLBACK");
     term_ids_.clear();
+    recent_.clear();
     return e;
   };
   BucketDeltas deltas;
   for (const auto& id : doomed) {
-    auto old = old_digest(id);
+    // A remembered trace's row may lack its tally: take the one in memory.
+    std::optional<OldDigest> remembered;
+    if (auto entry = recent_.take(id)) remembered = std::move(entry->digest);
+    auto old = remembered ? Result<std::optional<OldDigest>>{std::move(remembered)} : old_digest(id);
     if (!old) return fail(old.error());
     if (*old) {
       if (auto r = take_out_of_buckets(id, **old, deltas); !r) return fail(r.error());

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "tracing/error.hpp"
+#include "tracing/recent_traces.hpp"
 #include "tracing/sqlite.hpp"
 #include "tracing/segment.hpp"
 #include "tracing/service_graph.hpp"
@@ -57,6 +58,7 @@ struct PreparedBatch {
   struct TraceUpdate {
     TraceDigest digest;
     bool has_segments = false;  // false: only subsegments sent on their own so far
+    std::vector<Segment> documents;  // this batch's documents of the trace, one per id, unassembled, as digest_copy makes them
   };
   std::vector<Document> documents;
   std::map<std::string, TraceUpdate> traces;
@@ -70,7 +72,11 @@ class Store {
  public:
   // Pure work, safe on any thread: the writer's thread is then left with SQLite only.
   static PreparedBatch prepare(std::vector<Segment>&& batch);
-  static Result<std::unique_ptr<Store>> open(const std::string& path, Retention retention = {});
+  // The writer keeps up to `recent_documents` documents of the traces it wrote in the last few
+  // seconds (tracing/recent_traces.hpp); 0 reads every trace seen before back from SQLite.
+  static constexpr std::size_t kRecentDocuments = 40000;
+  static Result<std::unique_ptr<Store>> open(const std::string& path, Retention retention = {},
+                                             std::size_t recent_documents = kRecentDocuments);
   ~Store();
   // One transaction for the whole batch, digests and tallies included.
   Result<void> write(PreparedBatch&& batch);
@@ -79,20 +85,18 @@ class Store {
   // Removes at most `limit` traces beyond the retention bounds, in one transaction; returns how
   // many went. The writer calls it between batches so that writes never wait long.
   Result<std::size_t> prune(double now, std::size_t limit);
+  // Lets go of the remembered traces no write touched for a while: the writer calls it between
+  // batches, so that the memory a load took is returned once it stops.
+  Result<void> forget_idle_traces();
   const Retention& retention() const { return retention_; }
   const std::string& uri() const { return uri_; }
 
   struct Statements;
 
  private:
-  Store(std::unique_ptr<Connection> c, std::string uri, Retention retention);
+  Store(std::unique_ptr<Connection> c, std::string uri, Retention retention, std::size_t recent_documents);
   using BucketDeltas = std::map<std::pair<int, long long>, GraphTally>;  // (level, bucket) -> change
-  struct OldDigest {
-    double start_time = 0;
-    std::vector<std::int64_t> terms;  // term ids, sorted
-    std::int64_t row = 0;             // the trace's rowid, which postings name
-    std::optional<GraphTally> tally;  // what it added to the graph tallies; unknown for schema 2 rows
-  };
+  using OldDigest = StoredDigest;
   // Takes the trace's contribution out of the graph tallies: the one kept with it, else one
   // computed from its stored documents.
   Result<void> take_out_of_buckets(const std::string& trace_id, const OldDigest& old, BucketDeltas& deltas);
@@ -105,7 +109,12 @@ class Store {
   // Writes the digest of `segments` (the trace as it now stands) in place of `old`'s, and adds
   // the trace's tally to `deltas` (the caller has taken the old tally out).
   Result<void> update_digest(const std::string& trace_id, std::vector<Segment> segments, const OldDigest& old, BucketDeltas& deltas);
-  Result<void> write_digest(const std::string& trace_id, TraceDigest digest, bool has_segments, const OldDigest& old, BucketDeltas& deltas);
+  // `written`, when given, receives the row as now stored. With `defer_tally` the row's tally is
+  // left NULL: the caller remembers it and writes it later (write_leaving).
+  Result<void> write_digest(const std::string& trace_id, TraceDigest digest, bool has_segments, const OldDigest& old, BucketDeltas& deltas,
+                            StoredDigest* written = nullptr, bool defer_tally = false);
+  // The tallies of traces the writer no longer remembers, into their rows.
+  Result<void> write_leaving();
   Result<void> apply_buckets(BucketDeltas& deltas);
   // Terms are interned: postings hold two integers, not two strings.
   Result<std::int64_t> term_id(const std::string& term);
@@ -117,6 +126,7 @@ class Store {
   Retention retention_;
   std::unique_ptr<Statements> st_;
   bool redigest_ = false;
+  RecentTraces recent_;
 };
 
 }  // namespace localray::tracing

@@ -62,6 +62,31 @@ int count_documents(const Segment& s) {
 
 }  // namespace
 
+Segment digest_copy(const Segment& s) {
+  Segment out;
+  out.name = s.name;
+  out.id = s.id;
+  out.trace_id = s.trace_id;
+  out.parent_id = s.parent_id;
+  out.start_time = s.start_time;
+  out.end_time = s.end_time;
+  out.in_progress = s.in_progress;
+  out.type = s.type;
+  out.origin = s.origin;
+  out.namespace_ = s.namespace_;
+  out.resource_arn = s.resource_arn;
+  out.error = s.error;
+  out.throttle = s.throttle;
+  out.fault = s.fault;
+  out.inferred = s.inferred;
+  out.http = s.http;
+  out.aws = s.aws;
+  out.links = s.links;
+  out.annotations = s.annotations;
+  for (const auto& c : s.subsegments) out.subsegments.push_back(digest_copy(c));
+  return out;
+}
+
 TraceDigest digest_trace(const Trace& trace) {
   TraceDigest d;
   TraceIndex index{trace};

@@ -27,6 +27,11 @@ struct TraceDigest {
 
 TraceDigest digest_trace(const Trace& trace);
 
+// A copy of a document (subsegments included) holding only what digest_trace reads: the writer
+// remembers recent traces in this form (tracing/recent_traces.hpp). Leaves out the cause, the
+// metadata and the fields localray does not interpret.
+Segment digest_copy(const Segment& s);
+
 // How far a trace id's time may be from its segments' and still be the time the trace is found by
 // (GetTraceSummaries' TraceId range): X-Ray's own horizon for ids.
 constexpr double kIdTimeHorizonSeconds = 30 * 86400;

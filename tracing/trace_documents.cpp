@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "tracing/segment_json.hpp"
 #include "tracing/sqlite.hpp"
 
@@ -43,21 +45,38 @@ std::vector<Segment> assemble(std::list<Segment> whole, std::vector<Segment> loo
   return std::vector<Segment>(std::make_move_iterator(whole.begin()), std::make_move_iterator(whole.end()));
 }
 
-Result<std::vector<Segment>> load_trace(sqlite3* db, sqlite3_stmt* st, const std::string& trace_id) {
-  sqlite3_reset(st);
-  bind_text(st, 1, trace_id);
+std::vector<Segment> assemble_documents(std::vector<Segment> documents) {
   std::list<Segment> whole;
   std::vector<Segment> loose;
+  for (auto& d : documents) {
+    if (d.type == "subsegment") loose.push_back(std::move(d));
+    else whole.push_back(std::move(d));
+  }
+  whole.sort([](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
+  std::stable_sort(loose.begin(), loose.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
+  return assemble(std::move(whole), std::move(loose));
+}
+
+Result<std::vector<Segment>> load_documents(sqlite3* db, sqlite3_stmt* st, const std::string& trace_id) {
+  sqlite3_reset(st);
+  bind_text(st, 1, trace_id);
+  std::vector<Segment> out;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     auto seg = parse_segment_document(column_text(st, 1));
     if (!seg) continue;  // stored documents were validated on the way in
-    if (sqlite3_column_int(st, 0)) loose.push_back(std::move(*seg));
-    else whole.push_back(std::move(*seg));
+    if (sqlite3_column_int(st, 0)) seg->type = "subsegment";  // the row's flag, as the writer stored it
+    out.push_back(std::move(*seg));
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return sql_error(db, "read segments");
-  return assemble(std::move(whole), std::move(loose));
+  return out;
+}
+
+Result<std::vector<Segment>> load_trace(sqlite3* db, sqlite3_stmt* st, const std::string& trace_id) {
+  auto documents = load_documents(db, st, trace_id);
+  if (!documents) return documents.error();
+  return assemble_documents(std::move(*documents));
 }
 
 }  // namespace localray::tracing

@@ -20,6 +20,11 @@ extern const char* const kLoadTraceSql;
 // Whole segments with the loose subsegments attached to their parent. Parents may themselves be
 // loose, so this repeats until nothing moves; orphans whose parent never arrived are left out.
 std::vector<Segment> assemble(std::list<Segment> whole, std::vector<Segment> loose);
+// The trace its documents (one per id, subsegments sent on their own with type "subsegment") make:
+// whole segments by start time, each loose subsegment under its parent.
+std::vector<Segment> assemble_documents(std::vector<Segment> documents);
+// Every document of the trace as stored, one per id; empty when the trace is unknown.
+Result<std::vector<Segment>> load_documents(sqlite3* db, sqlite3_stmt* load_statement, const std::string& trace_id);
 // Every document of the trace, assembled; empty when the trace is unknown.
 Result<std::vector<Segment>> load_trace(sqlite3* db, sqlite3_stmt* load_statement, const std::string& trace_id);
 

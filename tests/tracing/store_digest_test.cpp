@@ -13,6 +13,7 @@
 #include "tracing/store.hpp"
 #include "tracing/store_reader.hpp"
 #include "tracing/trace_digest.hpp"
+#include "tracing/trace_documents.hpp"
 
 namespace localray::tracing {
 namespace {
@@ -31,8 +32,8 @@ class StoreDigestTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string path() const { return (dir_ / "traces.db").string(); }
 
-  std::unique_ptr<Store> open(Retention r = {}) {
-    auto s = Store::open(path(), r);
+  std::unique_ptr<Store> open(Retention r = {}, std::size_t recent = Store::kRecentDocuments, const std::string& file = "traces.db") {
+    auto s = Store::open((dir_ / file).string(), r, recent);
     EXPECT_TRUE(s) << (s ? "" : s.error().message);
     return std::move(*s);
   }
@@ -111,6 +112,80 @@ TEST_F(StoreDigestTest, BatchesPreparedBeforeEitherIsStoredStillCountATraceOnce)
   EXPECT_EQ(bucket_graph(), shape(build_service_graph({t})));
   EXPECT_EQ(with_term(std::string{terms::kFault}), (std::set<std::string>{t.id}));
   EXPECT_EQ(with_term(terms::service("xrayTracerAPI/prod")), (std::set<std::string>{t.id})) << "terms of the first batch stay";
+}
+
+// What the writer holds back from SQLite (tracing/recent_traces.hpp) must write exactly what
+// reading the stored documents back writes.
+std::vector<std::string> digest_rows(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  std::vector<std::string> rows;
+  for (const char* sql : {"SELECT trace_id||' '||start_time||' '||end_time||' '||id_time||' '||segment_count||' '||terms||' '||hex(tally) FROM traces ORDER BY trace_id",
+                          "SELECT id||' '||term FROM terms ORDER BY id",
+                          "SELECT term||' '||trace FROM trace_terms ORDER BY term, trace", "SELECT level||' '||bucket||' '||tally FROM graph_buckets ORDER BY level, bucket"}) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST_F(StoreDigestTest, TracesRememberedByTheWriterAreDigestedAsIfReadBackFromTheStore) {
+  auto remembering = open({}, Store::kRecentDocuments, "remembering.db");
+  auto reading = open({}, 0, "reading.db");
+  // Three traces, each over four batches, interleaved; the second batch completes an in-progress
+  // document and the third sends a subsegment on its own.
+  std::vector<Trace> traces{pattern_trace(1, true), pattern_trace(2, false), pattern_trace(3, true)};
+  for (int batch = 0; batch < 4; ++batch) {
+    std::vector<Segment> docs;
+    for (auto& t : traces) {
+      auto n = t.segments.size();
+      for (std::size_t i = batch * n / 4; i < (batch + 1) * n / 4; ++i) docs.push_back(t.segments[i]);
+      if (batch == 1) {
+        Segment open = t.segments.front();
+        open.in_progress = true;
+        open.end_time = 0;
+        docs.insert(docs.begin(), open);  // the same id later in the batch completes it
+      }
+      if (batch == 2) {
+        Segment loose;
+        loose.name = "late";
+        loose.id = t.id.substr(t.id.size() - 8) + "aaaaaaaa";
+        loose.trace_id = t.id;
+        loose.parent_id = t.segments.front().id;
+        loose.type = "subsegment";
+        loose.start_time = t.segments.front().start_time + 0.001;
+        loose.end_time = loose.start_time + 0.001;
+        loose.annotations["late"] = true;
+        docs.push_back(loose);
+      }
+    }
+    ASSERT_TRUE(remembering->write(std::vector<Segment>{docs}));
+    ASSERT_TRUE(reading->write(std::move(docs)));
+  }
+  // Closing writes the tallies the writer still held back.
+  remembering.reset();
+  reading.reset();
+  auto remembered = digest_rows(dir_ / "remembering.db");
+  EXPECT_EQ(remembered.size(), digest_rows(dir_ / "reading.db").size());
+  EXPECT_EQ(remembered, digest_rows(dir_ / "reading.db"));
+  EXPECT_NE(std::find_if(remembered.begin(), remembered.end(), [](const std::string& r) { return r.find("late") != std::string::npos; }),
+            remembered.end())
+      << "the loose subsegment's annotation is a term of its trace";
+}
+
+TEST_F(StoreDigestTest, ATraceRemovedByRetentionAndSentAgainIsDigestedFromWhatIsStoredNow) {
+  auto store = open(Retention{1, 0});
+  Trace first = shifted(1, true, 0), second = shifted(2, false, 100);
+  std::vector<Segment> head(first.segments.begin(), first.segments.begin() + 3), tail(first.segments.begin() + 3, first.segments.end());
+  ASSERT_TRUE(store->write(head));
+  ASSERT_TRUE(store->write(second.segments));
+  ASSERT_EQ(*store->prune(kBase + 1000, 100), 1u);
+  ASSERT_TRUE(store->write(tail));
+  // Only the tail is stored now: the digest must not count the removed head back in.
+  EXPECT_EQ(bucket_graph(), shape(build_service_graph({second, Trace{first.id, assemble_documents(tail)}})));
 }
 
 TEST_F(StoreDigestTest, TermsNoTraceCarriesAnyMoreAreForgotten) {
@@ -257,8 +332,9 @@ TEST_F(StoreDigestTest, ASchemaTwoFileKeepsItsTracesAndTheirTalliesComeFromTheir
   more.segments.push_back(extra);
   ASSERT_EQ(*store->prune(kBase + 1000, 100), 1u);
   EXPECT_EQ(bucket_graph(), shape(build_service_graph({more, traces[2]})));
-  // And after it, every trace's tally is kept with it.
+  // And after it, every trace's tally is kept with it, once the writer no longer holds it in memory.
   ASSERT_TRUE(store->write(std::vector<Segment>{extra}));
+  store.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
   sqlite3_stmt* q = nullptr;
@@ -285,6 +361,26 @@ TEST_F(StoreDigestTest, ASchemaTwoFileKeepsItsTracesAndTheirTalliesComeFromTheir
   EXPECT_FALSE(unpack_tally("xx"));
   EXPECT_FALSE(unpack_tally(std::string{"\x10\x00\x00\x00garbage", 11}));
   sqlite3_close(db);
+}
+
+TEST(DigestCopyTest, ACopyKeepsEverythingTheDigestReadsAndDropsTheRest) {
+  Trace t = pattern_trace(1, true);
+  for (auto& s : t.segments) {
+    s.metadata = {{"default", {{"big", std::string(4096, 'x')}}}};
+    s.extra["service"] = {{"version", "1.2.3"}};
+    for (auto& c : s.subsegments) c.metadata = {{"default", {{"k", 1}}}};
+  }
+  Trace copy{t.id, {}};
+  for (const auto& s : t.segments) copy.segments.push_back(digest_copy(s));
+  EXPECT_TRUE(copy.segments.front().metadata.is_null());
+  EXPECT_TRUE(copy.segments.front().subsegments.front().metadata.is_null());
+  TraceDigest whole = digest_trace(t), copied = digest_trace(copy);
+  EXPECT_EQ(copied.terms, whole.terms);
+  EXPECT_EQ(copied.tally.to_json(), whole.tally.to_json());
+  EXPECT_EQ(copied.segment_count, whole.segment_count);
+  EXPECT_EQ(copied.start_time, whole.start_time);
+  EXPECT_EQ(copied.end_time, whole.end_time);
+  EXPECT_NE(std::find(whole.terms.begin(), whole.terms.end(), std::string{terms::kFault}), whole.terms.end());
 }
 
 TEST(TraceIdTimeTest, ReadsTheEpochSecondsOfAnXRayId) {

@@ -6,6 +6,7 @@ localray_test(tracing_core_test
     ${CMAKE_CURRENT_LIST_DIR}/sampling_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/settings_store_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/state_journal_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/recent_traces_test.cpp
   LIBS localray_tracing)
 
 localray_test(tracing_store_digest_test
