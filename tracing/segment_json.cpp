@@ -1,6 +1,7 @@
 #include "tracing/segment_json.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "tracing/trace_header.hpp"
 
@@ -32,28 +33,37 @@ Error bad(std::string what) { return Error{std::move(what)}; }
 
 }  // namespace
 
-json to_json(const Segment& s) {
-  json j = s.extra.is_object() ? s.extra : json::object();
-  j["name"] = s.name;
-  j["id"] = s.id;
-  if (!s.trace_id.empty()) j["trace_id"] = s.trace_id;
-  if (!s.parent_id.empty()) j["parent_id"] = s.parent_id;
+namespace {
+
+// One body for the copying and the moving form: Member is `const json&` or `json&&`.
+template <typename S>
+json segment_to_json(S&& s) {
+  constexpr bool moving = !std::is_lvalue_reference_v<S>;
+  auto take = [](auto& member) -> decltype(auto) {
+    if constexpr (moving) return std::move(member);
+    else return static_cast<const std::remove_reference_t<decltype(member)>&>(member);
+  };
+  json j = s.extra.is_object() ? json(take(s.extra)) : json::object();
+  j["name"] = take(s.name);
+  j["id"] = take(s.id);
+  if (!s.trace_id.empty()) j["trace_id"] = take(s.trace_id);
+  if (!s.parent_id.empty()) j["parent_id"] = take(s.parent_id);
   j["start_time"] = s.start_time;
   if (s.in_progress) j["in_progress"] = true;
   else j["end_time"] = s.end_time;
-  if (!s.type.empty()) j["type"] = s.type;
-  if (!s.origin.empty()) j["origin"] = s.origin;
-  if (!s.namespace_.empty()) j["namespace"] = s.namespace_;
-  if (!s.resource_arn.empty()) j["resource_arn"] = s.resource_arn;
+  if (!s.type.empty()) j["type"] = take(s.type);
+  if (!s.origin.empty()) j["origin"] = take(s.origin);
+  if (!s.namespace_.empty()) j["namespace"] = take(s.namespace_);
+  if (!s.resource_arn.empty()) j["resource_arn"] = take(s.resource_arn);
   if (s.error) j["error"] = true;
   if (s.throttle) j["throttle"] = true;
   if (s.fault) j["fault"] = true;
   if (s.inferred) j["inferred"] = true;
-  if (!s.http.is_null()) j["http"] = s.http;
-  if (!s.aws.is_null()) j["aws"] = s.aws;
-  if (!s.cause.is_null()) j["cause"] = s.cause;
-  if (!s.metadata.is_null()) j["metadata"] = s.metadata;
-  if (!s.links.is_null()) j["links"] = s.links;
+  if (!s.http.is_null()) j["http"] = take(s.http);
+  if (!s.aws.is_null()) j["aws"] = take(s.aws);
+  if (!s.cause.is_null()) j["cause"] = take(s.cause);
+  if (!s.metadata.is_null()) j["metadata"] = take(s.metadata);
+  if (!s.links.is_null()) j["links"] = take(s.links);
   if (!s.annotations.empty()) {
     json a = json::object();
     for (const auto& entry : s.annotations) std::visit([&](const auto& x) { a[entry.first] = x; }, entry.second);
@@ -61,16 +71,23 @@ json to_json(const Segment& s) {
   }
   if (!s.subsegments.empty()) {
     json subs = json::array();
-    for (const auto& c : s.subsegments) subs.push_back(to_json(c));
+    for (auto& c : s.subsegments) subs.push_back(segment_to_json(take(c)));
     j["subsegments"] = std::move(subs);
   }
   return j;
 }
 
-Result<Segment> segment_from_json(const json& doc, bool top_level) {
+}  // namespace
+
+json to_json(const Segment& s) { return segment_to_json(s); }
+json to_json(Segment&& s) { return segment_to_json(std::move(s)); }
+
+Result<Segment> segment_from_json(const json& doc, bool top_level) { return segment_from_json(json(doc), top_level); }
+
+Result<Segment> segment_from_json(json&& doc, bool top_level) {
   if (!doc.is_object()) return bad("segment document must be a JSON object");
   Segment s;
-  json rest = doc;
+  json rest = std::move(doc);
   auto take_string = [&](const char* key, std::string& out, bool required) -> bool {
     auto it = rest.find(key);
     if (it == rest.end()) return !required;
@@ -138,8 +155,8 @@ Result<Segment> segment_from_json(const json& doc, bool top_level) {
   }
   if (auto it = rest.find("subsegments"); it != rest.end()) {
     if (!it->is_array()) return bad("'subsegments' must be an array");
-    for (const auto& c : *it) {
-      auto child = segment_from_json(c, false);
+    for (auto& c : *it) {
+      auto child = segment_from_json(std::move(c), false);
       if (!child) return child.error();
       s.subsegments.push_back(std::move(*child));
     }
@@ -153,7 +170,7 @@ Result<Segment> parse_segment_document(std::string_view text) {
   if (text.size() > kMaxDocumentBytes) return bad("segment document exceeds 64 KB");
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return bad("segment document is not valid JSON");
-  return segment_from_json(doc, true);
+  return segment_from_json(std::move(doc), true);
 }
 
 }  // namespace localray::tracing

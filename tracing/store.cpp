@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "tracing/segment_json.hpp"
@@ -333,14 +335,32 @@ Result<void> Store::write(const std::vector<Segment>& batch) {
   return write(std::move(copy));
 }
 
+namespace {
+
+// The digest of the trace its documents make, and whether any of them is a whole segment. The
+// documents stay as they are but for their order: they are copied only when loose subsegments
+// must be put under their parents, which the stored form keeps apart.
+std::pair<TraceDigest, bool> digest_documents(const std::string& trace_id, std::vector<Segment>& documents) {
+  if (std::any_of(documents.begin(), documents.end(), [](const Segment& d) { return d.type == "subsegment"; })) {
+    Trace trace{trace_id, assemble_documents(documents)};
+    return {digest_trace(trace), !trace.segments.empty()};
+  }
+  // What assemble_documents does when nothing is loose.
+  std::stable_sort(documents.begin(), documents.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
+  Trace trace{trace_id, std::move(documents)};
+  TraceDigest digest = digest_trace(trace);
+  documents = std::move(trace.segments);
+  return {std::move(digest), !documents.empty()};
+}
+
+}  // namespace
+
 PreparedBatch Store::prepare(std::vector<Segment>&& batch) {
   PreparedBatch out;
   out.documents.reserve(batch.size());
   std::map<std::string, std::vector<Segment>> by_trace;
   for (auto& s : batch) {
     PreparedBatch::Document d;
-    // Replace, not throw: SDKs and headers can carry bytes that are not UTF-8.
-    d.json = to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     d.trace_id = s.trace_id;
     d.id = s.id;
     d.parent_id = s.parent_id;
@@ -349,24 +369,20 @@ PreparedBatch Store::prepare(std::vector<Segment>&& batch) {
     d.standalone = s.type == "subsegment";
     d.start_time = s.start_time;
     d.end_time = s.in_progress ? s.start_time : s.end_time;
+    by_trace[s.trace_id].push_back(digest_copy(s));
+    // Replace, not throw: SDKs and headers can carry bytes that are not UTF-8.
+    d.json = to_json(std::move(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out.documents.push_back(std::move(d));
-    by_trace[s.trace_id].push_back(std::move(s));
   }
   for (auto& [id, fresh] : by_trace) {
-    // What the trace is if this batch holds all of it; the writer uses the documents it holds or
-    // reads the stored ones instead when the trace was seen before.
-    std::map<std::string, std::size_t> last;  // a later document with the same id replaces the earlier
+    // What the trace is if this batch holds all of it; the writer adds the documents it remembers
+    // or has stored when the trace was seen before.
+    std::unordered_map<std::string, std::size_t> last;  // a later document with the same id replaces the earlier
     for (std::size_t i = 0; i < fresh.size(); ++i) last[fresh[i].id] = i;
     auto& update = out.traces[id];
-    std::vector<Segment> documents;
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
-      if (last[fresh[i].id] != i) continue;
-      update.documents.push_back(digest_copy(fresh[i]));
-      documents.push_back(std::move(fresh[i]));
-    }
-    Trace trace{id, assemble_documents(std::move(documents))};
-    update.digest = digest_trace(trace);
-    update.has_segments = !trace.segments.empty();
+    for (std::size_t i = 0; i < fresh.size(); ++i)
+      if (last[fresh[i].id] == i) update.documents.push_back(std::move(fresh[i]));
+    std::tie(update.digest, update.has_segments) = digest_documents(id, update.documents);
   }
   return out;
 }
@@ -434,10 +450,9 @@ Result<void> Store::write(PreparedBatch&& batch) {
         if (!stored) return fail(stored.error());
         for (const auto& d : *stored) entry.documents.push_back(digest_copy(d));
       }
-      Trace trace{id, assemble_documents(entry.documents)};
-      bool has_segments = !trace.segments.empty();
+      auto [digest, has_segments] = digest_documents(id, entry.documents);
       entry.tally_pending = has_segments && recent_.keeps(entry.documents.size());
-      r = write_digest(id, digest_trace(trace), has_segments, seen->second.old, deltas, &entry.digest, entry.tally_pending);
+      r = write_digest(id, std::move(digest), has_segments, seen->second.old, deltas, &entry.digest, entry.tally_pending);
     }
     if (!r) return fail(r.error());
     recent_.put(id, std::move(entry), now);
