@@ -9,6 +9,8 @@ std::optional<RecentTraces::Entry> RecentTraces::take(const std::string& trace_i
   if (it == index_.end()) return std::nullopt;
   auto slot = it->second;
   Entry out = std::move(slot->entry);
+  if (out.first_write) ++first_returns_;
+  out.first_write = false;
   documents_ -= out.documents.size();
   order_.erase(slot);
   index_.erase(it);
@@ -20,6 +22,10 @@ void RecentTraces::put(const std::string& trace_id, Entry entry, double now) {
   if (!keeps(entry.documents.size())) {
     if (entry.tally_pending && entry.digest.tally) leaving_.push_back({entry.digest.row, std::move(*entry.digest.tally)});
     return;
+  }
+  if (entry.first_write && ++first_puts_ == 1024) {
+    remember_all_ = first_returns_ * 50 >= first_puts_;
+    first_puts_ = first_returns_ = 0;
   }
   documents_ += entry.documents.size();
   order_.push_front(Slot{trace_id, now, std::move(entry)});

@@ -5,8 +5,8 @@
 // digest, which was the larger part of the writer's time. An entry is exactly what the store holds
 // for the trace: its documents, one per id, and the digest row as written.
 //
-// A remembered trace's graph tally is written to its row only when the trace leaves this memory
-// (a trace's tally changes with each batch, and packing it was a fifth of the writer's time); until
+// A trace that came back has its graph tally written to its row only when it leaves this memory
+// (its tally changes with each batch, and packing it took a fifth of the writer's time); until
 // then the row's tally is NULL, which the store reads as "compute it from the documents", so a
 // crash or a rolled-back transaction loses time, never correctness.
 //
@@ -41,6 +41,7 @@ class RecentTraces {
     std::vector<Segment> documents;
     StoredDigest digest;
     bool tally_pending = false;  // digest.tally is not in the trace's row yet
+    bool first_write = false;    // put after the trace's first batch
   };
   // A trace pushed out of memory whose tally its row still lacks.
   struct Leaving {
@@ -51,6 +52,11 @@ class RecentTraces {
   // would push out many small ones.
   RecentTraces(std::size_t max_documents, double max_idle_seconds) : max_documents_{max_documents}, max_idle_{max_idle_seconds} {}
 
+  // Whether to remember a trace written for the first time. Remembering costs a copy of its
+  // documents, which only pays when traces come back: when fewer than one in fifty of the last
+  // 1,024 remembered new traces came back (a loader writing each trace whole), only one in sixteen
+  // is remembered, enough to notice when they start coming back again.
+  bool remember_new() { return remember_all_ || ++skipped_ % 16 == 0; }
   // Whether put() keeps a trace of that many documents.
   bool keeps(std::size_t documents) const { return documents > 0 && documents <= max_documents_ / 4; }
   // The entry of a trace, taken out: the caller puts it back once the trace is written.
@@ -85,6 +91,8 @@ class RecentTraces {
   std::list<Slot> order_;  // most recently written first
   std::unordered_map<std::string, std::list<Slot>::iterator> index_;
   std::vector<Leaving> leaving_;
+  bool remember_all_ = true;
+  std::size_t skipped_ = 0, first_puts_ = 0, first_returns_ = 0;
 };
 
 }  // namespace localray::tracing

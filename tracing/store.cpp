@@ -436,25 +436,27 @@ Result<void> Store::write(PreparedBatch&& batch) {
   for (auto& [id, update] : batch.traces) {
     auto seen = seen_before.find(id);
     RecentTraces::Entry entry;
-    Result<void> r;
     if (seen == seen_before.end()) {
+      // A new trace's tally goes into the row it is inserted with: a row that grows later moves
+      // pages around, and a trace sent whole never comes back.
       entry.documents = std::move(update.documents);
-      entry.tally_pending = update.has_segments && recent_.keeps(entry.documents.size());
-      r = write_digest(id, std::move(update.digest), update.has_segments, OldDigest{}, deltas, &entry.digest, entry.tally_pending);
-    } else {
-      if (seen->second.documents) {
-        entry.documents = std::move(*seen->second.documents);
-        RecentTraces::merge(entry.documents, std::move(update.documents));
-      } else {
-        auto stored = load_documents(db, st.load_trace.stmt, id);
-        if (!stored) return fail(stored.error());
-        for (const auto& d : *stored) entry.documents.push_back(digest_copy(d));
-      }
-      auto [digest, has_segments] = digest_documents(id, entry.documents);
-      entry.tally_pending = has_segments && recent_.keeps(entry.documents.size());
-      r = write_digest(id, std::move(digest), has_segments, seen->second.old, deltas, &entry.digest, entry.tally_pending);
+      entry.first_write = true;
+      if (auto r = write_digest(id, std::move(update.digest), update.has_segments, OldDigest{}, deltas, &entry.digest); !r) return fail(r.error());
+      if (recent_.remember_new()) recent_.put(id, std::move(entry), now);
+      continue;
     }
-    if (!r) return fail(r.error());
+    if (seen->second.documents) {
+      entry.documents = std::move(*seen->second.documents);
+      RecentTraces::merge(entry.documents, std::move(update.documents));
+    } else {
+      auto stored = load_documents(db, st.load_trace.stmt, id);
+      if (!stored) return fail(stored.error());
+      for (const auto& d : *stored) entry.documents.push_back(digest_copy(d));
+    }
+    auto [digest, has_segments] = digest_documents(id, entry.documents);
+    entry.tally_pending = has_segments && recent_.keeps(entry.documents.size());
+    if (auto r = write_digest(id, std::move(digest), has_segments, seen->second.old, deltas, &entry.digest, entry.tally_pending); !r)
+      return fail(r.error());
     recent_.put(id, std::move(entry), now);
   }
   if (auto r = write_leaving(); !r) return fail(r.error());

@@ -72,6 +72,37 @@ TEST(RecentTracesTest, EntriesIdleLongerThanTheLimitExpire) {
   EXPECT_EQ(recent.documents(), 0u);
 }
 
+TEST(RecentTracesTest, NewTracesAreRememberedSparinglyWhileNoneComesBackAndFullyOnceTheyDo) {
+  RecentTraces recent{1000000, 100};
+  auto first = [] {
+    auto e = entry(1);
+    e.first_write = true;
+    return e;
+  };
+  int remembered = 0;
+  for (int i = 0; i < 1024; ++i) {
+    ASSERT_TRUE(recent.remember_new()) << "every new trace while nothing says they do not come back";
+    recent.put("t" + std::to_string(i), first(), 0);
+  }
+  for (int i = 0; i < 1600; ++i) {
+    if (!recent.remember_new()) continue;
+    ++remembered;
+    recent.put("u" + std::to_string(i), first(), 0);
+  }
+  EXPECT_EQ(remembered, 100) << "one in sixteen once 1,024 remembered traces never came back";
+  // They start coming back: every one of the sampled traces is taken again.
+  int taken = 0;
+  for (int round = 0; taken < 1024 && round < 100000; ++round) {
+    if (!recent.remember_new()) continue;
+    std::string id = "v" + std::to_string(round);
+    recent.put(id, first(), 0);
+    ASSERT_TRUE(recent.take(id));
+    ++taken;
+  }
+  EXPECT_TRUE(recent.remember_new());
+  EXPECT_TRUE(recent.remember_new()) << "every new trace again";
+}
+
 TEST(RecentTracesTest, MergeReplacesDocumentsWithTheSameIdAndAddsTheOthers) {
   std::vector<Segment> stored{doc("a", 1, "first"), doc("b", 2)};
   std::vector<Segment> fresh{doc("c", 3), doc("a", 1, "completed"), doc("d", 4)};
