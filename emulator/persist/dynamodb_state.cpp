@@ -78,6 +78,7 @@ DynamoDbState::DynamoDbState(tracing::StateJournal& journal, base::Scope scope) 
 
 void DynamoDbState::table_changed(const model::Table& t, const std::string& id) {
   json j{{"definition", create_request(t.definition())}, {"created", ns(t.created())}, {"id", id}};
+  if (!t.tags().empty()) j["tags"] = t.tags();
   journal_.put(kDynamoDbTableRows, scope_owner_, t.definition().name, j.dump());
 }
 
@@ -110,10 +111,14 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
     model::Result<model::TableDefinition> definition = model::Error{model::Code::Validation, "unreadable"};
     std::int64_t created = 0;
     std::string id;
+    model::Tags tags;
     if (j.is_object() && j.contains("definition") && j["created"].is_number_integer() && j["id"].is_string()) {
       definition = dynamodb::protocol::table_definition_from_json(j["definition"]);
       created = j["created"].get<std::int64_t>();
       id = j["id"].get<std::string>();
+      if (auto stored = j.find("tags"); stored != j.end() && stored->is_object())
+        for (const auto& [key, value] : stored->items())
+          if (value.is_string()) tags[key] = value.get<std::string>();
     }
     std::shared_ptr<model::TableHandle> h;
     bool same_schema = true;
@@ -128,7 +133,7 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
     } else {
       auto made = backend.restore_table(std::move(*definition),
                                         std::chrono::system_clock::time_point{std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds{created})},
-                                        id);
+                                        id, tags);
       if (made) h = *made;
       else log->warn("--persist: table {} in {} not restored: {}", row.key, owner, made.error().message);
     }
@@ -139,11 +144,13 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
       continue;
     }
     ++counts.resources;
+    co_await asio::dispatch(asio::bind_executor(h->strand, asio::use_awaitable));
+    // A table the topology made takes the tags the file kept: they were set over the API.
+    if (!tags.empty()) h->table->set_tags(std::move(tags));
     if (listed == items.end()) {
       if (auto* changes = h->table->changes(); changes) changes->table_changed(*h->table, h->id);
       continue;
     }
-    co_await asio::dispatch(asio::bind_executor(h->strand, asio::use_awaitable));
     for (const auto* r : listed->second) {
       auto item = same_schema ? dynamodb::protocol::item_from_json(json::parse(r->value, nullptr, false))
                               : model::Result<model::Item>{model::Error{model::Code::Validation, "another key schema"}};

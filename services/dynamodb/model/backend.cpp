@@ -41,12 +41,13 @@ std::string Backend::table_arn(std::string_view name) const {
   return "arn:aws:dynamodb:" + region_ + ":" + account_id_ + ":table/" + std::string{name};
 }
 
-auto Backend::create_table(TableDefinition definition) -> Result<TableDescription> {
+auto Backend::create_table(TableDefinition definition, Tags tags) -> Result<TableDescription> {
   auto resolved = resolve_definition(std::move(definition));
   if (!resolved) return resolved.error();
   std::string name = resolved->name;
   auto table = std::make_shared<Table>(std::move(*resolved), clock_.now());
   table->set_budget(budget_);
+  table->set_tags(std::move(tags));
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
@@ -61,13 +62,14 @@ auto Backend::create_table(TableDefinition definition) -> Result<TableDescriptio
   return description;
 }
 
-auto Backend::restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id)
+auto Backend::restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id, Tags tags)
     -> Result<std::shared_ptr<TableHandle>> {
   auto resolved = resolve_definition(std::move(definition));
   if (!resolved) return resolved.error();
   std::string name = resolved->name;
   auto table = std::make_shared<Table>(std::move(*resolved), created);
   table->set_budget(budget_);
+  table->set_tags(std::move(tags));
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();

@@ -71,9 +71,9 @@ class Backend {
   const std::string& account_id() const { return account_id_; }
   std::string table_arn(std::string_view name) const;
 
-  auto create_table(TableDefinition definition) -> Result<TableDescription>;  // ResourceInUse if it exists
+  auto create_table(TableDefinition definition, Tags tags = {}) -> Result<TableDescription>;  // ResourceInUse if it exists
   // A table a copy kept, with its creation time and TableId (ResourceInUse if the name is taken).
-  auto restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id)
+  auto restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id, Tags tags = {})
       -> Result<std::shared_ptr<TableHandle>>;
   // Where every table created from now on reports its changes (--persist); set before the first.
   void set_changes(std::shared_ptr<TableChanges> changes) { changes_ = std::move(changes); }
@@ -116,7 +116,9 @@ class TableScope {
  public:
   TableScope(Backend& backend, std::shared_ptr<TableHandle> pinned) : backend_{backend}, pinned_{std::move(pinned)} {}
 
-  auto create_table(TableDefinition definition) -> Result<TableDescription> { return backend_.create_table(std::move(definition)); }
+  auto create_table(TableDefinition definition, Tags tags = {}) -> Result<TableDescription> {
+    return backend_.create_table(std::move(definition), std::move(tags));
+  }
   auto list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
       -> Result<TableList> {
     return backend_.list_tables(exclusive_start_table_name, limit);

@@ -20,6 +20,7 @@ enum class Code {
   ConditionalCheckFailed,  // ConditionalCheckFailedException
   Serialization,           // SerializationException: wire value of the wrong JSON type (codec only)
   LimitExceeded,           // LimitExceededException: the table quota, localray's bound on item memory
+  AccessDenied,            // AccessDeniedException: what IAM refuses before DynamoDB reads a request
 };
 
 struct Error {

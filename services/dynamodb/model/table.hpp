@@ -16,6 +16,7 @@
 #include "services/dynamodb/model/item_budget.hpp"
 #include "services/dynamodb/model/key_schema.hpp"
 #include "services/dynamodb/model/table_definition.hpp"
+#include "services/dynamodb/model/tags.hpp"
 
 namespace localray::dynamodb::model {
 
@@ -110,6 +111,9 @@ class Table {
   std::chrono::system_clock::time_point created() const { return created_; }
   std::size_t item_count() const { return items_.size(); }
   std::size_t size_bytes() const { return size_bytes_; }
+  // Changed on the table's strand, like its items; the caller reports the change (table_changed).
+  const Tags& tags() const { return tags_; }
+  void set_tags(Tags tags) { tags_ = std::move(tags); }
 
   // Each write returns the `Attributes` to send back, or nothing to omit them.
   auto put_item(PutRequest request) -> Result<std::optional<Item>>;
@@ -138,6 +142,7 @@ class Table {
   auto store(const PrimaryKey& key, Item item) -> Result<void>;
 
   TableDefinition definition_;
+  Tags tags_;
   std::chrono::system_clock::time_point created_;
   std::map<PrimaryKey, Item> items_;
   std::size_t size_bytes_ = 0;  // sum of item_size over items_

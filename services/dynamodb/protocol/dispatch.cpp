@@ -28,6 +28,8 @@ const Operations& operations() {
       {"DeleteItem", {&delete_item}},               {"DeleteTable", {&delete_table}},                 {"DescribeTable", {&describe_table}},
       {"GetItem", {&get_item}},                     {"ListTables", {&list_tables}},                   {"PutItem", {&put_item}},
       {"Query", {&query}},                          {"Scan", {&scan}},                                {"UpdateItem", {&update_item}},
+      {"TagResource", {nullptr, &tag_resource}},    {"UntagResource", {nullptr, &untag_resource}},    {"ListTagsOfResource", {nullptr, &list_tags_of_resource}},
+      {"DescribeLimits", {&describe_limits}},       {"DescribeEndpoints", {}},  // answered in handle(): it needs the Host
   };
   return table;
 }
@@ -69,6 +71,12 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, mode
   if (!operation) co_return error_reply(kUnknownOperation, "An unknown operation was requested.", request_id);
   auto body = parse_body(request.body);
   if (!body) co_return error_reply(body.error(), request_id);
+  if (request.headers.get("X-Amz-Target").ends_with(".DescribeEndpoints")) {
+    // Endpoint discovery (the Java SDK's, when enabled) sends later calls to the address given:
+    // the one this request reached, not AWS's.
+    std::string address{request.headers.get("Host")};
+    co_return success_reply(nlohmann::json{{"Endpoints", {{{"Address", address}, {"CachePeriodInMinutes", 1440}}}}}, request_id);
+  }
 
   std::optional<model::Result<nlohmann::json>> result;
   try {

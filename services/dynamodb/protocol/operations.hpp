@@ -6,6 +6,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
+#include <string_view>
+#include <vector>
+
 #include "services/dynamodb/model/backend.hpp"
 #include "services/dynamodb/model/error.hpp"
 
@@ -29,6 +33,16 @@ auto delete_item(const nlohmann::json& request, model::TableScope& backend) -> m
 // read_operations.cpp
 auto query(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
 auto scan(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
+
+// tag_operations.cpp: tagging names its table by ARN, so these visit the table's strand themselves.
+auto tag_resource(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+auto untag_resource(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+auto list_tags_of_resource(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+auto describe_limits(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
+// A list of {Key, Value} under `name` (CreateTable's and TagResource's Tags), checked as DynamoDB
+// checks it; `member` is how its messages name it ("tags"). Nothing when absent.
+auto tag_list(const nlohmann::json& request, std::string_view name, std::string_view member)
+    -> model::Result<std::optional<std::vector<model::Tag>>>;
 
 // batch_operations.cpp
 auto batch_get_item(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;

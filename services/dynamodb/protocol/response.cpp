@@ -13,13 +13,14 @@ namespace localray::dynamodb::protocol {
 namespace {
 
 // Model error code -> AWS error shape. ValidationException keeps coral's namespace, as AWS sends it.
-constexpr std::array<std::pair<model::Code, ErrorShape>, 6> kErrorShapes{{
+constexpr std::array<std::pair<model::Code, ErrorShape>, 7> kErrorShapes{{
     {model::Code::ResourceNotFound, {"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", 400}},
     {model::Code::ResourceInUse, {"com.amazonaws.dynamodb.v20120810#ResourceInUseException", 400}},
     {model::Code::Validation, {"com.amazon.coral.validate#ValidationException", 400}},
     {model::Code::ConditionalCheckFailed, {"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", 400}},
     {model::Code::Serialization, {"com.amazon.coral.service#SerializationException", 400}},
     {model::Code::LimitExceeded, {"com.amazonaws.dynamodb.v20120810#LimitExceededException", 400}},
+    {model::Code::AccessDenied, {"com.amazon.coral.service#AccessDeniedException", 400}},
 }};
 
 // Never throws: strings that are not UTF-8 (none should reach here) are replaced, not fatal.

@@ -13,7 +13,11 @@ using model::Result;
 auto create_table(const json& request, model::TableScope& backend) -> Result<json> {
   auto definition = table_definition_from_json(request);
   if (!definition) return definition.error();
-  auto created = backend.create_table(std::move(*definition));
+  auto tags = tag_list(request, "Tags", "tags");
+  if (!tags) return tags.error();
+  model::Tags table_tags;
+  for (auto& tag : tags->value_or(std::vector<model::Tag>{})) table_tags[tag.key] = std::move(tag.value);
+  auto created = backend.create_table(std::move(*definition), std::move(table_tags));
   if (!created) return created.error();
   // A new table holds nothing: no index needs counting.
   return success(json{{"TableDescription", table_description_to_json(*created, nullptr)}});

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Debian's python3-boto3 against a real localray: DynamoDB tables, items, expressions, queries, scans and batches, and the pattern's hit counter."""
 import json
+import os
 import subprocess
 import unittest
 import urllib.request
@@ -13,6 +14,45 @@ from localray_case import BINARY, LocalrayCase, ACCOUNT, eventually
 
 
 class DynamoDbTest(LocalrayCase):
+    def test_tags_limits_and_endpoints(self):
+        ddb = self.client("dynamodb")
+        t = "boto-tagged"
+        arn = ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                               KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                               Tags=[{"Key": "owner", "Value": "ci"}])["TableDescription"]["TableArn"]
+        ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "test"}, {"Key": "owner", "Value": "boto3"}])
+        self.assertEqual(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"],
+                         [{"Key": "env", "Value": "test"}, {"Key": "owner", "Value": "boto3"}])
+        ddb.untag_resource(ResourceArn=arn, TagKeys=["env"])
+        self.assertEqual(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"], [{"Key": "owner", "Value": "boto3"}])
+
+        def error(call, **kwargs):
+            with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                call(**kwargs)
+            return caught.exception.response["Error"]
+        gone = arn.replace(t, "boto-gone")
+        e = error(ddb.list_tags_of_resource, ResourceArn=gone)
+        self.assertEqual(e["Code"], "ResourceNotFoundException")
+        self.assertEqual(e["Message"], f"Requested resource not found: ResourcArn: {gone} not found")
+        e = error(ddb.tag_resource, ResourceArn="arn:aws:sqs:us-east-1:1:queue/q", Tags=[{"Key": "k", "Value": "v"}])
+        self.assertEqual((e["Code"], e["Message"]), ("ValidationException", "Invalid TableArn: Invalid ResourceArn provided as input arn:aws:sqs:us-east-1:1:queue/q"))
+        e = error(ddb.untag_resource, ResourceArn="nonsense", TagKeys=["k"])
+        self.assertEqual(e["Code"], "AccessDeniedException")
+        e = error(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "k" * 129, "Value": "v"}])
+        self.assertIn("Member must have length less than or equal to 128", e["Message"])
+
+        limits = ddb.describe_limits()
+        self.assertEqual((limits["AccountMaxReadCapacityUnits"], limits["TableMaxWriteCapacityUnits"]), (80000, 40000))
+        endpoints = ddb.describe_endpoints()["Endpoints"]
+        self.assertEqual(endpoints[0]["Address"], self.endpoint.split("://", 1)[1].rstrip("/"))
+        self.assertEqual(endpoints[0]["CachePeriodInMinutes"], 1440)
+        # The AWS CLI reads the same answers.
+        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodb", "list-tags-of-resource", "--resource-arn", arn],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["Tags"], [{"Key": "owner", "Value": "boto3"}])
+
     def test_dynamodb_tables_items_expressions_queries_scans_batches(self):
         ddb = self.client("dynamodb")
         t = "boto-orders"

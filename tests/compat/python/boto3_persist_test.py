@@ -109,8 +109,13 @@ class PersistTest(unittest.TestCase):
                                                {"AttributeName": "owner", "AttributeType": "S"}],
                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
                          GlobalSecondaryIndexes=[{"IndexName": "by-owner", "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
-                                                  "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+                                                  "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+                         Tags=[{"Key": "made-by", "Value": "create"}])
         table_before = ddb.describe_table(TableName="persist-items")["Table"]
+        ddb.tag_resource(ResourceArn=table_before["TableArn"], Tags=[{"Key": "team", "Value": "red"}])
+        # The topology's table, tagged over the API: the tags come back with it.
+        hits_arn = ddb.describe_table(TableName="hits")["Table"]["TableArn"]
+        ddb.tag_resource(ResourceArn=hits_arn, Tags=[{"Key": "counted", "Value": "yes"}])
         for i in range(20):
             ddb.put_item(TableName="persist-items", Item={"pk": {"S": "p"}, "sk": {"N": str(i)}, "owner": {"S": f"o{i % 2}"},
                                                            "blob": {"B": binary}, "tags": {"SS": ["a", "b"]}, "nested": {"M": {"l": {"L": [{"N": "1.5"}, {"NULL": True}]}}}})
@@ -161,8 +166,11 @@ class PersistTest(unittest.TestCase):
         self.assertEqual(ddb.query(TableName="persist-items", IndexName="by-owner", KeyConditionExpression="#o = :o",
                                    ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": {"S": "o1"}})["Count"], 9)
         self.assertNotIn("persist-dropped", ddb.list_tables()["TableNames"])
-        # The pattern's table is there as the topology makes it.
+        self.assertEqual(ddb.list_tags_of_resource(ResourceArn=table_after["TableArn"])["Tags"],
+                         [{"Key": "made-by", "Value": "create"}, {"Key": "team", "Value": "red"}])
+        # The pattern's table is there as the topology makes it, with the tags it was given.
         self.assertIn("hits", ddb.list_tables()["TableNames"])
+        self.assertEqual(ddb.list_tags_of_resource(ResourceArn=hits_arn)["Tags"], [{"Key": "counted", "Value": "yes"}])
 
         # Topics: attributes, tags' topic, the subscription under its ARN, filter and raw delivery working.
         self.assertEqual(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DisplayName"], "Kept")

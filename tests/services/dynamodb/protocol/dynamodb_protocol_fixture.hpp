@@ -31,6 +31,12 @@ class dynamodbDispatchTest : public ::testing::Test {
     request.headers.set("X-Amz-Target", "DynamoDB_20120810." + operation);
     request.headers.set("Content-Type", "application/x-amz-json-1.0");
     request.body = body;
+    return run_request(std::move(request));
+  }
+
+  http::Response run_request(http::Request request) {
+    std::string target{request.headers.get("X-Amz-Target")};
+    std::string operation = target.substr(target.find('.') + 1);
     std::optional<http::Response> response;
     boost::asio::co_spawn(io_, handle(request, access_, http::CallContext{"req-" + operation, {}, "us-east-1", "000000000000", {}}), [&](std::exception_ptr e, http::Response r) {
       if (e) std::rethrow_exception(e);
