@@ -3,15 +3,13 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <algorithm>
 #include <map>
-#include <tuple>
 #include <unordered_map>
 
-#include "tracing/segment_json.hpp"
 #include "tracing/trace_digest.hpp"
 #include "tracing/trace_documents.hpp"
 
@@ -333,58 +331,6 @@ Result<std::optional<Store::OldDigest>> Store::old_digest(const std::string& tra
 Result<void> Store::write(const std::vector<Segment>& batch) {
   std::vector<Segment> copy = batch;
   return write(std::move(copy));
-}
-
-namespace {
-
-// The digest of the trace its documents make, and whether any of them is a whole segment. The
-// documents stay as they are but for their order: they are copied only when loose subsegments
-// must be put under their parents, which the stored form keeps apart.
-std::pair<TraceDigest, bool> digest_documents(const std::string& trace_id, std::vector<Segment>& documents) {
-  if (std::any_of(documents.begin(), documents.end(), [](const Segment& d) { return d.type == "subsegment"; })) {
-    Trace trace{trace_id, assemble_documents(documents)};
-    return {digest_trace(trace), !trace.segments.empty()};
-  }
-  // What assemble_documents does when nothing is loose.
-  std::stable_sort(documents.begin(), documents.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
-  Trace trace{trace_id, std::move(documents)};
-  TraceDigest digest = digest_trace(trace);
-  documents = std::move(trace.segments);
-  return {std::move(digest), !documents.empty()};
-}
-
-}  // namespace
-
-PreparedBatch Store::prepare(std::vector<Segment>&& batch) {
-  PreparedBatch out;
-  out.documents.reserve(batch.size());
-  std::map<std::string, std::vector<Segment>> by_trace;
-  for (auto& s : batch) {
-    PreparedBatch::Document d;
-    d.trace_id = s.trace_id;
-    d.id = s.id;
-    d.parent_id = s.parent_id;
-    d.name = s.name;
-    d.origin = s.origin;
-    d.standalone = s.type == "subsegment";
-    d.start_time = s.start_time;
-    d.end_time = s.in_progress ? s.start_time : s.end_time;
-    by_trace[s.trace_id].push_back(digest_copy(s));
-    // Replace, not throw: SDKs and headers can carry bytes that are not UTF-8.
-    d.json = to_json(std::move(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out.documents.push_back(std::move(d));
-  }
-  for (auto& [id, fresh] : by_trace) {
-    // What the trace is if this batch holds all of it; the writer adds the documents it remembers
-    // or has stored when the trace was seen before.
-    std::unordered_map<std::string, std::size_t> last;  // a later document with the same id replaces the earlier
-    for (std::size_t i = 0; i < fresh.size(); ++i) last[fresh[i].id] = i;
-    auto& update = out.traces[id];
-    for (std::size_t i = 0; i < fresh.size(); ++i)
-      if (last[fresh[i].id] == i) update.documents.push_back(std::move(fresh[i]));
-    std::tie(update.digest, update.has_segments) = digest_documents(id, update.documents);
-  }
-  return out;
 }
 
 Result<void> Store::write(PreparedBatch&& batch) {

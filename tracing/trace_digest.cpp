@@ -1,5 +1,7 @@
 #include "tracing/trace_digest.hpp"
 
+#include "tracing/trace_documents.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <charconv>
@@ -85,6 +87,19 @@ Segment digest_copy(const Segment& s) {
   out.annotations = s.annotations;
   for (const auto& c : s.subsegments) out.subsegments.push_back(digest_copy(c));
   return out;
+}
+
+std::pair<TraceDigest, bool> digest_documents(const std::string& trace_id, std::vector<Segment>& documents) {
+  if (std::any_of(documents.begin(), documents.end(), [](const Segment& d) { return d.type == "subsegment"; })) {
+    Trace trace{trace_id, assemble_documents(documents)};
+    return {digest_trace(trace), !trace.segments.empty()};
+  }
+  // What assemble_documents does when nothing is loose.
+  std::stable_sort(documents.begin(), documents.end(), [](const Segment& a, const Segment& b) { return a.start_time < b.start_time; });
+  Trace trace{trace_id, std::move(documents)};
+  TraceDigest digest = digest_trace(trace);
+  documents = std::move(trace.segments);
+  return {std::move(digest), !documents.empty()};
 }
 
 TraceDigest digest_trace(const Trace& trace) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tracing/service_graph.hpp"
@@ -26,6 +27,11 @@ struct TraceDigest {
 };
 
 TraceDigest digest_trace(const Trace& trace);
+
+// The digest of the trace its documents make, and whether any of them is a whole segment. The
+// documents stay as they are but for their order: they are copied only when loose subsegments
+// must be put under their parents, which the stored form keeps apart.
+std::pair<TraceDigest, bool> digest_documents(const std::string& trace_id, std::vector<Segment>& documents);
 
 // A copy of a document (subsegments included) holding only what digest_trace reads: the writer
 // remembers recent traces in this form (tracing/recent_traces.hpp). Leaves out the cause, the

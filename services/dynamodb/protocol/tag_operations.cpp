@@ -43,6 +43,17 @@ auto tagged_table(const std::string& arn, const model::Backend& backend, const s
 
 std::string not_found_message(const std::string& arn) { return "Requested resource not found: ResourcArn: " + arn + " not found"; }
 
+// Changes the table's tags on its strand and reports the change, as writes to its items are.
+template <class Change>
+auto change_tags(const std::shared_ptr<model::TableHandle>& h, Change& change) -> boost::asio::awaitable<Result<json>> {
+  co_await boost::asio::dispatch(boost::asio::bind_executor(h->strand, boost::asio::use_awaitable));
+  model::Tags tags = h->table->tags();
+  change(tags);
+  h->table->set_tags(std::move(tags));
+  if (auto* changes = h->table->changes()) changes->table_changed(*h->table, h->id);
+  co_return success(json::object());
+}
+
 }  // namespace
 
 auto tag_list(const json& request, std::string_view name, std::string_view member) -> Result<std::optional<std::vector<model::Tag>>> {
@@ -75,12 +86,12 @@ auto tag_resource(const json& request, model::Backend& backend) -> boost::asio::
   if ((*tags)->empty()) co_return model::validation_error("Atleast one Tag needs to be provided as Input.");
   auto h = tagged_table(*arn, backend, not_found_message(*arn));
   if (!h) co_return h.error();
-  co_await boost::asio::dispatch(boost::asio::bind_executor((*h)->strand, boost::asio::use_awaitable));
-  model::Tags now = (*h)->table->tags();
-  for (auto& tag : **tags) now[tag.key] = std::move(tag.value);
-  (*h)->table->set_tags(std::move(now));
-  if (auto* changes = (*h)->table->changes()) changes->table_changed(*(*h)->table, (*h)->id);
-  co_return success(json::object());
+  // Named, not made inside the co_await: GCC 12 destroys such temporaries twice.
+  std::shared_ptr<model::TableHandle> table = std::move(*h);
+  auto add = [&](model::Tags& now) {
+    for (auto& tag : **tags) now[tag.key] = std::move(tag.value);
+  };
+  co_return co_await change_tags(table, add);
 }
 
 auto untag_resource(const json& request, model::Backend& backend) -> boost::asio::awaitable<Result<json>> {
@@ -95,12 +106,11 @@ auto untag_resource(const json& request, model::Backend& backend) -> boost::asio
   if (names->empty()) co_return model::validation_error("Atleast one Tag Key needs to be provided as Input.");
   auto h = tagged_table(*arn, backend, "Requested resource not found");
   if (!h) co_return h.error();
-  co_await boost::asio::dispatch(boost::asio::bind_executor((*h)->strand, boost::asio::use_awaitable));
-  model::Tags now = (*h)->table->tags();
-  for (const auto& key : *names) now.erase(key);
-  (*h)->table->set_tags(std::move(now));
-  if (auto* changes = (*h)->table->changes()) changes->table_changed(*(*h)->table, (*h)->id);
-  co_return success(json::object());
+  std::shared_ptr<model::TableHandle> table = std::move(*h);
+  auto remove = [&](model::Tags& now) {
+    for (const auto& key : *names) now.erase(key);
+  };
+  co_return co_await change_tags(table, remove);
 }
 
 auto list_tags_of_resource(const json& request, model::Backend& backend) -> boost::asio::awaitable<Result<json>> {
