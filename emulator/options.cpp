@@ -35,6 +35,10 @@ Options:
   --retention-hours H       remove traces older than H hours (default 72; 0: no bound)
   --dynamodb-max-mb N       bound on the DynamoDB items held, in MiB as DynamoDB bills item sizes; a
                             write past it gets LimitExceededException (default 256; 0: no bound)
+  --dynamodb-create-ms MS   how long a table made by CreateTable stays CREATING (item calls get
+                            ResourceNotFoundException meanwhile, as on AWS); default 100, 0: ACTIVE
+                            from the next request. Tables of a topology or stack are ACTIVE at once
+  --dynamodb-delete-ms MS   how long a deleted table stays DELETING (described and listed); default 100
   --threads N               I/O threads (default: one per core)
   --watch                   when a function's code folder changes, its next invocation runs the new code
   --log-level LEVEL         trace, debug, info, warn, error, off (default info)
@@ -125,6 +129,10 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       std::size_t n;
       if (!need_value() || !parse_number(value, n) || n > (std::size_t{1} << 24)) return bad("needs a number of MiB (0: no bound)");
       o.dynamodb_max_mb = n;
+    } else if (arg == "--dynamodb-create-ms" || arg == "--dynamodb-delete-ms") {
+      std::size_t n;
+      if (!need_value() || !parse_number(value, n) || n > 3'600'000) return bad("needs milliseconds, at most 3600000");
+      (arg == "--dynamodb-create-ms" ? o.dynamodb_create_ms : o.dynamodb_delete_ms) = std::chrono::milliseconds{n};
     } else if (arg == "--retention-traces") {
       std::size_t n;
       if (!need_value() || !parse_number(value, n)) return bad("needs a number of traces (0: no bound)");

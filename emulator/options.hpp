@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -37,6 +38,8 @@ struct Options {
   bool persist = false;
   // DynamoDB items held, in MiB of billed item size, over every table; 0: no bound.
   std::size_t dynamodb_max_mb = 256;
+  std::chrono::milliseconds dynamodb_create_ms{100};  // CREATING after CreateTable
+  std::chrono::milliseconds dynamodb_delete_ms{100};  // DELETING after DeleteTable
   // Bounds on the trace store; 0 disables one. About 1 KB of disk per stored segment.
   std::size_t retention_traces = 100000;
   double retention_hours = 72;

@@ -229,6 +229,7 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->sqs = std::make_unique<sqs::model::Backend>(ex, s.clock, s.ids, scope.region, scope.account, s.edge_url);
   r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
   r->dynamodb->set_item_budget(s.dynamodb_budget);
+  r->dynamodb->set_lifecycle(s.dynamodb_creating, s.dynamodb_deleting);
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
   r->lambda->set_open_invocations(&s.open_invocations);
   r->lambda->set_run_logs(&s.function_logs);
@@ -263,6 +264,8 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
   s.edge_url = edge_url;
   s.code_root = code_root_for(options.db);
   s.dynamodb_budget = std::make_shared<dynamodb::model::ItemBudget>(options.dynamodb_max_mb << 20);
+  s.dynamodb_creating = options.dynamodb_create_ms;
+  s.dynamodb_deleting = options.dynamodb_delete_ms;
   if (options.watch) {
     s.code_watcher = std::make_unique<functions::runtime::CodeWatcher>(ex, log);
     if (auto r = s.code_watcher->start(); !r) return r.error();

@@ -1,6 +1,7 @@
 #pragma once
 // Builds every service of a topology and connects them. Each service is named here, once.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,6 +71,9 @@ struct Services {
   std::vector<tracing::StateRow> persisted;
   // Every table's items count against it (--dynamodb-max-mb). Before the regions: they use it.
   std::shared_ptr<dynamodb::model::ItemBudget> dynamodb_budget = std::make_shared<dynamodb::model::ItemBudget>(0);
+  // How long tables stay CREATING and DELETING (--dynamodb-create-ms, --dynamodb-delete-ms).
+  std::chrono::milliseconds dynamodb_creating{0};
+  std::chrono::milliseconds dynamodb_deleting{0};
   Regions regions;
   Region& home_region() { return regions.at(home); }
   // What the built-in handlers call: the services of the home scope.

@@ -144,7 +144,8 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
       continue;
     }
     ++counts.resources;
-    co_await asio::dispatch(asio::bind_executor(h->strand, asio::use_awaitable));
+    // Held to the end of this table's turn of the loop, which awaits nothing more.
+    auto held = co_await dynamodb::model::enter(h);
     // A table the topology made takes the tags the file kept: they were set over the API.
     if (!tags.empty()) h->table->set_tags(std::move(tags));
     if (listed == items.end()) {

@@ -28,7 +28,7 @@ BODY = "x" * 200  # a typical small message
 
 
 def start(db, persist):
-    args = [BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", db, "--log-level", "warn"]
+    args = [BINARY, "--port", "0", "--xray-udp-port", "0", "--otlp-port", "0", "--db", db, "--log-level", "warn", "--dynamodb-create-ms", "0"]
     proc = subprocess.Popen(args + (["--persist"] if persist else []), stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         if line.startswith("LOCALRAY_READY "):

@@ -247,7 +247,11 @@ test("DynamoDB: table with a GSI, items, update expressions, queries on table an
     BillingMode: "PAY_PER_REQUEST",
   }).promise();
   assert.equal(created.TableDescription.TableName, T);
+  assert.equal(created.TableDescription.TableStatus, "CREATING");
   assert.equal(created.TableDescription.BillingModeSummary.BillingMode, "PAY_PER_REQUEST");
+  // The SDK's own waiter, polled more often than its 20 s default.
+  const ready = await ddb.waitFor("tableExists", { TableName: T, $waiter: { delay: 0.05, maxAttempts: 200 } }).promise();
+  assert.equal(ready.Table.TableStatus, "ACTIVE");
   const desc = (await ddb.describeTable({ TableName: T }).promise()).Table;
   assert.equal(desc.TableStatus, "ACTIVE");
   assert.equal(desc.TableArn, `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${T}`);
@@ -363,6 +367,8 @@ test("DynamoDB: table with a GSI, items, update expressions, queries on table an
   assert.equal((await ddb.getItem({ TableName: T, Key: { pk: { S: "b" }, sk: { S: "1" } } }).promise()).Item, undefined);
   const deleted = await ddb.deleteTable({ TableName: T }).promise();
   assert.equal(deleted.TableDescription.TableName, T);
+  assert.equal(deleted.TableDescription.TableStatus, "DELETING");
+  await ddb.waitFor("tableNotExists", { TableName: T, $waiter: { delay: 0.05, maxAttempts: 200 } }).promise();
   assert.ok(!(await ddb.listTables({}).promise()).TableNames.includes(T));
   await assert.rejects(ddb.describeTable({ TableName: T }).promise(), (e) => e.code === "ResourceNotFoundException");
 });

@@ -121,6 +121,9 @@ test("DynamoDB: tables, items, update expressions, query and scan paging, batche
     AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
     BillingMode: "PAY_PER_REQUEST",
   }));
+  // The SDK's own waiter, polled more often than its default (20 s at least between tries).
+  const ready = await ddb.waitUntilTableExists({ client: c, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 }, { TableName: "v3-orders" });
+  assert.equal(ready.state, "SUCCESS");
   assert.equal((await c.send(new ddb.DescribeTableCommand({ TableName: "v3-orders" }))).Table.TableStatus, "ACTIVE");
   assert.ok((await c.send(new ddb.ListTablesCommand({}))).TableNames.includes("hits"));
   for (let i = 0; i < 5; i++)

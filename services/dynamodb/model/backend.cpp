@@ -1,5 +1,6 @@
 #include "services/dynamodb/model/backend.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "services/dynamodb/model/limits.hpp"
@@ -24,6 +25,10 @@ std::string table_id(const std::string& arn, std::uint64_t counter) {
 
 Error not_found() { return Error{Code::ResourceNotFound, "Requested resource not found"}; }
 
+Error in_use(std::string_view doing, std::string_view name) {
+  return Error{Code::ResourceInUse, "Attempt to change a resource which is still in use: Table is being " + std::string{doing} + ": " + std::string{name}};
+}
+
 // DynamoDB's words at its default quota of tables per account and region.
 Error too_many_tables() {
   return Error{Code::LimitExceeded, "Subscriber limit exceeded: There is a limit of " + std::to_string(kMaxTablesPerRegion) + " tables per subscriber"};
@@ -41,19 +46,27 @@ std::string Backend::table_arn(std::string_view name) const {
   return "arn:aws:dynamodb:" + region_ + ":" + account_id_ + ":table/" + std::string{name};
 }
 
-auto Backend::create_table(TableDefinition definition, Tags tags) -> Result<TableDescription> {
+auto Backend::create_table(TableDefinition definition, Tags tags, Activation activation) -> Result<TableDescription> {
   auto resolved = resolve_definition(std::move(definition));
   if (!resolved) return resolved.error();
   std::string name = resolved->name;
-  auto table = std::make_shared<Table>(std::move(*resolved), clock_.now());
+  const tracing::TimePoint now = clock_.now();
+  auto table = std::make_shared<Table>(std::move(*resolved), now);
   table->set_budget(budget_);
   table->set_tags(std::move(tags));
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
+  if (auto gone = deleted_.find(name); gone != deleted_.end()) {
+    if (now < gone->second.gone_at) return in_use("deleted", name);
+    deleted_.erase(gone);
+  }
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
-  auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++));
-  // Described before it is published: once in the map, its counts belong to its strand.
+  const tracing::TimePoint active = activation == Activation::Now ? tracing::TimePoint{} : now + creating_;
+  auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++), active);
+  // Described before it is published: once in the map, its counts belong to its strand. CreateTable
+  // answers CREATING whatever the delay, as AWS always does.
   auto description = describe(*h);
+  if (activation == Activation::AfterDelay) description.status = "CREATING";
   if (changes_) {
     h->table->set_changes(changes_.get());
     changes_->table_changed(*h->table, h->id);
@@ -73,7 +86,7 @@ auto Backend::restore_table(TableDefinition definition, std::chrono::system_cloc
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
-  auto h = std::make_shared<TableHandle>(ex_, std::move(table), std::move(id));
+  auto h = std::make_shared<TableHandle>(ex_, std::move(table), std::move(id), tracing::TimePoint{});
   ++created_count_;
   h->table->set_changes(changes_.get());
   tables_.emplace(name, h);
@@ -85,11 +98,20 @@ auto Backend::list_tables(const std::optional<std::string>& exclusive_start_tabl
   std::size_t max = limit.value_or(kMaxListTablesLimit);
   if (max < 1) return constraint_error(std::to_string(max), "limit", "have value greater than or equal to 1");
   if (max > kMaxListTablesLimit) return constraint_error(std::to_string(max), "limit", "have value less than or equal to 100");
+  const tracing::TimePoint now = clock_.now();
   std::shared_lock lock{mutex_};
-  TableList out;
+  // Tables still DELETING are listed, as AWS lists them: the names of both maps, in order.
+  std::vector<std::string_view> names;
   auto it = exclusive_start_table_name ? tables_.upper_bound(*exclusive_start_table_name) : tables_.begin();
-  for (; it != tables_.end() && out.names.size() < max; ++it) out.names.push_back(it->first);
-  if (it != tables_.end() && !out.names.empty()) out.last_evaluated_table_name = out.names.back();
+  for (; it != tables_.end() && names.size() <= max; ++it) names.push_back(it->first);
+  auto gone = exclusive_start_table_name ? deleted_.upper_bound(*exclusive_start_table_name) : deleted_.begin();
+  for (; gone != deleted_.end(); ++gone) {
+    if (now < gone->second.gone_at) names.push_back(gone->first);
+  }
+  std::sort(names.begin(), names.end());
+  TableList out;
+  for (std::size_t i = 0; i < names.size() && i < max; ++i) out.names.emplace_back(names[i]);
+  if (names.size() > max) out.last_evaluated_table_name = out.names.back();
   return out;
 }
 
@@ -100,7 +122,24 @@ auto Backend::handle(std::string_view name) const -> Result<std::shared_ptr<Tabl
   return found->second;
 }
 
+auto Backend::item_handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>> {
+  auto h = handle(name);
+  if (h && creating(**h)) return not_found();
+  return h;
+}
+
+auto Backend::deleting(std::string_view name) const -> Result<TableDescription> {
+  const tracing::TimePoint now = clock_.now();
+  std::shared_lock lock{mutex_};
+  auto gone = deleted_.find(name);
+  if (gone == deleted_.end() || now >= gone->second.gone_at) return not_found();
+  return gone->second.description;
+}
+
 auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescription> {
+  if (creating(*h)) return in_use("created", h->table->definition().name);
+  TableDescription description = describe(*h);
+  description.status = "DELETING";
   {
     std::unique_lock lock{mutex_};
     auto found = tables_.find(h->table->definition().name);
@@ -112,26 +151,28 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
       changes->table_removed(*h->table);
       h->table->set_changes(nullptr);
     }
+    const tracing::TimePoint now = clock_.now();
+    std::erase_if(deleted_, [now](const auto& entry) { return entry.second.gone_at <= now; });
+    if (deleting_time_.count() > 0) deleted_.insert_or_assign(description.name, Deleted{description, now + deleting_time_});
   }
-  TableDescription description = describe(*h);
-  description.status = "DELETING";
   return description;
 }
 
 auto Backend::describe_table(std::string_view name) const -> Result<TableDescription> {
   auto h = handle(name);
-  if (!h) return h.error();
+  if (!h) return deleting(name);
   return describe(**h);
 }
 
 auto Backend::delete_table(std::string_view name) -> Result<TableDescription> {
   auto h = handle(name);
-  if (!h) return h.error();
+  if (!h) return deleting(name);
+  std::lock_guard held{(*h)->items_lock};
   return remove(*h);
 }
 
 auto Backend::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
-  auto h = handle(name);
+  auto h = item_handle(name);
   if (!h) return h.error();
   return (*h)->table;
 }
@@ -143,7 +184,7 @@ TableDescription Backend::describe(const TableHandle& h) const {
       d.name,
       table_arn(d.name),
       h.id,
-      "ACTIVE",
+      creating(h) ? "CREATING" : "ACTIVE",
       table.created(),
       d.key,
       d.attribute_definitions,
@@ -164,18 +205,22 @@ bool TableScope::pinned(std::string_view name) const {
 }
 
 auto TableScope::describe_table(std::string_view name) const -> Result<TableDescription> {
-  if (!pinned(name)) return not_found();
+  if (!pinned(name)) return backend_.deleting(name);
   return backend_.describe(*pinned_);
 }
 
 auto TableScope::delete_table(std::string_view name) -> Result<TableDescription> {
-  if (!pinned(name)) return not_found();
+  if (!pinned(name)) return backend_.deleting(name);
   return backend_.remove(pinned_);
 }
 
 auto TableScope::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
-  if (!pinned(name)) return not_found();
+  if (!pinned(name) || backend_.creating(*pinned_)) return not_found();
   return pinned_->table;
+}
+
+std::shared_ptr<Table> TableScope::described_table(std::string_view name) const {
+  return pinned(name) ? pinned_->table : nullptr;
 }
 
 }  // namespace localray::dynamodb::model

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -29,7 +30,7 @@ struct TableDescription {
   std::string name;
   std::string arn;     // arn:aws:dynamodb:{region}:{account}:table/{name}
   std::string id;      // TableId, a UUID
-  std::string status;  // "ACTIVE"; "DELETING" in DeleteTable's answer
+  std::string status;  // "CREATING" until the table takes requests, "ACTIVE", "DELETING" once deleted
   std::chrono::system_clock::time_point created;
   KeySchema key;
   std::vector<AttributeDefinition> attribute_definitions;
@@ -49,12 +50,22 @@ struct TableList {
 // One table and what serialises work on it: its items are touched on its strand only; its
 // definition is fixed when it is created and may be read anywhere.
 struct TableHandle {
-  TableHandle(boost::asio::any_io_executor ex, std::shared_ptr<Table> t, std::string table_id)
-      : strand{boost::asio::make_strand(ex)}, table{std::move(t)}, id{std::move(table_id)} {}
+  TableHandle(boost::asio::any_io_executor ex, std::shared_ptr<Table> t, std::string table_id, tracing::TimePoint active)
+      : strand{boost::asio::make_strand(ex)}, table{std::move(t)}, id{std::move(table_id)}, active_at{active} {}
   boost::asio::strand<boost::asio::any_io_executor> strand;
   std::shared_ptr<Table> table;
-  std::string id;  // TableId
+  std::string id;                // TableId
+  tracing::TimePoint active_at;  // CREATING before it: found, described, not yet read or written
+  // Held, on the strand, by whatever touches the table's items: a transaction takes the locks of
+  // all its tables at once (in name order), which strands alone cannot give. Never held across a
+  // suspension point, and a call holding it takes no other table's.
+  std::mutex items_lock;
 };
+
+// When a table created over the API turns ACTIVE: after the configured delay, as on AWS, or at
+// once for tables that a topology or a stack declares (their creation completes before anything
+// can call them).
+enum class Activation { AfterDelay, Now };
 
 // All DynamoDB tables of one account and region, by name. The name -> table map has a lock of its
 // own: creating, finding and listing tables is safe from any thread. Each table works on its own
@@ -71,7 +82,14 @@ class Backend {
   const std::string& account_id() const { return account_id_; }
   std::string table_arn(std::string_view name) const;
 
-  auto create_table(TableDefinition definition, Tags tags = {}) -> Result<TableDescription>;  // ResourceInUse if it exists
+  // ResourceInUse if the name is taken, by a table that stands or one still DELETING.
+  auto create_table(TableDefinition definition, Tags tags = {}, Activation activation = Activation::Now) -> Result<TableDescription>;
+  // How long a table stays CREATING after CreateTable (--dynamodb-create-ms), and how long a
+  // deleted one stays DELETING (--dynamodb-delete-ms): described and listed, refused to data calls.
+  void set_lifecycle(std::chrono::milliseconds creating, std::chrono::milliseconds deleting) {
+    creating_ = creating;
+    deleting_time_ = deleting;
+  }
   // A table a copy kept, with its creation time and TableId (ResourceInUse if the name is taken).
   auto restore_table(TableDefinition definition, std::chrono::system_clock::time_point created, std::string id, Tags tags = {})
       -> Result<std::shared_ptr<TableHandle>>;
@@ -83,19 +101,31 @@ class Backend {
   // Names in order, after `exclusive_start_table_name`, at most `limit` (1..100, default 100).
   auto list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
       -> Result<TableList>;
-  // The one place a missing table becomes ResourceNotFound.
+  // The one place a missing table becomes ResourceNotFound. A CREATING table is found: table-level
+  // calls take it.
   auto handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>>;
+  // The table for reading and writing items: ResourceNotFound while it is CREATING, as on AWS.
+  auto item_handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>>;
+  bool creating(const TableHandle& handle) const { return clock_.now() < handle.active_at; }
+  // What DescribeTable says of a table deleted and still DELETING; ResourceNotFound otherwise.
+  auto deleting(std::string_view name) const -> Result<TableDescription>;
 
   // On the handle's strand: the table as DescribeTable reports it.
   TableDescription describe(const TableHandle& handle) const;
-  // On the handle's strand: removes the table if it still stands under its name (DELETING).
+  // On the handle's strand: removes the table if it still stands under its name (DELETING); a
+  // CREATING table is ResourceInUse.
   auto remove(const std::shared_ptr<TableHandle>& handle) -> Result<TableDescription>;
 
   // By name, for callers that serialise on their own (single-threaded tests): each looks the name
   // up again, so on a live process use handle() and the handle's strand instead.
+  // The pinned table (CREATING or ACTIVE) or one still DELETING.
   auto describe_table(std::string_view name) const -> Result<TableDescription>;
+  // DELETING again is no error (AWS's rule); CREATING is ResourceInUse.
   auto delete_table(std::string_view name) -> Result<TableDescription>;
+  // For item calls: ResourceNotFound while CREATING.
   auto table(std::string_view name) const -> Result<std::shared_ptr<Table>>;
+  // The pinned table in any state, for what describes it; null when there is none.
+  std::shared_ptr<Table> described_table(std::string_view name) const;
 
  private:
   boost::asio::any_io_executor ex_;
@@ -104,6 +134,14 @@ class Backend {
   const tracing::Clock& clock_;
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<TableHandle>, std::less<>> tables_;
+  // Deleted tables while DELETING, as described at deletion: their items are gone already.
+  struct Deleted {
+    TableDescription description;
+    tracing::TimePoint gone_at;
+  };
+  std::map<std::string, Deleted, std::less<>> deleted_;  // under mutex_; expired ones erased lazily
+  std::chrono::milliseconds creating_{0};
+  std::chrono::milliseconds deleting_time_{0};
   std::uint64_t created_count_ = 0;  // makes TableIds of recreated tables differ; under mutex_
   std::shared_ptr<TableChanges> changes_;
   std::shared_ptr<ItemBudget> budget_;
@@ -117,15 +155,20 @@ class TableScope {
   TableScope(Backend& backend, std::shared_ptr<TableHandle> pinned) : backend_{backend}, pinned_{std::move(pinned)} {}
 
   auto create_table(TableDefinition definition, Tags tags = {}) -> Result<TableDescription> {
-    return backend_.create_table(std::move(definition), std::move(tags));
+    return backend_.create_table(std::move(definition), std::move(tags), Activation::AfterDelay);
   }
   auto list_tables(const std::optional<std::string>& exclusive_start_table_name, std::optional<std::size_t> limit) const
       -> Result<TableList> {
     return backend_.list_tables(exclusive_start_table_name, limit);
   }
+  // The pinned table (CREATING or ACTIVE) or one still DELETING.
   auto describe_table(std::string_view name) const -> Result<TableDescription>;
+  // DELETING again is no error (AWS's rule); CREATING is ResourceInUse.
   auto delete_table(std::string_view name) -> Result<TableDescription>;
+  // For item calls: ResourceNotFound while CREATING.
   auto table(std::string_view name) const -> Result<std::shared_ptr<Table>>;
+  // The pinned table in any state, for what describes it; null when there is none.
+  std::shared_ptr<Table> described_table(std::string_view name) const;
 
  private:
   bool pinned(std::string_view name) const;
@@ -133,10 +176,17 @@ class TableScope {
   std::shared_ptr<TableHandle> pinned_;
 };
 
-// Runs `f(Table&)` on the table's strand and returns what it returns.
+// Onto the table's strand, then its items' lock, which the caller holds until it returns (with no
+// co_await in between: the lock belongs to this thread).
+inline auto enter(std::shared_ptr<TableHandle> h) -> boost::asio::awaitable<std::unique_lock<std::mutex>> {
+  co_await boost::asio::dispatch(boost::asio::bind_executor(h->strand, boost::asio::use_awaitable));
+  co_return std::unique_lock{h->items_lock};
+}
+
+// Runs `f(Table&)` on the table's strand, its items' lock held, and returns what it returns.
 template <class F>
 auto run_on_table(std::shared_ptr<TableHandle> h, F f) -> boost::asio::awaitable<decltype(f(std::declval<Table&>()))> {
-  co_await boost::asio::dispatch(boost::asio::bind_executor(h->strand, boost::asio::use_awaitable));
+  auto held = co_await enter(h);
   co_return f(*h->table);
 }
 

@@ -29,7 +29,7 @@ TableDefinition simple_table(const std::string& name, const std::string& hash_na
 
 boost::asio::awaitable<Result<std::string>> add_to_counter(Backend& backend, std::string table, std::string key_name, std::string key_value,
                                                            std::string counter, long long increment) {
-  auto h = backend.handle(table);
+  auto h = backend.item_handle(table);
   if (!h) co_return h.error();
   co_return co_await run_on_table(*h, [&](Table& t) -> Result<std::string> {
     expression::ExpressionInput in;

@@ -107,7 +107,7 @@ auto batch_get_input(const json& request) -> Result<std::vector<TableKeys>> {
 
 // The table, once every key of its part of the batch is known to be valid and distinct.
 auto checked_table(const model::Backend& backend, const TableKeys& part) -> Result<std::shared_ptr<model::TableHandle>> {
-  auto table = backend.handle(part.table_name);
+  auto table = backend.item_handle(part.table_name);
   if (!table) return table.error();
   std::set<model::PrimaryKey> seen;
   for (const auto& key : part.keys) {
@@ -191,7 +191,7 @@ auto check_write(const model::TableDefinition& definition, const WriteRequest& r
 }
 
 auto checked_table(const model::Backend& backend, const TableWrites& part) -> Result<std::shared_ptr<model::TableHandle>> {
-  auto table = backend.handle(part.table_name);
+  auto table = backend.item_handle(part.table_name);
   if (!table) return table.error();
   std::set<model::PrimaryKey> seen;
   for (const auto& request : part.requests) {

@@ -56,7 +56,8 @@ std::shared_ptr<model::TableHandle> named_table(const nlohmann::json& body, cons
 boost::asio::awaitable<model::Result<nlohmann::json>> run(const Entry& op, const nlohmann::json& body, model::Backend& backend) {
   if (op.batch) co_return co_await op.batch(body, backend);
   auto table = named_table(body, backend);
-  if (table) co_await boost::asio::dispatch(boost::asio::bind_executor(table->strand, boost::asio::use_awaitable));
+  std::unique_lock<std::mutex> held;
+  if (table) held = co_await model::enter(table);
   model::TableScope scope{backend, std::move(table)};
   co_return op.single(body, scope);
 }

@@ -220,7 +220,8 @@ json index_json(const model::TableDescription& d, const model::IndexDefinition& 
            {"ItemCount", stats.item_count},
            {"IndexArn", d.arn + "/index/" + index.name}};
   if (!global) return out;
-  out["IndexStatus"] = "ACTIVE";
+  // A table's indexes are built with it: CREATING together, then ACTIVE.
+  out["IndexStatus"] = d.status == "CREATING" ? "CREATING" : "ACTIVE";
   // On-demand indexes report zero throughput; a provisioned index's own figures are not kept.
   if (d.billing_mode == model::BillingMode::PayPerRequest) out["ProvisionedThroughput"] = throughput_json(0, 0);
   return out;

@@ -26,11 +26,10 @@ auto create_table(const json& request, model::TableScope& backend) -> Result<jso
 auto describe_table(const json& request, model::TableScope& backend) -> Result<json> {
   auto name = table_name(request);
   if (!name) return name.error();
-  auto table = backend.table(*name);
-  if (!table) return table.error();
   auto description = backend.describe_table(*name);
   if (!description) return description.error();
-  return success(json{{"Table", table_description_to_json(*description, table->get())}});
+  auto table = backend.described_table(*name);
+  return success(json{{"Table", table_description_to_json(*description, table.get())}});
 }
 
 namespace {
@@ -62,11 +61,10 @@ auto delete_table(const json& request, model::TableScope& backend) -> Result<jso
   auto name = table_name(request);
   if (!name) return name.error();
   // Held across the delete so that the description can still count the indexes' items.
-  auto table = backend.table(*name);
-  if (!table) return table.error();
+  auto table = backend.described_table(*name);
   auto deleted = backend.delete_table(*name);
   if (!deleted) return deleted.error();
-  return success(json{{"TableDescription", table_description_to_json(*deleted, table->get())}});
+  return success(json{{"TableDescription", table_description_to_json(*deleted, table.get())}});
 }
 
 }  // namespace localray::dynamodb::protocol

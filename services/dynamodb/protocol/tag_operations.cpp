@@ -46,7 +46,7 @@ std::string not_found_message(const std::string& arn) { return "Requested resour
 // Changes the table's tags on its strand and reports the change, as writes to its items are.
 template <class Change>
 auto change_tags(const std::shared_ptr<model::TableHandle>& h, Change& change) -> boost::asio::awaitable<Result<json>> {
-  co_await boost::asio::dispatch(boost::asio::bind_executor(h->strand, boost::asio::use_awaitable));
+  auto held = co_await model::enter(h);
   model::Tags tags = h->table->tags();
   change(tags);
   h->table->set_tags(std::move(tags));
@@ -120,7 +120,7 @@ auto list_tags_of_resource(const json& request, model::Backend& backend) -> boos
   if (auto name = model::table_of_arn(*arn); !name) co_return name.error();
   auto h = tagged_table(*arn, backend, not_found_message(*arn));
   if (!h) co_return h.error();
-  co_await boost::asio::dispatch(boost::asio::bind_executor((*h)->strand, boost::asio::use_awaitable));
+  auto held = co_await model::enter(*h);
   // A table holds at most 50 tags: one page, never a NextToken.
   json tags = json::array();
   for (const auto& [key, value] : (*h)->table->tags()) tags.push_back({{"Key", key}, {"Value", value}});

@@ -14,6 +14,40 @@ from localray_case import BINARY, LocalrayCase, ACCOUNT, eventually
 
 
 class DynamoDbTest(LocalrayCase):
+    def test_table_lifecycle_creating_and_deleting_with_the_sdk_waiters(self):
+        ddb = self.client("dynamodb")
+        t = "boto-lifecycle"
+
+        def error(call, **kwargs):
+            with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                call(**kwargs)
+            return caught.exception.response["Error"]
+        created = ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                                   KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])["TableDescription"]
+        self.assertEqual(created["TableStatus"], "CREATING")
+        # localray's default keeps it CREATING for 100 ms: these calls come well within that.
+        self.assertEqual(ddb.describe_table(TableName=t)["Table"]["TableStatus"], "CREATING")
+        e = error(ddb.put_item, TableName=t, Item={"k": {"S": "early"}})
+        self.assertEqual((e["Code"], e["Message"]), ("ResourceNotFoundException", "Requested resource not found"))
+        e = error(ddb.delete_table, TableName=t)
+        self.assertEqual((e["Code"], e["Message"]),
+                         ("ResourceInUseException", f"Attempt to change a resource which is still in use: Table is being created: {t}"))
+        self.table_ready(ddb, t)
+        ddb.put_item(TableName=t, Item={"k": {"S": "later"}})
+        self.assertEqual(ddb.get_item(TableName=t, Key={"k": {"S": "later"}})["Item"], {"k": {"S": "later"}})
+
+        deleted = ddb.delete_table(TableName=t)["TableDescription"]
+        self.assertEqual((deleted["TableStatus"], deleted["ItemCount"]), ("DELETING", 1))
+        self.assertEqual(ddb.describe_table(TableName=t)["Table"]["TableStatus"], "DELETING")
+        self.assertIn(t, ddb.list_tables()["TableNames"])
+        e = error(ddb.create_table, TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                  KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])
+        self.assertEqual((e["Code"], e["Message"]),
+                         ("ResourceInUseException", f"Attempt to change a resource which is still in use: Table is being deleted: {t}"))
+        ddb.get_waiter("table_not_exists").wait(TableName=t, WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
+        self.assertNotIn(t, ddb.list_tables()["TableNames"])
+        self.assertEqual(error(ddb.describe_table, TableName=t)["Code"], "ResourceNotFoundException")
+
     def test_tags_limits_and_endpoints(self):
         ddb = self.client("dynamodb")
         t = "boto-tagged"
@@ -65,7 +99,9 @@ class DynamoDbTest(LocalrayCase):
                                      "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]}}],
             BillingMode="PAY_PER_REQUEST")["TableDescription"]
         self.assertEqual(created["TableName"], t)
+        self.assertEqual(created["TableStatus"], "CREATING")
         self.assertEqual(created["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        self.table_ready(ddb, t)
         desc = ddb.describe_table(TableName=t)["Table"]
         self.assertEqual(desc["TableStatus"], "ACTIVE")
         self.assertEqual(desc["TableArn"], f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{t}")
@@ -161,6 +197,7 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(gone["Attributes"]["v"], {"S": "b1"})
         self.assertNotIn("Item", ddb.get_item(TableName=t, Key={"pk": {"S": "b"}, "sk": {"S": "1"}}))
         self.assertEqual(ddb.delete_table(TableName=t)["TableDescription"]["TableName"], t)
+        ddb.get_waiter("table_not_exists").wait(TableName=t, WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
         self.assertNotIn(t, ddb.list_tables()["TableNames"])
         with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
             ddb.describe_table(TableName=t)
@@ -196,6 +233,7 @@ class ItemMemoryBound(unittest.TestCase):
         self.addCleanup(ddb.close)
         ddb.create_table(TableName="bounded", BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
                          KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])
+        ddb.get_waiter("table_exists").wait(TableName="bounded", WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
         stored = 0
         with self.assertRaises(botocore.exceptions.ClientError) as refused:
             for i in range(100):

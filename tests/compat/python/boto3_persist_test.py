@@ -111,6 +111,7 @@ class PersistTest(unittest.TestCase):
                          GlobalSecondaryIndexes=[{"IndexName": "by-owner", "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}],
                                                   "Projection": {"ProjectionType": "KEYS_ONLY"}}],
                          Tags=[{"Key": "made-by", "Value": "create"}])
+        ddb.get_waiter("table_exists").wait(TableName="persist-items", WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
         table_before = ddb.describe_table(TableName="persist-items")["Table"]
         ddb.tag_resource(ResourceArn=table_before["TableArn"], Tags=[{"Key": "team", "Value": "red"}])
         # The topology's table, tagged over the API: the tags come back with it.
@@ -126,6 +127,7 @@ class PersistTest(unittest.TestCase):
         self.assertEqual(len(items_before), 19)
         ddb.create_table(TableName="persist-dropped", BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
                          KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])
+        ddb.get_waiter("table_exists").wait(TableName="persist-dropped", WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
         ddb.delete_table(TableName="persist-dropped")
 
         topic = sns.create_topic(Name="persist-topic", Attributes={"DisplayName": "Kept"}, Tags=[{"Key": "team", "Value": "a"}])["TopicArn"]

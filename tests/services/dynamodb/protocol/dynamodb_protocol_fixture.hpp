@@ -11,6 +11,7 @@
 #include <string>
 
 #include "services/dynamodb/protocol/dispatch.hpp"
+#include "tracing/clock.hpp"
 
 namespace localray::dynamodb::protocol {
 
@@ -102,7 +103,8 @@ class dynamodbDispatchTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  model::Backend access_{io_.get_executor(), "us-east-1", "000000000000"};
+  tracing::ManualClock clock_;  // moves only when a test says so: tables' CREATING and DELETING
+  model::Backend access_{io_.get_executor(), "us-east-1", "000000000000", clock_};
 };
 
 }  // namespace localray::dynamodb::protocol

@@ -1,0 +1,111 @@
+// CREATING and DELETING as DynamoDB has them: what each call may do while a table is in them.
+#include <chrono>
+
+#include "tests/services/dynamodb/protocol/dynamodb_protocol_fixture.hpp"
+
+namespace localray::dynamodb::protocol {
+namespace {
+
+constexpr const char* kInUse = "com.amazonaws.dynamodb.v20120810#ResourceInUseException";
+
+class dynamodbLifecycleTest : public dynamodbDispatchTest {
+ protected:
+  void SetUp() override { access_.set_lifecycle(std::chrono::milliseconds{500}, std::chrono::milliseconds{300}); }
+
+  std::string status(const std::string& table) {
+    return ok("DescribeTable", {{"TableName", table}}).at("Table").at("TableStatus").get<std::string>();
+  }
+};
+
+TEST_F(dynamodbLifecycleTest, ACreatingTableIsDescribedAndListedButRefusesItemCalls) {
+  json d = create_threads_table();
+  EXPECT_EQ(d.at("TableStatus"), "CREATING");
+  json described = ok("DescribeTable", {{"TableName", "threads"}}).at("Table");
+  EXPECT_EQ(described.at("TableStatus"), "CREATING");
+  EXPECT_EQ(described.at("GlobalSecondaryIndexes")[0].at("IndexStatus"), "CREATING");
+  EXPECT_EQ(ok("ListTables", json::object()).at("TableNames"), json::array({"threads"}));
+
+  const char* key = R"("Key":{"forum":{"S":"f"},"seq":{"N":"1"}})";
+  const std::string item = R"({"TableName":"threads","Item":{"forum":{"S":"f"},"seq":{"N":"1"}}})";
+  for (auto [operation, body] : std::initializer_list<std::pair<const char*, std::string>>{
+           {"GetItem", std::string{R"({"TableName":"threads",)"} + key + "}"},
+           {"PutItem", item},
+           {"DeleteItem", std::string{R"({"TableName":"threads",)"} + key + "}"},
+           {"UpdateItem", std::string{R"({"TableName":"threads",)"} + key + "}"},
+           {"Query", R"({"TableName":"threads","KeyConditionExpression":"forum = :f","ExpressionAttributeValues":{":f":{"S":"f"}}})"},
+           {"Scan", R"({"TableName":"threads"})"},
+           {"BatchGetItem", std::string{R"({"RequestItems":{"threads":{"Keys":[{"forum":{"S":"f"},"seq":{"N":"1"}}]}}})"}},
+           {"BatchWriteItem", R"({"RequestItems":{"threads":[{"PutRequest":{"Item":{"forum":{"S":"f"},"seq":{"N":"1"}}}}]}})"}}) {
+    json e = fails(operation, body);
+    EXPECT_EQ(e.at("__type"), kNotFound) << operation;
+    EXPECT_EQ(e.at("message"), "Requested resource not found") << operation;
+  }
+  json e = fails("DeleteTable", R"({"TableName":"threads"})");
+  EXPECT_EQ(e.at("__type"), kInUse);
+  EXPECT_EQ(e.at("message"), "Attempt to change a resource which is still in use: Table is being created: threads");
+
+  clock_.advance(std::chrono::milliseconds{499});
+  EXPECT_EQ(status("threads"), "CREATING");
+  clock_.advance(std::chrono::milliseconds{1});
+  json active = ok("DescribeTable", {{"TableName", "threads"}}).at("Table");
+  EXPECT_EQ(active.at("TableStatus"), "ACTIVE");
+  EXPECT_EQ(active.at("GlobalSecondaryIndexes")[0].at("IndexStatus"), "ACTIVE");
+  ok("PutItem", json::parse(item));
+  EXPECT_EQ(ok("Scan", {{"TableName", "threads"}}).at("Count"), 1);
+}
+
+TEST_F(dynamodbLifecycleTest, TagsMayBeChangedWhileATableIsCreating) {
+  json d = create_threads_table();
+  ok("TagResource", {{"ResourceArn", d.at("TableArn")}, {"Tags", {{{"Key", "team"}, {"Value", "a"}}}}});
+  EXPECT_EQ(ok("ListTagsOfResource", {{"ResourceArn", d.at("TableArn")}}).at("Tags").size(), 1u);
+}
+
+TEST_F(dynamodbLifecycleTest, ADeletedTableStaysDeletingForItsDelayThenIsGone) {
+  create_hits_table();
+  clock_.advance(std::chrono::seconds{1});
+  ok("PutItem", {{"TableName", "hits"}, {"Item", {{"path", {{"S", "/a"}}}}}});
+  json d = ok("DeleteTable", {{"TableName", "hits"}}).at("TableDescription");
+  EXPECT_EQ(d.at("TableStatus"), "DELETING");
+  EXPECT_EQ(d.at("ItemCount"), 1);
+
+  EXPECT_EQ(status("hits"), "DELETING");
+  EXPECT_EQ(ok("ListTables", json::object()).at("TableNames"), json::array({"hits"}));
+  // Deleting again is no error while it lasts (AWS's rule for a table already DELETING).
+  EXPECT_EQ(ok("DeleteTable", {{"TableName", "hits"}}).at("TableDescription").at("TableStatus"), "DELETING");
+  json e = fails("GetItem", R"({"TableName":"hits","Key":{"path":{"S":"/a"}}})");
+  EXPECT_EQ(e.at("__type"), kNotFound);
+  json again = fails("CreateTable", json{{"TableName", "hits"},
+                                        {"KeySchema", {{{"AttributeName", "path"}, {"KeyType", "HASH"}}}},
+                                        {"AttributeDefinitions", {{{"AttributeName", "path"}, {"AttributeType", "S"}}}},
+                                        {"BillingMode", "PAY_PER_REQUEST"}}
+                                        .dump());
+  EXPECT_EQ(again.at("__type"), kInUse);
+  EXPECT_EQ(again.at("message"), "Attempt to change a resource which is still in use: Table is being deleted: hits");
+
+  clock_.advance(std::chrono::milliseconds{300});
+  EXPECT_EQ(fails("DescribeTable", R"({"TableName":"hits"})").at("__type"), kNotFound);
+  EXPECT_EQ(fails("DeleteTable", R"({"TableName":"hits"})").at("__type"), kNotFound);
+  EXPECT_EQ(ok("ListTables", json::object()).at("TableNames"), json::array());
+  create_hits_table();  // the name is free again
+  EXPECT_EQ(status("hits"), "CREATING");
+}
+
+TEST_F(dynamodbLifecycleTest, ListTablesPagesOverLiveAndDeletingTablesInOneOrder) {
+  for (const char* name : {"aaa", "bbb", "ccc", "ddd"}) {
+    ok("CreateTable", {{"TableName", name},
+                       {"KeySchema", {{{"AttributeName", "k"}, {"KeyType", "HASH"}}}},
+                       {"AttributeDefinitions", {{{"AttributeName", "k"}, {"AttributeType", "S"}}}},
+                       {"BillingMode", "PAY_PER_REQUEST"}});
+  }
+  clock_.advance(std::chrono::seconds{1});
+  ok("DeleteTable", {{"TableName", "bbb"}});
+  json first = ok("ListTables", {{"Limit", 2}});
+  EXPECT_EQ(first.at("TableNames"), json::array({"aaa", "bbb"}));
+  EXPECT_EQ(first.at("LastEvaluatedTableName"), "bbb");
+  json rest = ok("ListTables", {{"Limit", 2}, {"ExclusiveStartTableName", "bbb"}});
+  EXPECT_EQ(rest.at("TableNames"), json::array({"ccc", "ddd"}));
+  EXPECT_FALSE(rest.contains("LastEvaluatedTableName"));
+}
+
+}  // namespace
+}  // namespace localray::dynamodb::protocol
