@@ -381,6 +381,18 @@ test("DynamoDB: DocumentClient put/get/update and a typed error", async () => {
   assert.equal(upd.Attributes.hits, 42);
   assert.equal((await doc.get({ TableName: "hits", Key: { path: "/v2" } }).promise()).Item.hits, 42);
   await assert.rejects(doc.get({ TableName: "nope", Key: { path: "/" } }).promise(), (e) => e.code === "ResourceNotFoundException");
+
+  await doc.transactWrite({ TransactItems: [
+    { Put: { TableName: "hits", Item: { path: "/v2-tx", hits: 7 } } },
+    { Update: { TableName: "hits", Key: { path: "/v2" }, UpdateExpression: "ADD hits :one", ExpressionAttributeValues: { ":one": 1 } } },
+  ] }).promise();
+  await assert.rejects(doc.transactWrite({ TransactItems: [
+    { Delete: { TableName: "hits", Key: { path: "/v2-tx" } } },
+    { ConditionCheck: { TableName: "hits", Key: { path: "/v2" }, ConditionExpression: "hits = :h", ExpressionAttributeValues: { ":h": 0 } } },
+  ] }).promise(), (e) => e.code === "TransactionCanceledException" && /\[None, ConditionalCheckFailed\]$/.test(e.message));
+  const got = await doc.transactGet({ TransactItems: [
+    { Get: { TableName: "hits", Key: { path: "/v2-tx" } } }, { Get: { TableName: "hits", Key: { path: "/v2" } } }] }).promise();
+  assert.deepEqual(got.Responses.map((r) => r.Item.hits), [7, 43]);
 });
 
 test("Lambda: list, get, invoke in every mode, a function error, event source mappings, typed error", async () => {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as sns from "@aws-sdk/client-sns";
 import * as sqs from "@aws-sdk/client-sqs";
 import * as ddb from "@aws-sdk/client-dynamodb";
+import * as ddbDoc from "@aws-sdk/lib-dynamodb";
 import * as lambda from "@aws-sdk/client-lambda";
 import * as xray from "@aws-sdk/client-xray";
 import { startLocalray, v3Options, eventually } from "./lib/localray.mjs";
@@ -246,4 +247,58 @@ test("X-Ray: groups and sampling rules", async () => {
   assert.equal(targets.SamplingTargetDocuments[0].ReservoirQuota, 2);
   await c.send(new xray.DeleteSamplingRuleCommand({ RuleName: "api" }));
   assert.equal((await c.send(new xray.GetSamplingRulesCommand({}))).SamplingRuleRecords.length, 1);
+});
+
+test("DynamoDB transactions through lib-dynamodb: all or nothing, cancellation reasons, idempotency, TransactGet", async () => {
+  const doc = ddbDoc.DynamoDBDocumentClient.from(new ddb.DynamoDBClient(opts));
+  const written = await doc.send(new ddbDoc.TransactWriteCommand({
+    ReturnConsumedCapacity: "TOTAL",
+    ClientRequestToken: "v3-transaction-1",
+    TransactItems: [
+      { Put: { TableName: "hits", Item: { path: "/v3-tx-a", hits: 1, tags: new Set(["x"]) } } },
+      { Update: { TableName: "hits", Key: { path: "/v3-tx-b" }, UpdateExpression: "ADD hits :n", ExpressionAttributeValues: { ":n": 5 } } },
+      { ConditionCheck: { TableName: "hits", Key: { path: "/v3-tx-c" }, ConditionExpression: "attribute_not_exists(#p)", ExpressionAttributeNames: { "#p": "path" } } },
+    ],
+  }));
+  assert.deepEqual(written.ConsumedCapacity, [{ TableName: "hits", CapacityUnits: 6, WriteCapacityUnits: 6 }]);
+  // The same token and request again: answered, not written twice.
+  await doc.send(new ddbDoc.TransactWriteCommand({
+    ClientRequestToken: "v3-transaction-1",
+    TransactItems: [
+      { Put: { TableName: "hits", Item: { path: "/v3-tx-a", hits: 1, tags: new Set(["x"]) } } },
+      { Update: { TableName: "hits", Key: { path: "/v3-tx-b" }, UpdateExpression: "ADD hits :n", ExpressionAttributeValues: { ":n": 5 } } },
+      { ConditionCheck: { TableName: "hits", Key: { path: "/v3-tx-c" }, ConditionExpression: "attribute_not_exists(#p)", ExpressionAttributeNames: { "#p": "path" } } },
+    ],
+  }));
+  await assert.rejects(doc.send(new ddbDoc.TransactWriteCommand({
+    ClientRequestToken: "v3-transaction-1",
+    TransactItems: [{ Delete: { TableName: "hits", Key: { path: "/v3-tx-a" } } }],
+  })), (e) => e.name === "IdempotentParameterMismatchException");
+
+  await assert.rejects(doc.send(new ddbDoc.TransactWriteCommand({
+    TransactItems: [
+      { Delete: { TableName: "hits", Key: { path: "/v3-tx-a" } } },
+      { Update: { TableName: "hits", Key: { path: "/v3-tx-b" }, UpdateExpression: "ADD hits :n", ConditionExpression: "hits > :big",
+                  ExpressionAttributeValues: { ":n": 1, ":big": 100 }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+    ],
+  })), (e) => {
+    assert.equal(e.name, "TransactionCanceledException");
+    assert.equal(e.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]");
+    assert.equal(e.CancellationReasons[0].Code, "None");
+    assert.equal(e.CancellationReasons[1].Code, "ConditionalCheckFailed");
+    assert.equal(e.CancellationReasons[1].Message, "The conditional request failed");
+    assert.equal(e.CancellationReasons[1].Item.hits.N, "5");
+    return true;
+  });
+
+  const got = await doc.send(new ddbDoc.TransactGetCommand({
+    TransactItems: [
+      { Get: { TableName: "hits", Key: { path: "/v3-tx-b" } } },
+      { Get: { TableName: "hits", Key: { path: "/v3-tx-c" } } },
+      { Get: { TableName: "hits", Key: { path: "/v3-tx-a" }, ProjectionExpression: "tags" } },
+    ],
+  }));
+  assert.equal(got.Responses[0].Item.hits, 5, "written once, not again by the repeated token nor by the cancelled transaction");
+  assert.equal(got.Responses[1].Item, undefined);
+  assert.deepEqual(got.Responses[2].Item, { tags: new Set(["x"]) });
 });

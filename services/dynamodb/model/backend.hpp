@@ -21,6 +21,7 @@
 #include "services/dynamodb/model/error.hpp"
 #include "services/dynamodb/model/table.hpp"
 #include "services/dynamodb/model/table_definition.hpp"
+#include "services/dynamodb/model/transaction.hpp"
 #include "tracing/clock.hpp"
 
 namespace localray::dynamodb::model {
@@ -107,6 +108,8 @@ class Backend {
   // The table for reading and writing items: ResourceNotFound while it is CREATING, as on AWS.
   auto item_handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>>;
   bool creating(const TableHandle& handle) const { return clock_.now() < handle.active_at; }
+  IdempotencyTokens& transaction_tokens() { return tokens_; }
+  tracing::TimePoint now() const { return clock_.now(); }
   // What DescribeTable says of a table deleted and still DELETING; ResourceNotFound otherwise.
   auto deleting(std::string_view name) const -> Result<TableDescription>;
 
@@ -140,6 +143,7 @@ class Backend {
     tracing::TimePoint gone_at;
   };
   std::map<std::string, Deleted, std::less<>> deleted_;  // under mutex_; expired ones erased lazily
+  IdempotencyTokens tokens_;
   std::chrono::milliseconds creating_{0};
   std::chrono::milliseconds deleting_time_{0};
   std::uint64_t created_count_ = 0;  // makes TableIds of recreated tables differ; under mutex_
@@ -178,7 +182,7 @@ class TableScope {
 
 // Onto the table's strand, then its items' lock, which the caller holds until it returns (with no
 // co_await in between: the lock belongs to this thread).
-inline auto enter(std::shared_ptr<TableHandle> h) -> boost::asio::awaitable<std::unique_lock<std::mutex>> {
+inline auto enter(const std::shared_ptr<TableHandle>& h) -> boost::asio::awaitable<std::unique_lock<std::mutex>> {
   co_await boost::asio::dispatch(boost::asio::bind_executor(h->strand, boost::asio::use_awaitable));
   co_return std::unique_lock{h->items_lock};
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <boost/system/result.hpp>
 
@@ -21,6 +22,16 @@ enum class Code {
   Serialization,           // SerializationException: wire value of the wrong JSON type (codec only)
   LimitExceeded,           // LimitExceededException: the table quota, localray's bound on item memory
   AccessDenied,            // AccessDeniedException: what IAM refuses before DynamoDB reads a request
+  TransactionCanceled,     // TransactionCanceledException: a reason per action of the transaction
+  IdempotentParameterMismatch,  // IdempotentParameterMismatchException: a ClientRequestToken reused otherwise
+};
+
+// Why one action of a cancelled transaction did not run, as CancellationReasons lists it: "None"
+// for the actions that would have, "ConditionalCheckFailed", "ValidationError".
+struct CancellationReason {
+  std::string code = "None";
+  std::string message = {};  // none for "None"
+  std::shared_ptr<const Item> item = {};  // ReturnValuesOnConditionCheckFailure ALL_OLD
 };
 
 struct Error {
@@ -29,6 +40,8 @@ struct Error {
   // ConditionalCheckFailed only: the item as it stood, for ReturnValuesOnConditionCheckFailure
   // ALL_OLD. Shared so that copying an Error stays cheap and error.hpp needs no AttributeValue.
   std::shared_ptr<const Item> item = {};
+  // TransactionCanceled only: one per action, in request order.
+  std::shared_ptr<const std::vector<CancellationReason>> reasons = {};
 };
 
 [[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {

@@ -66,6 +66,16 @@ auto key_of_item(const KeySchema& schema, const Item& item) -> Result<PrimaryKey
   return result;
 }
 
+auto check_key_values(const KeySchema& schema, const Item& item) -> Result<void> {
+  for (const KeyElement* element : {&schema.hash, schema.range ? &*schema.range : nullptr}) {
+    if (element == nullptr) continue;
+    auto found = item.find(element->name);
+    if (found == item.end() || found->second.type() != element->type) continue;
+    if (auto ok = check_key_value(*element, found->second, element == &schema.hash); !ok) return ok.error();
+  }
+  return {};
+}
+
 std::optional<PrimaryKey> try_key_of_item(const KeySchema& schema, const Item& item) {
   auto hash = item.find(schema.hash.name);
   if (hash == item.end() || hash->second.type() != schema.hash.type) return std::nullopt;

@@ -43,6 +43,11 @@ auto parse_key(const KeySchema& schema, const Item& key) -> Result<PrimaryKey>;
 // missing or mistyped attribute here.
 auto key_of_item(const KeySchema& schema, const Item& item) -> Result<PrimaryKey>;
 
+// The rules on key values alone (not empty, within the size limits), for the key attributes of
+// `item` that are present and of their declared type: what a transaction refuses as a whole
+// before it looks at any action's key shape.
+auto check_key_values(const KeySchema& schema, const Item& item) -> Result<void>;
+
 // The key of an item known to be valid under `schema`, or nothing when an attribute is absent or
 // of another type (how sparse secondary indexes skip items).
 std::optional<PrimaryKey> try_key_of_item(const KeySchema& schema, const Item& item);

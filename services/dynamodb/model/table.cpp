@@ -40,11 +40,11 @@ Table::~Table() {
   if (budget_) budget_->give(size_bytes_);
 }
 
-auto Table::store(const PrimaryKey& key, Item item) -> Result<void> {
+auto Table::store(const PrimaryKey& key, Item item, bool prepaid) -> Result<void> {
   auto size = item_size(item);
   auto found = items_.find(key);
   std::size_t old = found == items_.end() ? 0 : item_size(found->second);
-  if (budget_ && size > old && !budget_->try_take(size - old))
+  if (budget_ && !prepaid && size > old && !budget_->try_take(size - old))
     return Error{Code::LimitExceeded, "localray holds " + std::to_string(budget_->used() >> 20) + " MiB of DynamoDB items, its bound (--dynamodb-max-mb " +
                                           std::to_string(budget_->limit() >> 20) + "): the write was refused; delete items or raise the bound"};
   if (budget_ && old > size) budget_->give(old - size);
@@ -53,6 +53,21 @@ auto Table::store(const PrimaryKey& key, Item item) -> Result<void> {
   else found->second = std::move(item);
   if (changes_) changes_->item_stored(*this, found->second);
   return {};
+}
+
+Item Table::erase(std::map<PrimaryKey, Item>::iterator found) {
+  auto freed = item_size(found->second);
+  size_bytes_ -= freed;
+  if (budget_) budget_->give(freed);
+  if (changes_) changes_->item_removed(*this, found->first);
+  Item removed = std::move(found->second);
+  items_.erase(found);
+  return removed;
+}
+
+const Item* Table::find(const PrimaryKey& key) const {
+  auto found = items_.find(key);
+  return found == items_.end() ? nullptr : &found->second;
 }
 
 bool Table::restore(Item item) {
@@ -70,43 +85,25 @@ bool Table::restore(Item item) {
   return true;
 }
 
-auto Table::put_item(PutRequest request) -> Result<std::optional<Item>> {
-  if (auto ok = check_put_return_values(request.return_values); !ok) return ok.error();
+auto Table::prepare_put(PutRequest&& request) const -> Result<PreparedWrite> {
   auto key = key_of_item(definition_.key, request.item);
   if (!key) return key.error();
   if (auto ok = check_index_keys(definition_, request.item); !ok) return ok.error();
   if (item_size(request.item) > kMaxItemBytes) return validation_error("Item size has exceeded the maximum allowed size");
-
-  auto found = items_.find(*key);
-  const Item* existing = found == items_.end() ? nullptr : &found->second;
+  const Item* existing = find(*key);
   if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
-
-  std::optional<Item> old;
-  if (existing && request.return_values == ReturnValues::AllOld) old = *existing;
-  if (auto stored = store(*key, std::move(request.item)); !stored) return stored.error();
-  return old;
+  return PreparedWrite{std::move(*key), std::move(request.item)};
 }
 
-auto Table::delete_item(const DeleteRequest& request) -> Result<std::optional<Item>> {
-  if (auto ok = check_put_return_values(request.return_values); !ok) return ok.error();
+auto Table::prepare_delete(const DeleteRequest& request) const -> Result<PreparedWrite> {
   auto key = parse_key(definition_.key, request.key);
   if (!key) return key.error();
-  auto found = items_.find(*key);
-  const Item* existing = found == items_.end() ? nullptr : &found->second;
+  const Item* existing = find(*key);
   if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
-  if (!existing) return std::optional<Item>{};
-
-  std::optional<Item> old;
-  if (request.return_values == ReturnValues::AllOld) old = std::move(found->second);
-  auto freed = item_size(old ? *old : found->second);
-  size_bytes_ -= freed;
-  if (budget_) budget_->give(freed);
-  if (changes_) changes_->item_removed(*this, found->first);
-  items_.erase(found);
-  return old;
+  return PreparedWrite{std::move(*key)};
 }
 
-auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<Item>> {
+auto Table::prepare_update(const UpdateRequest& request) const -> Result<PreparedWrite> {
   auto key = parse_key(definition_.key, request.key);
   if (!key) return key.error();
   if (request.update) {
@@ -117,22 +114,76 @@ auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<It
       }
     }
   }
-
-  auto found = items_.find(*key);
-  const Item* existing = found == items_.end() ? nullptr : &found->second;
+  const Item* existing = find(*key);
   if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
 
   // An absent item is upserted: the update starts from its key attributes.
-  const Item base = existing ? *existing : request.key;
-  Item updated = base;
+  const Item& base = existing ? *existing : request.key;
+  Item updated;
   if (request.update) {
     auto applied = expression::apply_update(*request.update, base);
     if (!applied) return applied.error();
     updated = std::move(*applied);
+  } else {
+    updated = base;
   }
   if (auto ok = check_index_keys(definition_, updated); !ok) return ok.error();
   if (item_size(updated) > kMaxItemBytes) return validation_error("Item size to update has exceeded the maximum allowed size");
+  return PreparedWrite{std::move(*key), std::move(updated)};
+}
 
+auto Table::prepare_check(const CheckRequest& request) const -> Result<PreparedWrite> {
+  auto key = parse_key(definition_.key, request.key);
+  if (!key) return key.error();
+  const Item* existing = find(*key);
+  if (!condition_holds(request.condition, existing)) return condition_failed(existing, request.return_old_item_on_condition_failure);
+  return PreparedWrite{std::move(*key), std::nullopt, true};
+}
+
+std::size_t Table::growth(const PreparedWrite& write) const {
+  if (write.check_only || !write.item) return 0;
+  const Item* existing = find(write.key);
+  std::size_t old = existing ? item_size(*existing) : 0;
+  std::size_t size = item_size(*write.item);
+  return size > old ? size - old : 0;
+}
+
+auto Table::commit(PreparedWrite&& write, bool prepaid) -> Result<void> {
+  if (write.check_only) return {};
+  if (write.item) return store(write.key, std::move(*write.item), prepaid);
+  if (auto found = items_.find(write.key); found != items_.end()) (void)erase(found);
+  return {};
+}
+
+auto Table::put_item(PutRequest request) -> Result<std::optional<Item>> {
+  if (auto ok = check_put_return_values(request.return_values); !ok) return ok.error();
+  const ReturnValues return_values = request.return_values;
+  auto prepared = prepare_put(std::move(request));
+  if (!prepared) return prepared.error();
+  std::optional<Item> old;
+  if (return_values == ReturnValues::AllOld) {
+    if (const Item* existing = find(prepared->key)) old = *existing;
+  }
+  if (auto stored = commit(std::move(*prepared)); !stored) return stored.error();
+  return old;
+}
+
+auto Table::delete_item(const DeleteRequest& request) -> Result<std::optional<Item>> {
+  if (auto ok = check_put_return_values(request.return_values); !ok) return ok.error();
+  auto prepared = prepare_delete(request);
+  if (!prepared) return prepared.error();
+  auto found = items_.find(prepared->key);
+  if (found == items_.end()) return std::optional<Item>{};
+  Item removed = erase(found);
+  if (request.return_values != ReturnValues::AllOld) return std::optional<Item>{};
+  return std::optional<Item>{std::move(removed)};
+}
+
+auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<Item>> {
+  auto prepared = prepare_update(request);
+  if (!prepared) return prepared.error();
+  const Item* existing = request.return_values == ReturnValues::None ? nullptr : find(prepared->key);
+  const Item& updated = *prepared->item;
   std::vector<expression::Path> paths = request.update ? expression::updated_paths(*request.update) : std::vector<expression::Path>{};
   std::optional<Item> result;
   switch (request.return_values) {
@@ -142,7 +193,7 @@ auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<It
     case ReturnValues::AllNew: result = updated; break;
     case ReturnValues::UpdatedNew: result = non_empty(expression::project(updated, paths)); break;
   }
-  if (auto stored = store(*key, std::move(updated)); !stored) return stored.error();
+  if (auto stored = commit(std::move(*prepared)); !stored) return stored.error();
   return result;
 }
 

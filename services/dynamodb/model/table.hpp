@@ -74,6 +74,21 @@ struct ScanRequest {
   std::optional<int> total_segments = {};
 };
 
+// TransactWriteItems' ConditionCheck: a condition on an item, which nothing writes.
+struct CheckRequest {
+  Item key = {};
+  expression::Condition condition = {};
+  bool return_old_item_on_condition_failure = false;
+};
+
+// A write checked against the item as it stands and computed, not yet stored: what a transaction
+// holds for each of its items until every one of them has been checked.
+struct PreparedWrite {
+  PrimaryKey key;
+  std::optional<Item> item = {};  // what to store; nothing: the item is removed
+  bool check_only = false;        // a ConditionCheck: nothing to store or remove
+};
+
 // One page of a Query or Scan. last_evaluated_key is set only when more items remain, whether
 // the page ended at Limit or at 1 MB of items read.
 struct Page {
@@ -120,6 +135,19 @@ class Table {
   auto delete_item(const DeleteRequest& request) -> Result<std::optional<Item>>;
   auto update_item(const UpdateRequest& request) -> Result<std::optional<Item>>;  // upserts
 
+  // Each prepare_* checks the request and the condition on the item as it stands, and computes the
+  // write without making it; commit() makes it. The single-item calls above are prepare + commit.
+  auto prepare_put(PutRequest&& request) const -> Result<PreparedWrite>;
+  auto prepare_delete(const DeleteRequest& request) const -> Result<PreparedWrite>;
+  auto prepare_update(const UpdateRequest& request) const -> Result<PreparedWrite>;
+  auto prepare_check(const CheckRequest& request) const -> Result<PreparedWrite>;
+  // `prepaid`: the growth in bytes was taken from the budget beforehand (reserve()), as a
+  // transaction does so that no write of it can be refused once the first is made.
+  auto commit(PreparedWrite&& write, bool prepaid = false) -> Result<void>;
+  // The bytes `write` would add to the table (0 when it shrinks or removes).
+  std::size_t growth(const PreparedWrite& write) const;
+  const std::shared_ptr<ItemBudget>& budget() const { return budget_; }
+
   // Nothing when there is no such item.
   auto get_item(const GetRequest& request) const -> Result<std::optional<Item>>;
 
@@ -139,7 +167,9 @@ class Table {
   // Where a write's condition failed: the error, carrying the old item when asked for.
   Error condition_failed(const Item* existing, bool return_item) const;
   // Refused (LimitExceeded, nothing changed) when the item would take the budget past its bound.
-  auto store(const PrimaryKey& key, Item item) -> Result<void>;
+  auto store(const PrimaryKey& key, Item item, bool prepaid = false) -> Result<void>;
+  Item erase(std::map<PrimaryKey, Item>::iterator found);  // the item removed
+  const Item* find(const PrimaryKey& key) const;
 
   TableDefinition definition_;
   Tags tags_;

@@ -29,6 +29,7 @@ const Operations& operations() {
       {"GetItem", {&get_item}},                     {"ListTables", {&list_tables}},                   {"PutItem", {&put_item}},
       {"Query", {&query}},                          {"Scan", {&scan}},                                {"UpdateItem", {&update_item}},
       {"TagResource", {nullptr, &tag_resource}},    {"UntagResource", {nullptr, &untag_resource}},    {"ListTagsOfResource", {nullptr, &list_tags_of_resource}},
+      {"TransactWriteItems", {nullptr, &transact_write_items}}, {"TransactGetItems", {nullptr, &transact_get_items}},
       {"DescribeLimits", {&describe_limits}},       {"DescribeEndpoints", {}},  // answered in handle(): it needs the Host
   };
   return table;

@@ -6,6 +6,7 @@
 
 #include "services/dynamodb/protocol/attribute_value_json.hpp"
 #include "services/dynamodb/protocol/capacity.hpp"
+#include "services/dynamodb/protocol/item_requests.hpp"
 #include "services/dynamodb/protocol/operations.hpp"
 #include "services/dynamodb/protocol/request_json.hpp"
 
@@ -89,6 +90,8 @@ auto write_options(const json& request, std::initializer_list<std::string_view> 
   return options;
 }
 
+}  // namespace
+
 auto put_request(const json& request) -> Result<model::PutRequest> {
   if (auto ok = refuse_legacy(request, {"Expected", "ConditionalOperator"}); !ok) return ok.error();
   auto item = item_member(request, "Item");
@@ -130,8 +133,6 @@ auto get_request(const json& request) -> Result<model::GetRequest> {
   get.projection = parsed->projection ? std::move(parsed->projection) : std::move(*listed);
   return get;
 }
-
-}  // namespace
 
 auto put_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Item"});

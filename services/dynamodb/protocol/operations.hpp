@@ -48,4 +48,8 @@ auto tag_list(const nlohmann::json& request, std::string_view name, std::string_
 auto batch_get_item(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
 auto batch_write_item(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
 
+// transaction_operations.cpp: all or nothing over the tables named, held together.
+auto transact_write_items(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+auto transact_get_items(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+
 }  // namespace localray::dynamodb::protocol

@@ -13,7 +13,7 @@ namespace localray::dynamodb::protocol {
 namespace {
 
 // Model error code -> AWS error shape. ValidationException keeps coral's namespace, as AWS sends it.
-constexpr std::array<std::pair<model::Code, ErrorShape>, 7> kErrorShapes{{
+constexpr std::array<std::pair<model::Code, ErrorShape>, 9> kErrorShapes{{
     {model::Code::ResourceNotFound, {"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", 400}},
     {model::Code::ResourceInUse, {"com.amazonaws.dynamodb.v20120810#ResourceInUseException", 400}},
     {model::Code::Validation, {"com.amazon.coral.validate#ValidationException", 400}},
@@ -21,6 +21,8 @@ constexpr std::array<std::pair<model::Code, ErrorShape>, 7> kErrorShapes{{
     {model::Code::Serialization, {"com.amazon.coral.service#SerializationException", 400}},
     {model::Code::LimitExceeded, {"com.amazonaws.dynamodb.v20120810#LimitExceededException", 400}},
     {model::Code::AccessDenied, {"com.amazon.coral.service#AccessDeniedException", 400}},
+    {model::Code::TransactionCanceled, {"com.amazonaws.dynamodb.v20120810#TransactionCanceledException", 400}},
+    {model::Code::IdempotentParameterMismatch, {"com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException", 400}},
 }};
 
 // Never throws: strings that are not UTF-8 (none should reach here) are replaced, not fatal.
@@ -54,8 +56,20 @@ http::Response error_reply(ErrorShape shape, std::string_view message, const std
 
 http::Response error_reply(const model::Error& error, const std::string& request_id) {
   ErrorShape shape = error_shape(error.code);
-  nlohmann::json body{{"__type", shape.type}, {"message", error.message}};
+  // The transaction errors spell it "Message", as DynamoDB sends them (botocore reads either).
+  const bool capital = error.code == model::Code::TransactionCanceled || error.code == model::Code::IdempotentParameterMismatch;
+  nlohmann::json body{{"__type", shape.type}, {capital ? "Message" : "message", error.message}};
   if (error.item) body["Item"] = item_to_json(*error.item);
+  if (error.reasons) {
+    nlohmann::json reasons = nlohmann::json::array();
+    for (const auto& reason : *error.reasons) {
+      nlohmann::json r{{"Code", reason.code}};
+      if (reason.item) r["Item"] = item_to_json(*reason.item);
+      if (!reason.message.empty()) r["Message"] = reason.message;
+      reasons.push_back(std::move(r));
+    }
+    body["CancellationReasons"] = std::move(reasons);
+  }
   return reply(shape.status, serialise(body), request_id);
 }
 

@@ -48,6 +48,54 @@ class DynamoDbTest(LocalrayCase):
         self.assertNotIn(t, ddb.list_tables()["TableNames"])
         self.assertEqual(error(ddb.describe_table, TableName=t)["Code"], "ResourceNotFoundException")
 
+    def test_transactions_cancel_with_reasons_and_repeat_by_token(self):
+        ddb = self.client("dynamodb")
+        t = "boto-ledger"
+        ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        self.table_ready(ddb, t)
+        ddb.put_item(TableName=t, Item={"id": {"S": "alice"}, "balance": {"N": "10"}})
+
+        def transfer(amount, token=None):
+            extra = {"ClientRequestToken": token} if token else {}
+            return ddb.transact_write_items(ReturnConsumedCapacity="TOTAL", TransactItems=[
+                {"Update": {"TableName": t, "Key": {"id": {"S": "alice"}}, "UpdateExpression": "ADD balance :minus",
+                            "ConditionExpression": "balance >= :amount", "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                            "ExpressionAttributeValues": {":minus": {"N": str(-amount)}, ":amount": {"N": str(amount)}}}},
+                {"Update": {"TableName": t, "Key": {"id": {"S": "bob"}}, "UpdateExpression": "ADD balance :plus",
+                            "ExpressionAttributeValues": {":plus": {"N": str(amount)}}}},
+                {"Put": {"TableName": "hits", "Item": {"path": {"S": "/ledger"}, "amount": {"N": str(amount)}}}}], **extra)
+        done = transfer(4, token="boto-transfer-1")
+        self.assertEqual(sorted((c["TableName"], c["WriteCapacityUnits"]) for c in done["ConsumedCapacity"]), [("boto-ledger", 4.0), ("hits", 2.0)])
+        transfer(4, token="boto-transfer-1")  # the same request again: answered, not applied twice
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            transfer(7)
+        e = caught.exception.response
+        self.assertEqual(e["Error"]["Code"], "TransactionCanceledException")
+        self.assertEqual(e["Error"]["Message"],
+                         "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, None]")
+        self.assertEqual(e["CancellationReasons"], [
+            {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed", "Item": {"id": {"S": "alice"}, "balance": {"N": "6"}}},
+            {"Code": "None"}, {"Code": "None"}])
+        with self.assertRaises(ddb.exceptions.IdempotentParameterMismatchException):
+            transfer(5, token="boto-transfer-1")
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            ddb.transact_write_items(TransactItems=[{"Delete": {"TableName": t, "Key": {"id": {"S": "bob"}}}},
+                                                    {"ConditionCheck": {"TableName": t, "Key": {"id": {"S": "bob"}}, "ConditionExpression": "attribute_exists(id)"}}])
+        self.assertEqual(caught.exception.response["Error"], {"Code": "ValidationException", "Message": "Transaction request cannot include multiple operations on one item"})
+
+        got = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": t, "Key": {"id": {"S": "alice"}}}},
+                                                    {"Get": {"TableName": t, "Key": {"id": {"S": "bob"}}, "ProjectionExpression": "balance"}},
+                                                    {"Get": {"TableName": t, "Key": {"id": {"S": "carol"}}}}])["Responses"]
+        self.assertEqual(got, [{"Item": {"id": {"S": "alice"}, "balance": {"N": "6"}}}, {"Item": {"balance": {"N": "4"}}}, {}])
+        # The AWS CLI reads the same.
+        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodb", "transact-get-items", "--transact-items",
+                              json.dumps([{"Get": {"TableName": t, "Key": {"id": {"S": "bob"}}}}])],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["Responses"], [{"Item": {"id": {"S": "bob"}, "balance": {"N": "4"}}}])
+
     def test_tags_limits_and_endpoints(self):
         ddb = self.client("dynamodb")
         t = "boto-tagged"
