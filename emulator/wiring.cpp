@@ -230,6 +230,7 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->dynamodb = std::make_unique<dynamodb::model::Backend>(ex, scope.region, scope.account);
   r->dynamodb->set_item_budget(s.dynamodb_budget);
   r->dynamodb->set_lifecycle(s.dynamodb_creating, s.dynamodb_deleting);
+  r->dynamodb->start_expiry(std::chrono::seconds{1});
   r->lambda = std::make_unique<lambda::model::Runner>(ex, tracer, log, scope.region, scope.account);
   r->lambda->set_open_invocations(&s.open_invocations);
   r->lambda->set_run_logs(&s.function_logs);

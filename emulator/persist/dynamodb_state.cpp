@@ -1,10 +1,12 @@
 #include "emulator/persist/dynamodb_state.hpp"
 
 #include <map>
+#include <optional>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -79,6 +81,7 @@ DynamoDbState::DynamoDbState(tracing::StateJournal& journal, base::Scope scope) 
 void DynamoDbState::table_changed(const model::Table& t, const std::string& id) {
   json j{{"definition", create_request(t.definition())}, {"created", ns(t.created())}, {"id", id}};
   if (!t.tags().empty()) j["tags"] = t.tags();
+  if (t.time_to_live()) j["ttl"] = *t.time_to_live();
   journal_.put(kDynamoDbTableRows, scope_owner_, t.definition().name, j.dump());
 }
 
@@ -112,6 +115,7 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
     std::int64_t created = 0;
     std::string id;
     model::Tags tags;
+    std::optional<std::string> ttl;
     if (j.is_object() && j.contains("definition") && j["created"].is_number_integer() && j["id"].is_string()) {
       definition = dynamodb::protocol::table_definition_from_json(j["definition"]);
       created = j["created"].get<std::int64_t>();
@@ -119,6 +123,7 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
       if (auto stored = j.find("tags"); stored != j.end() && stored->is_object())
         for (const auto& [key, value] : stored->items())
           if (value.is_string()) tags[key] = value.get<std::string>();
+      if (auto stored = j.find("ttl"); stored != j.end() && stored->is_string()) ttl = stored->get<std::string>();
     }
     std::shared_ptr<model::TableHandle> h;
     bool same_schema = true;
@@ -148,6 +153,8 @@ asio::awaitable<RestoreCounts> restore_dynamodb(model::Backend& backend, const b
     auto held = co_await dynamodb::model::enter(h);
     // A table the topology made takes the tags the file kept: they were set over the API.
     if (!tags.empty()) h->table->set_tags(std::move(tags));
+    // Before the items, which it indexes by expiry as they come back.
+    if (ttl) h->table->set_time_to_live(std::move(ttl));
     if (listed == items.end()) {
       if (auto* changes = h->table->changes(); changes) changes->table_changed(*h->table, h->id);
       continue;

@@ -3,6 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "services/dynamodb/model/limits.hpp"
 
 namespace localray::dynamodb::model {
@@ -24,6 +30,11 @@ std::string table_id(const std::string& arn, std::uint64_t counter) {
 }
 
 Error not_found() { return Error{Code::ResourceNotFound, "Requested resource not found"}; }
+
+// What the table-level calls (DescribeTable, DeleteTable, ...) say of a name no table has.
+Error table_not_found(std::string_view name) {
+  return Error{Code::ResourceNotFound, "Requested resource not found: Table: " + std::string{name} + " not found"};
+}
 
 Error in_use(std::string_view doing, std::string_view name) {
   return Error{Code::ResourceInUse, "Attempt to change a resource which is still in use: Table is being " + std::string{doing} + ": " + std::string{name}};
@@ -132,7 +143,7 @@ auto Backend::deleting(std::string_view name) const -> Result<TableDescription> 
   const tracing::TimePoint now = clock_.now();
   std::shared_lock lock{mutex_};
   auto gone = deleted_.find(name);
-  if (gone == deleted_.end() || now >= gone->second.gone_at) return not_found();
+  if (gone == deleted_.end() || now >= gone->second.gone_at) return table_not_found(name);
   return gone->second.description;
 }
 
@@ -156,6 +167,40 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
     if (deleting_time_.count() > 0) deleted_.insert_or_assign(description.name, Deleted{description, now + deleting_time_});
   }
   return description;
+}
+
+void Backend::start_expiry(std::chrono::milliseconds period) {
+  std::weak_ptr<bool> alive = alive_;
+  boost::asio::co_spawn(
+      ex_,
+      [this, alive, period]() -> boost::asio::awaitable<void> {
+        boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
+        for (;;) {
+          timer.expires_after(period);
+          boost::system::error_code ec;
+          co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+          if (ec || alive.expired()) co_return;
+          expire_items();
+        }
+      },
+      boost::asio::detached);
+}
+
+std::size_t Backend::expire_items() {
+  // A table's share of one turn: what a turn removes stays short for the tables' other callers.
+  constexpr std::size_t kPerTableTurn = 1000;
+  std::vector<std::shared_ptr<TableHandle>> handles;
+  {
+    std::shared_lock lock{mutex_};
+    for (const auto& [name, h] : tables_) handles.push_back(h);
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  std::size_t removed = 0;
+  for (const auto& h : handles) {
+    std::lock_guard held{h->items_lock};
+    removed += h->table->expire(now, kPerTableTurn).size();
+  }
+  return removed;
 }
 
 auto Backend::describe_table(std::string_view name) const -> Result<TableDescription> {
@@ -216,6 +261,11 @@ auto TableScope::delete_table(std::string_view name) -> Result<TableDescription>
 
 auto TableScope::table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
   if (!pinned(name) || backend_.creating(*pinned_)) return not_found();
+  return pinned_->table;
+}
+
+auto TableScope::any_table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
+  if (!pinned(name)) return table_not_found(name);
   return pinned_->table;
 }
 

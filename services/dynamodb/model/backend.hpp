@@ -109,6 +109,13 @@ class Backend {
   auto item_handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>>;
   bool creating(const TableHandle& handle) const { return clock_.now() < handle.active_at; }
   IdempotencyTokens& transaction_tokens() { return tokens_; }
+  // Time to live: every `period`, each table's expired items are removed (expire_items), on the
+  // executor the backend was made with. Until the backend is destroyed or the executor stops.
+  void start_expiry(std::chrono::milliseconds period);
+  // One turn of it, safe from any thread (each table's items lock is taken in turn): the number
+  // of items removed.
+  std::size_t expire_items();
+
   tracing::TimePoint now() const { return clock_.now(); }
   // What DescribeTable says of a table deleted and still DELETING; ResourceNotFound otherwise.
   auto deleting(std::string_view name) const -> Result<TableDescription>;
@@ -120,15 +127,12 @@ class Backend {
   auto remove(const std::shared_ptr<TableHandle>& handle) -> Result<TableDescription>;
 
   // By name, for callers that serialise on their own (single-threaded tests): each looks the name
-  // up again, so on a live process use handle() and the handle's strand instead.
-  // The pinned table (CREATING or ACTIVE) or one still DELETING.
+  // up again, so on a live process use handle() and the handle's strand instead. A table still
+  // DELETING is described, and deleting it again is no error; CREATING: see remove().
   auto describe_table(std::string_view name) const -> Result<TableDescription>;
-  // DELETING again is no error (AWS's rule); CREATING is ResourceInUse.
   auto delete_table(std::string_view name) -> Result<TableDescription>;
   // For item calls: ResourceNotFound while CREATING.
   auto table(std::string_view name) const -> Result<std::shared_ptr<Table>>;
-  // The pinned table in any state, for what describes it; null when there is none.
-  std::shared_ptr<Table> described_table(std::string_view name) const;
 
  private:
   boost::asio::any_io_executor ex_;
@@ -144,6 +148,7 @@ class Backend {
   };
   std::map<std::string, Deleted, std::less<>> deleted_;  // under mutex_; expired ones erased lazily
   IdempotencyTokens tokens_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // the expiry loop stops once it is gone
   std::chrono::milliseconds creating_{0};
   std::chrono::milliseconds deleting_time_{0};
   std::uint64_t created_count_ = 0;  // makes TableIds of recreated tables differ; under mutex_
@@ -173,6 +178,11 @@ class TableScope {
   auto table(std::string_view name) const -> Result<std::shared_ptr<Table>>;
   // The pinned table in any state, for what describes it; null when there is none.
   std::shared_ptr<Table> described_table(std::string_view name) const;
+  // The pinned table in any state, for table-level calls (time to live); else ResourceNotFound
+  // in those calls' words.
+  auto any_table(std::string_view name) const -> Result<std::shared_ptr<Table>>;
+  // The TableId of the pinned table, for reporting a change to it (--persist).
+  const std::string& pinned_id() const { return pinned_->id; }
 
  private:
   bool pinned(std::string_view name) const;

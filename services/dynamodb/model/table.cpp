@@ -1,5 +1,8 @@
 #include "services/dynamodb/model/table.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <memory>
 
 #include "services/dynamodb/model/expression/condition.hpp"
@@ -19,6 +22,19 @@ bool condition_holds(const std::optional<expression::Condition>& condition, cons
   static const Item kNoItem;
   return !condition || expression::evaluate(*condition, existing ? *existing : kNoItem);
 }
+
+// An item's expiry under time to live: its attribute's Number, in whole epoch seconds.
+std::optional<std::int64_t> expiry_of(const Item& item, const std::string& attribute) {
+  auto found = item.find(attribute);
+  if (found == item.end() || found->second.type() != Type::Number) return std::nullopt;
+  long double seconds = std::strtold(found->second.as<Number>().to_string().c_str(), nullptr);
+  if (!std::isfinite(seconds)) return std::nullopt;
+  constexpr long double kBound = 9.2e18L;
+  return static_cast<std::int64_t>(std::floor(std::clamp(seconds, -kBound, kBound)));
+}
+
+// DynamoDB leaves alone expiries more than five years back (a value in milliseconds, say).
+constexpr std::int64_t kExpiryHorizonSeconds = 5LL * 365 * 24 * 3600;
 
 std::optional<Item> non_empty(Item item) {
   if (item.empty()) return std::nullopt;
@@ -49,6 +65,7 @@ auto Table::store(const PrimaryKey& key, Item item, bool prepaid) -> Result<void
                                           std::to_string(budget_->limit() >> 20) + "): the write was refused; delete items or raise the bound"};
   if (budget_ && old > size) budget_->give(old - size);
   size_bytes_ = size_bytes_ - old + size;
+  if (ttl_attribute_) track_expiry(key, found == items_.end() ? nullptr : &found->second, &item);
   if (found == items_.end()) found = items_.emplace(key, std::move(item)).first;
   else found->second = std::move(item);
   if (changes_) changes_->item_stored(*this, found->second);
@@ -60,6 +77,7 @@ Item Table::erase(std::map<PrimaryKey, Item>::iterator found) {
   size_bytes_ -= freed;
   if (budget_) budget_->give(freed);
   if (changes_) changes_->item_removed(*this, found->first);
+  if (ttl_attribute_) track_expiry(found->first, &found->second, nullptr);
   Item removed = std::move(found->second);
   items_.erase(found);
   return removed;
@@ -195,6 +213,35 @@ auto Table::update_item(const UpdateRequest& request) -> Result<std::optional<It
   }
   if (auto stored = commit(std::move(*prepared)); !stored) return stored.error();
   return result;
+}
+
+void Table::track_expiry(const PrimaryKey& key, const Item* before, const Item* after) {
+  if (before) {
+    if (auto at = expiry_of(*before, *ttl_attribute_)) expiries_.erase(Expiry{*at, key});
+  }
+  if (after) {
+    if (auto at = expiry_of(*after, *ttl_attribute_)) expiries_.emplace(*at, key);
+  }
+}
+
+void Table::set_time_to_live(std::optional<std::string> attribute) {
+  ttl_attribute_ = std::move(attribute);
+  expiries_.clear();
+  if (!ttl_attribute_) return;
+  for (const auto& [key, item] : items_) track_expiry(key, nullptr, &item);
+}
+
+std::vector<Item> Table::expire(std::int64_t now, std::size_t limit) {
+  std::vector<Item> removed;
+  if (!ttl_attribute_) return removed;
+  std::vector<PrimaryKey> due;
+  for (auto it = expiries_.lower_bound(now - kExpiryHorizonSeconds); it != expiries_.end() && it->first <= now && due.size() < limit; ++it) {
+    due.push_back(it->second);
+  }
+  for (const auto& key : due) {
+    if (auto found = items_.find(key); found != items_.end()) removed.push_back(erase(found));
+  }
+  return removed;
 }
 
 auto Table::get_item(const GetRequest& request) const -> Result<std::optional<Item>> {

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -148,6 +150,15 @@ class Table {
   std::size_t growth(const PreparedWrite& write) const;
   const std::shared_ptr<ItemBudget>& budget() const { return budget_; }
 
+  // UpdateTimeToLive's attribute: a Number holding each item's expiry in epoch seconds; nothing:
+  // time to live is off. Setting it indexes every item by its expiry.
+  const std::optional<std::string>& time_to_live() const { return ttl_attribute_; }
+  void set_time_to_live(std::optional<std::string> attribute);
+  // DynamoDB's background deletion: removes the items whose expiry is at or before `now` (epoch
+  // seconds), at most `limit` of them (the rest on the next call), and returns them. As on AWS,
+  // an expiry more than five years back is never acted on.
+  std::vector<Item> expire(std::int64_t now, std::size_t limit);
+
   // Nothing when there is no such item.
   auto get_item(const GetRequest& request) const -> Result<std::optional<Item>>;
 
@@ -171,8 +182,21 @@ class Table {
   Item erase(std::map<PrimaryKey, Item>::iterator found);  // the item removed
   const Item* find(const PrimaryKey& key) const;
 
+  // Keeps expiries_ in step with an item stored (`after`) or removed, when time to live is on.
+  void track_expiry(const PrimaryKey& key, const Item* before, const Item* after);
+
+  using Expiry = std::pair<std::int64_t, PrimaryKey>;
+  struct ExpiryOrder {
+    using is_transparent = void;
+    bool operator()(const Expiry& a, const Expiry& b) const { return a.first != b.first ? a.first < b.first : std::is_lt(a.second <=> b.second); }
+    bool operator()(const Expiry& a, std::int64_t b) const { return a.first < b; }
+    bool operator()(std::int64_t a, const Expiry& b) const { return a < b.first; }
+  };
+
   TableDefinition definition_;
   Tags tags_;
+  std::optional<std::string> ttl_attribute_;
+  std::set<Expiry, ExpiryOrder> expiries_;  // items with a Number under ttl_attribute_, soonest first
   std::chrono::system_clock::time_point created_;
   std::map<PrimaryKey, Item> items_;
   std::size_t size_bytes_ = 0;  // sum of item_size over items_

@@ -1,4 +1,4 @@
-// CreateTable, DescribeTable, ListTables, DeleteTable.
+// CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTimeToLive, DescribeTimeToLive.
 #include <nlohmann/json.hpp>
 
 #include "services/dynamodb/protocol/operations.hpp"
@@ -65,6 +65,47 @@ auto delete_table(const json& request, model::TableScope& backend) -> Result<jso
   auto deleted = backend.delete_table(*name);
   if (!deleted) return deleted.error();
   return success(json{{"TableDescription", table_description_to_json(*deleted, table.get())}});
+}
+
+auto update_time_to_live(const json& request, model::TableScope& backend) -> Result<json> {
+  if (auto ok = require(request, {"TableName", "TimeToLiveSpecification"}); !ok) return ok.error();
+  auto name = table_name(request);
+  if (!name) return name.error();
+  auto spec = object_member(request, "TimeToLiveSpecification");
+  if (!spec) return spec.error();
+  if (auto ok = require(**spec, {"AttributeName", "Enabled"}, "timeToLiveSpecification"); !ok) return ok.error();
+  auto attribute = string_member(**spec, "AttributeName");
+  if (!attribute) return attribute.error();
+  auto enabled = bool_member(**spec, "Enabled");
+  if (!enabled) return enabled.error();
+  const std::string& attribute_name = **attribute;
+  if (attribute_name.empty()) {
+    return model::constraint_error("", "timeToLiveSpecification.attributeName", "have length greater than or equal to 1");
+  }
+  if (attribute_name.size() > 255) {
+    return model::constraint_error(attribute_name, "timeToLiveSpecification.attributeName", "have length less than or equal to 255");
+  }
+  auto table = backend.any_table(*name);
+  if (!table) return table.error();
+  const bool on = (*table)->time_to_live().has_value();
+  // Not idempotent on AWS: turning it on again, even for another attribute, is refused.
+  if (**enabled && on) return model::validation_error("TimeToLive is already enabled");
+  if (!**enabled && !on) return model::validation_error("TimeToLive is already disabled");
+  (*table)->set_time_to_live(**enabled ? std::optional<std::string>{attribute_name} : std::nullopt);
+  if (auto* changes = (*table)->changes()) changes->table_changed(**table, backend.pinned_id());
+  return success(json{{"TimeToLiveSpecification", {{"AttributeName", attribute_name}, {"Enabled", **enabled}}}});
+}
+
+auto describe_time_to_live(const json& request, model::TableScope& backend) -> Result<json> {
+  auto name = table_name(request);
+  if (!name) return name.error();
+  auto table = backend.any_table(*name);
+  if (!table) return table.error();
+  // The change takes effect at once here; AWS passes through ENABLING/DISABLING for up to an hour.
+  const auto& attribute = (*table)->time_to_live();
+  json description{{"TimeToLiveStatus", attribute ? "ENABLED" : "DISABLED"}};
+  if (attribute) description["AttributeName"] = *attribute;
+  return success(json{{"TimeToLiveDescription", std::move(description)}});
 }
 
 }  // namespace localray::dynamodb::protocol

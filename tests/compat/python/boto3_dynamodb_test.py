@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import time
 import unittest
 import urllib.request
 
@@ -95,6 +96,30 @@ class DynamoDbTest(LocalrayCase):
                              env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["Responses"], [{"Item": {"id": {"S": "bob"}, "balance": {"N": "4"}}}])
+
+    def test_time_to_live_removes_expired_items_in_the_background(self):
+        ddb = self.client("dynamodb")
+        t = "boto-sessions"
+        ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        self.table_ready(ddb, t)
+        self.assertEqual(ddb.describe_time_to_live(TableName=t)["TimeToLiveDescription"], {"TimeToLiveStatus": "DISABLED"})
+        now = int(time.time())
+        ddb.put_item(TableName=t, Item={"id": {"S": "stale"}, "expires": {"N": str(now - 5)}})
+        ddb.put_item(TableName=t, Item={"id": {"S": "fresh"}, "expires": {"N": str(now + 3600)}})
+        ddb.put_item(TableName=t, Item={"id": {"S": "forever"}})
+        spec = ddb.update_time_to_live(TableName=t, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+        self.assertEqual(spec["TimeToLiveSpecification"], {"Enabled": True, "AttributeName": "expires"})
+        self.assertTrue(eventually(lambda: "Item" not in ddb.get_item(TableName=t, Key={"id": {"S": "stale"}})), "removed within a second or two")
+        self.assertEqual(sorted(i["id"]["S"] for i in ddb.scan(TableName=t)["Items"]), ["forever", "fresh"])
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            ddb.update_time_to_live(TableName=t, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+        self.assertEqual(caught.exception.response["Error"], {"Code": "ValidationException", "Message": "TimeToLive is already enabled"})
+        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodb", "describe-time-to-live", "--table-name", t],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["TimeToLiveDescription"], {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
 
     def test_tags_limits_and_endpoints(self):
         ddb = self.client("dynamodb")

@@ -114,6 +114,7 @@ class PersistTest(unittest.TestCase):
         ddb.get_waiter("table_exists").wait(TableName="persist-items", WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
         table_before = ddb.describe_table(TableName="persist-items")["Table"]
         ddb.tag_resource(ResourceArn=table_before["TableArn"], Tags=[{"Key": "team", "Value": "red"}])
+        ddb.update_time_to_live(TableName="persist-items", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
         # The topology's table, tagged over the API: the tags come back with it.
         hits_arn = ddb.describe_table(TableName="hits")["Table"]["TableArn"]
         ddb.tag_resource(ResourceArn=hits_arn, Tags=[{"Key": "counted", "Value": "yes"}])
@@ -170,6 +171,8 @@ class PersistTest(unittest.TestCase):
         self.assertNotIn("persist-dropped", ddb.list_tables()["TableNames"])
         self.assertEqual(ddb.list_tags_of_resource(ResourceArn=table_after["TableArn"])["Tags"],
                          [{"Key": "made-by", "Value": "create"}, {"Key": "team", "Value": "red"}])
+        self.assertEqual(ddb.describe_time_to_live(TableName="persist-items")["TimeToLiveDescription"],
+                         {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
         # The pattern's table is there as the topology makes it, with the tags it was given.
         self.assertIn("hits", ddb.list_tables()["TableNames"])
         self.assertEqual(ddb.list_tags_of_resource(ResourceArn=hits_arn)["Tags"], [{"Key": "counted", "Value": "yes"}])

@@ -206,3 +206,56 @@ TEST(dynamodbTableTest, SizeBytesFollowsWrites) {
 
 }  // namespace
 }  // namespace localray::dynamodb::model
+
+namespace localray::dynamodb::model {
+namespace {
+
+Item expiring(const std::string& path, AttributeValue expires) { return Item{{"path", S(path)}, {"expires", std::move(expires)}}; }
+
+std::vector<std::string> paths_of(const std::vector<Item>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) out.push_back(item.at("path").as<std::string>());
+  return out;
+}
+
+TEST(dynamodbTableTimeToLiveTest, ExpiredItemsGoSoonestFirstAndOthersStay) {
+  Table t = make_table();
+  const std::int64_t now = 1'700'000'000;
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/past", N("1699999990"))}));
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/now", N("1700000000.7"))}));  // whole seconds: due at `now`
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/future", N("1700000001"))}));
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/millis", N("1699999990000"))}));  // milliseconds: far future
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/ancient", N("1500000000"))}));   // over five years back: left alone
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/text", S("1600000000"))}));      // not a Number
+  ASSERT_TRUE(t.put_item(PutRequest{Item{{"path", S("/none")}}}));
+  EXPECT_TRUE(t.expire(now, 100).empty()) << "off until set";
+
+  t.set_time_to_live("expires");
+  EXPECT_EQ(paths_of(t.expire(now, 1)), std::vector<std::string>{"/past"});
+  EXPECT_EQ(paths_of(t.expire(now, 100)), std::vector<std::string>{"/now"});
+  EXPECT_TRUE(t.expire(now, 100).empty());
+  EXPECT_EQ(t.item_count(), 5u);
+  // Changing an item's expiry moves it; removing the attribute takes it out.
+  ASSERT_TRUE(t.update_item(update_request("/future", {.update = "SET expires = :soon", .values = expression::Values{{":soon", N("1699999999")}}})));
+  ASSERT_TRUE(t.update_item(update_request("/millis", {.update = "REMOVE expires"})));
+  EXPECT_EQ(paths_of(t.expire(now, 100)), std::vector<std::string>{"/future"});
+  EXPECT_TRUE(t.expire(now + 1'000'000'000'000, 100).empty());
+
+  t.set_time_to_live(std::nullopt);
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/late", N("1"))}));
+  EXPECT_TRUE(t.expire(now, 100).empty());
+}
+
+TEST(dynamodbTableTimeToLiveTest, ItemsPutBackAndItemsPresentWhenEnabledAreIndexed) {
+  Table t = make_table();
+  ASSERT_TRUE(t.put_item(PutRequest{expiring("/before", N("100"))}));
+  t.set_time_to_live("expires");
+  ASSERT_TRUE(t.restore(expiring("/restored", N("200"))));
+  ASSERT_TRUE(t.delete_item(DeleteRequest{key("/before")}));
+  EXPECT_EQ(paths_of(t.expire(300, 100)), std::vector<std::string>{"/restored"});
+  EXPECT_EQ(t.item_count(), 0u);
+  EXPECT_EQ(t.size_bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace localray::dynamodb::model

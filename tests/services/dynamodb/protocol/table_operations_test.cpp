@@ -130,5 +130,39 @@ TEST_F(dynamodbDispatchTest, DeleteTableAnswersDeletingThenTheTableIsGone) {
   EXPECT_EQ(ok("ListTables", json::object()).at("TableNames"), json::array());
 }
 
+TEST_F(dynamodbDispatchTest, TimeToLiveIsTurnedOnAndOffAndExpiredItemsGo) {
+  create_hits_table();
+  EXPECT_EQ(ok("DescribeTimeToLive", {{"TableName", "hits"}}), json::parse(R"({"TimeToLiveDescription":{"TimeToLiveStatus":"DISABLED"}})"));
+  json on = ok("UpdateTimeToLive", {{"TableName", "hits"}, {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "expires"}}}});
+  EXPECT_EQ(on, json::parse(R"({"TimeToLiveSpecification":{"AttributeName":"expires","Enabled":true}})"));
+  EXPECT_EQ(ok("DescribeTimeToLive", {{"TableName", "hits"}}),
+            json::parse(R"({"TimeToLiveDescription":{"TimeToLiveStatus":"ENABLED","AttributeName":"expires"}})"));
+
+  // The fixture's clock stands at 1,700,000,000 s.
+  ok("PutItem", json::parse(R"({"TableName":"hits","Item":{"path":{"S":"/gone"},"expires":{"N":"1699999999"}}})"));
+  ok("PutItem", json::parse(R"({"TableName":"hits","Item":{"path":{"S":"/kept"},"expires":{"N":"1700000060"}}})"));
+  EXPECT_EQ(access_.expire_items(), 1u);
+  EXPECT_EQ(ok("Scan", {{"TableName", "hits"}}).at("Count"), 1);
+  clock_.advance(std::chrono::seconds{60});
+  EXPECT_EQ(access_.expire_items(), 1u);
+  EXPECT_EQ(ok("Scan", {{"TableName", "hits"}}).at("Count"), 0);
+
+  auto message = [&](const json& body) { return fails("UpdateTimeToLive", body.dump()).at("message").get<std::string>(); };
+  EXPECT_EQ(message({{"TableName", "hits"}, {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "other"}}}}),
+            "TimeToLive is already enabled");
+  ok("UpdateTimeToLive", {{"TableName", "hits"}, {"TimeToLiveSpecification", {{"Enabled", false}, {"AttributeName", "expires"}}}});
+  EXPECT_EQ(message({{"TableName", "hits"}, {"TimeToLiveSpecification", {{"Enabled", false}, {"AttributeName", "expires"}}}}),
+            "TimeToLive is already disabled");
+  EXPECT_EQ(message({{"TableName", "hits"}, {"TimeToLiveSpecification", {{"Enabled", true}}}}),
+            "1 validation error detected: Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null");
+  EXPECT_EQ(message({{"TableName", "hits"}, {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", ""}}}}),
+            "1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length "
+            "greater than or equal to 1");
+  json missing = fails("UpdateTimeToLive", json{{"TableName", "nope"}, {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "e"}}}}.dump());
+  EXPECT_EQ(missing.at("__type"), kNotFound);
+  EXPECT_EQ(missing.at("message"), "Requested resource not found: Table: nope not found");
+  EXPECT_EQ(fails("DescribeTable", R"({"TableName":"nope"})").at("message"), "Requested resource not found: Table: nope not found");
+}
+
 }  // namespace
 }  // namespace localray::dynamodb::protocol
