@@ -147,6 +147,27 @@ auto Backend::deleting(std::string_view name) const -> Result<TableDescription> 
   return gone->second.description;
 }
 
+auto Backend::update(TableHandle& h, const TableUpdate& update) -> Result<TableDescription> {
+  const std::string& name = h.table->definition().name;
+  const tracing::TimePoint now = clock_.now();
+  if (creating(h)) return in_use("created", name);
+  if (now < h.updating_until) return in_use("updated", name);
+  auto next = updated_definition(h.table->definition(), update);
+  if (!next) return next.error();
+  h.table->redefine(*next);
+  h.updating_until = now + creating_;
+  h.indexes_created.clear();
+  for (const auto& change : update.index_updates) {
+    if (change.kind == IndexUpdate::Kind::Create) h.indexes_created.push_back(change.index.name);
+  }
+  if (auto* changes = h.table->changes()) changes->table_changed(*h.table, h.id);
+  // UpdateTable answers UPDATING whatever the delay, as CreateTable answers CREATING.
+  TableDescription description = describe(h);
+  description.status = "UPDATING";
+  description.creating_indexes = h.indexes_created;
+  return description;
+}
+
 auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescription> {
   if (creating(*h)) return in_use("created", h->table->definition().name);
   TableDescription description = describe(*h);
@@ -229,7 +250,7 @@ TableDescription Backend::describe(const TableHandle& h) const {
       d.name,
       table_arn(d.name),
       h.id,
-      creating(h) ? "CREATING" : "ACTIVE",
+      creating(h) ? "CREATING" : clock_.now() < h.updating_until ? "UPDATING" : "ACTIVE",
       table.created(),
       d.key,
       d.attribute_definitions,
@@ -239,6 +260,7 @@ TableDescription Backend::describe(const TableHandle& h) const {
       d.local_secondary_indexes,
       table.item_count(),
       table.size_bytes(),
+      clock_.now() < h.updating_until ? h.indexes_created : std::vector<std::string>{},
   };
 }
 
@@ -267,6 +289,11 @@ auto TableScope::table(std::string_view name) const -> Result<std::shared_ptr<Ta
 auto TableScope::any_table(std::string_view name) const -> Result<std::shared_ptr<Table>> {
   if (!pinned(name)) return table_not_found(name);
   return pinned_->table;
+}
+
+auto TableScope::update_table(std::string_view name, const TableUpdate& update) -> Result<TableDescription> {
+  if (!pinned(name)) return table_not_found(name);
+  return backend_.update(*pinned_, update);
 }
 
 std::shared_ptr<Table> TableScope::described_table(std::string_view name) const {

@@ -41,6 +41,7 @@ struct TableDescription {
   std::vector<IndexDefinition> local_secondary_indexes;
   std::size_t item_count = 0;
   std::size_t size_bytes = 0;
+  std::vector<std::string> creating_indexes;  // GSIs an UpdateTable is still building
 };
 
 struct TableList {
@@ -61,6 +62,9 @@ struct TableHandle {
   // all its tables at once (in name order), which strands alone cannot give. Never held across a
   // suspension point, and a call holding it takes no other table's.
   std::mutex items_lock;
+  // UPDATING until then (UpdateTable), with the indexes it creates CREATING; under items_lock.
+  tracing::TimePoint updating_until{};
+  std::vector<std::string> indexes_created;
 };
 
 // When a table created over the API turns ACTIVE: after the configured delay, as on AWS, or at
@@ -122,6 +126,9 @@ class Backend {
 
   // On the handle's strand: the table as DescribeTable reports it.
   TableDescription describe(const TableHandle& handle) const;
+  // On the handle's strand, its items lock held: UpdateTable. The table is UPDATING for as long
+  // as a new one is CREATING; changing it while CREATING or UPDATING is ResourceInUse.
+  auto update(TableHandle& handle, const TableUpdate& update) -> Result<TableDescription>;
   // On the handle's strand: removes the table if it still stands under its name (DELETING); a
   // CREATING table is ResourceInUse.
   auto remove(const std::shared_ptr<TableHandle>& handle) -> Result<TableDescription>;
@@ -174,6 +181,7 @@ class TableScope {
   auto describe_table(std::string_view name) const -> Result<TableDescription>;
   // DELETING again is no error (AWS's rule); CREATING is ResourceInUse.
   auto delete_table(std::string_view name) -> Result<TableDescription>;
+  auto update_table(std::string_view name, const TableUpdate& update) -> Result<TableDescription>;
   // For item calls: ResourceNotFound while CREATING.
   auto table(std::string_view name) const -> Result<std::shared_ptr<Table>>;
   // The pinned table in any state, for what describes it; null when there is none.

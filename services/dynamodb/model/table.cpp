@@ -46,6 +46,13 @@ std::optional<Item> non_empty(Item item) {
 Table::Table(TableDefinition definition, std::chrono::system_clock::time_point created)
     : definition_{std::move(definition)}, created_{created} {}
 
+void Table::redefine(const TableDefinition& changed) {
+  definition_.attribute_definitions = changed.attribute_definitions;
+  definition_.billing_mode = changed.billing_mode;
+  definition_.provisioned_throughput = changed.provisioned_throughput;
+  definition_.global_secondary_indexes = changed.global_secondary_indexes;
+}
+
 Error Table::condition_failed(const Item* existing, bool return_item) const {
   Error e{Code::ConditionalCheckFailed, "The conditional request failed"};
   if (return_item && existing != nullptr) e.item = std::make_shared<const Item>(*existing);

@@ -125,6 +125,9 @@ class Table {
   Table& operator=(Table&&) = delete;
 
   const TableDefinition& definition() const { return definition_; }
+  // UpdateTable: takes `changed`'s indexes, attribute definitions and billing, under the items
+  // lock. The name and key schema, which are read without it, never change.
+  void redefine(const TableDefinition& changed);
   std::chrono::system_clock::time_point created() const { return created_; }
   std::size_t item_count() const { return items_.size(); }
   std::size_t size_bytes() const { return size_bytes_; }

@@ -119,6 +119,89 @@ auto resolve_definition(TableDefinition definition) -> Result<TableDefinition> {
   return definition;
 }
 
+auto updated_definition(const TableDefinition& current, const TableUpdate& update) -> Result<TableDefinition> {
+  TableDefinition next = current;
+  std::size_t online = 0;
+  for (const auto& change : update.index_updates) online += change.kind != IndexUpdate::Kind::Update ? 1 : 0;
+  if (online > 1) return Error{Code::LimitExceeded, "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"};
+
+  auto& globals = next.global_secondary_indexes;
+  auto find_global = [&globals](const std::string& name) {
+    return std::find_if(globals.begin(), globals.end(), [&](const IndexDefinition& i) { return i.name == name; });
+  };
+  for (const auto& change : update.index_updates) {
+    const std::string& name = change.index.name;
+    if (change.kind == IndexUpdate::Kind::Create) {
+      if (next.find_index(name) != nullptr) return validation_error("Attempting to create an index which already exists");
+      // The new index's keys are named in this request's AttributeDefinitions, not the table's.
+      std::vector<std::string> missing;
+      for (const KeyElement* k : {&change.index.key.hash, change.index.key.range ? &*change.index.key.range : nullptr}) {
+        if (k == nullptr) continue;
+        bool defined = std::any_of(update.attribute_definitions.begin(), update.attribute_definitions.end(),
+                                   [&](const AttributeDefinition& d) { return d.name == k->name; });
+        if (!defined) missing.push_back(k->name);
+      }
+      if (!missing.empty()) {
+        std::string keys, defined;
+        for (const auto& m : missing) keys += (keys.empty() ? "" : ", ") + m;
+        for (const auto& d : update.attribute_definitions) defined += (defined.empty() ? "" : ", ") + d.name;
+        return invalid_parameter("Some index key attributes are not defined in AttributeDefinitions. Keys: [" + keys + "], AttributeDefinitions: [" +
+                                 defined + "]");
+      }
+      globals.push_back(change.index);
+    } else {
+      auto found = find_global(name);
+      if (found == globals.end()) {
+        return Error{Code::ResourceNotFound, "Requested resource not found: Index: " + name + " not found"};
+      }
+      if (change.kind == IndexUpdate::Kind::Delete) globals.erase(found);
+    }
+  }
+
+  const BillingMode mode = update.billing_mode.value_or(current.billing_mode);
+  if (mode == BillingMode::PayPerRequest && update.provisioned_throughput) {
+    return invalid_parameter("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+  }
+  if (mode == BillingMode::Provisioned && current.billing_mode != BillingMode::Provisioned && !update.provisioned_throughput) {
+    return invalid_parameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+  }
+  if (mode == BillingMode::Provisioned && current.billing_mode == BillingMode::Provisioned && update.provisioned_throughput &&
+      current.provisioned_throughput) {
+    const auto& now = *current.provisioned_throughput;
+    const auto& asked = *update.provisioned_throughput;
+    if (now.read_capacity_units == asked.read_capacity_units && now.write_capacity_units == asked.write_capacity_units) {
+      const std::string r = std::to_string(now.read_capacity_units), w = std::to_string(now.write_capacity_units);
+      return validation_error("The provisioned throughput for the table will not change. The requested value equals the current value. "
+                              "Current ReadCapacityUnits provisioned for the table: " + r + ". Requested ReadCapacityUnits: " + r +
+                              ". Current WriteCapacityUnits provisioned for the table: " + w + ". Requested WriteCapacityUnits: " + w +
+                              ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+    }
+  }
+  next.billing_mode = mode;
+  if (mode == BillingMode::PayPerRequest) next.provisioned_throughput.reset();
+  else if (update.provisioned_throughput) next.provisioned_throughput = update.provisioned_throughput;
+
+  // Attribute definitions: the table's and the request's, then only those a key still uses.
+  for (const auto& d : update.attribute_definitions) {
+    auto same = std::find_if(next.attribute_definitions.begin(), next.attribute_definitions.end(),
+                             [&](const AttributeDefinition& a) { return a.name == d.name; });
+    if (same == next.attribute_definitions.end()) next.attribute_definitions.push_back(d);
+    else if (same->type != d.type) {
+      return invalid_parameter("Cannot change the type of attribute " + d.name + " which is part of a key schema");
+    }
+  }
+  std::set<std::string> used{next.key.hash.name};
+  if (next.key.range) used.insert(next.key.range->name);
+  for (const auto* list : {&next.global_secondary_indexes, &next.local_secondary_indexes}) {
+    for (const auto& index : *list) {
+      used.insert(index.key.hash.name);
+      if (index.key.range) used.insert(index.key.range->name);
+    }
+  }
+  std::erase_if(next.attribute_definitions, [&used](const AttributeDefinition& d) { return used.count(d.name) == 0; });
+  return resolve_definition(std::move(next));
+}
+
 auto check_index_keys(const TableDefinition& definition, const Item& item) -> Result<void> {
   for (const auto* list : {&definition.global_secondary_indexes, &definition.local_secondary_indexes}) {
     for (const auto& index : *list) {

@@ -46,6 +46,23 @@ struct TableDefinition {
   const IndexDefinition* find_index(std::string_view index_name) const;
 };
 
+// UpdateTable's changes. Only what is given changes; the key schema and LSIs never do.
+struct IndexUpdate {
+  enum class Kind { Create, Update, Delete };
+  Kind kind = Kind::Create;
+  IndexDefinition index;  // Create: the new index; Update, Delete: its name only
+};
+struct TableUpdate {
+  std::vector<AttributeDefinition> attribute_definitions;  // for the keys of indexes created
+  std::optional<BillingMode> billing_mode;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::vector<IndexUpdate> index_updates;
+};
+
+// `current` as `update` changes it, checked as CreateTable checks a definition, in DynamoDB's
+// words where UpdateTable has its own. Attribute definitions no key uses any longer are dropped.
+auto updated_definition(const TableDefinition& current, const TableUpdate& update) -> Result<TableDefinition>;
+
 auto validate_table_name(std::string_view name) -> Result<void>;
 
 // Checks a CreateTable request as DynamoDB does and returns it with every key element typed

@@ -109,6 +109,8 @@ auto batch_get_input(const json& request) -> Result<std::vector<TableKeys>> {
 auto checked_table(const model::Backend& backend, const TableKeys& part) -> Result<std::shared_ptr<model::TableHandle>> {
   auto table = backend.item_handle(part.table_name);
   if (!table) return table.error();
+  // The table's definition may change under UpdateTable: read under its items lock.
+  std::lock_guard held{(*table)->items_lock};
   std::set<model::PrimaryKey> seen;
   for (const auto& key : part.keys) {
     if (auto ok = unique_key((*table)->table->definition().key, key, seen); !ok) return ok.error();
@@ -193,6 +195,7 @@ auto check_write(const model::TableDefinition& definition, const WriteRequest& r
 auto checked_table(const model::Backend& backend, const TableWrites& part) -> Result<std::shared_ptr<model::TableHandle>> {
   auto table = backend.item_handle(part.table_name);
   if (!table) return table.error();
+  std::lock_guard held{(*table)->items_lock};
   std::set<model::PrimaryKey> seen;
   for (const auto& request : part.requests) {
     if (auto ok = check_write((*table)->table->definition(), request, seen); !ok) return ok.error();

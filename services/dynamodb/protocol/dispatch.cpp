@@ -30,6 +30,7 @@ const Operations& operations() {
       {"Query", {&query}},                          {"Scan", {&scan}},                                {"UpdateItem", {&update_item}},
       {"TagResource", {nullptr, &tag_resource}},    {"UntagResource", {nullptr, &untag_resource}},    {"ListTagsOfResource", {nullptr, &list_tags_of_resource}},
       {"TransactWriteItems", {nullptr, &transact_write_items}}, {"TransactGetItems", {nullptr, &transact_get_items}},
+      {"UpdateTable", {&update_table}},
       {"UpdateTimeToLive", {&update_time_to_live}},            {"DescribeTimeToLive", {&describe_time_to_live}},
       {"DescribeLimits", {&describe_limits}},       {"DescribeEndpoints", {}},  // answered in handle(): it needs the Host
   };

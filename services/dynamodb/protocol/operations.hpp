@@ -23,6 +23,7 @@ auto create_table(const nlohmann::json& request, model::TableScope& backend) -> 
 auto describe_table(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
 auto list_tables(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
 auto delete_table(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
+auto update_table(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
 auto update_time_to_live(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
 auto describe_time_to_live(const nlohmann::json& request, model::TableScope& backend) -> model::Result<nlohmann::json>;
 

@@ -16,6 +16,9 @@ namespace localray::dynamodb::protocol {
 // names as sent; whether keys, definitions and indexes fit together is the model's check.
 // BillingMode defaults to PROVISIONED, as on AWS.
 auto table_definition_from_json(const nlohmann::json& request) -> model::Result<model::TableDefinition>;
+// An UpdateTable request's changes, read and checked for shape (the model checks them against the
+// table).
+auto table_update_from_json(const nlohmann::json& request) -> model::Result<model::TableUpdate>;
 
 struct IndexStats {
   std::size_t item_count = 0;

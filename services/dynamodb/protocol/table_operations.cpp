@@ -1,4 +1,4 @@
-// CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTimeToLive, DescribeTimeToLive.
+// CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable, UpdateTimeToLive, DescribeTimeToLive.
 #include <nlohmann/json.hpp>
 
 #include "services/dynamodb/protocol/operations.hpp"
@@ -65,6 +65,16 @@ auto delete_table(const json& request, model::TableScope& backend) -> Result<jso
   auto deleted = backend.delete_table(*name);
   if (!deleted) return deleted.error();
   return success(json{{"TableDescription", table_description_to_json(*deleted, table.get())}});
+}
+
+auto update_table(const json& request, model::TableScope& backend) -> Result<json> {
+  auto name = table_name(request);
+  if (!name) return name.error();
+  auto update = table_update_from_json(request);
+  if (!update) return update.error();
+  auto updated = backend.update_table(*name, *update);
+  if (!updated) return updated.error();
+  return success(json{{"TableDescription", table_description_to_json(*updated, backend.described_table(*name).get())}});
 }
 
 auto update_time_to_live(const json& request, model::TableScope& backend) -> Result<json> {

@@ -121,6 +121,29 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["TimeToLiveDescription"], {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
 
+    def test_update_table_adds_a_global_index_that_answers_queries(self):
+        ddb = self.client("dynamodb")
+        t = "boto-catalog"
+        ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}])
+        self.table_ready(ddb, t)
+        for sku, colour in (("a", "red"), ("b", "blue"), ("c", "red")):
+            ddb.put_item(TableName=t, Item={"sku": {"S": sku}, "colour": {"S": colour}})
+        d = ddb.update_table(TableName=t, AttributeDefinitions=[{"AttributeName": "colour", "AttributeType": "S"}],
+                             GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-colour", "KeySchema": [{"AttributeName": "colour", "KeyType": "HASH"}],
+                                                                      "Projection": {"ProjectionType": "ALL"}}}])["TableDescription"]
+        self.assertEqual(d["TableStatus"], "UPDATING")
+        self.assertEqual((d["GlobalSecondaryIndexes"][0]["IndexStatus"], d["GlobalSecondaryIndexes"][0]["Backfilling"]), ("CREATING", True))
+        self.table_ready(ddb, t)
+        self.assertEqual(ddb.describe_table(TableName=t)["Table"]["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE")
+        red = ddb.query(TableName=t, IndexName="by-colour", KeyConditionExpression="colour = :c", ExpressionAttributeValues={":c": {"S": "red"}})
+        self.assertEqual(sorted(i["sku"]["S"] for i in red["Items"]), ["a", "c"])
+        with self.assertRaises(ddb.exceptions.LimitExceededException):
+            ddb.update_table(TableName=t, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-colour"}}, {"Delete": {"IndexName": "other"}}])
+        ddb.update_table(TableName=t, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-colour"}}])
+        self.table_ready(ddb, t)
+        self.assertNotIn("GlobalSecondaryIndexes", ddb.describe_table(TableName=t)["Table"])
+
     def test_tags_limits_and_endpoints(self):
         ddb = self.client("dynamodb")
         t = "boto-tagged"

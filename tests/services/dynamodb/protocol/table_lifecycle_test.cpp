@@ -107,5 +107,83 @@ TEST_F(dynamodbLifecycleTest, ListTablesPagesOverLiveAndDeletingTablesInOneOrder
   EXPECT_FALSE(rest.contains("LastEvaluatedTableName"));
 }
 
+TEST_F(dynamodbLifecycleTest, UpdateTableAddsAGlobalIndexThatBackfillsFromTheItems) {
+  create_threads_table();
+  clock_.advance(std::chrono::seconds{1});
+  put_post("f", 1, "ann");
+  put_post("f", 2, "bob");
+  ok("PutItem", json::parse(R"({"TableName":"threads","Item":{"forum":{"S":"g"},"seq":{"N":"3"},"title":{"S":"t3"},"topic":{"S":"news"}}})"));
+  json answer = ok("UpdateTable", json::parse(R"({"TableName":"threads",
+      "AttributeDefinitions":[{"AttributeName":"topic","AttributeType":"S"}],
+      "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-topic","KeySchema":[{"AttributeName":"topic","KeyType":"HASH"}],
+          "Projection":{"ProjectionType":"KEYS_ONLY"},"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}}]})"));
+  const json& d = answer.at("TableDescription");
+  EXPECT_EQ(d.at("TableStatus"), "UPDATING");
+  ASSERT_EQ(d.at("GlobalSecondaryIndexes").size(), 2u);
+  json added = d.at("GlobalSecondaryIndexes")[1];
+  EXPECT_EQ(added.at("IndexName"), "by-topic");
+  EXPECT_EQ(added.at("IndexStatus"), "CREATING");
+  EXPECT_EQ(added.at("Backfilling"), true);
+  EXPECT_EQ(d.at("GlobalSecondaryIndexes")[0].at("IndexStatus"), "ACTIVE");
+  json again = fails("UpdateTable", R"({"TableName":"threads","BillingMode":"PAY_PER_REQUEST"})");
+  EXPECT_EQ(again.at("message"), "Attempt to change a resource which is still in use: Table is being updated: threads");
+
+  clock_.advance(std::chrono::milliseconds{500});
+  json active = ok("DescribeTable", {{"TableName", "threads"}}).at("Table");
+  EXPECT_EQ(active.at("TableStatus"), "ACTIVE");
+  EXPECT_EQ(active.at("GlobalSecondaryIndexes")[1].at("IndexStatus"), "ACTIVE");
+  EXPECT_FALSE(active.at("GlobalSecondaryIndexes")[1].contains("Backfilling"));
+  EXPECT_EQ(active.at("GlobalSecondaryIndexes")[1].at("ItemCount"), 1);
+  json found = ok("Query", json::parse(R"({"TableName":"threads","IndexName":"by-topic","KeyConditionExpression":"topic = :t",
+      "ExpressionAttributeValues":{":t":{"S":"news"}}})"));
+  EXPECT_EQ(found.at("Items"), json::parse(R"([{"forum":{"S":"g"},"seq":{"N":"3"},"topic":{"S":"news"}}])"));
+
+  // The other index goes; the attribute only it used goes from the definitions.
+  json removed = ok("UpdateTable", json::parse(R"({"TableName":"threads","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-author"}}]})"));
+  std::vector<std::string> names;
+  for (const auto& a : removed.at("TableDescription").at("AttributeDefinitions")) names.push_back(a.at("AttributeName"));
+  EXPECT_EQ(names, (std::vector<std::string>{"forum", "seq", "title", "topic"}));
+  clock_.advance(std::chrono::milliseconds{500});
+  EXPECT_EQ(fails("Query", R"({"TableName":"threads","IndexName":"by-author","KeyConditionExpression":"author = :a",
+      "ExpressionAttributeValues":{":a":{"S":"ann"}}})").at("message"), "The table does not have the specified index: by-author");
+}
+
+TEST_F(dynamodbLifecycleTest, UpdateTableIsRefusedInDynamoDBsWords) {
+  create_threads_table();  // PROVISIONED 5/7
+  auto message = [&](const char* body) { return fails("UpdateTable", body).at("message").get<std::string>(); };
+  EXPECT_EQ(message(R"({"TableName":"threads","BillingMode":"PAY_PER_REQUEST"})"),
+            "Attempt to change a resource which is still in use: Table is being created: threads");
+  clock_.advance(std::chrono::seconds{1});
+  EXPECT_EQ(message(R"({"TableName":"threads"})"),
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or "
+            "ReplicaUpdates is required");
+  EXPECT_EQ(message(R"({"TableName":"threads","ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":7}})"),
+            "The provisioned throughput for the table will not change. The requested value equals the current value. Current "
+            "ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the "
+            "table: 7. Requested WriteCapacityUnits: 7. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request "
+            "higher limits.");
+  EXPECT_EQ(message(R"({"TableName":"threads","BillingMode":"PAY_PER_REQUEST","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})"),
+            "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+            "PAY_PER_REQUEST");
+  EXPECT_EQ(message(R"({"TableName":"threads","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"nope"}}]})"),
+            "Requested resource not found: Index: nope not found");
+  EXPECT_EQ(message(R"({"TableName":"threads","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-author"}},{"Delete":{"IndexName":"x"}}]})"),
+            "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  EXPECT_EQ(message(R"({"TableName":"threads","GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-x","KeySchema":[{"AttributeName":"x","KeyType":"HASH"}],
+      "Projection":{"ProjectionType":"ALL"}}}]})"),
+            "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [x], "
+            "AttributeDefinitions: []");
+  EXPECT_EQ(message(R"({"TableName":"threads","AttributeDefinitions":[{"AttributeName":"author","AttributeType":"S"}],
+      "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-author","KeySchema":[{"AttributeName":"author","KeyType":"HASH"}],
+      "Projection":{"ProjectionType":"ALL"}}}]})"),
+            "Attempting to create an index which already exists");
+  EXPECT_EQ(fails("UpdateTable", R"({"TableName":"nope","BillingMode":"PAY_PER_REQUEST"})").at("message"),
+            "Requested resource not found: Table: nope not found");
+  // Then a change that holds: on-demand, its throughput gone.
+  json d = ok("UpdateTable", {{"TableName", "threads"}, {"BillingMode", "PAY_PER_REQUEST"}}).at("TableDescription");
+  EXPECT_EQ(d.at("BillingModeSummary").at("BillingMode"), "PAY_PER_REQUEST");
+  EXPECT_EQ(d.at("ProvisionedThroughput").at("ReadCapacityUnits"), 0);
+}
+
 }  // namespace
 }  // namespace localray::dynamodb::protocol
