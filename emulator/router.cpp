@@ -16,6 +16,7 @@
 #include "emulator/service_routing.hpp"
 #include "services/apigateway/protocol/invoke.hpp"
 #include "services/dynamodb/protocol/dispatch.hpp"
+#include "services/dynamodb/protocol/streams_dispatch.hpp"
 #include "services/lambda/protocol/api.hpp"
 #include "services/sns/protocol/dispatch.hpp"
 #include "services/sqs/protocol/dispatch.hpp"
@@ -228,6 +229,8 @@ asio::awaitable<http::Response> Router::call_service(const http::Request& reques
   switch (routed.service) {
     case Service::DynamoDB:
       co_return co_await dynamodb::protocol::handle(request, *region.dynamodb, call);
+    case Service::DynamoDBStreams:
+      co_return co_await dynamodb::protocol::handle_streams(request, *region.dynamodb, call);
     case Service::SqsJson:
       co_return co_await sqs::protocol::handle(request, sqs::protocol::WireProtocol::Json, queues, call);
     case Service::SqsQuery:
@@ -259,6 +262,7 @@ namespace {
 std::string routed_service(Service s) {
   switch (s) {
     case Service::DynamoDB: return "dynamodb";
+    case Service::DynamoDBStreams: return "dynamodbstreams";
     case Service::SqsJson:
     case Service::SqsQuery: return "sqs";
     case Service::Sns: return "sns";

@@ -62,6 +62,10 @@ Routed identify_service(const http::Request& r) {
     out.service = Service::DynamoDB;
     return out;
   }
+  if (target.rfind("DynamoDBStreams_20120810.", 0) == 0) {
+    out.service = Service::DynamoDBStreams;
+    return out;
+  }
   if (target.rfind("AmazonSQS.", 0) == 0) {
     out.service = Service::SqsJson;
     return out;

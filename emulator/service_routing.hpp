@@ -11,7 +11,7 @@
 
 namespace localray::emulator {
 
-enum class Service { Unknown, DynamoDB, SqsJson, SqsQuery, Sns, CloudFormation };
+enum class Service { Unknown, DynamoDB, DynamoDBStreams, SqsJson, SqsQuery, Sns, CloudFormation };
 
 struct Routed {
   Service service = Service::Unknown;

@@ -34,6 +34,8 @@ std::string target_operation(const http::Request& r) {
 std::optional<AwsCallDescription> describe_aws_call(const http::Request& r, const Routed& routed) {
   switch (routed.service) {
     case Service::DynamoDB: return AwsCallDescription{"DynamoDB", target_operation(r), "table_name", json_member(r.body, "TableName")};
+    case Service::DynamoDBStreams:
+      return AwsCallDescription{"DynamoDBStreams", target_operation(r), "stream_arn", json_member(r.body, "StreamArn")};
     case Service::SqsJson: return AwsCallDescription{"SQS", target_operation(r), "queue_url", json_member(r.body, "QueueUrl")};
     case Service::SqsQuery:
       return AwsCallDescription{"SQS", form_member(routed.form, "Action"), "queue_url", form_member(routed.form, "QueueUrl")};
@@ -42,6 +44,7 @@ std::optional<AwsCallDescription> describe_aws_call(const http::Request& r, cons
       if (topic.empty()) topic = form_member(routed.form, "TargetArn");
       return AwsCallDescription{"SNS", form_member(routed.form, "Action"), "topic_arn", topic};
     }
+    case Service::CloudFormation:
     case Service::Unknown: break;
   }
   // Lambda's REST paths: /2015-03-31/functions/{name}/invocations is Invoke.

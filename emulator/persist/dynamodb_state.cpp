@@ -69,6 +69,8 @@ json create_request(const model::TableDefinition& d) {
     for (const auto& index : *list) indexes.push_back(index_json(index, d));
     out[member] = std::move(indexes);
   }
+  // A restored table gets a new stream (new ARN, no records): the records are not kept.
+  if (d.stream) out["StreamSpecification"] = {{"StreamEnabled", true}, {"StreamViewType", model::view_type_name(*d.stream)}};
   return out;
 }
 

@@ -73,6 +73,7 @@ auto Backend::create_table(TableDefinition definition, Tags tags, Activation act
   }
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
   const tracing::TimePoint active = activation == Activation::Now ? tracing::TimePoint{} : now + creating_;
+  attach_stream(*table);
   auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++), active);
   // Described before it is published: once in the map, its counts belong to its strand. CreateTable
   // answers CREATING whatever the delay, as AWS always does.
@@ -97,6 +98,7 @@ auto Backend::restore_table(TableDefinition definition, std::chrono::system_cloc
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
+  attach_stream(*table);
   auto h = std::make_shared<TableHandle>(ex_, std::move(table), std::move(id), tracing::TimePoint{});
   ++created_count_;
   h->table->set_changes(changes_.get());
@@ -155,6 +157,12 @@ auto Backend::update(TableHandle& h, const TableUpdate& update) -> Result<TableD
   auto next = updated_definition(h.table->definition(), update);
   if (!next) return next.error();
   h.table->redefine(*next);
+  if (update.stream) {
+    if (const auto& old = h.table->stream()) old->disable();
+    h.table->set_stream(nullptr);
+    std::unique_lock lock{mutex_};
+    attach_stream(*h.table);
+  }
   h.updating_until = now + creating_;
   h.indexes_created.clear();
   for (const auto& change : update.index_updates) {
@@ -183,11 +191,49 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
       changes->table_removed(*h->table);
       h->table->set_changes(nullptr);
     }
+    if (const auto& stream = h->table->stream()) stream->disable();
     const tracing::TimePoint now = clock_.now();
     std::erase_if(deleted_, [now](const auto& entry) { return entry.second.gone_at <= now; });
     if (deleting_time_.count() > 0) deleted_.insert_or_assign(description.name, Deleted{description, now + deleting_time_});
   }
   return description;
+}
+
+void Backend::attach_stream(Table& table) {
+  const TableDefinition& d = table.definition();
+  if (!d.stream) return;
+  auto stream = std::make_shared<Stream>(table_arn(d.name), d.name, d.key, *d.stream, clock_);
+  streams_[stream->arn()] = stream;
+  table.set_stream(std::move(stream));
+}
+
+auto Backend::list_streams(const std::optional<std::string>& table_name, const std::optional<std::string>& exclusive_start, std::size_t limit)
+    -> Result<StreamList> {
+  if (limit < 1) return constraint_error(std::to_string(limit), "limit", "have value greater than or equal to 1");
+  if (limit > 100) return constraint_error(std::to_string(limit), "limit", "have value less than or equal to 100");
+  const tracing::TimePoint now = clock_.now();
+  std::unique_lock lock{mutex_};
+  std::erase_if(streams_, [now](const auto& entry) { return entry.second->expired(now); });
+  StreamList out;
+  auto it = exclusive_start ? streams_.upper_bound(*exclusive_start) : streams_.begin();
+  for (; it != streams_.end(); ++it) {
+    if (table_name && it->second->table_name() != *table_name) continue;
+    if (out.streams.size() == limit) {
+      out.last_evaluated_stream_arn = out.streams.back()->arn();
+      break;
+    }
+    out.streams.push_back(it->second);
+  }
+  return out;
+}
+
+auto Backend::stream(std::string_view arn) const -> Result<std::shared_ptr<Stream>> {
+  std::shared_lock lock{mutex_};
+  auto found = streams_.find(arn);
+  if (found == streams_.end() || found->second->expired(clock_.now())) {
+    return Error{Code::ResourceNotFound, "Requested resource not found: Stream: " + std::string{arn} + " not found"};
+  }
+  return found->second;
 }
 
 void Backend::start_expiry(std::chrono::milliseconds period) {
@@ -261,6 +307,9 @@ TableDescription Backend::describe(const TableHandle& h) const {
       table.item_count(),
       table.size_bytes(),
       clock_.now() < h.updating_until ? h.indexes_created : std::vector<std::string>{},
+      d.stream,
+      table.stream() ? table.stream()->arn() : std::string{},
+      table.stream() ? table.stream()->label() : std::string{},
   };
 }
 

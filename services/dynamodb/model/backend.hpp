@@ -42,6 +42,14 @@ struct TableDescription {
   std::size_t item_count = 0;
   std::size_t size_bytes = 0;
   std::vector<std::string> creating_indexes;  // GSIs an UpdateTable is still building
+  std::optional<StreamViewType> stream_view;  // StreamSpecification, when a stream is enabled
+  std::string latest_stream_arn;              // LatestStreamArn, LatestStreamLabel: the enabled stream's
+  std::string latest_stream_label;
+};
+
+struct StreamList {
+  std::vector<std::shared_ptr<Stream>> streams;
+  std::optional<std::string> last_evaluated_stream_arn;
 };
 
 struct TableList {
@@ -112,6 +120,11 @@ class Backend {
   // The table for reading and writing items: ResourceNotFound while it is CREATING, as on AWS.
   auto item_handle(std::string_view name) const -> Result<std::shared_ptr<TableHandle>>;
   bool creating(const TableHandle& handle) const { return clock_.now() < handle.active_at; }
+  // DynamoDB Streams: the streams of this account and region, a deleted table's or a disabled one
+  // for 24 hours after. In ARN order, after `exclusive_start`, at most `limit` (1..100).
+  auto list_streams(const std::optional<std::string>& table_name, const std::optional<std::string>& exclusive_start, std::size_t limit)
+      -> Result<StreamList>;
+  auto stream(std::string_view arn) const -> Result<std::shared_ptr<Stream>>;
   IdempotencyTokens& transaction_tokens() { return tokens_; }
   // Time to live: every `period`, each table's expired items are removed (expire_items), on the
   // executor the backend was made with. Until the backend is destroyed or the executor stops.
@@ -154,6 +167,9 @@ class Backend {
     tracing::TimePoint gone_at;
   };
   std::map<std::string, Deleted, std::less<>> deleted_;  // under mutex_; expired ones erased lazily
+  // Gives `table` the stream its definition asks for and registers it; under mutex_.
+  void attach_stream(Table& table);
+  std::map<std::string, std::shared_ptr<Stream>, std::less<>> streams_;  // under mutex_
   IdempotencyTokens tokens_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // the expiry loop stops once it is gone
   std::chrono::milliseconds creating_{0};

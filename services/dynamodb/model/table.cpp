@@ -51,6 +51,7 @@ void Table::redefine(const TableDefinition& changed) {
   definition_.billing_mode = changed.billing_mode;
   definition_.provisioned_throughput = changed.provisioned_throughput;
   definition_.global_secondary_indexes = changed.global_secondary_indexes;
+  definition_.stream = changed.stream;
 }
 
 Error Table::condition_failed(const Item* existing, bool return_item) const {
@@ -73,6 +74,7 @@ auto Table::store(const PrimaryKey& key, Item item, bool prepaid) -> Result<void
   if (budget_ && old > size) budget_->give(old - size);
   size_bytes_ = size_bytes_ - old + size;
   if (ttl_attribute_) track_expiry(key, found == items_.end() ? nullptr : &found->second, &item);
+  if (stream_) stream_->record(found == items_.end() ? nullptr : &found->second, &item, false);
   if (found == items_.end()) found = items_.emplace(key, std::move(item)).first;
   else found->second = std::move(item);
   if (changes_) changes_->item_stored(*this, found->second);
@@ -85,6 +87,7 @@ Item Table::erase(std::map<PrimaryKey, Item>::iterator found) {
   if (budget_) budget_->give(freed);
   if (changes_) changes_->item_removed(*this, found->first);
   if (ttl_attribute_) track_expiry(found->first, &found->second, nullptr);
+  if (stream_) stream_->record(&found->second, nullptr, expiring_);
   Item removed = std::move(found->second);
   items_.erase(found);
   return removed;
@@ -100,6 +103,7 @@ bool Table::restore(Item item) {
   if (!key) return false;
   auto saved_changes = changes_;
   auto saved_budget = std::move(budget_);
+  auto saved_stream = std::move(stream_);  // what is put back was recorded before
   changes_ = nullptr;
   budget_ = nullptr;
   auto before = size_bytes_;
@@ -107,6 +111,7 @@ bool Table::restore(Item item) {
   if (saved_budget && size_bytes_ > before) saved_budget->take(size_bytes_ - before);
   changes_ = saved_changes;
   budget_ = std::move(saved_budget);
+  stream_ = std::move(saved_stream);
   return true;
 }
 
@@ -245,9 +250,11 @@ std::vector<Item> Table::expire(std::int64_t now, std::size_t limit) {
   for (auto it = expiries_.lower_bound(now - kExpiryHorizonSeconds); it != expiries_.end() && it->first <= now && due.size() < limit; ++it) {
     due.push_back(it->second);
   }
+  expiring_ = true;
   for (const auto& key : due) {
     if (auto found = items_.find(key); found != items_.end()) removed.push_back(erase(found));
   }
+  expiring_ = false;
   return removed;
 }
 

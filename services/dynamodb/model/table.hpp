@@ -17,6 +17,7 @@
 #include "services/dynamodb/model/expression/key_condition.hpp"
 #include "services/dynamodb/model/item_budget.hpp"
 #include "services/dynamodb/model/key_schema.hpp"
+#include "services/dynamodb/model/stream.hpp"
 #include "services/dynamodb/model/table_definition.hpp"
 #include "services/dynamodb/model/tags.hpp"
 
@@ -125,6 +126,10 @@ class Table {
   Table& operator=(Table&&) = delete;
 
   const TableDefinition& definition() const { return definition_; }
+  // Where each change of an item is recorded (DynamoDB Streams); null: no stream. Under the
+  // items lock, like the items.
+  void set_stream(std::shared_ptr<Stream> stream) { stream_ = std::move(stream); }
+  const std::shared_ptr<Stream>& stream() const { return stream_; }
   // UpdateTable: takes `changed`'s indexes, attribute definitions and billing, under the items
   // lock. The name and key schema, which are read without it, never change.
   void redefine(const TableDefinition& changed);
@@ -198,6 +203,8 @@ class Table {
 
   TableDefinition definition_;
   Tags tags_;
+  std::shared_ptr<Stream> stream_;
+  bool expiring_ = false;  // within expire(): the stream records removals as time to live's
   std::optional<std::string> ttl_attribute_;
   std::set<Expiry, ExpiryOrder> expiries_;  // items with a Number under ttl_attribute_, soonest first
   std::chrono::system_clock::time_point created_;

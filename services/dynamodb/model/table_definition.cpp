@@ -69,6 +69,23 @@ auto check_projection(const IndexDefinition& index) -> Result<void> {
 
 }  // namespace
 
+std::string_view view_type_name(StreamViewType view) {
+  switch (view) {
+    case StreamViewType::KeysOnly: return "KEYS_ONLY";
+    case StreamViewType::NewImage: return "NEW_IMAGE";
+    case StreamViewType::OldImage: return "OLD_IMAGE";
+    case StreamViewType::NewAndOldImages: return "NEW_AND_OLD_IMAGES";
+  }
+  return "KEYS_ONLY";
+}
+
+std::optional<StreamViewType> view_type_of(std::string_view name) {
+  for (auto v : {StreamViewType::KeysOnly, StreamViewType::NewImage, StreamViewType::OldImage, StreamViewType::NewAndOldImages}) {
+    if (view_type_name(v) == name) return v;
+  }
+  return std::nullopt;
+}
+
 auto validate_table_name(std::string_view name) -> Result<void> { return check_name(name, "tableName"); }
 
 auto resolve_definition(TableDefinition definition) -> Result<TableDefinition> {
@@ -176,6 +193,11 @@ auto updated_definition(const TableDefinition& current, const TableUpdate& updat
                               ". Current WriteCapacityUnits provisioned for the table: " + w + ". Requested WriteCapacityUnits: " + w +
                               ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
     }
+  }
+  if (update.stream) {
+    if (*update.stream && current.stream) return validation_error("Table already has an enabled stream: TableName: " + current.name);
+    if (!*update.stream && !current.stream) return validation_error("Table has no stream to disable: TableName: " + current.name);
+    next.stream = *update.stream;
   }
   next.billing_mode = mode;
   if (mode == BillingMode::PayPerRequest) next.provisioned_throughput.reset();

@@ -27,6 +27,11 @@ struct AttributeDefinition {
 
 enum class BillingMode { PayPerRequest, Provisioned };
 
+// StreamSpecification's StreamViewType: what a stream record holds of the item.
+enum class StreamViewType { KeysOnly, NewImage, OldImage, NewAndOldImages };
+std::string_view view_type_name(StreamViewType view);
+std::optional<StreamViewType> view_type_of(std::string_view name);
+
 struct ProvisionedThroughput {
   long long read_capacity_units = 0;
   long long write_capacity_units = 0;
@@ -42,6 +47,7 @@ struct TableDefinition {
   std::optional<ProvisionedThroughput> provisioned_throughput;  // required iff PROVISIONED
   std::vector<IndexDefinition> global_secondary_indexes;
   std::vector<IndexDefinition> local_secondary_indexes;
+  std::optional<StreamViewType> stream;  // StreamSpecification: a stream enabled, with this view
 
   const IndexDefinition* find_index(std::string_view index_name) const;
 };
@@ -57,6 +63,8 @@ struct TableUpdate {
   std::optional<BillingMode> billing_mode;
   std::optional<ProvisionedThroughput> provisioned_throughput;
   std::vector<IndexUpdate> index_updates;
+  // StreamSpecification: enabled with a view type, or disabled (nothing inside).
+  std::optional<std::optional<StreamViewType>> stream;
 };
 
 // `current` as `update` changes it, checked as CreateTable checks a definition, in DynamoDB's

@@ -144,6 +144,41 @@ class DynamoDbTest(LocalrayCase):
         self.table_ready(ddb, t)
         self.assertNotIn("GlobalSecondaryIndexes", ddb.describe_table(TableName=t)["Table"])
 
+    def test_streams_record_every_change_and_read_back_through_the_streams_api(self):
+        ddb = self.client("dynamodb")
+        streams = self.client("dynamodbstreams")
+        t = "boto-streamed"
+        created = ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                   KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                   StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})["TableDescription"]
+        arn = created["LatestStreamArn"]
+        self.assertTrue(arn.startswith(f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{t}/stream/"), arn)
+        self.table_ready(ddb, t)
+        ddb.put_item(TableName=t, Item={"id": {"S": "a"}, "v": {"N": "1"}})
+        ddb.update_item(TableName=t, Key={"id": {"S": "a"}}, UpdateExpression="ADD v :one", ExpressionAttributeValues={":one": {"N": "1"}})
+        ddb.delete_item(TableName=t, Key={"id": {"S": "a"}})
+
+        self.assertIn(arn, [s["StreamArn"] for s in streams.list_streams(TableName=t)["Streams"]])
+        description = streams.describe_stream(StreamArn=arn)["StreamDescription"]
+        self.assertEqual((description["StreamStatus"], description["StreamViewType"], description["TableName"]), ("ENABLED", "NEW_AND_OLD_IMAGES", t))
+        shard = description["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        got = streams.get_records(ShardIterator=iterator)
+        records = got["Records"]
+        self.assertEqual([r["eventName"] for r in records], ["INSERT", "MODIFY", "REMOVE"])
+        self.assertEqual(records[1]["dynamodb"]["OldImage"], {"id": {"S": "a"}, "v": {"N": "1"}})
+        self.assertEqual(records[1]["dynamodb"]["NewImage"], {"id": {"S": "a"}, "v": {"N": "2"}})
+        self.assertEqual(records[2]["dynamodb"]["Keys"], {"id": {"S": "a"}})
+        self.assertEqual(streams.get_records(ShardIterator=got["NextShardIterator"])["Records"], [])
+        # The AWS CLI reads the same stream.
+        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodbstreams", "describe-stream", "--stream-arn", arn],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["StreamDescription"]["StreamArn"], arn)
+        ddb.update_table(TableName=t, StreamSpecification={"StreamEnabled": False})
+        self.assertEqual(streams.describe_stream(StreamArn=arn)["StreamDescription"]["StreamStatus"], "DISABLED")
+
     def test_tags_limits_and_endpoints(self):
         ddb = self.client("dynamodb")
         t = "boto-tagged"

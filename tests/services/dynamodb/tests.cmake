@@ -25,4 +25,5 @@ localray_test(dynamodb_dispatch_test
     ${CMAKE_CURRENT_LIST_DIR}/protocol/tag_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/table_lifecycle_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/transaction_operations_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/streams_test.cpp
   LIBS localray_dynamodb_protocol)
