@@ -92,7 +92,7 @@ std::string sqs_event_record(const sqs::model::Message& m, const std::string& qu
   return r.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 
-std::string sqs_event(const std::vector<std::string>& records) {
+std::string records_event(const std::vector<std::string>& records) {
   // Each record is a JSON object already: the event is their list.
   std::string out = R"({"Records":[)";
   for (std::size_t i = 0; i < records.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "emulator/sqs_event_source.hpp"
 
+#include "emulator/dynamodb_stream_source.hpp"
 #include "emulator/event_shapes.hpp"
 
 namespace localray::emulator {
@@ -39,7 +40,16 @@ asio::awaitable<void> SqsEventSource::release(std::vector<SourceRecord> records)
   for (const auto& r : records) (void)co_await sqs_.change_visibility(queue_, r.receipt, std::chrono::seconds{0});
 }
 
-lambda::model::Result<std::shared_ptr<lambda::model::EventSource>> SqsEventSources::find(const std::string& arn) {
+lambda::model::Result<std::shared_ptr<lambda::model::EventSource>> SqsEventSources::find(const std::string& arn,
+                                                                                         const std::optional<std::string>& starting_position) {
+  if (arn.rfind("arn:aws:dynamodb:", 0) == 0) {
+    auto stream = dynamodb_.stream(arn);
+    auto cut = arn.find("/stream/");
+    if (!stream || cut == std::string::npos || !(*stream)->enabled())
+      return lambda::model::Error{lambda::model::Code::InvalidParameterValue, "Stream not found: " + arn};
+    return std::shared_ptr<lambda::model::EventSource>{
+        std::make_shared<DynamoDbStreamSource>(*stream, arn.substr(0, cut), region_, starting_position == "LATEST", clock_)};
+  }
   auto q = sqs_.find(arn);
   if (!q || arn.rfind("arn:aws:sqs:", 0) != 0)
     return lambda::model::Error{lambda::model::Code::InvalidParameterValue, "Invalid event source: " + arn};

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "services/lambda/model/event_source.hpp"
+#include "services/dynamodb/model/backend.hpp"
 #include "services/sqs/model/backend.hpp"
 
 namespace localray::emulator {
@@ -28,15 +29,19 @@ class SqsEventSource final : public lambda::model::EventSource {
   std::string region_;
 };
 
-// Event source ARNs that name SQS queues.
+// Event source ARNs that name SQS queues or DynamoDB table streams of one account and region.
 class SqsEventSources final : public lambda::model::EventSourceResolver {
  public:
-  SqsEventSources(sqs::model::Backend& sqs, std::string region) : sqs_{sqs}, region_{std::move(region)} {}
-  lambda::model::Result<std::shared_ptr<lambda::model::EventSource>> find(const std::string& arn) override;
+  SqsEventSources(sqs::model::Backend& sqs, dynamodb::model::Backend& dynamodb, std::string region, const tracing::Clock& clock)
+      : sqs_{sqs}, dynamodb_{dynamodb}, region_{std::move(region)}, clock_{clock} {}
+  lambda::model::Result<std::shared_ptr<lambda::model::EventSource>> find(const std::string& arn,
+                                                                          const std::optional<std::string>& starting_position) override;
 
  private:
   sqs::model::Backend& sqs_;
+  dynamodb::model::Backend& dynamodb_;
   std::string region_;
+  const tracing::Clock& clock_;
 };
 
 }  // namespace localray::emulator

@@ -238,7 +238,7 @@ std::unique_ptr<Region> make_region(Services& s, const base::Scope& scope, Store
   r->lambda->set_code_runners(r->code_runners.get());
   r->destinations = std::make_unique<AsyncDestinations>(s.regions, log);
   r->lambda->set_destinations(r->destinations.get());
-  r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, scope.region);
+  r->event_sources = std::make_unique<SqsEventSources>(*r->sqs, *r->dynamodb, scope.region, s.clock);
   r->mappings = std::make_unique<lambda::model::EventSourceMappings>(ex, *r->lambda, *r->event_sources, tracer, log);
   r->apis = std::make_unique<apigateway::model::Backend>(scope.region, scope.account);
   if (s.journal) persist::record_changes(*r, *s.journal);

@@ -131,6 +131,7 @@ void MappingState::mapping_changed(const model::MappingInfo& info) {
                 {"report_batch_item_failures", info.settings.report_batch_item_failures},
                 {"enabled", info.settings.enabled}};
   if (info.settings.maximum_concurrency) settings["maximum_concurrency"] = *info.settings.maximum_concurrency;
+  if (info.settings.starting_position) settings["starting_position"] = *info.settings.starting_position;
   json j{{"event_source_arn", info.event_source_arn}, {"function_arn", info.function_arn}, {"settings", std::move(settings)}};
   journal_.put(kLambdaMappingRows, scope_owner_, info.uuid, j.dump());
 }
@@ -155,6 +156,7 @@ RestoreCounts restore_mappings(model::EventSourceMappings& mappings, const base:
       settings.report_batch_item_failures = s.at("report_batch_item_failures").get<bool>();
       settings.enabled = s.at("enabled").get<bool>();
       if (s.contains("maximum_concurrency")) settings.maximum_concurrency = s["maximum_concurrency"].get<int>();
+      if (s.contains("starting_position")) settings.starting_position = s["starting_position"].get<std::string>();
     } catch (const json::exception&) {
       log->warn("--persist: event source mapping {} in {} not restored: its row is unreadable", row.key, owner);
       journal.erase(kLambdaMappingRows, owner, row.key);

@@ -133,7 +133,9 @@ auto get_shard_iterator(const json& request, model::Backend& backend) -> Result<
   return success(json{{"ShardIterator", iterator_of(s, position)}});
 }
 
-json record_json(const model::StreamRecord& r, const model::Stream& s, const std::string& region) {
+}  // namespace
+
+json stream_record_json(const model::StreamRecord& r, const model::Stream& s, const std::string& region) {
   json dynamodb{{"ApproximateCreationDateTime", std::chrono::duration_cast<std::chrono::seconds>(r.created.time_since_epoch()).count()},
                 {"Keys", item_to_json(r.keys)},
                 {"SequenceNumber", r.sequence_number},
@@ -151,6 +153,8 @@ json record_json(const model::StreamRecord& r, const model::Stream& s, const std
   return out;
 }
 
+namespace {
+
 auto get_records(const json& request, model::Backend& backend) -> Result<json> {
   if (auto ok = require(request, {"ShardIterator"}); !ok) return ok.error();
   auto text = string_member(request, "ShardIterator");
@@ -166,7 +170,7 @@ auto get_records(const json& request, model::Backend& backend) -> Result<json> {
   json list = json::array();
   std::uint64_t next = std::max(iterator->position, s.range().first);
   for (const auto& r : records) {
-    list.push_back(record_json(r, s, backend.region()));
+    list.push_back(stream_record_json(r, s, backend.region()));
     ++next;
   }
   json out{{"Records", std::move(list)}};

@@ -1,5 +1,5 @@
 #pragma once
-// What an event source mapping reads from: a queue today, a stream later. The source renders its
+// What an event source mapping reads from: a queue (SQS) or a stream (DynamoDB Streams). The source renders its
 // records in its own event format (the model never sees it) and says how the wait it imposes on
 // them is traced.
 #include <chrono>
@@ -54,6 +54,14 @@ class EventSource {
   // The mapping stops before handing these to the function: the source may hand them out again at
   // once (SQS: visible again), not only once their visibility timeout runs out.
   virtual boost::asio::awaitable<void> release(std::vector<SourceRecord> records) = 0;
+  // The function did not process these (it failed, or its response failed the batch). A queue needs
+  // no word (its visibility timeout brings them back); a stream hands them out again.
+  virtual boost::asio::awaitable<void> failed(std::vector<SourceRecord> records) { co_return; }
+  // A stream hands out its records in order, one batch at a time, and a batch not acknowledged
+  // comes back until it is; its mappings take a StartingPosition and bigger batches.
+  virtual bool is_stream() const { return false; }
+  // The most records one poll may ask for.
+  virtual int max_per_poll() const { return kMaxRecordsPerPoll; }
 };
 
 // Finds the source an event source ARN names; the emulator's wiring implements it, since the
@@ -61,7 +69,8 @@ class EventSource {
 class EventSourceResolver {
  public:
   virtual ~EventSourceResolver() = default;
-  virtual Result<std::shared_ptr<EventSource>> find(const std::string& arn) = 0;
+  // `starting_position` (TRIM_HORIZON, LATEST) is where a stream source begins; queues ignore it.
+  virtual Result<std::shared_ptr<EventSource>> find(const std::string& arn, const std::optional<std::string>& starting_position) = 0;
 };
 
 }  // namespace localray::lambda::model

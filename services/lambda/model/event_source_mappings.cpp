@@ -35,11 +35,18 @@ auto log_escape(std::shared_ptr<spdlog::logger> log, const char* what) {
 
 }  // namespace
 
-Result<void> validate(const MappingSettings& s) {
+Result<void> validate(const MappingSettings& s, bool stream) {
   if (s.batch_size < kMinBatchSize || s.batch_size > kMaxBatchSize)
-    return Error{Code::InvalidParameterValue, "BatchSize must be between 1 and 10000 for SQS event sources"};
+    return Error{Code::InvalidParameterValue,
+                 std::string{"BatchSize must be between 1 and 10000 for "} + (stream ? "DynamoDB stream" : "SQS") + " event sources"};
   if (s.batching_window.count() < 0 || s.batching_window > kMaxBatchingWindow)
     return Error{Code::InvalidParameterValue, "MaximumBatchingWindowInSeconds must be between 0 and 300"};
+  if (stream) {
+    if (!s.starting_position) return Error{Code::InvalidParameterValue, "StartingPosition is required for DynamoDB stream event sources"};
+    if (*s.starting_position != "TRIM_HORIZON" && *s.starting_position != "LATEST")
+      return Error{Code::InvalidParameterValue, "Unsupported starting position for DynamoDB stream event sources: " + *s.starting_position};
+    return {};
+  }
   if (s.batch_size > kMaxBatchSizeWithoutWindow && s.batching_window.count() == 0)
     return Error{Code::InvalidParameterValue, "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"};
   if (s.maximum_concurrency && (*s.maximum_concurrency < kMinMaximumConcurrency || *s.maximum_concurrency > kMaxMaximumConcurrency))
@@ -190,7 +197,8 @@ asio::awaitable<bool> EventSourceMapping::poller() {
 }
 
 asio::awaitable<Result<std::vector<SourceRecord>>> EventSourceMapping::gather(MappingSettings settings) {
-  int first_take = std::min(settings.batch_size, kMaxRecordsPerPoll);
+  const int per_poll = source_->max_per_poll();
+  int first_take = std::min(settings.batch_size, per_poll);
   auto got = co_await source_->poll(first_take, kPollWait);
   if (!got || got->empty() || settings.batching_window.count() == 0) co_return got;
   std::vector<SourceRecord> batch = std::move(*got);
@@ -202,7 +210,7 @@ asio::awaitable<Result<std::vector<SourceRecord>>> EventSourceMapping::gather(Ma
     if (left.count() <= 0) break;
     // Room for a full poll of the largest messages, so the batch never outgrows an invocation.
     constexpr std::size_t kLargestRecord = 256 * 1024 + 8 * 1024;
-    int room = static_cast<int>(std::min<std::size_t>((kMaxPayload - std::min(kMaxPayload, bytes)) / kLargestRecord, kMaxRecordsPerPoll));
+    int room = static_cast<int>(std::min<std::size_t>((kMaxPayload - std::min(kMaxPayload, bytes)) / kLargestRecord, per_poll));
     int take = std::min(room, settings.batch_size - static_cast<int>(batch.size()));
     if (take <= 0) break;
     auto more = co_await source_->poll(take, left);
@@ -313,6 +321,7 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
   if (!result || result->error) {
     log_->warn("[{}] event source mapping {}: {} record(s) not processed by {}: {}", trace, uuid_, batch.size(), function_,
                result ? result->error->message : result.error().message);
+    co_await source_->failed(std::move(batch));
     co_return;
   }
   if (settings.report_batch_item_failures) {
@@ -320,6 +329,7 @@ asio::awaitable<void> EventSourceMapping::deliver(std::vector<SourceRecord> batc
     if (!failed) {
       log_->warn("[{}] event source mapping {}: {}'s batchItemFailures names no record of the batch: all {} left to the source", trace, uuid_,
                  function_, batch.size());
+      co_await source_->failed(std::move(batch));
       co_return;
     }
     if (!failed->empty()) {
@@ -352,9 +362,9 @@ Result<MappingInfo> EventSourceMappings::restore(const std::string& uuid, const 
 
 Result<MappingInfo> EventSourceMappings::make(std::string uuid, const std::string& event_source_arn, const std::string& function,
                                               MappingSettings settings) {
-  if (auto valid = validate(settings); !valid) return valid.error();
-  auto source = sources_.find(event_source_arn);
+  auto source = sources_.find(event_source_arn, settings.starting_position);
   if (!source) return source.error();
+  if (auto valid = validate(settings, (*source)->is_stream()); !valid) return valid.error();
   auto fn = runner_.find(function);
   if (!fn) return fn.error();
   auto m = std::make_shared<EventSourceMapping>(std::move(uuid), std::move(*source), runner_, (*fn)->config().name, std::move(settings), t_, log_);
@@ -376,7 +386,7 @@ std::shared_ptr<EventSourceMapping> EventSourceMappings::find(const std::string&
 Result<MappingInfo> EventSourceMappings::update(const std::string& uuid, MappingSettings settings) {
   auto m = find(uuid);
   if (!m) return Error{Code::ResourceNotFound, "The resource you requested does not exist."};
-  if (auto valid = validate(settings); !valid) return valid.error();
+  if (auto valid = validate(settings, m->reads_stream()); !valid) return valid.error();
   m->update(std::move(settings));
   auto info = m->info();
   if (changes_) changes_->mapping_changed(info);

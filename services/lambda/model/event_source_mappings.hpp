@@ -68,12 +68,13 @@ struct MappingSettings {
   std::chrono::seconds batching_window{0};
   bool report_batch_item_failures = false;  // FunctionResponseTypes: [ReportBatchItemFailures]
   std::optional<int> maximum_concurrency;   // ScalingConfig
+  std::optional<std::string> starting_position;  // streams: TRIM_HORIZON or LATEST
   bool enabled = true;
   friend bool operator==(const MappingSettings&, const MappingSettings&) = default;
 };
 
-// The limits Lambda enforces on an SQS mapping, in its words.
-Result<void> validate(const MappingSettings& settings);
+// The limits Lambda enforces on a mapping of a queue, or of a stream (`stream`), in its words.
+Result<void> validate(const MappingSettings& settings, bool stream);
 
 struct MappingInfo {
   std::string uuid;
@@ -100,6 +101,7 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   void update(MappingSettings settings);
   MappingInfo info() const;
   int pollers() const { return pollers_.load(); }
+  bool reads_stream() const { return source_->is_stream(); }
   // Batches taken from the source and not yet acknowledged, failed or handed back: a clean stop
   // waits for them.
   int busy() const { return busy_.load(); }

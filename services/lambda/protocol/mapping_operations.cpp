@@ -22,6 +22,7 @@ json mapping_json(const model::MappingInfo& m) {
            {"StateTransitionReason", "USER_INITIATED"},
            {"LastModified", m.last_modified}};
   if (m.settings.maximum_concurrency) out["ScalingConfig"] = {{"MaximumConcurrency", *m.settings.maximum_concurrency}};
+  if (m.settings.starting_position) out["StartingPosition"] = *m.settings.starting_position;
   return out;
 }
 
@@ -88,6 +89,13 @@ std::optional<http::Response> mapping_call(const http::Request& r, model::EventS
     if (!body.contains("EventSourceArn") || !body["EventSourceArn"].is_string())
       return invalid("Unrecognized event source, must be SQS: EventSourceArn is required");
     model::MappingSettings settings;
+    // A stream's batches default to 100 records, a queue's to 10.
+    const std::string& source_arn = body["EventSourceArn"].get_ref<const std::string&>();
+    if (source_arn.rfind("arn:aws:dynamodb:", 0) == 0) settings.batch_size = 100;
+    if (auto it = body.find("StartingPosition"); it != body.end() && !it->is_null()) {
+      if (!it->is_string()) return invalid("StartingPosition must be a string");
+      settings.starting_position = it->get<std::string>();
+    }
     if (auto bad = read_settings(body, settings)) return bad;
     auto m = mappings.create(body["EventSourceArn"], body["FunctionName"], settings);
     return m ? http::Response::json(202, mapping_json(*m).dump()) : error(m.error());

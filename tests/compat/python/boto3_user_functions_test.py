@@ -30,6 +30,24 @@ def handler(event, context):
 """
 
 
+STREAM_CONSUMER = """
+import json, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    # Fails its first batch once, so that the stream hands the same records out again.
+    marker = os.environ["MARKER"]
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        raise RuntimeError("first try fails")
+    for r in event["Records"]:
+        sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=json.dumps(
+            {"name": r["eventName"], "key": r["dynamodb"]["Keys"]["id"]["S"], "source": r["eventSource"], "arn": r["eventSourceARN"],
+             "new": r["dynamodb"].get("NewImage"), "old": r["dynamodb"].get("OldImage")}))
+    return {"records": len(event["Records"])}
+"""
+
+
 def zipped(files, modes=None):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
@@ -103,6 +121,42 @@ class UserFunctionsThroughTheApi(LocalrayCase):
         edges = {(s["Name"], by_id[e["ReferenceId"]]["Name"]) for s in graph for e in s.get("Edges", [])}
         self.assertIn(("orders", "producer"), edges)
         self.assertIn(("work", "consumer"), edges)
+
+    def test_a_table_stream_feeds_a_function_in_order_and_retries_a_failed_batch(self):
+        ddb = self.client("dynamodb")
+        queue_url = self.sqs.create_queue(QueueName="stream-out")["QueueUrl"]
+        arn = ddb.create_table(TableName="streamed", BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                               KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                               StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})["TableDescription"]["LatestStreamArn"]
+        self.table_ready(ddb, "streamed")
+        marker = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"stream-marker-{os.getpid()}")
+        self.addCleanup(lambda: os.path.exists(marker) and os.unlink(marker))
+        self.lam.create_function(FunctionName="stream_consumer", Runtime="python3.11", Handler="app.handler", Role="r",
+                                 Code={"ZipFile": zipped({"app.py": STREAM_CONSUMER})},
+                                 Environment={"Variables": {"QUEUE_URL": queue_url, "MARKER": marker}})
+        with self.assertRaises(self.lam.exceptions.InvalidParameterValueException):
+            self.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="stream_consumer")  # no StartingPosition
+        mapping = self.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="stream_consumer", StartingPosition="TRIM_HORIZON")
+        self.assertEqual((mapping["BatchSize"], mapping["StartingPosition"]), (100, "TRIM_HORIZON"))
+
+        ddb.put_item(TableName="streamed", Item={"id": {"S": "a"}, "v": {"N": "1"}})
+        ddb.update_item(TableName="streamed", Key={"id": {"S": "a"}}, UpdateExpression="SET v = :v", ExpressionAttributeValues={":v": {"N": "2"}})
+        ddb.put_item(TableName="streamed", Item={"id": {"S": "b"}})
+        ddb.delete_item(TableName="streamed", Key={"id": {"S": "a"}})
+
+        seen = []
+        def four():
+            for m in self.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+                seen.append(json.loads(m["Body"]))
+                self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+            return len(seen) >= 4
+        self.assertTrue(eventually(four, 20), seen)
+        self.assertTrue(os.path.exists(marker), "the first batch failed once")
+        self.assertEqual([(r["name"], r["key"]) for r in seen], [("INSERT", "a"), ("MODIFY", "a"), ("INSERT", "b"), ("REMOVE", "a")])
+        self.assertEqual(seen[1]["old"], {"id": {"S": "a"}, "v": {"N": "1"}})
+        self.assertEqual(seen[1]["new"], {"id": {"S": "a"}, "v": {"N": "2"}})
+        self.assertEqual({(r["source"], r["arn"]) for r in seen}, {("aws:dynamodb", arn)})
+        self.assertEqual(self.sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", []), [], "each record once")
 
     def test_updates_reach_the_next_invocation(self):
         self.lam.create_function(FunctionName="versioned", Runtime="python3.12", Handler="app.handler", Role="r",

@@ -65,7 +65,7 @@ class FakeSource final : public EventSource {
 class FakeSources final : public EventSourceResolver {
  public:
   explicit FakeSources(std::shared_ptr<FakeSource> s) : source_{std::move(s)} {}
-  Result<std::shared_ptr<EventSource>> find(const std::string& arn) override {
+  Result<std::shared_ptr<EventSource>> find(const std::string& arn, const std::optional<std::string>&) override {
     if (arn != source_->arn()) return Error{Code::InvalidParameterValue, "Invalid event source: " + arn};
     return std::shared_ptr<EventSource>{source_};
   }
