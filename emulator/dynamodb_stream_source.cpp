@@ -41,11 +41,11 @@ lambda::model::SourceNode DynamoDbStreamSource::node() const {
 std::vector<SourceRecord> DynamoDbStreamSource::take(int max_records) {
   std::lock_guard lock{mutex_};
   if (in_flight_end_ || clock_.now() < retry_at_) return {};
-  next_ = std::max(next_, stream_->range().first);  // what was trimmed meanwhile is gone
-  auto records = stream_->read(next_, static_cast<std::size_t>(max_records));
+  auto read = stream_->read(next_, static_cast<std::size_t>(max_records));
+  next_ = read.start;  // what was trimmed meanwhile is gone
   std::vector<SourceRecord> out;
   std::uint64_t position = next_;
-  for (const auto& r : records) {
+  for (const auto& r : read.records) {
     nlohmann::json rendered = dynamodb::protocol::stream_record_json(r, *stream_, region_);
     rendered["eventSourceARN"] = stream_->arn();
     // A stream's item identifier (ReportBatchItemFailures) is its sequence number.

@@ -68,7 +68,9 @@ auto Backend::create_table(TableDefinition definition, Tags tags, Activation act
   std::unique_lock lock{mutex_};
   if (tables_.count(name) > 0) return Error{Code::ResourceInUse, "Table already exists: " + name};
   if (auto gone = deleted_.find(name); gone != deleted_.end()) {
-    if (now < gone->second.gone_at) return in_use("deleted", name);
+    // A topology or stack replacing its own table takes the name at once: its delete and create
+    // are one change, not two calls a client makes.
+    if (activation == Activation::AfterDelay && now < gone->second.gone_at) return in_use("deleted", name);
     deleted_.erase(gone);
   }
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
@@ -178,6 +180,7 @@ auto Backend::update(TableHandle& h, const TableUpdate& update) -> Result<TableD
 
 auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescription> {
   if (creating(*h)) return in_use("created", h->table->definition().name);
+  if (clock_.now() < h->updating_until) return in_use("updated", h->table->definition().name);
   TableDescription description = describe(*h);
   description.status = "DELETING";
   {
@@ -192,6 +195,7 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
       h->table->set_changes(nullptr);
     }
     if (const auto& stream = h->table->stream()) stream->disable();
+    std::erase_if(streams_, [now = clock_.now()](const auto& entry) { return entry.second->expired(now); });
     const tracing::TimePoint now = clock_.now();
     std::erase_if(deleted_, [now](const auto& entry) { return entry.second.gone_at <= now; });
     if (deleting_time_.count() > 0) deleted_.insert_or_assign(description.name, Deleted{description, now + deleting_time_});
@@ -202,7 +206,16 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
 void Backend::attach_stream(Table& table) {
   const TableDefinition& d = table.definition();
   if (!d.stream) return;
-  auto stream = std::make_shared<Stream>(table_arn(d.name), d.name, d.key, *d.stream, clock_);
+  const tracing::TimePoint now = clock_.now();
+  std::erase_if(streams_, [now](const auto& entry) { return entry.second->expired(now); });
+  // A stream is named by its creation time in milliseconds: one made again within the same
+  // millisecond (a table deleted and created at once) takes the next free one.
+  tracing::TimePoint created = now;
+  auto stream = std::make_shared<Stream>(table_arn(d.name), d.name, d.key, *d.stream, clock_, created);
+  while (streams_.count(stream->arn())) {
+    created += std::chrono::milliseconds{1};
+    stream = std::make_shared<Stream>(table_arn(d.name), d.name, d.key, *d.stream, clock_, created);
+  }
   streams_[stream->arn()] = stream;
   table.set_stream(std::move(stream));
 }
@@ -308,8 +321,8 @@ TableDescription Backend::describe(const TableHandle& h) const {
       table.size_bytes(),
       clock_.now() < h.updating_until ? h.indexes_created : std::vector<std::string>{},
       d.stream,
-      table.stream() ? table.stream()->arn() : std::string{},
-      table.stream() ? table.stream()->label() : std::string{},
+      table.latest_stream() ? table.latest_stream()->arn() : std::string{},
+      table.latest_stream() ? table.latest_stream()->label() : std::string{},
   };
 }
 

@@ -57,8 +57,9 @@ struct TableList {
   std::optional<std::string> last_evaluated_table_name;  // set when more names follow
 };
 
-// One table and what serialises work on it: its items are touched on its strand only; its
-// definition is fixed when it is created and may be read anywhere.
+// One table and what serialises work on it: its items, and its definition but for the name and
+// key schema (UpdateTable changes the rest), are touched on its strand with its items lock held;
+// the name and key schema never change and may be read anywhere.
 struct TableHandle {
   TableHandle(boost::asio::any_io_executor ex, std::shared_ptr<Table> t, std::string table_id, tracing::TimePoint active)
       : strand{boost::asio::make_strand(ex)}, table{std::move(t)}, id{std::move(table_id)}, active_at{active} {}

@@ -30,8 +30,9 @@ std::string shard_id_of(const std::string& arn, tracing::TimePoint t) {
 
 }  // namespace
 
-Stream::Stream(std::string table_arn, std::string table_name, KeySchema key, StreamViewType view, const tracing::Clock& clock)
-    : table_name_{std::move(table_name)}, key_{std::move(key)}, view_{view}, clock_{clock}, created_{clock.now()} {
+Stream::Stream(std::string table_arn, std::string table_name, KeySchema key, StreamViewType view, const tracing::Clock& clock,
+               tracing::TimePoint created)
+    : table_name_{std::move(table_name)}, key_{std::move(key)}, view_{view}, clock_{clock}, created_{created} {
   label_ = stream_label(created_);
   arn_ = std::move(table_arn) + "/stream/" + label_;
   shard_id_ = shard_id_of(arn_, created_);
@@ -90,27 +91,38 @@ void Stream::record(const Item* before, const Item* after, bool by_time_to_live)
   std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(base::fnv1a(arn_)),
                 static_cast<unsigned long long>(position * 0x9E3779B97F4A7C15ULL));
   r.event_id = id;
+  bytes_ += r.size_bytes;
   records_.push_back(std::move(r));
   trim(now);
 }
 
 void Stream::trim(tracing::TimePoint now) {
-  while (!records_.empty() && (records_.size() > kMaxStreamRecords || now - records_.front().created >= kStreamRetention)) {
+  while (!records_.empty() &&
+         (records_.size() > kMaxStreamRecords || bytes_ > kMaxStreamBytes || now - records_.front().created >= kStreamRetention)) {
+    bytes_ -= records_.front().size_bytes;
     records_.pop_front();
     ++first_;
   }
 }
 
-auto Stream::range() const -> Range {
-  std::lock_guard lock{mutex_};
-  return Range{first_, first_ + records_.size()};
+std::uint64_t Stream::first_retained(tracing::TimePoint now) const {
+  std::uint64_t at = first_;
+  while (at < first_ + records_.size() && now - records_[at - first_].created >= kStreamRetention) ++at;
+  return at;
 }
 
-std::vector<StreamRecord> Stream::read(std::uint64_t position, std::size_t limit) const {
+auto Stream::range() const -> Range {
+  const tracing::TimePoint now = clock_.now();
   std::lock_guard lock{mutex_};
-  std::vector<StreamRecord> out;
-  std::uint64_t at = std::max(position, first_);
-  for (; at < first_ + records_.size() && out.size() < limit; ++at) out.push_back(records_[at - first_]);
+  return Range{first_retained(now), first_ + records_.size()};
+}
+
+auto Stream::read(std::uint64_t position, std::size_t limit) const -> Read {
+  const tracing::TimePoint now = clock_.now();
+  std::lock_guard lock{mutex_};
+  Read out;
+  out.start = std::max(position, first_retained(now));
+  for (std::uint64_t at = out.start; at < first_ + records_.size() && out.records.size() < limit; ++at) out.records.push_back(records_[at - first_]);
   return out;
 }
 

@@ -20,7 +20,8 @@
 namespace localray::dynamodb::model {
 
 constexpr std::chrono::hours kStreamRetention{24};
-constexpr std::size_t kMaxStreamRecords = 100'000;  // localray's bound per stream; the oldest go first
+constexpr std::size_t kMaxStreamRecords = 100'000;  // localray's bounds per stream; the oldest go first
+constexpr std::size_t kMaxStreamBytes = 64u << 20;   // counted as the records' SizeBytes
 
 struct StreamRecord {
   std::string event_id;         // 32 hex digits
@@ -36,7 +37,9 @@ struct StreamRecord {
 
 class Stream {
  public:
-  Stream(std::string table_arn, std::string table_name, KeySchema key, StreamViewType view, const tracing::Clock& clock);
+  // `created` names it (its label is that time in milliseconds).
+  Stream(std::string table_arn, std::string table_name, KeySchema key, StreamViewType view, const tracing::Clock& clock,
+         tracing::TimePoint created);
 
   const std::string& arn() const { return arn_; }
   const std::string& label() const { return label_; }
@@ -63,11 +66,19 @@ class Stream {
   Range range() const;
   std::string sequence_number(std::uint64_t position) const;
   std::optional<std::uint64_t> position_of(std::string_view sequence_number) const;
-  // Up to `limit` records from `position` (older ones are trimmed: the first kept comes first).
-  std::vector<StreamRecord> read(std::uint64_t position, std::size_t limit) const;
+  // Up to `limit` records from `position`; when older ones are trimmed, from the first kept, which
+  // `start` gives (read under the same lock as the records).
+  struct Read {
+    std::uint64_t start = 0;
+    std::vector<StreamRecord> records;
+  };
+  Read read(std::uint64_t position, std::size_t limit) const;
 
  private:
   void trim(tracing::TimePoint now);  // under mutex_
+  // The first position not past its retention at `now`, under mutex_: records age out even when
+  // no write comes to trim them.
+  std::uint64_t first_retained(tracing::TimePoint now) const;
 
   std::string arn_;
   std::string label_;
@@ -80,6 +91,7 @@ class Stream {
   mutable std::mutex mutex_;
   std::deque<StreamRecord> records_;
   std::uint64_t first_ = 0;  // the position of records_.front()
+  std::size_t bytes_ = 0;    // SizeBytes over records_
   std::optional<tracing::TimePoint> disabled_at_;
 };
 

@@ -128,8 +128,13 @@ class Table {
   const TableDefinition& definition() const { return definition_; }
   // Where each change of an item is recorded (DynamoDB Streams); null: no stream. Under the
   // items lock, like the items.
-  void set_stream(std::shared_ptr<Stream> stream) { stream_ = std::move(stream); }
+  void set_stream(std::shared_ptr<Stream> stream) {
+    if (stream) latest_stream_ = stream;
+    stream_ = std::move(stream);
+  }
   const std::shared_ptr<Stream>& stream() const { return stream_; }
+  // The stream made last, enabled or not: DescribeTable's LatestStreamArn.
+  const std::shared_ptr<Stream>& latest_stream() const { return latest_stream_; }
   // UpdateTable: takes `changed`'s indexes, attribute definitions and billing, under the items
   // lock. The name and key schema, which are read without it, never change.
   void redefine(const TableDefinition& changed);
@@ -204,6 +209,7 @@ class Table {
   TableDefinition definition_;
   Tags tags_;
   std::shared_ptr<Stream> stream_;
+  std::shared_ptr<Stream> latest_stream_;
   bool expiring_ = false;  // within expire(): the stream records removals as time to live's
   std::optional<std::string> ttl_attribute_;
   std::set<Expiry, ExpiryOrder> expiries_;  // items with a Number under ttl_attribute_, soonest first

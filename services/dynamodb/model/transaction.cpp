@@ -74,7 +74,8 @@ auto transact_write(std::vector<WriteAction> actions, const std::vector<Table*>&
   // be refused halfway.
   std::map<ItemBudget*, std::size_t> growth;
   for (std::size_t i = 0; i < prepared.size(); ++i) {
-    if (auto* budget = tables[i]->budget().get()) growth[budget] += tables[i]->growth(prepared[i]);
+    auto* budget = tables[i]->budget().get();
+    if (auto bytes = tables[i]->growth(prepared[i]); budget && bytes > 0) growth[budget] += bytes;
   }
   for (auto it = growth.begin(); it != growth.end(); ++it) {
     if (it->first->try_take(it->second)) continue;

@@ -166,10 +166,10 @@ auto get_records(const json& request, model::Backend& backend) -> Result<json> {
   auto stream = backend.stream(iterator->arn);
   if (!stream) return stream.error();
   const model::Stream& s = **stream;
-  auto records = s.read(iterator->position, *limit);
+  auto read = s.read(iterator->position, *limit);
   json list = json::array();
-  std::uint64_t next = std::max(iterator->position, s.range().first);
-  for (const auto& r : records) {
+  std::uint64_t next = read.start;
+  for (const auto& r : read.records) {
     list.push_back(stream_record_json(r, s, backend.region()));
     ++next;
   }

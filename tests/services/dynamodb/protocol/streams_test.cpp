@@ -135,5 +135,20 @@ TEST_F(dynamodbStreamsTest, StreamsAreListedEnabledAndDisabledAndOutliveTheirTab
   EXPECT_EQ(json::parse(gone.body).at("__type"), kNotFound);
 }
 
+TEST_F(dynamodbStreamsTest, ATableMadeAgainAtOnceGetsANewStreamAndRecordsAgeOutUnread) {
+  std::string first = create_streamed("KEYS_ONLY");
+  ok("PutItem", J(R"({"TableName":"orders","Item":{"id":{"S":"a"}}})"));
+  ok("DeleteTable", {{"TableName", "orders"}});
+  std::string second = create_streamed("KEYS_ONLY");  // the clock has not moved: the same millisecond
+  EXPECT_NE(first, second);
+  EXPECT_EQ(streams_ok("DescribeStream", {{"StreamArn", first}}).at("StreamDescription").at("StreamStatus"), "DISABLED");
+  EXPECT_EQ(streams_ok("DescribeStream", {{"StreamArn", second}}).at("StreamDescription").at("StreamStatus"), "ENABLED");
+  EXPECT_EQ(read_all(first).at("Records").size(), 1u);
+
+  ok("PutItem", J(R"({"TableName":"orders","Item":{"id":{"S":"b"}}})"));
+  clock_.advance(std::chrono::hours{24});
+  EXPECT_TRUE(read_all(second).at("Records").empty()) << "past 24 hours, with no write since to trim it";
+}
+
 }  // namespace
 }  // namespace localray::dynamodb::protocol

@@ -1,6 +1,7 @@
 // CREATING and DELETING as DynamoDB has them: what each call may do while a table is in them.
 #include <chrono>
 
+#include "services/dynamodb/model/shortcuts.hpp"
 #include "tests/services/dynamodb/protocol/dynamodb_protocol_fixture.hpp"
 
 namespace localray::dynamodb::protocol {
@@ -183,6 +184,31 @@ TEST_F(dynamodbLifecycleTest, UpdateTableIsRefusedInDynamoDBsWords) {
   json d = ok("UpdateTable", {{"TableName", "threads"}, {"BillingMode", "PAY_PER_REQUEST"}}).at("TableDescription");
   EXPECT_EQ(d.at("BillingModeSummary").at("BillingMode"), "PAY_PER_REQUEST");
   EXPECT_EQ(d.at("ProvisionedThroughput").at("ReadCapacityUnits"), 0);
+}
+
+TEST_F(dynamodbLifecycleTest, ATopologyReplacingItsTableTakesTheNameAtOnce) {
+  // --watch and stack updates delete a changed table and make it again in one step.
+  create_hits_table();
+  clock_.advance(std::chrono::seconds{1});
+  ASSERT_TRUE(access_.delete_table("hits"));
+  EXPECT_EQ(status("hits"), "DELETING");
+  model::TableDefinition again = model::simple_table("hits", "path", "S", "", "");
+  auto made = access_.create_table(again, {}, model::Activation::Now);
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_EQ(status("hits"), "ACTIVE");
+}
+
+TEST_F(dynamodbLifecycleTest, AnUpdatingTableIsNotDeletedAndKeepsItsLatestStreamArn) {
+  create_hits_table();
+  clock_.advance(std::chrono::seconds{1});
+  std::string arn = ok("UpdateTable", json::parse(R"({"TableName":"hits","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}})"))
+                        .at("TableDescription").at("LatestStreamArn");
+  EXPECT_EQ(fails("DeleteTable", R"({"TableName":"hits"})").at("message"),
+            "Attempt to change a resource which is still in use: Table is being updated: hits");
+  clock_.advance(std::chrono::seconds{1});
+  json off = ok("UpdateTable", json::parse(R"({"TableName":"hits","StreamSpecification":{"StreamEnabled":false}})")).at("TableDescription");
+  EXPECT_FALSE(off.contains("StreamSpecification"));
+  EXPECT_EQ(off.at("LatestStreamArn"), arn);
 }
 
 }  // namespace

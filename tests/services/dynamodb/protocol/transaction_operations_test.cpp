@@ -7,12 +7,15 @@
 #include <vector>
 
 #include "services/dynamodb/model/item_budget.hpp"
+#include "services/dynamodb/protocol/attribute_value_json.hpp"
 #include "tests/services/dynamodb/protocol/dynamodb_protocol_fixture.hpp"
 
 namespace localray::dynamodb::protocol {
 namespace {
 
 json J(const char* text) { return json::parse(text); }
+
+model::Item json_item(const std::string& text) { return item_from_json(json::parse(text)).value(); }
 
 constexpr const char* kCanceled = "com.amazonaws.dynamodb.v20120810#TransactionCanceledException";
 
@@ -184,6 +187,10 @@ TEST_F(dynamodbTransactionTest, ATransactionPastTheMemoryBoundWritesNothing) {
   EXPECT_EQ(ok("Scan", {{"TableName", "bounded"}}).at("Count"), 0);
   ok("TransactWriteItems", write(json::array({big("a"), big("b")})));
   EXPECT_EQ(ok("Scan", {{"TableName", "bounded"}}).at("Count"), 2);
+  // Past the bound (items put back by --persist are taken whatever it says), a transaction that
+  // only removes is still let through: it is how room is made.
+  ASSERT_TRUE(access_.table("bounded").value()->restore(json_item(R"({"k":{"S":"z"},"v":{"S":")" + std::string(900, 'y') + R"("}})")));
+  ok("TransactWriteItems", write(json::array({{{"Delete", {{"TableName", "bounded"}, {"Key", {{"k", {{"S", "z"}}}}}}}}})));
 }
 
 TEST_F(dynamodbTransactionTest, OtherCallsNeverSeeHalfATransaction) {
