@@ -48,6 +48,7 @@ struct Table {
   std::vector<SecondaryIndex> indexes;
   bool provisioned = false;  // else billed on demand
   long long read_capacity = 0, write_capacity = 0;
+  std::string stream_view;  // StreamSpecification.StreamViewType; empty: no stream
   friend bool operator==(const Table&, const Table&) = default;
 };
 // A Lambda layer of a template: its content a folder or a .zip package on this machine.
@@ -101,6 +102,8 @@ struct EventSourceMapping {
   int batching_window_seconds = 0;          // MaximumBatchingWindowInSeconds
   bool report_batch_item_failures = false;  // FunctionResponseTypes: [ReportBatchItemFailures]
   std::optional<int> maximum_concurrency{};  // ScalingConfig.MaximumConcurrency
+  std::string table{};              // a table's stream instead of a queue (templates); queue empty then
+  std::string starting_position{};  // streams: TRIM_HORIZON or LATEST
   friend bool operator==(const EventSourceMapping&, const EventSourceMapping&) = default;
 };
 // How an AWS (non-proxy) integration answers: the first whose selection pattern matches the

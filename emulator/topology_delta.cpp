@@ -55,7 +55,7 @@ TopologyDelta topology_delta(const config::Topology& before, const AppliedResour
   const std::string topic_prefix = "arn:aws:sns:" + after.region + ":" + after.account + ":";
   auto topics = by_name(before.topics, after.topics, made.topics, d.keep.topics, d.remove.topics, d.create.topics, topic_prefix);
   auto queues = by_name(before.queues, after.queues, made.queues, d.keep.queues, d.remove.queues, d.create.queues);
-  by_name(before.tables, after.tables, made.tables, d.keep.tables, d.remove.tables, d.create.tables);
+  auto tables = by_name(before.tables, after.tables, made.tables, d.keep.tables, d.remove.tables, d.create.tables);
   auto functions = by_name(before.functions, after.functions, made.functions, d.keep.functions, d.remove.functions, d.create.functions);
   // A layer that changed is published again, and the functions running it replaced with it: a
   // worker's module path holds the layer's folder.
@@ -99,14 +99,14 @@ TopologyDelta topology_delta(const config::Topology& before, const AppliedResour
   for (const auto& a : after.subscriptions)
     if (!d.keep.subscriptions.count(subscription_key(a))) d.create.subscriptions.push_back(a);
 
-  // A mapping holds its queue and its function.
+  // A mapping holds its queue (or its table's stream) and its function.
   for (const auto& [key, uuid] : made.mappings) {
     const std::string& wanted = key;  // clang 14: a lambda cannot capture a structured binding
     auto same = [&](const config::EventSourceMapping& m) { return mapping_key(m) == wanted; };
     auto b = std::find_if(before.event_source_mappings.begin(), before.event_source_mappings.end(), same);
     auto a = std::find_if(after.event_source_mappings.begin(), after.event_source_mappings.end(), same);
     bool stays = b != before.event_source_mappings.end() && a != after.event_source_mappings.end() && *a == *b && !queues.count(a->queue) &&
-                 !functions.count(a->function);
+                 !tables.count(a->table) && !functions.count(a->function);
     (stays ? d.keep.mappings : d.remove.mappings)[key] = uuid;
   }
   for (const auto& a : after.event_source_mappings)

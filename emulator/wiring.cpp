@@ -204,6 +204,7 @@ dynamodb::model::TableDefinition table_definition(const config::Table& tb) {
     definition.billing_mode = dynamodb::model::BillingMode::Provisioned;
     definition.provisioned_throughput = dynamodb::model::ProvisionedThroughput{tb.read_capacity, tb.write_capacity};
   }
+  if (!tb.stream_view.empty()) definition.stream = dynamodb::model::view_type_of(tb.stream_view);
   return definition;
 }
 
@@ -460,8 +461,10 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     settings.batching_window = std::chrono::seconds{m.batching_window_seconds};
     settings.report_batch_item_failures = m.report_batch_item_failures;
     settings.maximum_concurrency = m.maximum_concurrency;
-    auto r = home.mappings->create(home.sqs->queue_arn(m.queue), m.function, settings);
-    if (!r) co_return Error{"event source mapping " + m.queue + " -> " + m.function + ": " + r.error().message};
+    std::string source = m.queue.empty() ? home.dynamodb->stream_arn_of(m.table) : home.sqs->queue_arn(m.queue);
+    if (!m.starting_position.empty()) settings.starting_position = m.starting_position;
+    auto r = home.mappings->create(source, m.function, settings);
+    if (!r) co_return Error{"event source mapping " + (m.queue.empty() ? m.table : m.queue) + " -> " + m.function + ": " + r.error().message};
     made.mappings[mapping_key(m)] = r->uuid;
   }
 

@@ -126,7 +126,9 @@ struct AppliedResources {
   std::map<std::string, std::string> mappings;       // mapping_key -> UUID
 };
 inline std::string subscription_key(const config::Subscription& s) { return s.topic + " " + s.protocol + " " + s.endpoint; }
-inline std::string mapping_key(const config::EventSourceMapping& m) { return m.queue + " " + m.function; }
+inline std::string mapping_key(const config::EventSourceMapping& m) {
+  return (m.queue.empty() ? "table:" + m.table : m.queue) + " " + m.function;
+}
 
 // Creates the topology's resources through the services' own operations, as API calls would,
 // recording each in `made` as it goes (a failure leaves there what was made before it).

@@ -106,7 +106,15 @@ tracing::Result<ResourceValues> table(CompileContext& ctx, const std::string& id
   }
   std::string arn = ctx.arn("dynamodb", "table/" + t.name);
   ResourceValues v{"AWS::DynamoDB::Table", t.name, {{"Arn", arn}}};
-  if (p.find("StreamSpecification")) v.attributes["StreamArn"] = arn + "/stream/1970-01-01T00:00:00.000";
+  if (const json* stream = p.find("StreamSpecification")) {
+    std::string view = stream->is_object() ? stream->value("StreamViewType", "") : "";
+    if (view != "KEYS_ONLY" && view != "NEW_IMAGE" && view != "OLD_IMAGE" && view != "NEW_AND_OLD_IMAGES")
+      return p.error("StreamSpecification.StreamViewType", "must be KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES");
+    t.stream_view = view;
+    // A template's table is made when the stack is, so its stream's label is not known here: the
+    // stream is labelled with the epoch instead, and this ARN is the one it gets.
+    v.attributes["StreamArn"] = arn + "/stream/1970-01-01T00:00:00.000";
+  }
   ctx.topology.tables.push_back(std::move(t));
   return v;
 }

@@ -166,8 +166,32 @@ tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const 
     if (c > 'f' && !std::isdigit(static_cast<unsigned char>(c))) c = static_cast<char>('a' + (c - 'a') % 6);
   uuid = uuid.substr(0, 8) + "-" + uuid.substr(8, 4) + "-" + uuid.substr(12, 4) + "-" + uuid.substr(16, 4) + "-" + uuid.substr(20, 12);
   ResourceValues v{"AWS::Lambda::EventSourceMapping", uuid, {{"Id", uuid}}};
+  if (source->rfind("arn:aws:dynamodb:", 0) == 0 && source->find("/stream/") != std::string::npos) {
+    auto from = source->find(":table/") + 7;
+    std::string table = source->substr(from, source->find("/stream/") - from);
+    auto t = std::find_if(ctx.topology.tables.begin(), ctx.topology.tables.end(), [&](const Table& x) { return x.name == table; });
+    if (t == ctx.topology.tables.end() || t->stream_view.empty())
+      return p.error("EventSourceArn", "'" + *source + "' is not the stream of a table of these templates");
+    EventSourceMapping mapping{"", fn};
+    mapping.table = table;
+    auto position = p.string("StartingPosition");
+    if (!position) return position.error();
+    if (*position != "TRIM_HORIZON" && *position != "LATEST") return p.error("StartingPosition", "must be TRIM_HORIZON or LATEST for a DynamoDB stream");
+    mapping.starting_position = *position;
+    auto batch = p.integer("BatchSize", 1, 10000);
+    if (!batch) return batch.error();
+    mapping.batch_size = static_cast<int>(batch->value_or(100));
+    auto enabled = p.boolean("Enabled");
+    if (!enabled) return enabled.error();
+    if (!enabled->value_or(true)) {
+      v.not_emulated = "Enabled is false: the stream is not read";
+      return v;
+    }
+    ctx.topology.event_source_mappings.push_back(std::move(mapping));
+    return v;
+  }
   if (source->rfind("arn:aws:sqs:", 0) != 0) {
-    v.not_emulated = "event source " + *source + " is not emulated: only SQS queues are polled";
+    v.not_emulated = "event source " + *source + " is not emulated: SQS queues and DynamoDB table streams are polled";
     return v;
   }
   std::string queue = arn_name(*source);

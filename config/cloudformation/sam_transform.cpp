@@ -146,7 +146,7 @@ struct Expander {
       } else if (type == "Schedule" || type == "ScheduleV2" || type == "CloudWatchEvent" || type == "EventBridgeRule") {
         add(id + name, {{"Type", "AWS::Events::Rule"}, {"Properties", {{"Targets", json::array()}}}});
       } else {
-        return error(id, at + ".Type", "event type '" + type + "' is not supported (Api, SNS, SQS are; DynamoDB, Kinesis and schedules are listed, not run)");
+        return error(id, at + ".Type", "event type '" + type + "' is not supported (Api, SNS, SQS and DynamoDB are; Kinesis and schedules are listed, not run)");
       }
     }
     return {};

@@ -296,6 +296,92 @@ constexpr const char* kApiToSns = R"yaml(Resources:
     Properties: { RestApiId: !Ref Api, StageName: prod }
 )yaml";
 
+constexpr const char* kStreamTemplate = R"(AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      StreamSpecification: { StreamViewType: NEW_AND_OLD_IMAGES }
+  Audit:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      PrimaryKey: { Name: seq, Type: String }
+  Auditor:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: src/
+      Handler: audit.handler
+      Environment:
+        Variables:
+          AUDIT: !Ref Audit
+      Events:
+        Changes:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Orders.StreamArn
+            StartingPosition: TRIM_HORIZON
+            BatchSize: 10
+Outputs:
+  StreamArn:
+    Value: !GetAtt Orders.StreamArn
+)";
+
+constexpr const char* kAudit = R"(
+const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
+const db = new DynamoDBClient({});
+exports.handler = async (event) => {
+  for (const r of event.Records) {
+    await db.send(new PutItemCommand({ TableName: process.env.AUDIT, Item: {
+      seq: { S: r.dynamodb.SequenceNumber }, what: { S: r.eventName + ' ' + r.dynamodb.Keys.id.S }, source: { S: r.eventSourceARN } } }));
+  }
+};
+)";
+
+TEST(SamTemplate, ATableStreamFeedsItsFunction) {
+  fs::path dir = work_dir("stream-app");
+  write_file((dir / "template.yaml").string(), kStreamTemplate);
+  write_file((dir / "src" / "audit.js").string(), kAudit);
+  LocalrayProcess lr{{"--db", ":memory:", "--template", (dir / "template.yaml").string(), "--seed", "3"}};
+  auto resources = json::parse(http_request(lr.port(), "GET", "/_localray/resources").body);
+  const json& stack = resources.at("stacks").at(0);
+  std::string orders, audit, stream_arn;
+  for (const auto& r : stack.at("resources")) {
+    if (r.at("logical_id") == "Orders") orders = r.at("physical_id");
+    if (r.at("logical_id") == "Audit") audit = r.at("physical_id");
+    if (r.at("logical_id") == "AuditorChanges") EXPECT_EQ(r.at("status"), "emulated");
+  }
+  for (const auto& o : stack.at("outputs"))
+    if (o.at("key") == "StreamArn") stream_arn = o.at("value");
+  auto call = [&](const std::string& operation, const json& body) {
+    auto r = http_request(lr.port(), "POST", "/", body.dump(), {{"X-Amz-Target", "DynamoDB_20120810." + operation}, {"Content-Type", "application/x-amz-json-1.0"}});
+    EXPECT_EQ(r.status, 200u) << operation << ": " << r.body;
+    return json::parse(r.body);
+  };
+  // The output names the stream the table has.
+  EXPECT_EQ(call("DescribeTable", {{"TableName", orders}}).at("Table").at("LatestStreamArn"), stream_arn);
+  call("PutItem", {{"TableName", orders}, {"Item", {{"id", {{"S", "o-1"}}}}}});
+  json update = json::parse(R"({"Key":{"id":{"S":"o-1"}},"UpdateExpression":"SET n = :n","ExpressionAttributeValues":{":n":{"N":"1"}}})");
+  update["TableName"] = orders;
+  call("UpdateItem", update);
+  call("DeleteItem", {{"TableName", orders}, {"Key", {{"id", {{"S", "o-1"}}}}}});
+  json items;
+  ASSERT_TRUE(eventually([&] {
+    items = call("Scan", {{"TableName", audit}}).value("Items", json::array());
+    return items.size() == 3;
+  }, 20s)) << items.dump();
+  std::map<std::string, std::string> by_sequence;
+  for (const auto& i : items) by_sequence[i.at("seq").at("S")] = i.at("what").at("S");
+  std::vector<std::string> in_order;
+  for (const auto& [seq, what] : by_sequence) in_order.push_back(what);
+  EXPECT_EQ(in_order, (std::vector<std::string>{"INSERT o-1", "MODIFY o-1", "REMOVE o-1"}));
+  EXPECT_EQ(items[0].at("source").at("S"), stream_arn);
+}
+
 TEST(CloudFormationTemplate, ApiPublishesToSnsThroughVelocity) {
   fs::path dir = work_dir("front-door");
   write_file((dir / "front.yaml").string(), kApiToSns);

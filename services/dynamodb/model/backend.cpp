@@ -75,7 +75,7 @@ auto Backend::create_table(TableDefinition definition, Tags tags, Activation act
   }
   if (tables_.size() >= kMaxTablesPerRegion) return too_many_tables();
   const tracing::TimePoint active = activation == Activation::Now ? tracing::TimePoint{} : now + creating_;
-  attach_stream(*table);
+  attach_stream(*table, activation == Activation::Now);
   auto h = std::make_shared<TableHandle>(ex_, std::move(table), table_id(table_arn(name), created_count_++), active);
   // Described before it is published: once in the map, its counts belong to its strand. CreateTable
   // answers CREATING whatever the delay, as AWS always does.
@@ -203,14 +203,14 @@ auto Backend::remove(const std::shared_ptr<TableHandle>& h) -> Result<TableDescr
   return description;
 }
 
-void Backend::attach_stream(Table& table) {
+void Backend::attach_stream(Table& table, bool epoch_label) {
   const TableDefinition& d = table.definition();
   if (!d.stream) return;
   const tracing::TimePoint now = clock_.now();
   std::erase_if(streams_, [now](const auto& entry) { return entry.second->expired(now); });
   // A stream is named by its creation time in milliseconds: one made again within the same
   // millisecond (a table deleted and created at once) takes the next free one.
-  tracing::TimePoint created = now;
+  tracing::TimePoint created = epoch_label ? tracing::TimePoint{} : now;
   auto stream = std::make_shared<Stream>(table_arn(d.name), d.name, d.key, *d.stream, clock_, created);
   while (streams_.count(stream->arn())) {
     created += std::chrono::milliseconds{1};
@@ -238,6 +238,14 @@ auto Backend::list_streams(const std::optional<std::string>& table_name, const s
     out.streams.push_back(it->second);
   }
   return out;
+}
+
+std::string Backend::stream_arn_of(std::string_view table_name) const {
+  auto h = handle(table_name);
+  if (!h) return {};
+  std::lock_guard held{(*h)->items_lock};
+  const auto& stream = (*h)->table->stream();
+  return stream ? stream->arn() : std::string{};
 }
 
 auto Backend::stream(std::string_view arn) const -> Result<std::shared_ptr<Stream>> {

@@ -126,6 +126,8 @@ class Backend {
   auto list_streams(const std::optional<std::string>& table_name, const std::optional<std::string>& exclusive_start, std::size_t limit)
       -> Result<StreamList>;
   auto stream(std::string_view arn) const -> Result<std::shared_ptr<Stream>>;
+  // The ARN of the enabled stream of a table; empty when it has none.
+  std::string stream_arn_of(std::string_view table_name) const;
   IdempotencyTokens& transaction_tokens() { return tokens_; }
   // Time to live: every `period`, each table's expired items are removed (expire_items), on the
   // executor the backend was made with. Until the backend is destroyed or the executor stops.
@@ -168,8 +170,10 @@ class Backend {
     tracing::TimePoint gone_at;
   };
   std::map<std::string, Deleted, std::less<>> deleted_;  // under mutex_; expired ones erased lazily
-  // Gives `table` the stream its definition asks for and registers it; under mutex_.
-  void attach_stream(Table& table);
+  // Gives `table` the stream its definition asks for and registers it; under mutex_. Labelled with
+  // its creation time, or with the epoch for a table a template declares (whose StreamArn the
+  // template's compiler gave out before the table was made).
+  void attach_stream(Table& table, bool epoch_label = false);
   std::map<std::string, std::shared_ptr<Stream>, std::less<>> streams_;  // under mutex_
   IdempotencyTokens tokens_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // the expiry loop stops once it is gone
