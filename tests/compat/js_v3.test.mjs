@@ -5,6 +5,7 @@ import * as sns from "@aws-sdk/client-sns";
 import * as sqs from "@aws-sdk/client-sqs";
 import * as ddb from "@aws-sdk/client-dynamodb";
 import * as ddbDoc from "@aws-sdk/lib-dynamodb";
+import * as ddbStreams from "@aws-sdk/client-dynamodb-streams";
 import * as lambda from "@aws-sdk/client-lambda";
 import * as xray from "@aws-sdk/client-xray";
 import { startLocalray, v3Options, eventually } from "./lib/localray.mjs";
@@ -301,4 +302,44 @@ test("DynamoDB transactions through lib-dynamodb: all or nothing, cancellation r
   assert.equal(got.Responses[0].Item.hits, 5, "written once, not again by the repeated token nor by the cancelled transaction");
   assert.equal(got.Responses[1].Item, undefined);
   assert.deepEqual(got.Responses[2].Item, { tags: new Set(["x"]) });
+});
+
+test("DynamoDB table lifecycle, time to live, UpdateTable and Streams through the v3 clients", async () => {
+  const c = new ddb.DynamoDBClient(opts);
+  const streams = new ddbStreams.DynamoDBStreamsClient(opts);
+  const created = await c.send(new ddb.CreateTableCommand({
+    TableName: "v3-events", BillingMode: "PAY_PER_REQUEST",
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+  }));
+  assert.equal(created.TableDescription.TableStatus, "CREATING");
+  const arn = created.TableDescription.LatestStreamArn;
+  await ddb.waitUntilTableExists({ client: c, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 }, { TableName: "v3-events" });
+  await c.send(new ddb.PutItemCommand({ TableName: "v3-events", Item: { id: { S: "e1" }, kind: { S: "click" } } }));
+  await c.send(new ddb.UpdateTimeToLiveCommand({ TableName: "v3-events", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } }));
+  assert.deepEqual((await c.send(new ddb.DescribeTimeToLiveCommand({ TableName: "v3-events" }))).TimeToLiveDescription,
+    { TimeToLiveStatus: "ENABLED", AttributeName: "expires" });
+  const updated = await c.send(new ddb.UpdateTableCommand({
+    TableName: "v3-events", AttributeDefinitions: [{ AttributeName: "kind", AttributeType: "S" }],
+    GlobalSecondaryIndexUpdates: [{ Create: { IndexName: "by-kind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } } }],
+  }));
+  assert.equal(updated.TableDescription.TableStatus, "UPDATING");
+  await ddb.waitUntilTableExists({ client: c, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 }, { TableName: "v3-events" });
+  const clicks = await c.send(new ddb.QueryCommand({ TableName: "v3-events", IndexName: "by-kind", KeyConditionExpression: "kind = :k",
+    ExpressionAttributeValues: { ":k": { S: "click" } } }));
+  assert.equal(clicks.Count, 1);
+
+  const listed = await streams.send(new ddbStreams.ListStreamsCommand({ TableName: "v3-events" }));
+  assert.deepEqual(listed.Streams.map((s) => s.StreamArn), [arn]);
+  const described = await streams.send(new ddbStreams.DescribeStreamCommand({ StreamArn: arn }));
+  assert.equal(described.StreamDescription.StreamStatus, "ENABLED");
+  const { ShardIterator } = await streams.send(new ddbStreams.GetShardIteratorCommand({
+    StreamArn: arn, ShardId: described.StreamDescription.Shards[0].ShardId, ShardIteratorType: "TRIM_HORIZON" }));
+  const got = await streams.send(new ddbStreams.GetRecordsCommand({ ShardIterator }));
+  assert.equal(got.Records.length, 1);
+  assert.equal(got.Records[0].eventName, "INSERT");
+  assert.deepEqual(got.Records[0].dynamodb.NewImage, { id: { S: "e1" }, kind: { S: "click" } });
+  assert.ok(got.Records[0].dynamodb.ApproximateCreationDateTime instanceof Date);
+  assert.ok(got.NextShardIterator);
+  await assert.rejects(streams.send(new ddbStreams.DescribeStreamCommand({ StreamArn: arn + "x" })), (e) => e.name === "ResourceNotFoundException");
 });
