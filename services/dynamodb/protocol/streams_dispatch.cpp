@@ -21,11 +21,11 @@ namespace {
 constexpr std::size_t kMaxGetRecordsLimit = 1000;
 constexpr std::size_t kMaxListStreamsLimit = 100;
 
-double epoch_seconds(tracing::TimePoint t) {
+double creation_seconds(tracing::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() / 1000.0;
 }
 
-json key_schema_json(const model::KeySchema& key) {
+json stream_key_schema(const model::KeySchema& key) {
   json out = json::array({{{"AttributeName", key.hash.name}, {"KeyType", "HASH"}}});
   if (key.range) out.push_back({{"AttributeName", key.range->name}, {"KeyType", "RANGE"}});
   return out;
@@ -50,7 +50,7 @@ std::optional<Iterator> parse_iterator(std::string_view text) {
   return out;
 }
 
-auto limit_of(const json& request, std::size_t max) -> Result<std::size_t> {
+auto stream_limit(const json& request, std::size_t max) -> Result<std::size_t> {
   auto limit = integer_member(request, "Limit");
   if (!limit) return limit.error();
   if (!*limit) return max;
@@ -73,7 +73,7 @@ auto list_streams(const json& request, model::Backend& backend) -> Result<json> 
   if (!table) return table.error();
   auto start = string_member(request, "ExclusiveStartStreamArn");
   if (!start) return start.error();
-  auto limit = limit_of(request, kMaxListStreamsLimit);
+  auto limit = stream_limit(request, kMaxListStreamsLimit);
   if (!limit) return limit.error();
   auto listed = backend.list_streams(*table, *start, *limit);
   if (!listed) return listed.error();
@@ -87,7 +87,7 @@ auto list_streams(const json& request, model::Backend& backend) -> Result<json> 
 auto describe_stream(const json& request, model::Backend& backend) -> Result<json> {
   auto stream = stream_named(request, backend);
   if (!stream) return stream.error();
-  if (auto limit = limit_of(request, kMaxListStreamsLimit); !limit) return limit.error();
+  if (auto limit = stream_limit(request, kMaxListStreamsLimit); !limit) return limit.error();
   const model::Stream& s = **stream;
   const auto range = s.range();
   const bool enabled = s.enabled();
@@ -97,9 +97,9 @@ auto describe_stream(const json& request, model::Backend& backend) -> Result<jso
                    {"StreamLabel", s.label()},
                    {"StreamStatus", enabled ? "ENABLED" : "DISABLED"},
                    {"StreamViewType", model::view_type_name(s.view())},
-                   {"CreationRequestDateTime", epoch_seconds(s.created())},
+                   {"CreationRequestDateTime", creation_seconds(s.created())},
                    {"TableName", s.table_name()},
-                   {"KeySchema", key_schema_json(s.key())},
+                   {"KeySchema", stream_key_schema(s.key())},
                    {"Shards", json::array({{{"ShardId", s.shard_id()}, {"SequenceNumberRange", std::move(sequence)}}})}};
   return success(json{{"StreamDescription", std::move(description)}});
 }
@@ -159,7 +159,7 @@ auto get_records(const json& request, model::Backend& backend) -> Result<json> {
   if (auto ok = require(request, {"ShardIterator"}); !ok) return ok.error();
   auto text = string_member(request, "ShardIterator");
   if (!text) return text.error();
-  auto limit = limit_of(request, kMaxGetRecordsLimit);
+  auto limit = stream_limit(request, kMaxGetRecordsLimit);
   if (!limit) return limit.error();
   auto iterator = parse_iterator(**text);
   if (!iterator) return model::validation_error("Invalid ShardIterator");
@@ -181,7 +181,7 @@ auto get_records(const json& request, model::Backend& backend) -> Result<json> {
 
 using StreamOperation = auto (*)(const json&, model::Backend&) -> Result<json>;
 
-std::optional<StreamOperation> operation_of(std::string_view name) {
+std::optional<StreamOperation> stream_operation_of(std::string_view name) {
   if (name == "ListStreams") return &list_streams;
   if (name == "DescribeStream") return &describe_stream;
   if (name == "GetShardIterator") return &get_shard_iterator;
@@ -195,7 +195,7 @@ boost::asio::awaitable<http::Response> handle_streams(const http::Request& reque
   const std::string& request_id = call.request_id;
   std::string_view target = request.headers.get("X-Amz-Target");
   auto dot = target.find('.');
-  auto operation = dot == std::string_view::npos ? std::nullopt : operation_of(target.substr(dot + 1));
+  auto operation = dot == std::string_view::npos ? std::nullopt : stream_operation_of(target.substr(dot + 1));
   if (!operation) co_return error_reply(kUnknownOperation, "An unknown operation was requested.", request_id);
   auto body = parse_body(request.body);
   if (!body) co_return error_reply(body.error(), request_id);

@@ -17,6 +17,9 @@ namespace localray::dynamodb::protocol {
 
 using nlohmann::json;
 
+// A request or an expected answer written as JSON text.
+inline json J(const char* text) { return json::parse(text); }
+
 inline constexpr const char* kNotFound = "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException";
 inline constexpr const char* kValidation = "com.amazon.coral.validate#ValidationException";
 inline constexpr const char* kSerialization = "com.amazon.coral.service#SerializationException";

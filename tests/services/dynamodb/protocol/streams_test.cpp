@@ -6,8 +6,6 @@
 namespace localray::dynamodb::protocol {
 namespace {
 
-json J(const char* text) { return json::parse(text); }
-
 class dynamodbStreamsTest : public dynamodbDispatchTest {
  protected:
   http::Response streams_call(const std::string& operation, const json& body) {

@@ -13,8 +13,6 @@
 namespace localray::dynamodb::protocol {
 namespace {
 
-json J(const char* text) { return json::parse(text); }
-
 model::Item json_item(const std::string& text) { return item_from_json(json::parse(text)).value(); }
 
 constexpr const char* kCanceled = "com.amazonaws.dynamodb.v20120810#TransactionCanceledException";
