@@ -58,10 +58,12 @@ std::shared_ptr<model::TableHandle> named_table(const nlohmann::json& body, cons
 
 boost::asio::awaitable<model::Result<nlohmann::json>> run(const Entry& op, const nlohmann::json& body, model::Backend& backend) {
   if (op.batch) co_return co_await op.batch(body, backend);
+  // Declared in this order so that they go in the reverse one: the scope, then the lock, then the
+  // handle that owns the lock's mutex (a DeleteTable leaves it the last owner).
   auto table = named_table(body, backend);
   std::unique_lock<std::mutex> held;
   if (table) held = co_await model::enter(table);
-  model::TableScope scope{backend, std::move(table)};
+  model::TableScope scope{backend, table};
   co_return op.single(body, scope);
 }
 
