@@ -90,10 +90,7 @@ class DynamoDbTest(LocalrayCase):
                                                     {"Get": {"TableName": t, "Key": {"id": {"S": "carol"}}}}])["Responses"]
         self.assertEqual(got, [{"Item": {"id": {"S": "alice"}, "balance": {"N": "6"}}}, {"Item": {"balance": {"N": "4"}}}, {}])
         # The AWS CLI reads the same.
-        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodb", "transact-get-items", "--transact-items",
-                              json.dumps([{"Get": {"TableName": t, "Key": {"id": {"S": "bob"}}}}])],
-                             capture_output=True, text=True, timeout=60,
-                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        out = self.aws_cli("dynamodb", "transact-get-items", "--transact-items", json.dumps([{"Get": {"TableName": t, "Key": {"id": {"S": "bob"}}}}]))
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["Responses"], [{"Item": {"id": {"S": "bob"}, "balance": {"N": "4"}}}])
 
@@ -115,9 +112,7 @@ class DynamoDbTest(LocalrayCase):
         with self.assertRaises(botocore.exceptions.ClientError) as caught:
             ddb.update_time_to_live(TableName=t, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
         self.assertEqual(caught.exception.response["Error"], {"Code": "ValidationException", "Message": "TimeToLive is already enabled"})
-        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodb", "describe-time-to-live", "--table-name", t],
-                             capture_output=True, text=True, timeout=60,
-                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        out = self.aws_cli("dynamodb", "describe-time-to-live", "--table-name", t)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["TimeToLiveDescription"], {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
 
@@ -171,9 +166,7 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(records[2]["dynamodb"]["Keys"], {"id": {"S": "a"}})
         self.assertEqual(streams.get_records(ShardIterator=got["NextShardIterator"])["Records"], [])
         # The AWS CLI reads the same stream.
-        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodbstreams", "describe-stream", "--stream-arn", arn],
-                             capture_output=True, text=True, timeout=60,
-                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        out = self.aws_cli("dynamodbstreams", "describe-stream", "--stream-arn", arn)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["StreamDescription"]["StreamArn"], arn)
         ddb.update_table(TableName=t, StreamSpecification={"StreamEnabled": False})
@@ -212,9 +205,7 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(endpoints[0]["Address"], self.endpoint.split("://", 1)[1].rstrip("/"))
         self.assertEqual(endpoints[0]["CachePeriodInMinutes"], 1440)
         # The AWS CLI reads the same answers.
-        out = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", "dynamodb", "list-tags-of-resource", "--resource-arn", arn],
-                             capture_output=True, text=True, timeout=60,
-                             env=dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1"))
+        out = self.aws_cli("dynamodb", "list-tags-of-resource", "--resource-arn", arn)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["Tags"], [{"Key": "owner", "Value": "boto3"}])
 

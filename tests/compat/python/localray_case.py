@@ -82,6 +82,11 @@ class LocalrayCase(unittest.TestCase):
         cls.proc.wait(timeout=10)
         cls.proc.stdout.close()
 
+    def aws_cli(self, *args):
+        """Debian's AWS CLI against this localray, in us-east-1: the finished process (its JSON on stdout)."""
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1")
+        return subprocess.run(["aws", "--endpoint-url", self.endpoint, "--region", "us-east-1", *args], capture_output=True, text=True, timeout=60, env=env)
+
     def table_ready(self, ddb, name):
         """Waits for a table made by CreateTable to turn ACTIVE (--dynamodb-create-ms) with the SDK's own
         waiter, polled more often than its 20 s default so that the suite stays quick."""
