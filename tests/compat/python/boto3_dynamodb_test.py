@@ -15,22 +15,24 @@ from localray_case import BINARY, LocalrayCase, ACCOUNT, eventually
 
 
 class DynamoDbTest(LocalrayCase):
+    def error(self, call, **kwargs):
+        """The Error of the ClientError that `call` must raise."""
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            call(**kwargs)
+        return caught.exception.response["Error"]
+
     def test_table_lifecycle_creating_and_deleting_with_the_sdk_waiters(self):
         ddb = self.client("dynamodb")
         t = "boto-lifecycle"
 
-        def error(call, **kwargs):
-            with self.assertRaises(botocore.exceptions.ClientError) as caught:
-                call(**kwargs)
-            return caught.exception.response["Error"]
         created = ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
                                    KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])["TableDescription"]
         self.assertEqual(created["TableStatus"], "CREATING")
         # localray's default keeps it CREATING for 100 ms: these calls come well within that.
         self.assertEqual(ddb.describe_table(TableName=t)["Table"]["TableStatus"], "CREATING")
-        e = error(ddb.put_item, TableName=t, Item={"k": {"S": "early"}})
+        e = self.error(ddb.put_item, TableName=t, Item={"k": {"S": "early"}})
         self.assertEqual((e["Code"], e["Message"]), ("ResourceNotFoundException", "Requested resource not found"))
-        e = error(ddb.delete_table, TableName=t)
+        e = self.error(ddb.delete_table, TableName=t)
         self.assertEqual((e["Code"], e["Message"]),
                          ("ResourceInUseException", f"Attempt to change a resource which is still in use: Table is being created: {t}"))
         self.table_ready(ddb, t)
@@ -41,13 +43,13 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual((deleted["TableStatus"], deleted["ItemCount"]), ("DELETING", 1))
         self.assertEqual(ddb.describe_table(TableName=t)["Table"]["TableStatus"], "DELETING")
         self.assertIn(t, ddb.list_tables()["TableNames"])
-        e = error(ddb.create_table, TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        e = self.error(ddb.create_table, TableName=t, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
                   KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}])
         self.assertEqual((e["Code"], e["Message"]),
                          ("ResourceInUseException", f"Attempt to change a resource which is still in use: Table is being deleted: {t}"))
         ddb.get_waiter("table_not_exists").wait(TableName=t, WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
         self.assertNotIn(t, ddb.list_tables()["TableNames"])
-        self.assertEqual(error(ddb.describe_table, TableName=t)["Code"], "ResourceNotFoundException")
+        self.assertEqual(self.error(ddb.describe_table, TableName=t)["Code"], "ResourceNotFoundException")
 
     def test_transactions_cancel_with_reasons_and_repeat_by_token(self):
         ddb = self.client("dynamodb")
@@ -184,19 +186,15 @@ class DynamoDbTest(LocalrayCase):
         ddb.untag_resource(ResourceArn=arn, TagKeys=["env"])
         self.assertEqual(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"], [{"Key": "owner", "Value": "boto3"}])
 
-        def error(call, **kwargs):
-            with self.assertRaises(botocore.exceptions.ClientError) as caught:
-                call(**kwargs)
-            return caught.exception.response["Error"]
         gone = arn.replace(t, "boto-gone")
-        e = error(ddb.list_tags_of_resource, ResourceArn=gone)
+        e = self.error(ddb.list_tags_of_resource, ResourceArn=gone)
         self.assertEqual(e["Code"], "ResourceNotFoundException")
         self.assertEqual(e["Message"], f"Requested resource not found: ResourcArn: {gone} not found")
-        e = error(ddb.tag_resource, ResourceArn="arn:aws:sqs:us-east-1:1:queue/q", Tags=[{"Key": "k", "Value": "v"}])
+        e = self.error(ddb.tag_resource, ResourceArn="arn:aws:sqs:us-east-1:1:queue/q", Tags=[{"Key": "k", "Value": "v"}])
         self.assertEqual((e["Code"], e["Message"]), ("ValidationException", "Invalid TableArn: Invalid ResourceArn provided as input arn:aws:sqs:us-east-1:1:queue/q"))
-        e = error(ddb.untag_resource, ResourceArn="nonsense", TagKeys=["k"])
+        e = self.error(ddb.untag_resource, ResourceArn="nonsense", TagKeys=["k"])
         self.assertEqual(e["Code"], "AccessDeniedException")
-        e = error(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "k" * 129, "Value": "v"}])
+        e = self.error(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "k" * 129, "Value": "v"}])
         self.assertIn("Member must have length less than or equal to 128", e["Message"])
 
         limits = ddb.describe_limits()
