@@ -393,6 +393,17 @@ test("DynamoDB: DocumentClient put/get/update and a typed error", async () => {
   const got = await doc.transactGet({ TransactItems: [
     { Get: { TableName: "hits", Key: { path: "/v2-tx" } } }, { Get: { TableName: "hits", Key: { path: "/v2" } } }] }).promise();
   assert.deepEqual(got.Responses.map((r) => r.Item.hits), [7, 43]);
+
+  // The legacy parameters, which the DocumentClient translates like the expression ones.
+  await doc.put({ TableName: "hits", Item: { path: "/v2-legacy", hits: 1 }, Expected: { path: { Exists: false } } }).promise();
+  await assert.rejects(doc.put({ TableName: "hits", Item: { path: "/v2-legacy" }, Expected: { path: { Exists: false } } }).promise(),
+                       (e) => e.code === "ConditionalCheckFailedException");
+  const legacy = await doc.update({ TableName: "hits", Key: { path: "/v2-legacy" }, ReturnValues: "ALL_NEW",
+                                    AttributeUpdates: { hits: { Action: "ADD", Value: 2 }, seen: { Action: "ADD", Value: ["a"] } },
+                                    Expected: { hits: { ComparisonOperator: "LT", AttributeValueList: [5] } } }).promise();
+  assert.deepEqual(legacy.Attributes, { path: "/v2-legacy", hits: 3, seen: ["a"] });
+  const scanned = await doc.scan({ TableName: "hits", ScanFilter: { path: { ComparisonOperator: "BEGINS_WITH", AttributeValueList: ["/v2-l"] } } }).promise();
+  assert.deepEqual(scanned.Items.map((i) => i.path), ["/v2-legacy"]);
 });
 
 test("Lambda: list, get, invoke in every mode, a function error, event source mappings, typed error", async () => {

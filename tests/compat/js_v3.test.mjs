@@ -250,6 +250,31 @@ test("X-Ray: groups and sampling rules", async () => {
   assert.equal((await c.send(new xray.GetSamplingRulesCommand({}))).SamplingRuleRecords.length, 1);
 });
 
+test("DynamoDB legacy parameters through lib-dynamodb: Expected, AttributeUpdates, KeyConditions, QueryFilter", async () => {
+  const c = new ddb.DynamoDBClient(opts);
+  const doc = ddbDoc.DynamoDBDocumentClient.from(c);
+  await c.send(new ddb.CreateTableCommand({ TableName: "v3-legacy", BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }] }));
+  await ddb.waitUntilTableExists({ client: c, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 }, { TableName: "v3-legacy" });
+  for (const sk of [1, 2, 3, 4]) {
+    await doc.send(new ddbDoc.PutCommand({ TableName: "v3-legacy", Item: { pk: "p", sk, kind: sk % 2 ? "odd" : "even" },
+                                           Expected: { pk: { Exists: false } } }));
+  }
+  await assert.rejects(doc.send(new ddbDoc.PutCommand({ TableName: "v3-legacy", Item: { pk: "p", sk: 1 }, Expected: { pk: { Exists: false } } })),
+                       (e) => e.name === "ConditionalCheckFailedException");
+  const updated = await doc.send(new ddbDoc.UpdateCommand({ TableName: "v3-legacy", Key: { pk: "p", sk: 2 }, ReturnValues: "UPDATED_NEW",
+    AttributeUpdates: { count: { Action: "ADD", Value: 5 }, kind: { Action: "PUT", Value: "two" } } }));
+  assert.deepEqual(updated.Attributes, { count: 5, kind: "two" });
+  const page = await doc.send(new ddbDoc.QueryCommand({ TableName: "v3-legacy",
+    KeyConditions: { pk: { ComparisonOperator: "EQ", AttributeValueList: ["p"] }, sk: { ComparisonOperator: "LE", AttributeValueList: [3] } },
+    QueryFilter: { kind: { ComparisonOperator: "IN", AttributeValueList: ["odd", "two"] } }, ScanIndexForward: false }));
+  assert.deepEqual(page.Items.map((i) => i.sk), [3, 2, 1]);
+  await assert.rejects(doc.send(new ddbDoc.QueryCommand({ TableName: "v3-legacy", KeyConditionExpression: "pk = :p",
+    ExpressionAttributeValues: { ":p": "p" }, KeyConditions: { pk: { ComparisonOperator: "EQ", AttributeValueList: ["p"] } } })),
+    (e) => e.name === "ValidationException" && /Non-expression parameters: \{KeyConditions\} Expression parameters: \{KeyConditionExpression\}$/.test(e.message));
+});
+
 test("DynamoDB transactions through lib-dynamodb: all or nothing, cancellation reasons, idempotency, TransactGet", async () => {
   const doc = ddbDoc.DynamoDBDocumentClient.from(new ddb.DynamoDBClient(opts));
   const written = await doc.send(new ddbDoc.TransactWriteCommand({

@@ -64,6 +64,8 @@ struct QueryRequest {
   bool scan_index_forward = true;
   std::optional<std::size_t> limit = {};  // items evaluated (before the filter), as DynamoDB counts
   std::optional<Item> exclusive_start_key = {};
+  // What errors call the filter: "QueryFilter" when it came from the legacy parameter.
+  std::string filter_name = "Filter Expression";
 };
 
 struct ScanRequest {

@@ -173,7 +173,7 @@ auto Table::query(const QueryRequest& request) const -> Result<Page> {
   if (request.filter) {
     for (const auto& name : expression::referenced_attributes(*request.filter)) {
       if (schema.contains(name)) {
-        return validation_error("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + name);
+        return validation_error(request.filter_name + " can only contain non-primary key attributes: Primary key attribute: " + name);
       }
     }
   }

@@ -7,6 +7,7 @@
 #include "services/dynamodb/protocol/attribute_value_json.hpp"
 #include "services/dynamodb/protocol/capacity.hpp"
 #include "services/dynamodb/protocol/item_requests.hpp"
+#include "services/dynamodb/protocol/legacy_parameters.hpp"
 #include "services/dynamodb/protocol/operations.hpp"
 #include "services/dynamodb/protocol/request_json.hpp"
 
@@ -90,10 +91,47 @@ auto write_options(const json& request, std::initializer_list<std::string_view> 
   return options;
 }
 
+// The single-item calls also take the legacy members, which a transaction's actions do not have.
+// A request uses one style or the other, so a legacy member fills what no expression did.
+auto with_expected(const json& request, std::optional<model::expression::Condition>& condition) -> Result<void> {
+  auto expected = expected_condition(request);
+  if (!expected) return expected.error();
+  if (*expected) condition = std::move(*expected);
+  return {};
+}
+
+auto single_put_request(const json& request) -> Result<model::PutRequest> {
+  if (auto ok = check_parameter_style(request, {"Expected", "ConditionalOperator", "ConditionExpression"}); !ok) return ok.error();
+  auto put = put_request(request);
+  if (!put) return put.error();
+  if (auto ok = with_expected(request, put->condition); !ok) return ok.error();
+  return put;
+}
+
+auto single_update_request(const json& request) -> Result<model::UpdateRequest> {
+  if (auto ok = check_parameter_style(request, {"AttributeUpdates", "Expected", "ConditionalOperator", "UpdateExpression", "ConditionExpression"});
+      !ok)
+    return ok.error();
+  auto update = update_request(request);
+  if (!update) return update.error();
+  auto legacy = attribute_updates(request);
+  if (!legacy) return legacy.error();
+  if (*legacy) update->update = std::move(*legacy);
+  if (auto ok = with_expected(request, update->condition); !ok) return ok.error();
+  return update;
+}
+
+auto single_delete_request(const json& request) -> Result<model::DeleteRequest> {
+  if (auto ok = check_parameter_style(request, {"Expected", "ConditionalOperator", "ConditionExpression"}); !ok) return ok.error();
+  auto remove = delete_request(request);
+  if (!remove) return remove.error();
+  if (auto ok = with_expected(request, remove->condition); !ok) return ok.error();
+  return remove;
+}
+
 }  // namespace
 
 auto put_request(const json& request) -> Result<model::PutRequest> {
-  if (auto ok = refuse_legacy(request, {"Expected", "ConditionalOperator"}); !ok) return ok.error();
   auto item = item_member(request, "Item");
   if (!item) return item.error();
   auto options = write_options(request, {"ConditionExpression"});
@@ -102,7 +140,6 @@ auto put_request(const json& request) -> Result<model::PutRequest> {
 }
 
 auto update_request(const json& request) -> Result<model::UpdateRequest> {
-  if (auto ok = refuse_legacy(request, {"AttributeUpdates", "Expected", "ConditionalOperator"}); !ok) return ok.error();
   auto key = key_of(request);
   if (!key) return key.error();
   auto options = write_options(request, {"UpdateExpression", "ConditionExpression"});
@@ -112,7 +149,6 @@ auto update_request(const json& request) -> Result<model::UpdateRequest> {
 }
 
 auto delete_request(const json& request) -> Result<model::DeleteRequest> {
-  if (auto ok = refuse_legacy(request, {"Expected", "ConditionalOperator"}); !ok) return ok.error();
   auto key = key_of(request);
   if (!key) return key.error();
   auto options = write_options(request, {"ConditionExpression"});
@@ -137,7 +173,7 @@ auto get_request(const json& request) -> Result<model::GetRequest> {
 auto put_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Item"});
   if (!target) return target.error();
-  auto put = put_request(request);
+  auto put = single_put_request(request);
   if (!put) return put.error();
   auto table = backend.table(target->table_name);
   if (!table) return table.error();
@@ -175,13 +211,13 @@ auto get_item(const json& request, model::TableScope& backend) -> Result<json> {
 auto update_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Key"});
   if (!target) return target.error();
-  auto update = update_request(request);
+  auto update = single_update_request(request);
   if (!update) return update.error();
   auto table = backend.table(target->table_name);
   if (!table) return table.error();
   std::size_t old_bytes = target->capacity != CapacityMode::None ? stored_item_size(**table, update->key) : 0;
   auto updated = (*table)->update_item(*update);
-  if (!updated) return updated.error();
+  if (!updated) return member(request, "AttributeUpdates") ? legacy_update_error(updated.error()) : updated.error();
   std::size_t new_bytes = target->capacity != CapacityMode::None ? stored_item_size(**table, update->key) : 0;
   return success(write_response(*updated, *target, std::max(old_bytes, new_bytes)));
 }
@@ -189,7 +225,7 @@ auto update_item(const json& request, model::TableScope& backend) -> Result<json
 auto delete_item(const json& request, model::TableScope& backend) -> Result<json> {
   auto target = target_of(request, {"TableName", "Key"});
   if (!target) return target.error();
-  auto remove = delete_request(request);
+  auto remove = single_delete_request(request);
   if (!remove) return remove.error();
   auto table = backend.table(target->table_name);
   if (!table) return table.error();

@@ -6,6 +6,7 @@
 
 #include "services/dynamodb/protocol/attribute_value_json.hpp"
 #include "services/dynamodb/protocol/capacity.hpp"
+#include "services/dynamodb/protocol/legacy_parameters.hpp"
 #include "services/dynamodb/protocol/operations.hpp"
 #include "services/dynamodb/protocol/request_json.hpp"
 
@@ -154,21 +155,30 @@ auto read_page(const model::Table& table, const ReadOptions& read, const Request
 
 auto query_request(const json& request, ReadOptions& read) -> Result<model::QueryRequest> {
   if (!read.expressions.key_condition) {
-    if (auto ok = refuse_legacy(request, {"KeyConditions"}); !ok) return ok.error();
-    return model::validation_error("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    auto legacy = key_conditions(request);
+    if (!legacy) return legacy.error();
+    if (!*legacy) return model::validation_error("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    read.expressions.key_condition = std::move(*legacy);
   }
+  auto legacy_filter = filter_condition(request, "QueryFilter");
+  if (!legacy_filter) return legacy_filter.error();
+  if (*legacy_filter) read.expressions.filter = std::move(*legacy_filter);
   auto forward = bool_member(request, "ScanIndexForward");
   if (!forward) return forward.error();
   return model::QueryRequest{read.index_name,           std::move(*read.expressions.key_condition),
                              read.expressions.filter,   read.expressions.projection,
                              read.select,               forward->value_or(true),
-                             read.limit,                read.exclusive_start_key};
+                             read.limit,                read.exclusive_start_key,
+                             member(request, "QueryFilter") ? "QueryFilter" : "Filter Expression"};
 }
 
 // Beyond int, a segment number is out of range anyway; clamping keeps the model's message.
 int clamped(long long value) { return static_cast<int>(std::clamp<long long>(value, INT_MIN, INT_MAX)); }
 
-auto scan_request(const json& request, const ReadOptions& read) -> Result<model::ScanRequest> {
+auto scan_request(const json& request, ReadOptions& read) -> Result<model::ScanRequest> {
+  auto legacy_filter = filter_condition(request, "ScanFilter");
+  if (!legacy_filter) return legacy_filter.error();
+  if (*legacy_filter) read.expressions.filter = std::move(*legacy_filter);
   auto segment = integer_member(request, "Segment");
   if (!segment) return segment.error();
   auto total = integer_member(request, "TotalSegments");
@@ -183,7 +193,10 @@ auto scan_request(const json& request, const ReadOptions& read) -> Result<model:
 }  // namespace
 
 auto query(const json& request, model::TableScope& backend) -> Result<json> {
-  if (auto ok = refuse_legacy(request, {"QueryFilter", "ConditionalOperator"}); !ok) return ok.error();
+  if (auto ok = check_parameter_style(request, {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions", "ProjectionExpression",
+                                                 "FilterExpression", "KeyConditionExpression"});
+      !ok)
+    return ok.error();
   auto read = read_options(request, {"KeyConditionExpression", "FilterExpression", "ProjectionExpression"});
   if (!read) return read.error();
   auto query_input = query_request(request, *read);
@@ -195,7 +208,9 @@ auto query(const json& request, model::TableScope& backend) -> Result<json> {
 }
 
 auto scan(const json& request, model::TableScope& backend) -> Result<json> {
-  if (auto ok = refuse_legacy(request, {"ScanFilter", "ConditionalOperator"}); !ok) return ok.error();
+  if (auto ok = check_parameter_style(request, {"AttributesToGet", "ScanFilter", "ConditionalOperator", "ProjectionExpression", "FilterExpression"});
+      !ok)
+    return ok.error();
   auto read = read_options(request, {"FilterExpression", "ProjectionExpression"});
   if (!read) return read.error();
   auto scan_input = scan_request(request, *read);

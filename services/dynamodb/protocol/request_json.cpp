@@ -229,16 +229,6 @@ auto parse_expression_members(const json& object, std::initializer_list<std::str
   return model::expression::parse_expressions(*input);
 }
 
-auto refuse_legacy(const json& object, std::initializer_list<std::string_view> names) -> Result<void> {
-  for (auto name : names) {
-    if (member(object, name) != nullptr) {
-      return model::validation_error("localray does not emulate the legacy parameter " + std::string{name} +
-                                     "; use the expression parameters instead");
-    }
-  }
-  return {};
-}
-
 auto attributes_to_get(const json& object) -> Result<std::optional<model::expression::Projection>> {
   auto list = array_member(object, "AttributesToGet");
   if (!list) return list.error();

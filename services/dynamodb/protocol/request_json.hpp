@@ -68,10 +68,6 @@ auto expression_input(const nlohmann::json& object, std::initializer_list<std::s
 auto parse_expression_members(const nlohmann::json& object, std::initializer_list<std::string_view> expressions)
     -> model::Result<model::expression::Expressions>;
 
-// The pre-expression parameters (Expected, KeyConditions, AttributeUpdates, ...) are not
-// emulated; refusing them beats silently ignoring a condition the caller relies on.
-auto refuse_legacy(const nlohmann::json& object, std::initializer_list<std::string_view> names) -> model::Result<void>;
-
 // AttributesToGet as a projection of top-level attributes; together with ProjectionExpression it
 // is refused, as DynamoDB refuses mixing the two styles.
 auto attributes_to_get(const nlohmann::json& object) -> model::Result<std::optional<model::expression::Projection>>;

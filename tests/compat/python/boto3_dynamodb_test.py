@@ -118,6 +118,45 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual(json.loads(out.stdout)["TimeToLiveDescription"], {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
 
+    def test_legacy_parameters_condition_update_query_and_scan(self):
+        ddb = self.client("dynamodb")
+        t = "boto-legacy"
+        ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+        self.table_ready(ddb, t)
+        for n in range(1, 6):
+            ddb.put_item(TableName=t, Item={"pk": {"S": "p"}, "sk": {"N": str(n)}, "kind": {"S": "odd" if n % 2 else "even"}},
+                         Expected={"pk": {"Exists": False}})
+        e = self.error(ddb.put_item, TableName=t, Item={"pk": {"S": "p"}, "sk": {"N": "1"}}, Expected={"pk": {"Exists": False}})
+        self.assertEqual((e["Code"], e["Message"]), ("ConditionalCheckFailedException", "The conditional request failed"))
+
+        updated = ddb.update_item(TableName=t, Key={"pk": {"S": "p"}, "sk": {"N": "1"}}, ReturnValues="ALL_NEW",
+                                  AttributeUpdates={"hits": {"Action": "ADD", "Value": {"N": "3"}},
+                                                    "log": {"Action": "ADD", "Value": {"L": [{"S": "seen"}]}},
+                                                    "kind": {"Action": "DELETE"}},
+                                  Expected={"kind": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "odd"}]}})["Attributes"]
+        self.assertEqual(updated, {"pk": {"S": "p"}, "sk": {"N": "1"}, "hits": {"N": "3"}, "log": {"L": [{"S": "seen"}]}})
+
+        page = ddb.query(TableName=t, KeyConditions={"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "p"}]},
+                                                     "sk": {"ComparisonOperator": "GE", "AttributeValueList": [{"N": "2"}]}},
+                         QueryFilter={"kind": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "odd"}]}}, AttributesToGet=["sk"])
+        self.assertEqual(page["Items"], [{"sk": {"N": "3"}}, {"sk": {"N": "5"}}])
+        scanned = ddb.scan(TableName=t, ScanFilter={"kind": {"ComparisonOperator": "NULL"}, "hits": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "2"}]}},
+                           ConditionalOperator="AND")
+        self.assertEqual([i["sk"]["N"] for i in scanned["Items"]], ["1"])
+
+        e = self.error(ddb.put_item, TableName=t, Item={"pk": {"S": "p"}, "sk": {"N": "9"}}, Expected={"pk": {"Exists": False}},
+                       ConditionExpression="attribute_not_exists(pk)")
+        self.assertEqual((e["Code"], e["Message"]),
+                         ("ValidationException", "Can not use both expression and non-expression parameters in the same request: "
+                          "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"))
+        out = self.aws_cli("dynamodb", "query", "--table-name", t, "--key-conditions",
+                           json.dumps({"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "p"}]},
+                                       "sk": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "2"}, {"N": "3"}]}}))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual([i["sk"]["N"] for i in json.loads(out.stdout)["Items"]], ["2", "3"])
+
     def test_update_table_adds_a_global_index_that_answers_queries(self):
         ddb = self.client("dynamodb")
         t = "boto-catalog"

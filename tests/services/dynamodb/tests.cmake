@@ -13,6 +13,7 @@ localray_test(dynamodb_model_test
 localray_test(dynamodb_protocol_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/protocol/attribute_value_json_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/legacy_parameters_test.cpp
   LIBS localray_dynamodb_protocol)
 
 localray_test(dynamodb_dispatch_test
@@ -20,6 +21,7 @@ localray_test(dynamodb_dispatch_test
     ${CMAKE_CURRENT_LIST_DIR}/protocol/dispatch_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/table_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/item_operations_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/legacy_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/read_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/batch_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/tag_operations_test.cpp
