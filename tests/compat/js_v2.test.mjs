@@ -404,6 +404,14 @@ test("DynamoDB: DocumentClient put/get/update and a typed error", async () => {
   assert.deepEqual(legacy.Attributes, { path: "/v2-legacy", hits: 3, seen: ["a"] });
   const scanned = await doc.scan({ TableName: "hits", ScanFilter: { path: { ComparisonOperator: "BEGINS_WITH", AttributeValueList: ["/v2-l"] } } }).promise();
   assert.deepEqual(scanned.Items.map((i) => i.path), ["/v2-legacy"]);
+
+  // PartiQL through the low-level client.
+  const ddbLow = new AWS.DynamoDB(cfg);
+  await ddbLow.executeStatement({ Statement: `INSERT INTO "hits" VALUE {'path': ?, 'hits': 5}`, Parameters: [{ S: "/v2-partiql" }] }).promise();
+  const updated = await ddbLow.executeStatement({ Statement: `UPDATE "hits" SET hits = hits + 1 WHERE path = '/v2-partiql' RETURNING MODIFIED NEW *` }).promise();
+  assert.deepEqual(updated.Items, [{ hits: { N: "6" } }]);
+  await assert.rejects(ddbLow.executeStatement({ Statement: `INSERT INTO "hits" VALUE {'path': '/v2-partiql'}` }).promise(),
+                       (e) => e.code === "DuplicateItemException");
 });
 
 test("Lambda: list, get, invoke in every mode, a function error, event source mappings, typed error", async () => {

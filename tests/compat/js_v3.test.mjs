@@ -275,6 +275,42 @@ test("DynamoDB legacy parameters through lib-dynamodb: Expected, AttributeUpdate
     (e) => e.name === "ValidationException" && /Non-expression parameters: \{KeyConditions\} Expression parameters: \{KeyConditionExpression\}$/.test(e.message));
 });
 
+test("DynamoDB PartiQL through lib-dynamodb: ExecuteStatement with parameters and paging, BatchExecuteStatement, ExecuteTransaction", async () => {
+  const c = new ddb.DynamoDBClient(opts);
+  const doc = ddbDoc.DynamoDBDocumentClient.from(c);
+  await c.send(new ddb.CreateTableCommand({ TableName: "v3-partiql", BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }] }));
+  await ddb.waitUntilTableExists({ client: c, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 }, { TableName: "v3-partiql" });
+  for (const sk of [1, 2, 3]) {
+    await doc.send(new ddbDoc.ExecuteStatementCommand({ Statement: `INSERT INTO "v3-partiql" VALUE {'pk': ?, 'sk': ?, 'doc': ?}`,
+                                                        Parameters: ["p", sk, { nested: [sk] }] }));
+  }
+  const seen = [];
+  let NextToken;
+  let pages = 0;
+  do {
+    const page = await doc.send(new ddbDoc.ExecuteStatementCommand({ Statement: `SELECT sk, doc.nested FROM "v3-partiql" WHERE pk = ?`,
+                                                                     Parameters: ["p"], Limit: 2, NextToken }));
+    seen.push(...page.Items);
+    NextToken = page.NextToken;
+    pages += 1;
+  } while (NextToken && pages < 5);
+  assert.deepEqual(seen, [{ sk: 1, nested: [1] }, { sk: 2, nested: [2] }, { sk: 3, nested: [3] }]);
+  assert.equal(pages, 2);
+  await assert.rejects(doc.send(new ddbDoc.ExecuteStatementCommand({ Statement: `INSERT INTO "v3-partiql" VALUE {'pk': 'p', 'sk': 1}` })),
+                       (e) => e.name === "DuplicateItemException" && e.message === "Duplicate primary key exists in table");
+  const batch = await doc.send(new ddbDoc.BatchExecuteStatementCommand({ Statements: [
+    { Statement: `SELECT sk FROM "v3-partiql" WHERE pk = ? AND sk = ?`, Parameters: ["p", 2] },
+    { Statement: `SELECT sk FROM "v3-partiql" WHERE pk = ? AND sk = ?`, Parameters: ["p", 9] }] }));
+  assert.deepEqual(batch.Responses, [{ TableName: "v3-partiql", Item: { sk: 2 } }, { TableName: "v3-partiql" }]);
+  await doc.send(new ddbDoc.ExecuteTransactionCommand({ TransactStatements: [
+    { Statement: `UPDATE "v3-partiql" SET n = ? WHERE pk = 'p' AND sk = 1`, Parameters: [10] },
+    { Statement: `DELETE FROM "v3-partiql" WHERE pk = 'p' AND sk = 3` }] }));
+  const after = await doc.send(new ddbDoc.ExecuteStatementCommand({ Statement: `SELECT sk, n FROM "v3-partiql" WHERE pk = 'p'` }));
+  assert.deepEqual(after.Items, [{ sk: 1, n: 10 }, { sk: 2 }]);
+});
+
 test("DynamoDB transactions through lib-dynamodb: all or nothing, cancellation reasons, idempotency, TransactGet", async () => {
   const doc = ddbDoc.DynamoDBDocumentClient.from(new ddb.DynamoDBClient(opts));
   const written = await doc.send(new ddbDoc.TransactWriteCommand({

@@ -24,6 +24,7 @@ enum class Code {
   AccessDenied,            // AccessDeniedException: what IAM refuses before DynamoDB reads a request
   TransactionCanceled,     // TransactionCanceledException: a reason per action of the transaction
   IdempotentParameterMismatch,  // IdempotentParameterMismatchException: a ClientRequestToken reused otherwise
+  DuplicateItem,           // DuplicateItemException: a PartiQL INSERT of a key that is taken
 };
 
 // Why one action of a cancelled transaction did not run, as CancellationReasons lists it: "None"

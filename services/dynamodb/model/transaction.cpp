@@ -17,13 +17,6 @@ auto prepare(const Table& table, WriteAction&& action) -> Result<PreparedWrite> 
       std::move(action));
 }
 
-Error cancelled(std::vector<CancellationReason> reasons) {
-  std::string codes;
-  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.code;
-  Error e{Code::TransactionCanceled, "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]"};
-  e.reasons = std::make_shared<const std::vector<CancellationReason>>(std::move(reasons));
-  return e;
-}
 
 std::size_t stored_size(const Table& table, const PrimaryKey& key) {
   Item probe{{table.definition().key.hash.name, key.hash}};
@@ -33,6 +26,14 @@ std::size_t stored_size(const Table& table, const PrimaryKey& key) {
 }
 
 }  // namespace
+
+Error transaction_cancelled(std::vector<CancellationReason> reasons) {
+  std::string codes;
+  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.code;
+  Error e{Code::TransactionCanceled, "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]"};
+  e.reasons = std::make_shared<const std::vector<CancellationReason>>(std::move(reasons));
+  return e;
+}
 
 std::optional<PrimaryKey> action_key(const KeySchema& schema, const WriteAction& action) {
   Result<PrimaryKey> key = std::visit(
@@ -62,7 +63,7 @@ auto transact_write(std::vector<WriteAction> actions, const std::vector<Table*>&
     if (e.code == Code::ConditionalCheckFailed) reasons[i] = CancellationReason{"ConditionalCheckFailed", e.message, e.item};
     else reasons[i] = CancellationReason{"ValidationError", e.message, nullptr};
   }
-  if (failed) return cancelled(std::move(reasons));
+  if (failed) return transaction_cancelled(std::move(reasons));
 
   // Billed on the larger of the item before and after, a check or a delete on the item as it is.
   std::vector<std::size_t> billed(prepared.size());
@@ -110,7 +111,7 @@ auto transact_get(const std::vector<GetRequest>& gets, const std::vector<const T
       out.items.push_back(std::move(*whole));
     }
   }
-  if (failed) return cancelled(std::move(reasons));
+  if (failed) return transaction_cancelled(std::move(reasons));
   return out;
 }
 

@@ -27,6 +27,9 @@ std::optional<PrimaryKey> action_key(const KeySchema& schema, const WriteAction&
 // and after). Otherwise nothing changes and the error is TransactionCanceled, with a reason per
 // action in order (its message names them, as DynamoDB's does), or LimitExceeded when the writes
 // would take localray's item memory past its bound.
+// TransactionCanceled with one reason per action; the message lists their codes, as DynamoDB's does.
+Error transaction_cancelled(std::vector<CancellationReason> reasons);
+
 auto transact_write(std::vector<WriteAction> actions, const std::vector<Table*>& tables) -> Result<std::vector<std::size_t>>;
 
 // What a transaction read: the item of each Get (nothing when absent) and its stored size; a key

@@ -31,6 +31,8 @@ const Operations& operations() {
       {"TagResource", {nullptr, &tag_resource}},    {"UntagResource", {nullptr, &untag_resource}},    {"ListTagsOfResource", {nullptr, &list_tags_of_resource}},
       {"TransactWriteItems", {nullptr, &transact_write_items}}, {"TransactGetItems", {nullptr, &transact_get_items}},
       {"UpdateTable", {&update_table}},
+      {"ExecuteStatement", {nullptr, &execute_statement}},     {"BatchExecuteStatement", {nullptr, &batch_execute_statement}},
+      {"ExecuteTransaction", {nullptr, &execute_transaction}},
       {"UpdateTimeToLive", {&update_time_to_live}},            {"DescribeTimeToLive", {&describe_time_to_live}},
       {"DescribeLimits", {&describe_limits}},       {"DescribeEndpoints", {}},  // answered in handle(): it needs the Host
   };

@@ -55,4 +55,9 @@ auto batch_write_item(const nlohmann::json& request, model::Backend& backend) ->
 auto transact_write_items(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
 auto transact_get_items(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
 
+// partiql_operations.cpp: the statement names its table, so these find and visit it themselves.
+auto execute_statement(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+auto batch_execute_statement(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+auto execute_transaction(const nlohmann::json& request, model::Backend& backend) -> boost::asio::awaitable<model::Result<nlohmann::json>>;
+
 }  // namespace localray::dynamodb::protocol

@@ -13,7 +13,7 @@ namespace localray::dynamodb::protocol {
 namespace {
 
 // Model error code -> AWS error shape. ValidationException keeps coral's namespace, as AWS sends it.
-constexpr std::array<std::pair<model::Code, ErrorShape>, 9> kErrorShapes{{
+constexpr std::array<std::pair<model::Code, ErrorShape>, 10> kErrorShapes{{
     {model::Code::ResourceNotFound, {"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", 400}},
     {model::Code::ResourceInUse, {"com.amazonaws.dynamodb.v20120810#ResourceInUseException", 400}},
     {model::Code::Validation, {"com.amazon.coral.validate#ValidationException", 400}},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<model::Code, ErrorShape>, 9> kErrorShapes{{
     {model::Code::AccessDenied, {"com.amazon.coral.service#AccessDeniedException", 400}},
     {model::Code::TransactionCanceled, {"com.amazonaws.dynamodb.v20120810#TransactionCanceledException", 400}},
     {model::Code::IdempotentParameterMismatch, {"com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException", 400}},
+    {model::Code::DuplicateItem, {"com.amazonaws.dynamodb.v20120810#DuplicateItemException", 400}},
 }};
 
 // Never throws: strings that are not UTF-8 (none should reach here) are replaced, not fatal.

@@ -19,6 +19,7 @@
 #include "services/dynamodb/protocol/item_requests.hpp"
 #include "services/dynamodb/protocol/operations.hpp"
 #include "services/dynamodb/protocol/request_json.hpp"
+#include "services/dynamodb/protocol/transactions.hpp"
 
 namespace localray::dynamodb::protocol {
 
@@ -170,6 +171,86 @@ json transaction_capacity(const std::map<std::string, double>& units, const char
 
 }  // namespace
 
+auto run_write_transaction(const std::vector<std::string>& names, std::vector<model::WriteAction> actions,
+                           const std::optional<std::string>& token, const std::string& fingerprint, CapacityMode mode,
+                           model::Backend& backend) -> Result<json> {
+  auto tables = find_tables(names, backend);
+  if (!tables) return tables.error();
+  auto targets = check_targets(names, *tables, [&](const model::KeySchema& schema, std::size_t i) {
+    return std::pair{model::action_key(schema, actions[i]), &key_or_item(actions[i])};
+  });
+  if (!targets) return targets.error();
+
+  auto& tokens = backend.transaction_tokens();
+  model::IdempotencyTokens::Seen seen = model::IdempotencyTokens::Seen::New;
+  if (token) {
+    auto checked = tokens.check(*token, fingerprint, backend.now());
+    if (!checked) return checked.error();
+    seen = *checked;
+  }
+
+  std::map<std::string, double> units;
+  {
+    auto held = hold(*tables, backend);
+    if (!held) return held.error();
+    std::vector<model::Table*> on;
+    for (const auto& name : names) on.push_back(tables->find(name)->second->table.get());
+    if (seen == model::IdempotencyTokens::Seen::Repeat) {
+      // Answered again without writing: what is billed is reading the items as they are now.
+      for (std::size_t i = 0; i < actions.size(); ++i) {
+        std::size_t size = 0;
+        if (auto key = model::action_key(on[i]->definition().key, actions[i])) {
+          model::Item probe = model::key_attributes(on[i]->definition().key, key_or_item(actions[i]));
+          auto found = on[i]->get_item(model::GetRequest{std::move(probe), std::nullopt});
+          if (found && *found) size = model::item_size(**found);
+        }
+        units[names[i]] += 2 * read_units(size, true);
+      }
+    } else {
+      auto billed = model::transact_write(std::move(actions), on);
+      if (!billed) return billed.error();
+      for (std::size_t i = 0; i < billed->size(); ++i) units[names[i]] += 2 * write_units((*billed)[i]);
+      if (token) tokens.record(*token, fingerprint, backend.now());
+    }
+  }
+  json out = json::object();
+  if (mode != CapacityMode::None) {
+    out["ConsumedCapacity"] = transaction_capacity(units, seen == model::IdempotencyTokens::Seen::Repeat ? "ReadCapacityUnits" : "WriteCapacityUnits", mode);
+  }
+  return success(std::move(out));
+}
+
+
+auto run_read_transaction(const std::vector<std::string>& names, const std::vector<model::GetRequest>& gets, CapacityMode mode,
+                          model::Backend& backend) -> Result<json> {
+  auto tables = find_tables(names, backend);
+  if (!tables) return tables.error();
+  auto targets = check_targets(names, *tables, [&](const model::KeySchema& schema, std::size_t i) {
+    auto key = model::parse_key(schema, gets[i].key);
+    return std::pair{key ? std::optional<model::PrimaryKey>{std::move(*key)} : std::nullopt, &gets[i].key};
+  });
+  if (!targets) return targets.error();
+
+  Result<model::TransactRead> read = model::Error{model::Code::ResourceNotFound, ""};
+  {
+    auto held = hold(*tables, backend);
+    if (!held) return held.error();
+    std::vector<const model::Table*> on;
+    for (const auto& name : names) on.push_back(tables->find(name)->second->table.get());
+    read = model::transact_get(gets, on);
+  }
+  if (!read) return read.error();
+  json responses = json::array();
+  std::map<std::string, double> units;
+  for (std::size_t i = 0; i < read->items.size(); ++i) {
+    responses.push_back(read->items[i] ? json{{"Item", item_to_json(*read->items[i])}} : json::object());
+    units[names[i]] += 2 * read_units(read->sizes[i], true);
+  }
+  json out{{"Responses", std::move(responses)}};
+  if (mode != CapacityMode::None) out["ConsumedCapacity"] = transaction_capacity(units, "ReadCapacityUnits", mode);
+  return success(std::move(out));
+}
+
 auto transact_write_items(const json& request, model::Backend& backend) -> boost::asio::awaitable<Result<json>> {
   auto token = string_member(request, "ClientRequestToken");
   if (!token) co_return token.error();
@@ -191,52 +272,9 @@ auto transact_write_items(const json& request, model::Backend& backend) -> boost
     names.push_back(std::move(parsed->table_name));
     actions.push_back(std::move(parsed->action));
   }
-  auto tables = find_tables(names, backend);
-  if (!tables) co_return tables.error();
-  auto targets = check_targets(names, *tables, [&](const model::KeySchema& schema, std::size_t i) {
-    return std::pair{model::action_key(schema, actions[i]), &key_or_item(actions[i])};
-  });
-  if (!targets) co_return targets.error();
-
   // The token's request as DynamoDB compares it: the members, in any order.
   const std::string fingerprint = *token ? (**items).dump() : std::string{};
-  auto& tokens = backend.transaction_tokens();
-  model::IdempotencyTokens::Seen seen = model::IdempotencyTokens::Seen::New;
-  if (*token) {
-    auto checked = tokens.check(**token, fingerprint, backend.now());
-    if (!checked) co_return checked.error();
-    seen = *checked;
-  }
-
-  std::map<std::string, double> units;
-  {
-    auto held = hold(*tables, backend);
-    if (!held) co_return held.error();
-    std::vector<model::Table*> on;
-    for (const auto& name : names) on.push_back(tables->find(name)->second->table.get());
-    if (seen == model::IdempotencyTokens::Seen::Repeat) {
-      // Answered again without writing: what is billed is reading the items as they are now.
-      for (std::size_t i = 0; i < actions.size(); ++i) {
-        std::size_t size = 0;
-        if (auto key = model::action_key(on[i]->definition().key, actions[i])) {
-          model::Item probe = model::key_attributes(on[i]->definition().key, key_or_item(actions[i]));
-          auto found = on[i]->get_item(model::GetRequest{std::move(probe), std::nullopt});
-          if (found && *found) size = model::item_size(**found);
-        }
-        units[names[i]] += 2 * read_units(size, true);
-      }
-    } else {
-      auto billed = model::transact_write(std::move(actions), on);
-      if (!billed) co_return billed.error();
-      for (std::size_t i = 0; i < billed->size(); ++i) units[names[i]] += 2 * write_units((*billed)[i]);
-      if (*token) tokens.record(**token, fingerprint, backend.now());
-    }
-  }
-  json out = json::object();
-  if (*mode != CapacityMode::None) {
-    out["ConsumedCapacity"] = transaction_capacity(units, seen == model::IdempotencyTokens::Seen::Repeat ? "ReadCapacityUnits" : "WriteCapacityUnits", *mode);
-  }
-  co_return success(std::move(out));
+  co_return run_write_transaction(names, std::move(actions), *token, fingerprint, *mode, backend);
 }
 
 auto transact_get_items(const json& request, model::Backend& backend) -> boost::asio::awaitable<Result<json>> {
@@ -260,32 +298,7 @@ auto transact_get_items(const json& request, model::Backend& backend) -> boost::
     names.push_back(std::move(*name));
     gets.push_back(std::move(*get));
   }
-  auto tables = find_tables(names, backend);
-  if (!tables) co_return tables.error();
-  auto targets = check_targets(names, *tables, [&](const model::KeySchema& schema, std::size_t i) {
-    auto key = model::parse_key(schema, gets[i].key);
-    return std::pair{key ? std::optional<model::PrimaryKey>{std::move(*key)} : std::nullopt, &gets[i].key};
-  });
-  if (!targets) co_return targets.error();
-
-  Result<model::TransactRead> read = model::Error{model::Code::ResourceNotFound, ""};
-  {
-    auto held = hold(*tables, backend);
-    if (!held) co_return held.error();
-    std::vector<const model::Table*> on;
-    for (const auto& name : names) on.push_back(tables->find(name)->second->table.get());
-    read = model::transact_get(gets, on);
-  }
-  if (!read) co_return read.error();
-  json responses = json::array();
-  std::map<std::string, double> units;
-  for (std::size_t i = 0; i < read->items.size(); ++i) {
-    responses.push_back(read->items[i] ? json{{"Item", item_to_json(*read->items[i])}} : json::object());
-    units[names[i]] += 2 * read_units(read->sizes[i], true);
-  }
-  json out{{"Responses", std::move(responses)}};
-  if (*mode != CapacityMode::None) out["ConsumedCapacity"] = transaction_capacity(units, "ReadCapacityUnits", *mode);
-  co_return success(std::move(out));
+  co_return run_read_transaction(names, gets, *mode, backend);
 }
 
 }  // namespace localray::dynamodb::protocol

@@ -157,6 +157,53 @@ class DynamoDbTest(LocalrayCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual([i["sk"]["N"] for i in json.loads(out.stdout)["Items"]], ["2", "3"])
 
+    def test_partiql_statements_batches_and_transactions(self):
+        ddb = self.client("dynamodb")
+        t = "boto-partiql"
+        ddb.create_table(TableName=t, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+        self.table_ready(ddb, t)
+        for n in range(1, 5):
+            self.assertEqual(ddb.execute_statement(Statement=f'INSERT INTO "{t}" VALUE {{\'pk\': ?, \'sk\': ?, \'tags\': <<\'a\'>>}}',
+                                                   Parameters=[{"S": "p"}, {"N": str(n)}])["Items"], [])
+        e = self.error(ddb.execute_statement, Statement=f"INSERT INTO \"{t}\" VALUE {{'pk': 'p', 'sk': 1}}")
+        self.assertEqual((e["Code"], e["Message"]), ("DuplicateItemException", "Duplicate primary key exists in table"))
+
+        pages, token = [], None
+        while True:
+            kwargs = {"NextToken": token} if token else {}
+            page = ddb.execute_statement(Statement=f"SELECT sk FROM \"{t}\" WHERE pk = 'p' AND sk > 1", Limit=2, **kwargs)
+            pages.append([i["sk"]["N"] for i in page["Items"]])
+            token = page.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(sum(pages, []), ["2", "3", "4"])
+        self.assertGreater(len(pages), 1)
+
+        updated = ddb.execute_statement(Statement=f"UPDATE \"{t}\" SET hits = 1 SET tags = set_add(tags, <<'b'>>) WHERE pk = 'p' AND sk = 1 RETURNING ALL NEW *")
+        self.assertEqual(updated["Items"], [{"pk": {"S": "p"}, "sk": {"N": "1"}, "hits": {"N": "1"}, "tags": {"SS": ["a", "b"]}}])
+        e = self.error(ddb.execute_statement, Statement=f"UPDATE \"{t}\" SET hits = 1 WHERE pk = 'p'")
+        self.assertEqual(e["Message"], "Where clause does not contain a mandatory equality on all key attributes")
+
+        batch = ddb.batch_execute_statement(Statements=[{"Statement": f"DELETE FROM \"{t}\" WHERE pk = 'p' AND sk = 4"},
+                                                        {"Statement": f"INSERT INTO \"{t}\" VALUE {{'pk': 'p', 'sk': 2}}"}])["Responses"]
+        self.assertEqual(batch, [{"TableName": t}, {"TableName": t, "Error": {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"}}])
+
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            ddb.execute_transaction(TransactStatements=[{"Statement": f"INSERT INTO \"{t}\" VALUE {{'pk': 'q', 'sk': 1}}"},
+                                                        {"Statement": f"UPDATE \"{t}\" SET x = 1 WHERE pk = 'p' AND sk = 1 AND hits = 9"}])
+        self.assertEqual(caught.exception.response["CancellationReasons"],
+                         [{"Code": "None"}, {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}])
+        read = ddb.execute_transaction(TransactStatements=[{"Statement": f"SELECT * FROM \"{t}\" WHERE pk = 'q' AND sk = 1"},
+                                                           {"Statement": f"SELECT * FROM \"{t}\" WHERE pk = 'p' AND sk = 2"}])["Responses"]
+        self.assertEqual(read, [{}, {"Item": {"pk": {"S": "p"}, "sk": {"N": "2"}, "tags": {"SS": ["a"]}}}])
+
+        out = self.aws_cli("dynamodb", "execute-statement", "--statement", f"SELECT sk FROM \"{t}\" WHERE pk = ? AND sk < 3",
+                           "--parameters", json.dumps([{"S": "p"}]))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual([i["sk"]["N"] for i in json.loads(out.stdout)["Items"]], ["1", "2"])
+
     def test_update_table_adds_a_global_index_that_answers_queries(self):
         ddb = self.client("dynamodb")
         t = "boto-catalog"

@@ -8,6 +8,7 @@ localray_test(dynamodb_model_test
     ${CMAKE_CURRENT_LIST_DIR}/model/expression/update_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/model/expression/condition_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/model/expression/expressions_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model/partiql_test.cpp
   LIBS localray_dynamodb_model)
 
 localray_test(dynamodb_protocol_test
@@ -27,5 +28,6 @@ localray_test(dynamodb_dispatch_test
     ${CMAKE_CURRENT_LIST_DIR}/protocol/tag_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/table_lifecycle_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/transaction_operations_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/protocol/partiql_operations_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protocol/streams_test.cpp
   LIBS localray_dynamodb_protocol)
