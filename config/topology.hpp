@@ -104,6 +104,12 @@ struct EventSourceMapping {
   std::optional<int> maximum_concurrency{};  // ScalingConfig.MaximumConcurrency
   std::string table{};              // a table's stream instead of a queue (templates); queue empty then
   std::string starting_position{};  // streams: TRIM_HORIZON or LATEST
+  // Streams: MaximumRetryAttempts, BisectBatchOnFunctionError, MaximumRecordAgeInSeconds (-1: none)
+  // and DestinationConfig.OnFailure.Destination (a queue or topic ARN, or empty).
+  int maximum_retry_attempts = -1;
+  bool bisect_batch_on_function_error = false;
+  int maximum_record_age_seconds = -1;
+  std::string on_failure{};
   friend bool operator==(const EventSourceMapping&, const EventSourceMapping&) = default;
 };
 // How an AWS (non-proxy) integration answers: the first whose selection pattern matches the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -10,6 +11,7 @@
 
 #include "emulator/event_shapes.hpp"
 #include "services/dynamodb/protocol/streams_dispatch.hpp"
+#include "tracing/timestamps.hpp"
 
 namespace localray::emulator {
 
@@ -41,7 +43,9 @@ lambda::model::SourceNode DynamoDbStreamSource::node() const {
 std::vector<SourceRecord> DynamoDbStreamSource::take(int max_records) {
   std::lock_guard lock{mutex_};
   if (in_flight_end_ || clock_.now() < retry_at_) return {};
-  auto read = stream_->read(next_, static_cast<std::size_t>(max_records));
+  std::size_t limit = static_cast<std::size_t>(max_records);
+  if (bisected_) limit = std::min(limit, *bisected_);
+  auto read = stream_->read(next_, limit);
   next_ = read.start;  // what was trimmed meanwhile is gone
   std::vector<SourceRecord> out;
   std::uint64_t position = next_;
@@ -51,8 +55,58 @@ std::vector<SourceRecord> DynamoDbStreamSource::take(int max_records) {
     // A stream's item identifier (ReportBatchItemFailures) is its sequence number.
     out.push_back(SourceRecord{r.sequence_number, std::nullopt, r.created, std::to_string(position++), rendered.dump(), std::nullopt});
   }
+  if (policy_.maximum_record_age >= 0) {
+    // Records are in order of age: the too old ones are a prefix, skipped and reported.
+    const auto oldest_kept = clock_.now() - std::chrono::seconds{policy_.maximum_record_age};
+    auto young = std::find_if(out.begin(), out.end(), [&](const SourceRecord& r) { return r.sent_at >= oldest_kept; });
+    if (young != out.begin()) {
+      discard(std::vector<SourceRecord>(out.begin(), young), "RecordAgeExceeded");
+      out.erase(out.begin(), young);
+    }
+  }
   if (!out.empty()) in_flight_end_ = position;
+  in_flight_ = out;
   return out;
+}
+
+void DynamoDbStreamSource::set_failure_policy(const lambda::model::FailurePolicy& policy) {
+  std::lock_guard lock{mutex_};
+  policy_ = policy;
+}
+
+std::vector<lambda::model::DiscardedBatch> DynamoDbStreamSource::take_discarded() {
+  std::lock_guard lock{mutex_};
+  return std::exchange(discarded_, {});
+}
+
+void DynamoDbStreamSource::discard(const std::vector<SourceRecord>& records, std::string condition) {
+  if (records.empty()) return;
+  nlohmann::json info{{"shardId", stream_->shard_id()},
+                      {"startSequenceNumber", records.front().id},
+                      {"endSequenceNumber", records.back().id},
+                      {"approximateArrivalOfFirstRecord", tracing::iso8601_millis(records.front().sent_at)},
+                      {"approximateArrivalOfLastRecord", tracing::iso8601_millis(records.back().sent_at)},
+                      {"batchSize", records.size()},
+                      {"streamArn", stream_->arn()}};
+  discarded_.push_back({std::move(condition), failures_, "DDBStreamBatchInfo", std::move(info)});
+  next_ = position_of(records.back()) + 1;
+  failures_ = 0;
+  bisected_.reset();
+}
+
+void DynamoDbStreamSource::failed_records(std::vector<SourceRecord> unprocessed) {
+  ++failures_;
+  retry_at_ = clock_.now() + kRetryPause;
+  if (policy_.bisect && unprocessed.size() > 1) {
+    bisected_ = unprocessed.size() / 2;
+    --failures_;  // a split is not a retry
+    return;
+  }
+  // MaximumRetryAttempts counts retries: the first invocation is not one.
+  if (policy_.maximum_retry_attempts >= 0 && failures_ > policy_.maximum_retry_attempts) {
+    discard(unprocessed, "RetryAttemptsExhausted");
+    retry_at_ = {};
+  }
 }
 
 asio::awaitable<lambda::model::Result<std::vector<SourceRecord>>> DynamoDbStreamSource::poll(int max_records, std::chrono::milliseconds wait) {
@@ -83,21 +137,32 @@ asio::awaitable<void> DynamoDbStreamSource::acknowledge(std::vector<SourceRecord
   for (const auto& r : records) done.insert(position_of(r));
   std::uint64_t at = next_;
   while (at < *in_flight_end_ && done.count(at)) ++at;
-  if (at < *in_flight_end_) retry_at_ = clock_.now() + kRetryPause;
   next_ = at;
   in_flight_end_.reset();
+  std::vector<SourceRecord> unprocessed;
+  for (auto& r : in_flight_) {
+    if (position_of(r) >= at) unprocessed.push_back(std::move(r));
+  }
+  in_flight_.clear();
+  if (unprocessed.empty()) {
+    failures_ = 0;
+    bisected_.reset();
+    co_return;
+  }
+  failed_records(std::move(unprocessed));
 }
 
 asio::awaitable<void> DynamoDbStreamSource::release(std::vector<SourceRecord>) {
   std::lock_guard lock{mutex_};
   in_flight_end_.reset();  // the checkpoint stays: handed out again at once
+  in_flight_.clear();
   co_return;
 }
 
 asio::awaitable<void> DynamoDbStreamSource::failed(std::vector<SourceRecord>) {
   std::lock_guard lock{mutex_};
   in_flight_end_.reset();
-  retry_at_ = clock_.now() + kRetryPause;
+  failed_records(std::exchange(in_flight_, {}));
   co_return;
 }
 

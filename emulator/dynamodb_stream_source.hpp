@@ -1,7 +1,10 @@
 #pragma once
 // A DynamoDB table's stream as a Lambda event source: its records in order, one batch in flight at
-// a time, a batch the function failed handed out again from its first unprocessed record (AWS's
-// default: retried until it succeeds or leaves the stream), the checkpoint moved on success.
+// a time, the checkpoint moved on success. A batch the function failed comes again from its first
+// unprocessed record, as the mapping's failure policy says: by default until it succeeds or leaves
+// the stream; with BisectBatchOnFunctionError split in half first (a split is not counted as a
+// retry); given up on after MaximumRetryAttempts retries, or once its records are older than
+// MaximumRecordAgeInSeconds. What is given up on is skipped and reported (take_discarded).
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,10 +32,16 @@ class DynamoDbStreamSource final : public lambda::model::EventSource {
   boost::asio::awaitable<void> failed(std::vector<lambda::model::SourceRecord> records) override;
   bool is_stream() const override { return true; }
   int max_per_poll() const override { return 1000; }  // GetRecords' limit
+  void set_failure_policy(const lambda::model::FailurePolicy& policy) override;
+  std::vector<lambda::model::DiscardedBatch> take_discarded() override;
 
  private:
   // Records from the checkpoint, when no batch is in flight and no retry pause runs; marks them in flight.
   std::vector<lambda::model::SourceRecord> take(int max_records);
+  // Under mutex_: the batch in flight came back with `unprocessed` (its tail) not done.
+  void failed_records(std::vector<lambda::model::SourceRecord> unprocessed);
+  // Under mutex_: skips `records` (from the checkpoint on) and keeps their report.
+  void discard(const std::vector<lambda::model::SourceRecord>& records, std::string condition);
 
   std::shared_ptr<dynamodb::model::Stream> stream_;
   std::string table_arn_;
@@ -42,6 +51,11 @@ class DynamoDbStreamSource final : public lambda::model::EventSource {
   std::uint64_t next_ = 0;                         // the first record not yet processed
   std::optional<std::uint64_t> in_flight_end_;     // one past the batch handed out, until it comes back
   tracing::TimePoint retry_at_{};                  // after a failure: not before then
+  std::vector<lambda::model::SourceRecord> in_flight_;
+  lambda::model::FailurePolicy policy_;
+  int failures_ = 0;                               // failed invocations of the records at the checkpoint
+  std::optional<std::size_t> bisected_;            // the size of the next batch after a split
+  std::vector<lambda::model::DiscardedBatch> discarded_;
 };
 
 }  // namespace localray::emulator

@@ -463,6 +463,8 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     settings.maximum_concurrency = m.maximum_concurrency;
     std::string source = m.queue.empty() ? home.dynamodb->stream_arn_of(m.table) : home.sqs->queue_arn(m.queue);
     if (!m.starting_position.empty()) settings.starting_position = m.starting_position;
+    settings.failure = {m.maximum_retry_attempts, m.bisect_batch_on_function_error, m.maximum_record_age_seconds};
+    settings.on_failure = m.on_failure;
     auto r = home.mappings->create(source, m.function, settings);
     if (!r) co_return Error{"event source mapping " + (m.queue.empty() ? m.table : m.queue) + " -> " + m.function + ": " + r.error().message};
     made.mappings[mapping_key(m)] = r->uuid;

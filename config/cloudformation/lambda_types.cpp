@@ -181,6 +181,32 @@ tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const 
     auto batch = p.integer("BatchSize", 1, 10000);
     if (!batch) return batch.error();
     mapping.batch_size = static_cast<int>(batch->value_or(100));
+    if (const auto* types = p.find("FunctionResponseTypes")) {
+      if (!types->is_array()) return p.error("FunctionResponseTypes", "must be a list");
+      for (const auto& t : *types) {
+        if (t != "ReportBatchItemFailures") return p.error("FunctionResponseTypes", "the only response type is ReportBatchItemFailures");
+        mapping.report_batch_item_failures = true;
+      }
+    }
+    auto retries = p.integer("MaximumRetryAttempts", -1, 10000);
+    if (!retries) return retries.error();
+    mapping.maximum_retry_attempts = static_cast<int>(retries->value_or(-1));
+    auto age = p.integer("MaximumRecordAgeInSeconds", -1, 604800);
+    if (!age) return age.error();
+    mapping.maximum_record_age_seconds = static_cast<int>(age->value_or(-1));
+    if (mapping.maximum_record_age_seconds >= 0 && mapping.maximum_record_age_seconds < 60)
+      return p.error("MaximumRecordAgeInSeconds", "must be -1 or from 60 to 604800");
+    auto bisect = p.boolean("BisectBatchOnFunctionError");
+    if (!bisect) return bisect.error();
+    mapping.bisect_batch_on_function_error = bisect->value_or(false);
+    if (const auto* config = p.find("DestinationConfig")) {
+      const nlohmann::json* destination = nullptr;
+      if (config->is_object() && config->contains("OnFailure") && (*config)["OnFailure"].is_object())
+        if (auto d = (*config)["OnFailure"].find("Destination"); d != (*config)["OnFailure"].end()) destination = &*d;
+      if (destination == nullptr || !destination->is_string())
+        return p.error("DestinationConfig", "must be {OnFailure: {Destination: <queue or topic ARN>}}");
+      mapping.on_failure = destination->get<std::string>();
+    }
     auto enabled = p.boolean("Enabled");
     if (!enabled) return enabled.error();
     if (!enabled->value_or(true)) {

@@ -140,7 +140,8 @@ struct Expander {
         const char* source = type == "SQS" ? "Queue" : "Stream";
         if (!ep.contains(source)) return error(id, at + ".Properties." + source, "is required");
         json m{{"EventSourceArn", ep[source]}, {"FunctionName", {{"Ref", id}}}};
-        for (const char* key : {"BatchSize", "Enabled", "StartingPosition", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes"})
+        for (const char* key : {"BatchSize", "Enabled", "StartingPosition", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes",
+                                "MaximumRetryAttempts", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "DestinationConfig"})
           if (ep.contains(key)) m[key] = ep[key];
         add(id + name, {{"Type", "AWS::Lambda::EventSourceMapping"}, {"Properties", m}});
       } else if (type == "Schedule" || type == "ScheduleV2" || type == "CloudWatchEvent" || type == "EventBridgeRule") {

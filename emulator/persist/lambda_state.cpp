@@ -132,6 +132,12 @@ void MappingState::mapping_changed(const model::MappingInfo& info) {
                 {"enabled", info.settings.enabled}};
   if (info.settings.maximum_concurrency) settings["maximum_concurrency"] = *info.settings.maximum_concurrency;
   if (info.settings.starting_position) settings["starting_position"] = *info.settings.starting_position;
+  if (info.settings.failure != model::FailurePolicy{} || !info.settings.on_failure.empty()) {
+    settings["failure"] = {{"maximum_retry_attempts", info.settings.failure.maximum_retry_attempts},
+                           {"bisect", info.settings.failure.bisect},
+                           {"maximum_record_age", info.settings.failure.maximum_record_age},
+                           {"on_failure", info.settings.on_failure}};
+  }
   json j{{"event_source_arn", info.event_source_arn}, {"function_arn", info.function_arn}, {"settings", std::move(settings)}};
   journal_.put(kLambdaMappingRows, scope_owner_, info.uuid, j.dump());
 }
@@ -157,6 +163,13 @@ RestoreCounts restore_mappings(model::EventSourceMappings& mappings, const base:
       settings.enabled = s.at("enabled").get<bool>();
       if (s.contains("maximum_concurrency")) settings.maximum_concurrency = s["maximum_concurrency"].get<int>();
       if (s.contains("starting_position")) settings.starting_position = s["starting_position"].get<std::string>();
+      if (s.contains("failure")) {
+        const auto& f = s["failure"];
+        settings.failure.maximum_retry_attempts = f.at("maximum_retry_attempts").get<int>();
+        settings.failure.bisect = f.at("bisect").get<bool>();
+        settings.failure.maximum_record_age = f.at("maximum_record_age").get<int>();
+        settings.on_failure = f.at("on_failure").get<std::string>();
+      }
     } catch (const json::exception&) {
       log->warn("--persist: event source mapping {} in {} not restored: its row is unreadable", row.key, owner);
       journal.erase(kLambdaMappingRows, owner, row.key);

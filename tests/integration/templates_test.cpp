@@ -306,6 +306,8 @@ Resources:
       AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
       KeySchema: [{ AttributeName: id, KeyType: HASH }]
       StreamSpecification: { StreamViewType: NEW_AND_OLD_IMAGES }
+  Failures:
+    Type: AWS::SQS::Queue
   Audit:
     Type: AWS::Serverless::SimpleTable
     Properties:
@@ -326,6 +328,9 @@ Resources:
             Stream: !GetAtt Orders.StreamArn
             StartingPosition: TRIM_HORIZON
             BatchSize: 10
+            MaximumRetryAttempts: 2
+            BisectBatchOnFunctionError: true
+            DestinationConfig: { OnFailure: { Destination: !GetAtt Failures.Arn } }
 Outputs:
   StreamArn:
     Value: !GetAtt Orders.StreamArn
@@ -364,6 +369,12 @@ TEST(SamTemplate, ATableStreamFeedsItsFunction) {
   };
   // The output names the stream the table has.
   EXPECT_EQ(call("DescribeTable", {{"TableName", orders}}).at("Table").at("LatestStreamArn"), stream_arn);
+  // The event's failure handling reaches the mapping.
+  auto mappings = json::parse(http_request(lr.port(), "GET", "/2015-03-31/event-source-mappings").body).at("EventSourceMappings");
+  ASSERT_EQ(mappings.size(), 1u) << mappings.dump();
+  EXPECT_EQ(mappings[0].at("MaximumRetryAttempts"), 2);
+  EXPECT_EQ(mappings[0].at("BisectBatchOnFunctionError"), true);
+  EXPECT_EQ(mappings[0].at("DestinationConfig").at("OnFailure").at("Destination").get<std::string>().substr(0, 12), "arn:aws:sqs:");
   call("PutItem", {{"TableName", orders}, {"Item", {{"id", {{"S", "o-1"}}}}}});
   json update = json::parse(R"({"Key":{"id":{"S":"o-1"}},"UpdateExpression":"SET n = :n","ExpressionAttributeValues":{":n":{"N":"1"}}})");
   update["TableName"] = orders;

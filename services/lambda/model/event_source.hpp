@@ -39,6 +39,25 @@ struct SourceNode {
 
 constexpr int kMaxRecordsPerPoll = 10;  // one SQS ReceiveMessage
 
+// A stream mapping's MaximumRetryAttempts (-1: until the records expire), BisectBatchOnFunctionError
+// and MaximumRecordAgeInSeconds (-1: no limit).
+struct FailurePolicy {
+  int maximum_retry_attempts = -1;
+  bool bisect = false;
+  int maximum_record_age = -1;
+  friend bool operator==(const FailurePolicy&, const FailurePolicy&) = default;
+};
+
+// Records a stream gave up on, as Lambda reports them to an on-failure destination: why
+// (RetryAttemptsExhausted, RecordAgeExceeded), after how many invocations, and the batch's
+// description in the source's own shape (DDBStreamBatchInfo).
+struct DiscardedBatch {
+  std::string condition;
+  int attempts = 0;
+  std::string info_member;  // e.g. "DDBStreamBatchInfo"
+  nlohmann::json info;
+};
+
 class EventSource {
  public:
   virtual ~EventSource() = default;
@@ -62,6 +81,10 @@ class EventSource {
   virtual bool is_stream() const { return false; }
   // The most records one poll may ask for.
   virtual int max_per_poll() const { return kMaxRecordsPerPoll; }
+  // Streams: how failed batches are retried, split and given up on (a queue has its redrive policy).
+  virtual void set_failure_policy(const FailurePolicy&) {}
+  // The batches given up on since the last call, for the mapping to report.
+  virtual std::vector<DiscardedBatch> take_discarded() { return {}; }
 };
 
 // Finds the source an event source ARN names; the emulator's wiring implements it, since the

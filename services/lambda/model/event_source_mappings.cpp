@@ -14,6 +14,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "tracing/timestamps.hpp"
+
 namespace localray::lambda::model {
 
 namespace asio = boost::asio;
@@ -45,7 +47,23 @@ Result<void> validate(const MappingSettings& s, bool stream) {
     if (!s.starting_position) return Error{Code::InvalidParameterValue, "StartingPosition is required for DynamoDB stream event sources"};
     if (*s.starting_position != "TRIM_HORIZON" && *s.starting_position != "LATEST")
       return Error{Code::InvalidParameterValue, "Unsupported starting position for DynamoDB stream event sources: " + *s.starting_position};
+    const int retries = s.failure.maximum_retry_attempts;
+    if (retries < -1 || retries > kMaxStreamRetryAttempts) {
+      return Error{Code::InvalidParameterValue, "1 validation error detected: Value '" + std::to_string(retries) +
+                                                    "' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value " +
+                                                    (retries < -1 ? "greater than or equal to -1" : "less than or equal to 10000")};
+    }
+    const int age = s.failure.maximum_record_age;
+    if (age != -1 && (age < kMinRecordAge || age > kMaxRecordAge)) {
+      return Error{Code::InvalidParameterValue, "MaximumRecordAgeInSeconds must be -1 or between 60 and 604800: " + std::to_string(age)};
+    }
     return {};
+  }
+  if (s.failure != FailurePolicy{} || !s.on_failure.empty()) {
+    // SQS has its own retries (the queue's redrive policy): Lambda refuses these for a queue.
+    return Error{Code::InvalidParameterValue,
+                 "Unsupported MaximumRetryAttempts, BisectBatchOnFunctionError, MaximumRecordAgeInSeconds or DestinationConfig for SQS "
+                 "event sources: use the queue's redrive policy"};
   }
   if (s.batch_size > kMaxBatchSizeWithoutWindow && s.batching_window.count() == 0)
     return Error{Code::InvalidParameterValue, "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"};
@@ -77,7 +95,9 @@ std::optional<std::vector<std::string>> batch_item_failures(const std::string& p
 EventSourceMapping::EventSourceMapping(std::string uuid, std::shared_ptr<EventSource> source, Runner& runner, std::string function,
                                        MappingSettings settings, tracing::Tracer tracer, std::shared_ptr<spdlog::logger> log)
     : uuid_{std::move(uuid)}, source_{std::move(source)}, runner_{runner}, function_{std::move(function)}, t_{tracer}, log_{std::move(log)},
-      settings_{std::move(settings)}, last_modified_{tracing::epoch_seconds(tracer.clock.now())} {}
+      settings_{std::move(settings)}, last_modified_{tracing::epoch_seconds(tracer.clock.now())} {
+  source_->set_failure_policy(settings_.failure);
+}
 
 MappingSettings EventSourceMapping::settings() const {
   std::lock_guard lock{mutex_};
@@ -126,6 +146,7 @@ void EventSourceMapping::update(MappingSettings settings) {
   {
     std::lock_guard lock{mutex_};
     start_pollers = settings.enabled && !settings_.enabled;
+    source_->set_failure_policy(settings.failure);
     settings_ = std::move(settings);
     last_modified_ = tracing::epoch_seconds(t_.clock.now());
   }
@@ -134,6 +155,9 @@ void EventSourceMapping::update(MappingSettings settings) {
 }
 
 int EventSourceMapping::poller_limit(const MappingSettings& settings) const {
+  // A stream shard is read by one batch at a time, in order (ParallelizationFactor 1): more
+  // pollers would only poll it idle.
+  if (source_->is_stream()) return 1;
   int limit = std::min(kMaxPollers, settings.maximum_concurrency.value_or(kMaxPollers));
   if (auto fn = runner_.find(function_)) limit = std::min(limit, (*fn)->config().concurrency);
   return std::max(1, limit);
@@ -168,6 +192,8 @@ asio::awaitable<bool> EventSourceMapping::poller() {
   auto ex = co_await asio::this_coro::executor;
   for (;;) {
     auto settings = this->settings();
+    // What the last batch or poll gave up on (a stream's retries ran out, its records aged).
+    co_await report_discarded(settings);
     if (stopping_ || !settings.enabled) co_return false;
     // Fewer than before when the limit came down (UpdateEventSourceMapping, the function's concurrency).
     if (retire_above(poller_limit(settings))) co_return true;
@@ -193,6 +219,27 @@ asio::awaitable<bool> EventSourceMapping::poller() {
     if (static_cast<int>(got->size()) >= settings.batch_size) maybe_scale_up(settings);
     co_await deliver_all(std::move(*got), settings);
     --busy_;
+  }
+}
+
+asio::awaitable<void> EventSourceMapping::report_discarded(MappingSettings settings) {
+  for (auto& d : source_->take_discarded()) {
+    log_->warn("event source mapping {}: {} gave up on a batch from {} after {} invocation(s) ({}); {}", uuid_, function_, source_->arn(),
+               d.attempts, d.condition, settings.on_failure.empty() ? "no on-failure destination" : "reported to " + settings.on_failure);
+    auto* destinations = runner_.destinations();
+    if (settings.on_failure.empty() || destinations == nullptr) continue;
+    json record{{"requestContext",
+                 {{"requestId", t_.ids.uuid()},
+                  {"functionArn", runner_.function_arn(function_)},
+                  {"condition", d.condition},
+                  {"approximateInvokeCount", d.attempts}}},
+                {"responseContext", {{"statusCode", 200}, {"executedVersion", "$LATEST"}, {"functionError", "Unhandled"}}},
+                {"version", "1.0"},
+                {"timestamp", tracing::iso8601_millis(t_.clock.now())},
+                {d.info_member, std::move(d.info)}};
+    AsyncDelivery delivery{settings.on_failure, record.dump(), {}, {}};
+    auto sent = co_await destinations->deliver(std::move(delivery));
+    if (!sent) log_->error("event source mapping {}: reporting to {} failed: {}", uuid_, settings.on_failure, sent.error().message);
   }
 }
 
@@ -360,11 +407,19 @@ Result<MappingInfo> EventSourceMappings::restore(const std::string& uuid, const 
   return make(uuid, event_source_arn, function, std::move(settings));
 }
 
+Result<void> EventSourceMappings::check_destination(const MappingSettings& settings) const {
+  if (settings.on_failure.empty()) return {};
+  auto* destinations = runner_.destinations();
+  if (destinations == nullptr) return Error{Code::InvalidParameterValue, "This localray has no destinations to deliver to"};
+  return destinations->check(settings.on_failure);
+}
+
 Result<MappingInfo> EventSourceMappings::make(std::string uuid, const std::string& event_source_arn, const std::string& function,
                                               MappingSettings settings) {
   auto source = sources_.find(event_source_arn, settings.starting_position);
   if (!source) return source.error();
   if (auto valid = validate(settings, (*source)->is_stream()); !valid) return valid.error();
+  if (auto valid = check_destination(settings); !valid) return valid.error();
   auto fn = runner_.find(function);
   if (!fn) return fn.error();
   auto m = std::make_shared<EventSourceMapping>(std::move(uuid), std::move(*source), runner_, (*fn)->config().name, std::move(settings), t_, log_);
@@ -387,6 +442,7 @@ Result<MappingInfo> EventSourceMappings::update(const std::string& uuid, Mapping
   auto m = find(uuid);
   if (!m) return Error{Code::ResourceNotFound, "The resource you requested does not exist."};
   if (auto valid = validate(settings, m->reads_stream()); !valid) return valid.error();
+  if (auto valid = check_destination(settings); !valid) return valid.error();
   m->update(std::move(settings));
   auto info = m->info();
   if (changes_) changes_->mapping_changed(info);

@@ -57,6 +57,9 @@ constexpr int kMinBatchSize = 1;
 constexpr int kMaxBatchSize = 10000;                        // SQS, with a batching window
 constexpr int kMaxBatchSizeWithoutWindow = 10;
 constexpr std::chrono::seconds kMaxBatchingWindow{300};
+constexpr int kMaxStreamRetryAttempts = 10000;              // streams' MaximumRetryAttempts
+constexpr int kMinRecordAge = 60;                           // streams' MaximumRecordAgeInSeconds, besides -1
+constexpr int kMaxRecordAge = 604800;
 constexpr std::size_t kMaxPayload = 6 * 1024 * 1024;        // a synchronous invocation's request
 constexpr int kInitialPollers = 5;
 constexpr int kMaxPollers = 1250;
@@ -69,6 +72,10 @@ struct MappingSettings {
   bool report_batch_item_failures = false;  // FunctionResponseTypes: [ReportBatchItemFailures]
   std::optional<int> maximum_concurrency;   // ScalingConfig
   std::optional<std::string> starting_position;  // streams: TRIM_HORIZON or LATEST
+  // Streams only: what becomes of a batch the function keeps failing (FailurePolicy), and where
+  // Lambda reports one it gave up on (DestinationConfig.OnFailure: a queue or topic ARN).
+  FailurePolicy failure = {};
+  std::string on_failure = {};
   bool enabled = true;
   friend bool operator==(const MappingSettings&, const MappingSettings&) = default;
 };
@@ -114,6 +121,9 @@ class EventSourceMapping : public std::enable_shared_from_this<EventSourceMappin
   bool retire_above(int keep);
   boost::asio::awaitable<Result<std::vector<SourceRecord>>> gather(MappingSettings settings);
   boost::asio::awaitable<void> deliver_all(std::vector<SourceRecord> batch, MappingSettings settings);
+  // Sends what the source gave up on to the mapping's on-failure destination, as Lambda's
+  // invocation records; logged in any case.
+  boost::asio::awaitable<void> report_discarded(MappingSettings settings);
   boost::asio::awaitable<void> deliver(std::vector<SourceRecord> batch, MappingSettings settings);
   void spawn_poller();
   boost::asio::awaitable<bool> acquire_slot();  // false: stopping
@@ -170,6 +180,8 @@ class EventSourceMappings {
  private:
   std::shared_ptr<EventSourceMapping> find(const std::string& uuid) const;
   Result<MappingInfo> make(std::string uuid, const std::string& event_source_arn, const std::string& function, MappingSettings settings);
+  // DestinationConfig.OnFailure names a queue or topic that can be delivered to.
+  Result<void> check_destination(const MappingSettings& settings) const;
   boost::asio::any_io_executor ex_;
   Runner& runner_;
   EventSourceResolver& sources_;

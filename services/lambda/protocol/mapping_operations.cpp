@@ -22,7 +22,17 @@ json mapping_json(const model::MappingInfo& m) {
            {"StateTransitionReason", "USER_INITIATED"},
            {"LastModified", m.last_modified}};
   if (m.settings.maximum_concurrency) out["ScalingConfig"] = {{"MaximumConcurrency", *m.settings.maximum_concurrency}};
-  if (m.settings.starting_position) out["StartingPosition"] = *m.settings.starting_position;
+  if (m.settings.starting_position) {
+    // A stream mapping's failure handling, as Lambda describes it.
+    out["StartingPosition"] = *m.settings.starting_position;
+    out["MaximumRetryAttempts"] = m.settings.failure.maximum_retry_attempts;
+    out["BisectBatchOnFunctionError"] = m.settings.failure.bisect;
+    out["MaximumRecordAgeInSeconds"] = m.settings.failure.maximum_record_age;
+    out["ParallelizationFactor"] = 1;
+    json on_failure = json::object();
+    if (!m.settings.on_failure.empty()) on_failure["Destination"] = m.settings.on_failure;
+    out["DestinationConfig"] = {{"OnFailure", on_failure}};
+  }
   return out;
 }
 
@@ -59,6 +69,28 @@ std::optional<http::Response> read_settings(const json& body, model::MappingSett
   if (auto it = body.find("Enabled"); it != body.end()) {
     if (!it->is_boolean()) return invalid("Enabled must be a boolean");
     s.enabled = it->get<bool>();
+  }
+  for (auto [name, target] : {std::pair{"MaximumRetryAttempts", &s.failure.maximum_retry_attempts},
+                              std::pair{"MaximumRecordAgeInSeconds", &s.failure.maximum_record_age}}) {
+    if (auto it = body.find(name); it != body.end() && !it->is_null()) {
+      if (!it->is_number_integer()) return invalid(std::string{name} + " must be an integer");
+      *target = it->get<int>();
+    }
+  }
+  if (auto it = body.find("BisectBatchOnFunctionError"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return invalid("BisectBatchOnFunctionError must be a boolean");
+    s.failure.bisect = it->get<bool>();
+  }
+  if (auto it = body.find("DestinationConfig"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return invalid("DestinationConfig must be an object");
+    s.on_failure.clear();
+    if (auto failure = it->find("OnFailure"); failure != it->end() && !failure->is_null()) {
+      if (!failure->is_object()) return invalid("DestinationConfig.OnFailure must be an object");
+      if (auto d = failure->find("Destination"); d != failure->end() && !d->is_null()) {
+        if (!d->is_string()) return invalid("DestinationConfig.OnFailure.Destination must be a string");
+        s.on_failure = d->get<std::string>();
+      }
+    }
   }
   return std::nullopt;
 }

@@ -48,6 +48,18 @@ def handler(event, context):
 """
 
 
+POISON_CONSUMER = """
+import json, os
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    keys = [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
+    if "poison" in keys:
+        raise RuntimeError("cannot process the poison record")
+    sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=json.dumps(keys))
+"""
+
+
 def zipped(files, modes=None):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
@@ -157,6 +169,49 @@ class UserFunctionsThroughTheApi(LocalrayCase):
         self.assertEqual(seen[1]["new"], {"id": {"S": "a"}, "v": {"N": "2"}})
         self.assertEqual({(r["source"], r["arn"]) for r in seen}, {("aws:dynamodb", arn)})
         self.assertEqual(self.sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", []), [], "each record once")
+
+    def test_a_poison_record_is_bisected_out_retried_and_reported_to_the_failure_destination(self):
+        ddb = self.client("dynamodb")
+        seen_url = self.sqs.create_queue(QueueName="poison-seen")["QueueUrl"]
+        failed_url = self.sqs.create_queue(QueueName="poison-failed")["QueueUrl"]
+        failed_arn = self.sqs.get_queue_attributes(QueueUrl=failed_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = ddb.create_table(TableName="poisoned", BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                               KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                               StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})["TableDescription"]["LatestStreamArn"]
+        self.table_ready(ddb, "poisoned")
+        for key in ["a", "poison", "b", "c"]:
+            ddb.put_item(TableName="poisoned", Item={"id": {"S": key}})
+        self.lam.create_function(FunctionName="poison_consumer", Runtime="python3.11", Handler="app.handler", Role="r",
+                                 Code={"ZipFile": zipped({"app.py": POISON_CONSUMER})}, Environment={"Variables": {"QUEUE_URL": seen_url}})
+        with self.assertRaises(self.lam.exceptions.InvalidParameterValueException):
+            self.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="poison_consumer", StartingPosition="TRIM_HORIZON",
+                                                 MaximumRetryAttempts=10001)
+        mapping = self.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="poison_consumer", StartingPosition="TRIM_HORIZON",
+                                                       BisectBatchOnFunctionError=True, MaximumRetryAttempts=1,
+                                                       DestinationConfig={"OnFailure": {"Destination": failed_arn}})
+        self.assertEqual((mapping["MaximumRetryAttempts"], mapping["BisectBatchOnFunctionError"], mapping["MaximumRecordAgeInSeconds"]), (1, True, -1))
+        self.assertEqual(mapping["DestinationConfig"], {"OnFailure": {"Destination": failed_arn}})
+
+        reports = []
+        def reported():
+            reports.extend(m["Body"] for m in self.sqs.receive_message(QueueUrl=failed_url, WaitTimeSeconds=1).get("Messages", []))
+            return reports
+        self.assertTrue(eventually(reported, 20), "the poison record was given up on and reported")
+        report = json.loads(reports[0])
+        self.assertEqual(report["requestContext"]["condition"], "RetryAttemptsExhausted")
+        self.assertEqual(report["requestContext"]["approximateInvokeCount"], 2, "the first try and one retry")
+        self.assertEqual(report["requestContext"]["functionArn"], mapping["FunctionArn"])
+        batch = report["DDBStreamBatchInfo"]
+        self.assertEqual((batch["batchSize"], batch["streamArn"]), (1, arn))
+        self.assertEqual(batch["startSequenceNumber"], batch["endSequenceNumber"])
+
+        processed = []
+        def three():
+            for m in self.sqs.receive_message(QueueUrl=seen_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+                processed.extend(json.loads(m["Body"]))
+            return len(processed) >= 3
+        self.assertTrue(eventually(three, 20), processed)
+        self.assertEqual(processed, ["a", "b", "c"], "the records around the poison one, each once and in order")
 
     def test_updates_reach_the_next_invocation(self):
         self.lam.create_function(FunctionName="versioned", Runtime="python3.12", Handler="app.handler", Role="r",
