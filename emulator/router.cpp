@@ -1,3 +1,4 @@
+#include "emulator/cors.hpp"
 #include "emulator/metrics_endpoint.hpp"
 #include "http/xml.hpp"
 #include "emulator/router.hpp"
@@ -305,7 +306,7 @@ std::string lambda_operation(const http::Request& r) {
 asio::awaitable<http::Response> Router::route(http::Request request) {
   auto started = std::chrono::steady_clock::now();
   // The call as the edge reads it, once: every codec gets the parsed trace header and scope.
-  const http::CallContext call = call_context(request, s_.ids.uuid(), s_.home.region, s_.home.account);
+  const http::CallContext call = call_context(request, new_request_id(request, s_.ids), s_.home.region, s_.home.account);
   const std::string& request_id = call.request_id;
   const base::Scope scope{call.account, call.region};
   // Named, and called outside any temporary: GCC 12 destroys temporaries inside co_await twice.
@@ -336,6 +337,11 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     response = std::move(*api);
     service = "apigateway";
     operation = "Invoke";
+  } else if (is_preflight(request)) {
+    // A browser asking before it calls an AWS API (no REST API above claimed the path).
+    response = preflight_response(request);
+    service = "cors";
+    operation = "preflight";
   } else if (auto routed = identify_service(request); routed.service != Service::Unknown) {
     service = routed_service(routed.service);
     operation = routed_operation(request, routed);
@@ -358,6 +364,8 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     operation = "unknown";
   }
   if (!response.headers.has("x-amzn-RequestId")) response.headers.set("x-amzn-RequestId", request_id);
+  // A REST API's answers carry the CORS headers its own methods set, and the console is same-origin.
+  if (service != "apigateway" && service != "localray") allow_origin(request, response);
   auto trace = response.headers.get("X-Amzn-Trace-Id");
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   requests_log_.answered(trace, request.method, request.target, response.status, ms);

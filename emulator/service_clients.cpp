@@ -41,7 +41,7 @@ asio::awaitable<CallResult<functions::Sent>> SqsSender::send_message(std::string
 asio::awaitable<CallResult<functions::Updated>> DynamoDbUpdater::add_to_counter(std::string table, std::string key_name, std::string key_value,
                                                                                  std::string counter, long long increment,
                                                                                  tracing::TraceHeader) {
-  std::string request_id = ids_.uuid();
+  std::string request_id = ids_.dynamodb_request_id();
   auto r = co_await dynamodb::model::add_to_counter(dynamodb_, std::move(table), std::move(key_name), std::move(key_value), std::move(counter),
                                                     increment);
   if (!r) {

@@ -39,6 +39,12 @@ std::optional<SigV4Scope> sigv4_scope(const http::Request& r) {
   return credential ? parse_scope(*credential) : std::nullopt;
 }
 
+std::string new_request_id(const http::Request& request, tracing::IdGenerator& ids) {
+  auto target = request.headers.get("X-Amz-Target");
+  if (target.rfind("DynamoDB_20120810.", 0) == 0 || target.rfind("DynamoDBStreams_20120810.", 0) == 0) return ids.dynamodb_request_id();
+  return ids.uuid();
+}
+
 http::CallContext call_context(const http::Request& r, std::string request_id, const std::string& default_region,
                                const std::string& default_account) {
   http::CallContext out;

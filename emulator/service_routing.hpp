@@ -8,6 +8,7 @@
 #include "http/call_context.hpp"
 #include "http/form.hpp"
 #include "http/message.hpp"
+#include "tracing/ids.hpp"
 
 namespace localray::emulator {
 
@@ -34,6 +35,10 @@ std::optional<SigV4Scope> sigv4_scope(std::string_view authorization);
 // The edge's reading of a call: the trace header parsed once, the region of the credential scope
 // (`default_region` when unsigned), and the account: an access key id of twelve digits names one,
 // as with LocalStack, any other key is `default_account`'s.
+// A new x-amzn-RequestId in the shape the request's service gives it: DynamoDB's 52-character
+// form for DynamoDB and DynamoDB Streams, a UUID for the others.
+std::string new_request_id(const http::Request& request, tracing::IdGenerator& ids);
+
 http::CallContext call_context(const http::Request& request, std::string request_id, const std::string& default_region,
                                const std::string& default_account);
 

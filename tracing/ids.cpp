@@ -31,4 +31,15 @@ std::string IdGenerator::uuid() {
   return buf;
 }
 
+std::string IdGenerator::dynamodb_request_id() {
+  static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+  std::string out;
+  out.reserve(52);
+  while (out.size() < 52) {
+    std::uint64_t bits = rng_.next_u64();
+    for (int i = 0; i < 12 && out.size() < 52; ++i, bits >>= 5) out += kDigits[bits & 31];
+  }
+  return out;
+}
+
 }  // namespace localray::tracing

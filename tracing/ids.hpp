@@ -16,6 +16,8 @@ class IdGenerator {
   std::string segment_id();
   // Request ids as Lambda, SQS and SNS print them (UUID v4 layout).
   std::string uuid();
+  // Request ids as DynamoDB prints them: 52 characters of 0-9 and A-V (base32hex, 260 random bits).
+  std::string dynamodb_request_id();
 
  private:
   const Clock& clock_;

@@ -24,6 +24,23 @@ TEST(ServiceRoutingTest, TargetHeaderDecidesJsonProtocols) {
   EXPECT_EQ(identify_service(r).service, Service::SqsJson);
 }
 
+TEST(ServiceRoutingTest, RequestIdsTakeTheShapeOfTheirService) {
+  tracing::SystemClock clock;
+  tracing::IdGenerator ids{clock, tracing::Rng{7}};
+  http::Request r;
+  r.headers.set("X-Amz-Target", "DynamoDB_20120810.GetItem");
+  std::string dynamodb = new_request_id(r, ids);
+  EXPECT_EQ(dynamodb.size(), 52u);
+  EXPECT_EQ(dynamodb.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUV"), std::string::npos) << dynamodb;
+  EXPECT_NE(new_request_id(r, ids), dynamodb);
+  r.headers.set("X-Amz-Target", "DynamoDBStreams_20120810.GetRecords");
+  EXPECT_EQ(new_request_id(r, ids).size(), 52u);
+  r.headers.set("X-Amz-Target", "AmazonSQS.SendMessage");
+  std::string uuid = new_request_id(r, ids);
+  EXPECT_EQ(uuid.size(), 36u);
+  EXPECT_EQ(uuid[14], '4') << uuid;
+}
+
 TEST(ServiceRoutingTest, FormVersionDecidesQueryProtocols) {
   EXPECT_EQ(identify_service(form_post("Action=Publish&Version=2010-03-31")).service, Service::Sns);
   auto sqs = identify_service(form_post("Action=SendMessage&Version=2012-11-05&MessageBody=a+b"));

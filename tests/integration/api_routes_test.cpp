@@ -104,5 +104,25 @@ TEST_F(ApiRoutesTest, TheFunctionRunsUnderTheStagesLambdaSubsegment) {
   EXPECT_EQ(service.at("aws").at("request_id"), call.at("aws").at("request_id")) << "the invocation's request id";
 }
 
+TEST_F(ApiRoutesTest, BrowsersMayCallTheAwsApisButARestApiKeepsItsOwnCors) {
+  auto preflight = http_request(lr_->port(), "OPTIONS", "/", {},
+                                {{"Origin", "http://localhost:5173"}, {"Access-Control-Request-Method", "POST"},
+                                 {"Access-Control-Request-Headers", "content-type,x-amz-target"}});
+  EXPECT_EQ(preflight.status, 200u);
+  EXPECT_EQ(preflight.headers["access-control-allow-origin"], "*");
+  EXPECT_EQ(preflight.headers["access-control-allow-headers"], "content-type,x-amz-target");
+
+  auto listed = http_request(lr_->port(), "POST", "/", "{}",
+                             {{"Origin", "http://localhost:5173"}, {"X-Amz-Target", "DynamoDB_20120810.ListTables"},
+                              {"Content-Type", "application/x-amz-json-1.0"}});
+  EXPECT_EQ(listed.status, 200u) << listed.body;
+  EXPECT_EQ(listed.headers["access-control-allow-origin"], "*");
+  EXPECT_NE(listed.headers["access-control-expose-headers"].find("x-amz-crc32"), std::string::npos);
+  EXPECT_EQ(listed.headers["x-amzn-requestid"].size(), 52u) << "DynamoDB's request id shape";
+
+  auto api = http_request(lr_->port(), "GET", stage_path("prod") + "/broken", {}, {{"Origin", "http://localhost:5173"}});
+  EXPECT_EQ(api.headers.count("access-control-allow-origin"), 0u) << "a REST API answers with the CORS headers its methods set";
+}
+
 }  // namespace
 }  // namespace localray::testing

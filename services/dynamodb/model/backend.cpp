@@ -257,17 +257,23 @@ auto Backend::stream(std::string_view arn) const -> Result<std::shared_ptr<Strea
   return found->second;
 }
 
+Backend::~Backend() {
+  std::lock_guard held{expiry_life_->mutex};
+  expiry_life_->alive = false;
+}
+
 void Backend::start_expiry(std::chrono::milliseconds period) {
-  std::weak_ptr<bool> alive = alive_;
   boost::asio::co_spawn(
       ex_,
-      [this, alive, period]() -> boost::asio::awaitable<void> {
+      [this, life = expiry_life_, period]() -> boost::asio::awaitable<void> {
         boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
         for (;;) {
           timer.expires_after(period);
           boost::system::error_code ec;
           co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-          if (ec || alive.expired()) co_return;
+          if (ec) co_return;
+          std::lock_guard held{life->mutex};
+          if (!life->alive) co_return;
           expire_items();
         }
       },

@@ -91,6 +91,10 @@ class Backend {
  public:
   Backend(boost::asio::any_io_executor ex, std::string region, std::string account_id);
   Backend(boost::asio::any_io_executor ex, std::string region, std::string account_id, const tracing::Clock& clock);
+  // Waits for an expiry turn under way on another thread, and stops the loop.
+  ~Backend();
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
 
   const std::string& region() const { return region_; }
   const std::string& account_id() const { return account_id_; }
@@ -176,7 +180,13 @@ class Backend {
   void attach_stream(Table& table, bool epoch_label = false);
   std::map<std::string, std::shared_ptr<Stream>, std::less<>> streams_;  // under mutex_
   IdempotencyTokens tokens_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // the expiry loop stops once it is gone
+  // Shared with the expiry loop, which runs a turn only while `alive` holds, under the mutex: the
+  // destructor clears it under the same mutex, so it never frees what a turn is using.
+  struct ExpiryLife {
+    std::mutex mutex;
+    bool alive = true;
+  };
+  std::shared_ptr<ExpiryLife> expiry_life_ = std::make_shared<ExpiryLife>();
   std::chrono::milliseconds creating_{0};
   std::chrono::milliseconds deleting_time_{0};
   std::uint64_t created_count_ = 0;  // makes TableIds of recreated tables differ; under mutex_

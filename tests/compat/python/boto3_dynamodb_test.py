@@ -130,6 +130,8 @@ class DynamoDbTest(LocalrayCase):
                          Expected={"pk": {"Exists": False}})
         e = self.error(ddb.put_item, TableName=t, Item={"pk": {"S": "p"}, "sk": {"N": "1"}}, Expected={"pk": {"Exists": False}})
         self.assertEqual((e["Code"], e["Message"]), ("ConditionalCheckFailedException", "The conditional request failed"))
+        # DynamoDB's own request id shape: 52 characters of base32hex.
+        self.assertRegex(ddb.describe_table(TableName=t)["ResponseMetadata"]["RequestId"], r"^[0-9A-V]{52}$")
 
         updated = ddb.update_item(TableName=t, Key={"pk": {"S": "p"}, "sk": {"N": "1"}}, ReturnValues="ALL_NEW",
                                   AttributeUpdates={"hits": {"Action": "ADD", "Value": {"N": "3"}},
