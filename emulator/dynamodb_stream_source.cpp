@@ -137,6 +137,11 @@ asio::awaitable<void> DynamoDbStreamSource::acknowledge(std::vector<SourceRecord
   for (const auto& r : records) done.insert(position_of(r));
   std::uint64_t at = next_;
   while (at < *in_flight_end_ && done.count(at)) ++at;
+  if (at > next_) {
+    // Progress: the failures counted so far were the old first record's, not the new one's.
+    failures_ = 0;
+    bisected_.reset();
+  }
   next_ = at;
   in_flight_end_.reset();
   std::vector<SourceRecord> unprocessed;
@@ -144,12 +149,7 @@ asio::awaitable<void> DynamoDbStreamSource::acknowledge(std::vector<SourceRecord
     if (position_of(r) >= at) unprocessed.push_back(std::move(r));
   }
   in_flight_.clear();
-  if (unprocessed.empty()) {
-    failures_ = 0;
-    bisected_.reset();
-    co_return;
-  }
-  failed_records(std::move(unprocessed));
+  if (!unprocessed.empty()) failed_records(std::move(unprocessed));
 }
 
 asio::awaitable<void> DynamoDbStreamSource::release(std::vector<SourceRecord>) {

@@ -313,6 +313,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   auto region_of_call = [this, &scope]() -> Region& { return s_.regions.at(scope); };
   http::Response response;
   std::string service = "localray", operation;
+  bool console = false;  // localray's own pages and API: same-origin, no CORS
   if (!s_.ready && request.path.rfind("/_localray/health", 0) != 0) {
     response = http::Response::json(503, json{{"__type", "ServiceUnavailable"}, {"message", "localray is starting"}}.dump());
     response.headers.set("x-amzn-ErrorType", "ServiceUnavailable");
@@ -325,6 +326,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
     response.headers.set("Connection", "close");
     operation = "stopping";
   } else if (request.path.rfind("/_localray/", 0) == 0 || request.path == "/_localray") {
+    console = true;
     std::string_view rest = std::string_view{request.path}.substr(std::min<std::size_t>(request.path.size(), 11));
     operation = std::string{rest.substr(0, rest.find('/'))};
     if (operation.empty()) operation = "console";
@@ -365,7 +367,7 @@ asio::awaitable<http::Response> Router::route(http::Request request) {
   }
   if (!response.headers.has("x-amzn-RequestId")) response.headers.set("x-amzn-RequestId", request_id);
   // A REST API's answers carry the CORS headers its own methods set, and the console is same-origin.
-  if (service != "apigateway" && service != "localray") allow_origin(request, response);
+  if (service != "apigateway" && !console) allow_origin(request, response);
   auto trace = response.headers.get("X-Amzn-Trace-Id");
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   requests_log_.answered(trace, request.method, request.target, response.status, ms);

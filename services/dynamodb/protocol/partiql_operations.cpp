@@ -396,6 +396,7 @@ auto execute_transaction(const json& request, model::Backend& backend) -> boost:
   std::vector<std::string> names;
   std::vector<model::WriteAction> actions;
   std::vector<model::GetRequest> gets;
+  std::vector<std::optional<model::expression::Projection>> projections;
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const std::string& name = partiql::table_of(statements[i]);
     auto handle = backend.item_handle(name);
@@ -412,7 +413,8 @@ auto execute_transaction(const json& request, model::Backend& backend) -> boost:
         co_return failed_in(i, "Select statements within ExecuteTransaction must specify the primary key in the where clause.");
       }
       auto keyed = partiql::keyed_where(select->where, definition.key);
-      gets.push_back(model::GetRequest{std::move(keyed->key), select->projection});
+      gets.push_back(model::GetRequest{std::move(keyed->key), std::nullopt});
+      projections.push_back(select->projection);
       continue;
     }
     Result<model::WriteAction> action = model::Error{model::Code::Validation, ""};
@@ -435,7 +437,13 @@ auto execute_transaction(const json& request, model::Backend& backend) -> boost:
   if (reads) {
     auto answer = run_read_transaction(names, gets, *mode, backend);
     if (!answer) co_return answer.error();
-    // ExecuteTransaction's reads answer {} for a missing item as well, and project as SELECT does.
+    // A missing item answers {}; a found one is projected as a SELECT projects (`a.b` comes back as b).
+    json& responses = (*answer)["Responses"];
+    for (std::size_t i = 0; i < responses.size() && i < projections.size(); ++i) {
+      if (!projections[i] || !responses[i].contains("Item")) continue;
+      auto item = item_from_json(responses[i]["Item"]);
+      if (item) responses[i]["Item"] = item_to_json(partiql::project(*item, *projections[i]));
+    }
     co_return answer;
   }
   std::string fingerprint;

@@ -409,6 +409,11 @@ Result<MappingInfo> EventSourceMappings::restore(const std::string& uuid, const 
 
 Result<void> EventSourceMappings::check_destination(const MappingSettings& settings) const {
   if (settings.on_failure.empty()) return {};
+  // A stream mapping reports to a queue or a topic; a function is no on-failure destination here.
+  if (settings.on_failure.rfind("arn:aws:sqs:", 0) != 0 && settings.on_failure.rfind("arn:aws:sns:", 0) != 0) {
+    return Error{Code::InvalidParameterValue,
+                 "The on-failure destination of a DynamoDB stream event source must be an SQS queue or SNS topic ARN: " + settings.on_failure};
+  }
   auto* destinations = runner_.destinations();
   if (destinations == nullptr) return Error{Code::InvalidParameterValue, "This localray has no destinations to deliver to"};
   return destinations->check(settings.on_failure);

@@ -1,5 +1,7 @@
 #include "services/lambda/protocol/mapping_operations.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "http/form.hpp"
@@ -74,7 +76,10 @@ std::optional<http::Response> read_settings(const json& body, model::MappingSett
                               std::pair{"MaximumRecordAgeInSeconds", &s.failure.maximum_record_age}}) {
     if (auto it = body.find(name); it != body.end() && !it->is_null()) {
       if (!it->is_number_integer()) return invalid(std::string{name} + " must be an integer");
-      *target = it->get<int>();
+      // Out of int's range is out of the setting's range: clamped so that validation refuses it.
+      long long value = it->is_number_unsigned() ? static_cast<long long>(std::min<unsigned long long>(it->get<unsigned long long>(), 1'000'000'000))
+                                                 : it->get<long long>();
+      *target = static_cast<int>(std::clamp<long long>(value, -2, 1'000'000'000));
     }
   }
   if (auto it = body.find("BisectBatchOnFunctionError"); it != body.end() && !it->is_null()) {

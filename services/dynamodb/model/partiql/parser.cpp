@@ -547,10 +547,19 @@ class Parser {
         at_ += 2;
         auto p = path();
         if (!p) return p.error();
+        // The set changed is the one assigned: `SET s = set_add(s, <<..>>)`.
+        if (!(*p == target)) {
+          return validation_error(std::string{"The first argument to SET_"} + (fn == "set_add" ? "ADD" : "DELETE") +
+                                  " must equal the assignment value");
+        }
         if (auto ok = expect(Tok::Comma); !ok) return ok.error();
         auto v = literal();
         if (!v) return v.error();
         if (auto ok = expect(Tok::RParen); !ok) return ok.error();
+        if (!v->is<StringSet>() && !v->is<NumberSet>() && !v->is<BinarySet>()) {
+          return validation_error(std::string{"The second argument to SET_"} + (fn == "set_add" ? "ADD" : "DELETE") +
+                                  " must be a value with type SET");
+        }
         actions.push_back({fn == "set_add" ? ex::ActionType::Add : ex::ActionType::Delete, target, value_operand(std::move(*v))});
         return {};
       }

@@ -117,8 +117,12 @@ auto plan_select(const Select& select, const TableDefinition& definition, std::o
 std::optional<Item> keep(const SelectPlan& plan, const Item& item) {
   if (plan.where && !ex::evaluate(*plan.where, item)) return std::nullopt;
   if (!plan.projection) return item;
+  return project(item, *plan.projection);
+}
+
+Item project(const Item& item, const ex::Projection& projection) {
   Item out;
-  for (const auto& path : plan.projection->paths) {
+  for (const auto& path : projection.paths) {
     const AttributeValue* found = ex::find_path(item, path);
     if (found == nullptr) continue;
     // Named by its last attribute name, with the list indexes that follow it: `a.b[1]` is "b[1]".

@@ -29,6 +29,8 @@ auto plan_select(const Select& select, const TableDefinition& definition, std::o
 // The item as the SELECT returns it, or nothing when its WHERE does not hold. A projected path
 // comes back under its last name: `SELECT a.b` gives {b: ...}.
 std::optional<Item> keep(const SelectPlan& plan, const Item& item);
+// The projection part of keep(), for reads that found their item otherwise (ExecuteTransaction).
+Item project(const Item& item, const expression::Projection& projection);
 
 // The item a write names and the condition that remains, for UPDATE and DELETE.
 struct KeyedWhere {

@@ -93,6 +93,8 @@ TEST(PartiqlTest, ErrorsInDynamoDbsWords) {
   EXPECT_EQ(statement_error("DELETE FROM t WHERE k = 'x' RETURNING ALL NEW *"),
             "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements.");
   EXPECT_EQ(statement_error("SELECT * FROM t WHERE a = 'open"), "Statement wasn't well formed, can't be processed: Unterminated string at 1:27:1");
+  EXPECT_EQ(statement_error("UPDATE t SET a = set_add(b, <<'x'>>) WHERE k = 'x'"), "The first argument to SET_ADD must equal the assignment value");
+  EXPECT_EQ(statement_error("UPDATE t SET a = set_delete(a, 'x') WHERE k = 'x'"), "The second argument to SET_DELETE must be a value with type SET");
   EXPECT_EQ(statement_error("SELECT l[99999999999999999999999] FROM t"),
             "Statement wasn't well formed, can't be processed: List index out of range at 1:10:23");
 }

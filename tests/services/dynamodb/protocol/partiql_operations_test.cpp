@@ -115,10 +115,13 @@ TEST_F(dynamodbDispatchTest, ExecuteTransactionIsAllOrNothing) {
                                            {statement("INSERT INTO threads VALUE {'forum': 'f', 'seq': 2}"),
                                             statement("UPDATE threads SET n = 1 WHERE forum = 'f' AND seq = 1")}}}),
             J(R"({"Responses":[]})"));
+  ok("ExecuteStatement", statement("INSERT INTO threads VALUE {'forum': 'f', 'seq': 3, 'm': {'in': 'x'}}"));
   json read = ok("ExecuteTransaction", json{{"TransactStatements",
                                              {statement("SELECT * FROM threads WHERE forum = 'f' AND seq = 2"),
-                                              statement("SELECT * FROM threads WHERE forum = 'x' AND seq = 1")}}});
-  EXPECT_EQ(read, J(R"({"Responses":[{"Item":{"forum":{"S":"f"},"seq":{"N":"2"}}},{}]})"));
+                                              statement("SELECT * FROM threads WHERE forum = 'x' AND seq = 1"),
+                                              statement("SELECT m.in FROM threads WHERE forum = 'f' AND seq = 3")}}});
+  EXPECT_EQ(read, J(R"({"Responses":[{"Item":{"forum":{"S":"f"},"seq":{"N":"2"}}},{},{"Item":{"in":{"S":"x"}}}]})"))
+      << "projected as a SELECT projects";
 
   json mixed = fails("ExecuteTransaction", json{{"TransactStatements", {statement("SELECT * FROM threads WHERE forum = 'f' AND seq = 2"),
                                                                         statement("DELETE FROM threads WHERE forum = 'f' AND seq = 2")}}}
