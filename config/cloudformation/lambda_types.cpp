@@ -148,6 +148,19 @@ tracing::Result<ResourceValues> layer_version(CompileContext& ctx, const std::st
   return ResourceValues{"AWS::Lambda::LayerVersion", arn, {{"LayerVersionArn", arn}}};
 }
 
+// FunctionResponseTypes, of a queue's or a stream's mapping: whether the function reports failed items.
+tracing::Result<bool> reports_batch_item_failures(const Properties& p) {
+  const auto* types = p.find("FunctionResponseTypes");
+  if (types == nullptr) return tracing::success(false);
+  if (!types->is_array()) return p.error("FunctionResponseTypes", "must be a list");
+  bool reports = false;
+  for (const auto& t : *types) {
+    if (t != "ReportBatchItemFailures") return p.error("FunctionResponseTypes", "the only response type is ReportBatchItemFailures");
+    reports = true;
+  }
+  return tracing::success(reports);
+}
+
 tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const std::string& id, const json& props) {
   Properties p{ctx, id, props};
   auto source = p.string("EventSourceArn");
@@ -181,13 +194,9 @@ tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const 
     auto batch = p.integer("BatchSize", 1, 10000);
     if (!batch) return batch.error();
     mapping.batch_size = static_cast<int>(batch->value_or(100));
-    if (const auto* types = p.find("FunctionResponseTypes")) {
-      if (!types->is_array()) return p.error("FunctionResponseTypes", "must be a list");
-      for (const auto& t : *types) {
-        if (t != "ReportBatchItemFailures") return p.error("FunctionResponseTypes", "the only response type is ReportBatchItemFailures");
-        mapping.report_batch_item_failures = true;
-      }
-    }
+    auto reports = reports_batch_item_failures(p);
+    if (!reports) return reports.error();
+    mapping.report_batch_item_failures = *reports;
     auto retries = p.integer("MaximumRetryAttempts", -1, 10000);
     if (!retries) return retries.error();
     mapping.maximum_retry_attempts = static_cast<int>(retries->value_or(-1));
@@ -231,13 +240,9 @@ tracing::Result<ResourceValues> event_source_mapping(CompileContext& ctx, const 
   auto batch = p.integer("BatchSize", 1, mapping.batching_window_seconds > 0 ? 10000 : 10);
   if (!batch) return batch.error();
   mapping.batch_size = static_cast<int>(batch->value_or(10));
-  if (const auto* types = p.find("FunctionResponseTypes")) {
-    if (!types->is_array()) return p.error("FunctionResponseTypes", "must be a list");
-    for (const auto& t : *types) {
-      if (t != "ReportBatchItemFailures") return p.error("FunctionResponseTypes", "the only response type is ReportBatchItemFailures");
-      mapping.report_batch_item_failures = true;
-    }
-  }
+  auto reports = reports_batch_item_failures(p);
+  if (!reports) return reports.error();
+  mapping.report_batch_item_failures = *reports;
   if (const auto* scaling = p.find("ScalingConfig"); scaling && scaling->is_object() && scaling->contains("MaximumConcurrency")) {
     const auto& max = (*scaling)["MaximumConcurrency"];
     if (!max.is_number_integer() || max.get<long long>() < 2 || max.get<long long>() > 1000)
