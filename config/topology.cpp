@@ -135,6 +135,9 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     q.receive_wait = r.integer("receive_wait", 0, 0, 20);
     if (auto dlq = r.str("dead_letter_queue", false); !dlq.empty()) q.dead_letter_queue = dlq;
     q.max_receive_count = r.integer("max_receive_count", q.dead_letter_queue ? 5 : 0, 0, 1000);
+    q.fifo = q.name.ends_with(".fifo");
+    q.content_based_deduplication = r.boolean("content_based_deduplication", false);
+    if (q.content_based_deduplication && !q.fifo) r.fail("content_based_deduplication", "is for FIFO queues only (a name ending in .fifo)");
     return q;
   });
   t.tables = read_list<Table>(root, "tables", err, [&err](Reader& r) {

@@ -22,7 +22,11 @@ struct Queue {
   std::optional<std::string> dead_letter_queue;
   int max_receive_count = 0;
   int retention = 345600;  // seconds
-  int maximum_message_size = 262144;
+  int maximum_message_size = 1048576;
+  bool fifo = false;  // a FIFO queue: its name ends in `.fifo`
+  bool content_based_deduplication = false;
+  std::string deduplication_scope = "queue";    // or messageGroup
+  std::string fifo_throughput_limit = "perQueue";  // or perMessageGroupId
   // Attributes kept and returned as given (KmsMasterKeyId, SqsManagedSseEnabled, RedriveAllowPolicy, ...).
   std::map<std::string, std::string> other_attributes = {};
   friend bool operator==(const Queue&, const Queue&) = default;

@@ -72,6 +72,11 @@ std::string sqs_event_record(const sqs::model::Message& m, const std::string& qu
                         {"SenderId", m.sender_id},
                         {"ApproximateFirstReceiveTimestamp", epoch_millis(m.first_received_at.value_or(m.sent_at))}};
   if (!m.trace_header.empty()) attributes["AWSTraceHeader"] = m.trace_header;
+  // Lambda's record of a FIFO message carries its place: sequence, group and deduplication id.
+  if (!m.sequence_number.empty()) attributes["SequenceNumber"] = m.sequence_number;
+  if (!m.group_id.empty()) attributes["MessageGroupId"] = m.group_id;
+  if (!m.deduplication_id.empty()) attributes["MessageDeduplicationId"] = m.deduplication_id;
+  if (!m.dead_letter_source_arn.empty()) attributes["DeadLetterQueueSourceArn"] = m.dead_letter_source_arn;
   ordered message_attributes = ordered::object();
   for (const auto& [name, a] : m.attributes) {
     bool binary = a.data_type.rfind("Binary", 0) == 0;

@@ -13,7 +13,7 @@ lambda::model::SourceNode SqsEventSource::node() const {
 }
 
 asio::awaitable<lambda::model::Result<std::vector<SourceRecord>>> SqsEventSource::poll(int max_records, std::chrono::milliseconds wait) {
-  sqs::model::ReceiveOptions options{max_records, std::nullopt, wait};
+  sqs::model::ReceiveOptions options{.max_messages = max_records, .wait = wait};
   auto got = co_await sqs_.receive(queue_, options);
   if (!got) co_return lambda::model::Error{lambda::model::Code::ServiceUnavailable, got.error().message};
   std::vector<SourceRecord> out;

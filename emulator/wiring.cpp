@@ -327,6 +327,11 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     settings.retention = std::chrono::seconds{q.retention};
     settings.maximum_message_size = static_cast<std::size_t>(q.maximum_message_size);
     settings.other = q.other_attributes;
+    if (q.fifo)
+      settings.fifo = sqs::model::FifoSettings{
+          q.content_based_deduplication,
+          q.deduplication_scope == "messageGroup" ? sqs::model::DeduplicationScope::MessageGroup : sqs::model::DeduplicationScope::Queue,
+          q.fifo_throughput_limit == "perMessageGroupId" ? sqs::model::ThroughputLimit::PerMessageGroupId : sqs::model::ThroughputLimit::PerQueue};
     if (q.dead_letter_queue) settings.redrive = sqs::model::RedrivePolicy{home.sqs->queue_arn(*q.dead_letter_queue), q.max_receive_count};
     if (auto r = home.sqs->create_queue(q.name, settings); !r) co_return Error{"queue " + q.name + ": " + r.error().message};
     made.queues.push_back(q.name);

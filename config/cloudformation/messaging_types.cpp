@@ -96,21 +96,38 @@ tracing::Result<ResourceValues> queue(CompileContext& ctx, const std::string& id
   if (!name) return name.error();
   auto fifo = p.boolean("FifoQueue");
   if (!fifo) return fifo.error();
-  if (fifo->value_or(false)) return p.error("FifoQueue", "FIFO queues are not emulated yet");
   Queue q;
-  q.name = name->value_or(ctx.physical_name(id, 80));
+  q.fifo = fifo->value_or(false);
+  // CloudFormation names a FIFO queue it names itself with the suffix SQS requires.
+  q.name = name->value_or(q.fifo ? ctx.physical_name(id, 75) + ".fifo" : ctx.physical_name(id, 80));
+  if (q.fifo != q.name.ends_with(".fifo"))
+    return p.error("QueueName", q.fifo ? "a FIFO queue's name must end in .fifo" : "only a FIFO queue's name may end in .fifo (set FifoQueue)");
+  auto content_based = p.boolean("ContentBasedDeduplication");
+  if (!content_based) return content_based.error();
+  q.content_based_deduplication = content_based->value_or(false);
+  for (auto [member, field, allowed] : {std::tuple{"DeduplicationScope", &q.deduplication_scope, std::pair{"queue", "messageGroup"}},
+                                        std::tuple{"FifoThroughputLimit", &q.fifo_throughput_limit, std::pair{"perQueue", "perMessageGroupId"}}}) {
+    auto v = p.optional_string(member);
+    if (!v) return v.error();
+    if (!*v) continue;
+    if (**v != allowed.first && **v != allowed.second)
+      return p.error(member, std::string{"must be "} + allowed.first + " or " + allowed.second);
+    *field = **v;
+  }
+  if (!q.fifo && (q.content_based_deduplication || q.deduplication_scope != "queue" || q.fifo_throughput_limit != "perQueue"))
+    return p.error("FifoQueue", "ContentBasedDeduplication, DeduplicationScope and FifoThroughputLimit need FifoQueue: true");
   auto visibility = p.integer("VisibilityTimeout", 0, 43200);
   auto delay = p.integer("DelaySeconds", 0, 900);
   auto wait = p.integer("ReceiveMessageWaitTimeSeconds", 0, 20);
   auto retention = p.integer("MessageRetentionPeriod", 60, 1209600);
-  auto size = p.integer("MaximumMessageSize", 1024, 262144);
+  auto size = p.integer("MaximumMessageSize", 1024, 1048576);
   for (auto* r : {&visibility, &delay, &wait, &retention, &size})
     if (!*r) return r->error();
   q.visibility_timeout = static_cast<int>(visibility->value_or(30));
   q.delay_seconds = static_cast<int>(delay->value_or(0));
   q.receive_wait = static_cast<int>(wait->value_or(0));
   q.retention = static_cast<int>(retention->value_or(345600));
-  q.maximum_message_size = static_cast<int>(size->value_or(262144));
+  q.maximum_message_size = static_cast<int>(size->value_or(1048576));
   // Kept and returned as given: encryption has no behaviour here.
   for (const char* kept : {"KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled"}) {
     auto v = p.optional_string(kept);

@@ -51,6 +51,10 @@ json settings_json(const sqs::model::QueueSettings& s) {
          {"maximum_message_size", s.maximum_message_size},
          {"other", s.other}};
   if (s.redrive) j["redrive"] = {{"target", s.redrive->dead_letter_target_arn}, {"max_receive_count", s.redrive->max_receive_count}};
+  if (s.fifo)
+    j["fifo"] = {{"content_based_deduplication", s.fifo->content_based_deduplication},
+                 {"per_group_deduplication", s.fifo->deduplication_scope == sqs::model::DeduplicationScope::MessageGroup},
+                 {"per_group_throughput", s.fifo->throughput_limit == sqs::model::ThroughputLimit::PerMessageGroupId}};
   return j;
 }
 
@@ -64,6 +68,13 @@ sqs::model::QueueSettings settings_of(const json& j) {
   s.other = j.at("other").get<std::map<std::string, std::string>>();
   if (j.contains("redrive"))
     s.redrive = sqs::model::RedrivePolicy{j["redrive"].at("target").get<std::string>(), j["redrive"].at("max_receive_count").get<int>()};
+  if (j.contains("fifo")) {
+    const auto& f = j["fifo"];
+    s.fifo = sqs::model::FifoSettings{
+        f.at("content_based_deduplication").get<bool>(),
+        f.at("per_group_deduplication").get<bool>() ? sqs::model::DeduplicationScope::MessageGroup : sqs::model::DeduplicationScope::Queue,
+        f.at("per_group_throughput").get<bool>() ? sqs::model::ThroughputLimit::PerMessageGroupId : sqs::model::ThroughputLimit::PerQueue};
+  }
   return s;
 }
 
@@ -85,6 +96,9 @@ std::string message_text(const sqs::model::Message& m) {
          {"receive_count", m.receive_count},
          {"receipt_handle", m.receipt_handle}};
   if (m.first_received_at) j["first_received_at"] = ns(*m.first_received_at);
+  if (!m.group_id.empty() || !m.sequence_number.empty())
+    j["fifo"] = {{"group_id", m.group_id}, {"deduplication_id", m.deduplication_id}, {"sequence_number", m.sequence_number}};
+  if (!m.dead_letter_source_arn.empty()) j["dead_letter_source_arn"] = m.dead_letter_source_arn;
   return j.dump();
 }
 
@@ -113,6 +127,12 @@ std::optional<sqs::model::Message> message_of(const std::string& text) {
     if (j.contains("first_received_at")) m.first_received_at = time_of(j["first_received_at"].get<std::int64_t>());
     m.receive_count = j.at("receive_count").get<int>();
     m.receipt_handle = j.at("receipt_handle").get<std::string>();
+    if (j.contains("fifo")) {
+      m.group_id = j["fifo"].at("group_id").get<std::string>();
+      m.deduplication_id = j["fifo"].at("deduplication_id").get<std::string>();
+      m.sequence_number = j["fifo"].at("sequence_number").get<std::string>();
+    }
+    if (j.contains("dead_letter_source_arn")) m.dead_letter_source_arn = j["dead_letter_source_arn"].get<std::string>();
     return m;
   } catch (const json::exception&) {
     return std::nullopt;

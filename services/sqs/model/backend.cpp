@@ -25,17 +25,20 @@ Backend::Backend(asio::any_io_executor ex, const tracing::Clock& clock, tracing:
                  std::string account, std::string endpoint)
     : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, region_{std::move(region)}, account_{std::move(account)}, endpoint_{std::move(endpoint)} {}
 
-Result<void> validate_queue_name(std::string_view name) {
-  bool valid = !name.empty() && name.size() <= 80 &&
-               std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
-  if (!valid)
+Result<void> validate_queue_name(std::string_view name, bool fifo) {
+  auto stem = name;
+  if (fifo) stem = name.ends_with(".fifo") ? name.substr(0, name.size() - 5) : std::string_view{};
+  bool valid = !stem.empty() && name.size() <= 80 &&
+               std::all_of(stem.begin(), stem.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  if (valid) return {};
+  if (fifo)
     return Error{Code::InvalidParameterValue,
-                 "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"};
-  return {};
+                 "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length."};
+  return Error{Code::InvalidParameterValue, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"};
 }
 
 Result<std::shared_ptr<QueueHandle>> Backend::create_queue(const std::string& name, QueueSettings settings) {
-  if (auto v = validate_queue_name(name); !v) return v.error();
+  if (auto v = validate_queue_name(name, settings.fifo.has_value()); !v) return v.error();
   std::unique_lock lock{mutex_};
   if (auto it = queues_.find(name); it != queues_.end()) return it->second;
   auto h = std::make_shared<QueueHandle>(ex_, Queue{name, queue_arn(name), queue_url(name), std::move(settings), clock_, ids_});
@@ -138,6 +141,28 @@ asio::awaitable<Result<SendReceipt>> Backend::send(std::shared_ptr<QueueHandle> 
   co_return r;
 }
 
+asio::awaitable<Result<std::vector<Result<SendReceipt>>>> Backend::send_batch(std::shared_ptr<QueueHandle> q,
+                                                                            std::vector<Result<OutgoingMessage>> entries) {
+  co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
+  // A FIFO batch with an entry lacking its group or deduplication id fails as a whole.
+  for (const auto& e : entries)
+    if (e)
+      if (auto v = q->queue.check_fifo_entry(*e); !v) co_return Error{Code::InvalidParameterValue, v.error().message};
+  std::vector<Result<SendReceipt>> out;
+  bool sent = false;
+  for (auto& e : entries) {
+    if (!e) {
+      out.push_back(e.error());
+      continue;
+    }
+    out.push_back(q->queue.send(std::move(*e)));
+    sent = sent || out.back().has_value();
+  }
+  if (sent)
+    for (auto* t : q->waiters) t->cancel();
+  co_return out;
+}
+
 asio::awaitable<Result<std::vector<Message>>> Backend::receive(std::shared_ptr<QueueHandle> q, ReceiveOptions options) {
   if (options.max_messages < 1 || options.max_messages > kMaxReceiveBatch)
     co_return Error{Code::InvalidParameterValue, "Value " + std::to_string(options.max_messages) +
@@ -155,9 +180,9 @@ asio::awaitable<Result<std::vector<Message>>> Backend::receive(std::shared_ptr<Q
 asio::awaitable<Result<std::vector<Message>>> Backend::receive_on_strand(std::shared_ptr<QueueHandle> q, ReceiveOptions options) {
   auto deadline = std::chrono::steady_clock::now() + options.wait.value_or(q->queue.settings().receive_wait);
   for (;;) {
-    auto got = q->queue.receive(options.max_messages, options.visibility_timeout);
+    auto got = q->queue.receive(options.max_messages, options.visibility_timeout, options.attempt_id);
     if (!got.dead_letters.empty() && q->queue.settings().redrive)
-      dead_letter(std::move(got.dead_letters), q->queue.settings().redrive->dead_letter_target_arn);
+      dead_letter(std::move(got.dead_letters), q->queue.settings().redrive->dead_letter_target_arn, q->queue.arn());
     if (got.over_limit)
       co_return Error{Code::OverLimit, "Too many messages in flight: the queue has " + std::to_string(kMaxInFlight) +
                                            " received and neither deleted nor visible again."};
@@ -172,10 +197,11 @@ asio::awaitable<Result<std::vector<Message>>> Backend::receive_on_strand(std::sh
   }
 }
 
-void Backend::dead_letter(std::vector<Message> messages, const std::string& dlq_arn) {
+void Backend::dead_letter(std::vector<Message> messages, const std::string& dlq_arn, const std::string& source_arn) {
   auto dlq = find(dlq_arn);
   if (!dlq) return;  // a redrive policy naming a deleted queue: SQS drops them too
   auto target = *dlq;
+  for (auto& m : messages) m.dead_letter_source_arn = source_arn;
   asio::post(target->strand, [target, messages = std::move(messages)]() mutable {
     for (auto& m : messages) target->queue.accept_dead_letter(std::move(m));
     for (auto* t : target->waiters) t->cancel();

@@ -19,8 +19,8 @@
 
 namespace localray::sqs::model {
 
-// 1 to 80 characters of `[A-Za-z0-9_-]`.
-Result<void> validate_queue_name(std::string_view name);
+// 1 to 80 characters of `[A-Za-z0-9_-]`; a FIFO queue's end in `.fifo`, which counts.
+Result<void> validate_queue_name(std::string_view name, bool fifo = false);
 
 // The account and region a queue URL's path names (`.../queue/{region}/{account}/{name}`), if it
 // names them.
@@ -45,6 +45,7 @@ struct ReceiveOptions {
   int max_messages = 1;
   std::optional<std::chrono::seconds> visibility_timeout;
   std::optional<std::chrono::milliseconds> wait;  // queue's ReceiveMessageWaitTimeSeconds when absent
+  std::string attempt_id;                         // ReceiveRequestAttemptId (FIFO)
 };
 
 class Backend {
@@ -65,6 +66,11 @@ class Backend {
   std::vector<std::shared_ptr<QueueHandle>> list_queues(std::string_view name_prefix) const;
 
   boost::asio::awaitable<Result<SendReceipt>> send(std::shared_ptr<QueueHandle> q, OutgoingMessage m);
+  // The entries of one SendMessageBatch in one turn on the strand; an entry the codec could not
+  // read comes in as its error and goes out as it. A FIFO entry without its group or
+  // deduplication id fails the whole batch, as SQS fails it.
+  boost::asio::awaitable<Result<std::vector<Result<SendReceipt>>>> send_batch(std::shared_ptr<QueueHandle> q,
+                                                                               std::vector<Result<OutgoingMessage>> entries);
   // Long polls up to the wait time; returns as soon as one message is visible.
   boost::asio::awaitable<Result<std::vector<Message>>> receive(std::shared_ptr<QueueHandle> q, ReceiveOptions options);
   boost::asio::awaitable<Result<void>> delete_message(std::shared_ptr<QueueHandle> q, std::string receipt_handle);
@@ -88,7 +94,7 @@ class Backend {
 
  private:
   boost::asio::awaitable<Result<std::vector<Message>>> receive_on_strand(std::shared_ptr<QueueHandle> q, ReceiveOptions options);
-  void dead_letter(std::vector<Message> messages, const std::string& dlq_arn);
+  void dead_letter(std::vector<Message> messages, const std::string& dlq_arn, const std::string& source_arn);
 
   boost::asio::any_io_executor ex_;
   const tracing::Clock& clock_;

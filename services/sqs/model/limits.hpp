@@ -3,7 +3,7 @@
 #include <cstddef>
 
 namespace localray::sqs::model {
-constexpr std::size_t kMaxMessageBytes = 256 * 1024;  // SQS quota: body + attributes
+constexpr std::size_t kMaxMessageBytes = 1024 * 1024;  // SQS quota: body + attributes (1 MiB since 2025)
 constexpr std::size_t kMinMessageBytes = 1024;        // SQS quota: lowest MaximumMessageSize
 constexpr std::chrono::seconds kMaxDelay{900};
 constexpr std::chrono::seconds kMaxVisibilityTimeout{12 * 60 * 60};
@@ -16,7 +16,8 @@ constexpr int kMaxMessageAttributes = 10;
 constexpr std::size_t kMaxBatchEntries = 10;         // SQS quota: entries per *Batch request
 constexpr std::size_t kMaxBatchEntryIdLength = 80;   // `[A-Za-z0-9_-]{1,80}`
 constexpr std::size_t kMaxAttributeNameLength = 256; // message attribute names
-constexpr int kMaxMaxReceiveCount = 1000;            // RedrivePolicy maxReceiveCount 1..1000
+constexpr int kMaxMaxReceiveCount = 1000;
+constexpr std::size_t kMaxFifoIdLength = 128;         // MessageGroupId, MessageDeduplicationId            // RedrivePolicy maxReceiveCount 1..1000
 // localray's memory bound per queue (SQS has none): bodies and attributes held. Past it
 // SendMessage is throttled until consumers catch up.
 constexpr std::size_t kMaxQueueBytes = 512 * 1024 * 1024;

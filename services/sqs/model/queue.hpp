@@ -17,16 +17,23 @@
 //   receive() with kMaxInFlight in flight: nothing, over_limit set (SQS's OverLimit)
 //   clear()             any -> gone (no rate limit: the queue itself is being deleted,
 //                       Backend::delete_queue())
-// Invariant: a receipt handle names exactly one message and only its latest receive.
+// FIFO queues (settings.fifo) add: a message of a group is received only once every message of
+// the group before it is deleted, and never while another of its group is in flight (the group is
+// locked); a send whose deduplication id was seen within kDeduplicationWindow is acknowledged
+// with the first send's id and sequence number and stores nothing.
+// Invariant: a receipt handle names exactly one message and only its latest receive. An older
+// handle of this queue is still well-formed: deleting with it succeeds and deletes nothing.
 // Counts (visible_count, in_flight_count, delayed_count) partition the stored messages:
 // visible = visible_at <= now; in flight = hidden after a receive; delayed = hidden, never received.
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "services/sqs/model/deduplication.hpp"
 #include "services/sqs/model/error.hpp"
 #include "services/sqs/model/limits.hpp"
 #include "tracing/clock.hpp"
@@ -46,12 +53,15 @@ struct OutgoingMessage {
   std::optional<std::chrono::seconds> delay;  // queue default when absent
   std::string trace_header;                   // AWSTraceHeader system attribute, empty when none
   std::string sender_id;                      // who sent it: an account, a role's unique id, SNS's own id
+  std::optional<std::string> group_id;        // MessageGroupId: FIFO's group, a standard queue's fair-queue tenant
+  std::optional<std::string> deduplication_id;  // FIFO: absent means the body's SHA-256 (ContentBasedDeduplication)
 };
 
 struct SendReceipt {
   std::string message_id;
   std::string md5_of_body;
   std::string md5_of_attributes;  // empty when there are no attributes
+  std::string sequence_number;    // FIFO queues only
 };
 
 struct Message {
@@ -67,6 +77,9 @@ struct Message {
   std::optional<tracing::TimePoint> first_received_at;
   int receive_count = 0;
   std::string receipt_handle;  // of the latest receive
+  std::string group_id;                            // MessageGroupId, empty when none
+  std::string deduplication_id, sequence_number;   // FIFO queues only
+  std::string dead_letter_source_arn;              // the queue it was dead-lettered from, if it was
 };
 
 struct RedrivePolicy {
@@ -75,13 +88,26 @@ struct RedrivePolicy {
   friend bool operator==(const RedrivePolicy&, const RedrivePolicy&) = default;
 };
 
+enum class DeduplicationScope { Queue, MessageGroup };
+enum class ThroughputLimit { PerQueue, PerMessageGroupId };
+
+// What only a FIFO queue has. The throughput limit changes nothing here (localray throttles no
+// group); it is kept because clients read it back.
+struct FifoSettings {
+  bool content_based_deduplication = false;
+  DeduplicationScope deduplication_scope = DeduplicationScope::Queue;
+  ThroughputLimit throughput_limit = ThroughputLimit::PerQueue;
+  friend bool operator==(const FifoSettings&, const FifoSettings&) = default;
+};
+
 struct QueueSettings {
   std::chrono::seconds visibility_timeout{30};
   std::chrono::seconds delay{0};
   std::chrono::seconds retention{345600};
   std::chrono::seconds receive_wait{0};
-  std::size_t maximum_message_size = 262144;
+  std::size_t maximum_message_size = kMaxMessageBytes;
   std::optional<RedrivePolicy> redrive;
+  std::optional<FifoSettings> fifo;  // a FIFO queue; fixed when the queue is created
   // Attributes kept and returned as given, with no behaviour here (Policy, KMS and SSE
   // settings, RedriveAllowPolicy): by attribute name.
   std::map<std::string, std::string> other;
@@ -118,7 +144,11 @@ class Queue {
   Result<SendReceipt> send(OutgoingMessage m);
   // Takes a message moved here from another queue's redrive, keeping its id and history.
   void accept_dead_letter(Message m);
-  ReceiveResult receive(int max_messages, std::optional<std::chrono::seconds> visibility_timeout);
+  // `attempt_id` (FIFO only, ReceiveRequestAttemptId): a retry within kDeduplicationWindow whose
+  // messages are all still in flight under the handles it was given gets them again, their
+  // visibility timeout started anew.
+  ReceiveResult receive(int max_messages, std::optional<std::chrono::seconds> visibility_timeout,
+                        const std::string& attempt_id = {});
   Result<void> delete_message(const std::string& receipt_handle);
   Result<void> change_visibility(const std::string& receipt_handle, std::chrono::seconds timeout);
   // Drops every message; at most once per kPurgeInterval.
@@ -142,6 +172,11 @@ class Queue {
   std::size_t in_flight_count() const;
   std::size_t delayed_count() const;
   std::size_t bytes() const { return bytes_; }
+  // Fixed at construction, so readable from any thread (the settings are the strand's).
+  bool fifo() const { return fifo_; }
+  // What a FIFO batch checks of every entry before sending any: the group, and a deduplication id
+  // unless the queue derives it. Nothing for a standard queue.
+  Result<void> check_fifo_entry(const OutgoingMessage& m) const;
 
   const std::string& name() const { return name_; }
   const std::string& arn() const { return arn_; }
@@ -156,11 +191,25 @@ class Queue {
   tracing::TimePoint last_modified_at() const { return last_modified_at_; }
 
  private:
+  using Messages = std::map<std::uint64_t, Message>;
   void expire_old_messages(tracing::TimePoint now);
-  std::map<std::uint64_t, Message>::iterator erase(std::map<std::uint64_t, Message>::iterator it);
+  // Removes a message, its handle and its place in its group.
+  Messages::iterator erase(Messages::iterator it);
+  Messages::iterator emplace(std::uint64_t seq, Message m);
+  Result<void> check_fifo_send(const OutgoingMessage& m) const;
+  // Gives the message a receive: count, timestamps and a new handle.
+  void hand_out(std::uint64_t seq, Message& m, tracing::TimePoint now, std::chrono::seconds timeout);
+  // Takes `it` out for the dead-letter queue when it has been received maxReceiveCount times.
+  bool dead_letter_due(const Message& m) const;
+  void receive_standard(int max_messages, std::chrono::seconds timeout, tracing::TimePoint now, ReceiveResult& result);
+  void receive_fifo(int max_messages, std::chrono::seconds timeout, tracing::TimePoint now, ReceiveResult& result);
+  bool repeat_attempt(const std::string& attempt_id, std::chrono::seconds timeout, tracing::TimePoint now, ReceiveResult& result);
+  std::string next_sequence_number(tracing::TimePoint now);
+  std::string new_receipt_handle(const std::string& message_id);
 
   std::string name_, arn_, url_;
   QueueSettings settings_;
+  bool fifo_;
   const tracing::Clock& clock_;
   tracing::IdGenerator& ids_;
   tracing::TimePoint created_at_;
@@ -170,8 +219,17 @@ class Queue {
   std::size_t bytes_ = 0;  // bodies and attributes held
   std::size_t max_bytes_;
   std::size_t max_in_flight_;
-  std::map<std::uint64_t, Message> messages_;                  // by arrival order
+  Messages messages_;                                          // by arrival order
   std::unordered_map<std::string, std::uint64_t> by_handle_;  // latest receipt handle -> seq
+  // FIFO: each group's messages, oldest first; its first is the only one that may be received.
+  std::unordered_map<std::string, std::set<std::uint64_t>> groups_;
+  DeduplicationWindow deduplicated_;
+  std::uint64_t last_sequence_ = 0;
+  struct Attempt {
+    std::vector<std::pair<std::uint64_t, std::string>> handed_out;  // seq, receipt handle
+    tracing::TimePoint expires_at;
+  };
+  std::unordered_map<std::string, Attempt> attempts_;  // FIFO: by ReceiveRequestAttemptId
   QueueChanges* changes_ = nullptr;
 };
 
@@ -181,6 +239,7 @@ std::string md5_of_attributes(const MessageAttributes& attrs);
 // Body characters, delay, attribute count, names (`[A-Za-z0-9_.-]{1,256}`, no `AWS.`/`Amazon.`
 // prefix, no leading, trailing or doubled '.'), types (String|Number|Binary[.custom]), values and
 // the total size. The trace header counts for none of them.
+// Also MessageGroupId and MessageDeduplicationId when given: 1 to 128 of `[!-~]`.
 Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size);
 
 }  // namespace localray::sqs::model

@@ -101,6 +101,10 @@ Tree system_attributes(const model::Message& m, const std::vector<std::string>& 
   if (wanted("ApproximateFirstReceiveTimestamp"))
     out["ApproximateFirstReceiveTimestamp"] = epoch_ms(m.first_received_at.value_or(m.sent_at));
   if (wanted("AWSTraceHeader") && !m.trace_header.empty()) out["AWSTraceHeader"] = m.trace_header;
+  if (wanted("MessageGroupId") && !m.group_id.empty()) out["MessageGroupId"] = m.group_id;
+  if (wanted("MessageDeduplicationId") && !m.deduplication_id.empty()) out["MessageDeduplicationId"] = m.deduplication_id;
+  if (wanted("SequenceNumber") && !m.sequence_number.empty()) out["SequenceNumber"] = m.sequence_number;
+  if (wanted("DeadLetterQueueSourceArn") && !m.dead_letter_source_arn.empty()) out["DeadLetterQueueSourceArn"] = m.dead_letter_source_arn;
   return out;
 }
 

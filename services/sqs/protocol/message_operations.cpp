@@ -32,6 +32,10 @@ model::Result<Outgoing> read_outgoing(const Tree& in, const Call& call) {
   if (!system) return system.error();
   auto trace = trace_header_attribute(*system);
   if (!trace) return trace.error();
+  auto group = optional_string(in, "MessageGroupId");
+  if (!group) return group.error();
+  auto deduplication = optional_string(in, "MessageDeduplicationId");
+  if (!deduplication) return deduplication.error();
 
   Outgoing out;
   out.message.body = std::move(*body);
@@ -39,6 +43,8 @@ model::Result<Outgoing> read_outgoing(const Tree& in, const Call& call) {
   if (*delay) out.message.delay = std::chrono::seconds{**delay};
   out.message.trace_header = trace->empty() ? call.trace_header : std::move(*trace);
   out.message.sender_id = call.sender_id;
+  out.message.group_id = std::move(*group);
+  out.message.deduplication_id = std::move(*deduplication);
   out.md5_of_system_attributes = model::md5_of_attributes(*system);
   return out;
 }
@@ -56,6 +62,7 @@ Tree sent(const model::SendReceipt& r, const std::string& md5_of_system_attribut
   if (!r.md5_of_attributes.empty()) out["MD5OfMessageAttributes"] = r.md5_of_attributes;
   if (!md5_of_system_attributes.empty()) out["MD5OfMessageSystemAttributes"] = md5_of_system_attributes;
   out["MessageId"] = r.message_id;
+  if (!r.sequence_number.empty()) out["SequenceNumber"] = r.sequence_number;
   return out;
 }
 
@@ -66,6 +73,14 @@ Tree failed(const std::string& id, const model::Error& e) {
   out["Code"] = wire_error(e.code).query_code;
   out["Message"] = e.message;
   return out;
+}
+
+// A batch entry's validation failure is worded as SQS words it there: "cannot be validated"
+// where SendMessage says "are invalid".
+model::Error batch_entry_error(model::Error e) {
+  constexpr std::string_view single = "One or more parameters are invalid.";
+  if (std::string_view{e.message}.starts_with(single)) e.message = "One or more parameters cannot be validated." + e.message.substr(single.size());
+  return e;
 }
 
 Tree succeeded(const std::string& id) {
@@ -125,21 +140,24 @@ asio::awaitable<Outcome> send_message_batch(const Call& c) {
   if (total > model::kMaxMessageBytes)
     co_return model::Error{model::Code::BatchRequestTooLong, "Batch requests cannot be longer than " + std::to_string(model::kMaxMessageBytes) +
                                                                  " bytes. You have sent " + std::to_string(total) + " bytes."};
+  std::vector<model::Result<model::OutgoingMessage>> entries;
+  for (auto& m : messages) {
+    if (m) entries.emplace_back(std::move(m->message));
+    else entries.emplace_back(m.error());
+  }
+  auto results = co_await c.backend.send_batch(*q, std::move(entries));
+  if (!results) co_return results.error();
   Tree successful = Tree::array(), failures = Tree::array();
-  for (std::size_t i = 0; i < messages.size(); ++i) {
+  for (std::size_t i = 0; i < results->size(); ++i) {
     const std::string& id = batch->ids[i];
-    if (!messages[i]) {
-      failures.push_back(failed(id, messages[i].error()));
-      continue;
-    }
-    auto r = co_await c.backend.send(*q, std::move(messages[i]->message));
+    const auto& r = (*results)[i];
     if (!r) {
-      failures.push_back(failed(id, r.error()));
+      failures.push_back(failed(id, batch_entry_error(r.error())));
       continue;
     }
     Tree entry = Tree::object();
     entry["Id"] = id;
-    entry.update(sent(*r, messages[i]->md5_of_system_attributes));
+    entry.update(sent(*r, messages[i] ? messages[i]->md5_of_system_attributes : std::string{}));
     successful.push_back(std::move(entry));
   }
   co_return ok(batch_result(std::move(successful), std::move(failures)));
@@ -162,11 +180,14 @@ asio::awaitable<Outcome> receive_message(const Call& c) {
   system_names->insert(system_names->end(), more_system_names->begin(), more_system_names->end());
   auto attribute_names = string_list(c.input, "MessageAttributeNames");
   if (!attribute_names) co_return attribute_names.error();
+  auto attempt = optional_string(c.input, "ReceiveRequestAttemptId");
+  if (!attempt) co_return attempt.error();
 
   model::ReceiveOptions options;
   options.max_messages = max->value_or(1);
   if (*visibility) options.visibility_timeout = std::chrono::seconds{**visibility};
   if (*wait) options.wait = std::chrono::seconds{**wait};
+  options.attempt_id = attempt->value_or("");
   auto got = co_await c.backend.receive(*q, options);
   if (!got) co_return got.error();
 

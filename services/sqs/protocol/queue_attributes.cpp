@@ -97,11 +97,33 @@ model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings 
     } else if (name == "RedrivePolicy") {
       auto r = parse_redrive(value, backend);
       if (!r) return r.error();
+      if (*r) {
+        auto target = backend.find((*r)->dead_letter_target_arn);
+        if (target && (*target)->queue.fifo() != s.fifo.has_value())
+          return model::Error{model::Code::InvalidParameterValue,
+                              "Value " + value + " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.."};
+      }
       s.redrive = std::move(*r);
     } else if (name == "FifoQueue") {
-      // A standard queue may say so; localray serves no FIFO queues.
-      if (value == "true") return model::Error{model::Code::UnsupportedOperation, "localray serves standard queues only: FifoQueue must be false."};
-      if (value != "false") return bad_value(name);
+      // Chosen at creation (create_settings), never changed after; a standard queue has no such attribute.
+      if (!s.fifo) return model::Error{model::Code::InvalidAttributeName, "Unknown Attribute FifoQueue."};
+      if (value != "true")
+        return model::Error{model::Code::InvalidAttributeValue, "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported."};
+    } else if (name == "ContentBasedDeduplication" || name == "DeduplicationScope" || name == "FifoThroughputLimit") {
+      if (!s.fifo && name == "ContentBasedDeduplication")
+        return model::Error{model::Code::InvalidAttributeName, "Unknown Attribute ContentBasedDeduplication."};
+      if (!s.fifo)
+        return model::Error{model::Code::InvalidAttributeName, "You can specify the " + name + " only when FifoQueue is set to true."};
+      if (name == "ContentBasedDeduplication") {
+        if (value != "true" && value != "false") return bad_value(name);
+        s.fifo->content_based_deduplication = value == "true";
+      } else if (name == "DeduplicationScope") {
+        if (value != "messageGroup" && value != "queue") return bad_value(name);
+        s.fifo->deduplication_scope = value == "queue" ? model::DeduplicationScope::Queue : model::DeduplicationScope::MessageGroup;
+      } else {
+        if (value != "perQueue" && value != "perMessageGroupId") return bad_value(name);
+        s.fifo->throughput_limit = value == "perQueue" ? model::ThroughputLimit::PerQueue : model::ThroughputLimit::PerMessageGroupId;
+      }
     } else if (contains(kStoredAsGiven, name)) {
       s.other[name] = value;
     } else {
@@ -111,11 +133,21 @@ model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings 
   return s;
 }
 
+model::Result<model::QueueSettings> create_settings(std::string_view name, std::map<std::string, std::string> attributes,
+                                                    const model::Backend& backend) {
+  model::QueueSettings s;
+  // FifoQueue=false is no attribute of a standard queue: apply_queue_attributes refuses it.
+  if (auto f = attributes.find("FifoQueue"); f != attributes.end() && f->second == "true") s.fifo = model::FifoSettings{};
+  if (auto v = model::validate_queue_name(name, s.fifo.has_value()); !v) return v.error();
+  return apply_queue_attributes(std::move(s), attributes, backend);
+}
+
 model::Result<std::vector<std::pair<std::string, std::string>>> queue_attributes(const model::QueueSnapshot& q,
                                                                                  const std::vector<std::string>& names) {
   for (const auto& n : names) {
     bool known = n == "All" || n == "VisibilityTimeout" || n == "DelaySeconds" || n == "ReceiveMessageWaitTimeSeconds" ||
                  n == "MessageRetentionPeriod" || n == "MaximumMessageSize" || n == "RedrivePolicy" || n == "FifoQueue" ||
+                 n == "ContentBasedDeduplication" || n == "DeduplicationScope" || n == "FifoThroughputLimit" ||
                  contains(kStoredAsGiven, n) || contains(kReadOnly, n);
     if (!known) return model::Error{model::Code::InvalidAttributeName, "Unknown Attribute " + n + "."};
   }
@@ -139,7 +171,15 @@ model::Result<std::vector<std::pair<std::string, std::string>>> queue_attributes
   put("DelaySeconds", std::to_string(s.delay.count()));
   put("ReceiveMessageWaitTimeSeconds", std::to_string(s.receive_wait.count()));
   if (s.redrive) put("RedrivePolicy", redrive_json(*s.redrive));
+  if (s.fifo) {
+    put("FifoQueue", "true");
+    put("ContentBasedDeduplication", s.fifo->content_based_deduplication ? "true" : "false");
+    put("DeduplicationScope", s.fifo->deduplication_scope == model::DeduplicationScope::Queue ? "queue" : "messageGroup");
+    put("FifoThroughputLimit", s.fifo->throughput_limit == model::ThroughputLimit::PerQueue ? "perQueue" : "perMessageGroupId");
+  }
   for (const auto& [name, value] : s.other) put(name, value);
+  // SQS encrypts every new queue with its own keys unless told otherwise.
+  if (!s.other.contains("SqsManagedSseEnabled") && !s.other.contains("KmsMasterKeyId")) put("SqsManagedSseEnabled", "true");
   return out;
 }
 

@@ -15,6 +15,11 @@ namespace localray::sqs::protocol {
 model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings base, const std::map<std::string, std::string>& attributes,
                                                            const model::Backend& backend);
 
+// CreateQueue's settings for `name`: FifoQueue decides the queue's kind (and so whether the name
+// must end in `.fifo`), then the rest apply as apply_queue_attributes applies them.
+model::Result<model::QueueSettings> create_settings(std::string_view name, std::map<std::string, std::string> attributes,
+                                                    const model::Backend& backend);
+
 // GetQueueAttributes for `names` (`All` or names), in SQS's order; InvalidAttributeName for a
 // name SQS does not know.
 model::Result<std::vector<std::pair<std::string, std::string>>> queue_attributes(const model::QueueSnapshot& q,

@@ -22,24 +22,20 @@ asio::awaitable<Outcome> create_queue(const Call& c) {
   if (!attributes) co_return attributes.error();
   auto tags = string_map(c.input, "tags");  // accepted; localray keeps no tags
   if (!tags) co_return tags.error();
-  if (auto v = model::validate_queue_name(*name); !v) co_return v.error();
-
   Tree out = Tree::object();
-  if (auto existing = c.backend.find(*name)) {
+  if (auto existing = c.backend.find(*name); existing && model::validate_queue_name(*name, (*existing)->queue.fifo())) {
     auto current = co_await c.backend.describe(*existing);
-    std::string differing;
     for (const auto& attribute : *attributes) {
       auto wanted = apply_queue_attributes(current.settings, {attribute}, c.backend);
       if (!wanted) co_return wanted.error();
-      if (*wanted != current.settings) differing += (differing.empty() ? "" : ", ") + attribute.first;
+      if (*wanted != current.settings)
+        co_return model::Error{model::Code::QueueNameExists,
+                               "A queue already exists with the same name and a different value for attribute " + attribute.first};
     }
-    if (!differing.empty())
-      co_return model::Error{model::Code::QueueNameExists,
-                             "A queue already exists with the same name and a different value for attribute(s) " + differing};
     out["QueueUrl"] = current.url;
     co_return ok(out);
   }
-  auto settings = apply_queue_attributes({}, *attributes, c.backend);
+  auto settings = create_settings(*name, *attributes, c.backend);
   if (!settings) co_return settings.error();
   auto q = c.backend.create_queue(*name, std::move(*settings));
   if (!q) co_return q.error();
@@ -51,7 +47,7 @@ asio::awaitable<Outcome> get_queue_url(const Call& c) {
   auto name = required_string(c.input, "QueueName");
   if (!name) co_return name.error();
   // A name only: find() would also resolve URLs and ARNs.
-  if (!model::validate_queue_name(*name)) co_return model::Error{model::Code::QueueDoesNotExist, "The specified queue does not exist."};
+  if (!model::validate_queue_name(*name, name->ends_with(".fifo"))) co_return model::Error{model::Code::QueueDoesNotExist, "The specified queue does not exist."};
   auto q = c.backend.find(*name);
   if (!q) co_return q.error();
   Tree out = Tree::object();

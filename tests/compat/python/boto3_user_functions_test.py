@@ -48,6 +48,17 @@ def handler(event, context):
 """
 
 
+FIFO_CONSUMER = """
+import json, os, time
+import boto3
+sqs = boto3.client("sqs")
+def handler(event, context):
+    time.sleep(0.05)  # long enough for another poller to take the group if it were not locked
+    sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=json.dumps(
+        [[r["body"], r["attributes"]["MessageGroupId"], r["attributes"]["SequenceNumber"]] for r in event["Records"]]))
+"""
+
+
 POISON_CONSUMER = """
 import json, os
 import boto3
@@ -169,6 +180,32 @@ class UserFunctionsThroughTheApi(LocalrayCase):
         self.assertEqual(seen[1]["new"], {"id": {"S": "a"}, "v": {"N": "2"}})
         self.assertEqual({(r["source"], r["arn"]) for r in seen}, {("aws:dynamodb", arn)})
         self.assertEqual(self.sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", []), [], "each record once")
+
+    def test_a_fifo_queue_feeds_a_function_in_group_order(self):
+        url = self.sqs.create_queue(QueueName="fifo-in.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+        seen_url = self.sqs.create_queue(QueueName="fifo-seen")["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for n in range(0, 20, 10):
+            self.sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": f"e{i}", "MessageBody": f"{'ab'[(n + i) % 2]}-{n + i:02d}",
+                                                                "MessageGroupId": "ab"[(n + i) % 2]} for i in range(10)])
+        self.lam.create_function(FunctionName="fifo_consumer", Runtime="python3.11", Handler="app.handler", Role="r",
+                                 Code={"ZipFile": zipped({"app.py": FIFO_CONSUMER})}, Environment={"Variables": {"QUEUE_URL": seen_url}})
+        self.lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="fifo_consumer", BatchSize=3)
+        batches = []
+        def all_twenty():
+            for m in self.sqs.receive_message(QueueUrl=seen_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+                batches.append(json.loads(m["Body"]))
+            return sum(len(b) for b in batches) >= 20
+        self.assertTrue(eventually(all_twenty, 30), batches)
+        records = [r for b in batches for r in b]
+        for group in "ab":
+            bodies = [body for body, g, _ in records if g == group]
+            self.assertEqual(bodies, sorted(bodies), f"group {group} reached the function out of order")
+            self.assertEqual(len(bodies), 10)
+            sequence = [int(seq) for _, g, seq in records if g == group]
+            self.assertEqual(sequence, sorted(sequence))
+        for b in batches:
+            self.assertLessEqual(len(b), 3)
 
     def test_a_poison_record_is_bisected_out_retried_and_reported_to_the_failure_destination(self):
         ddb = self.client("dynamodb")

@@ -248,6 +248,25 @@ TEST(StackCompiler, ErrorsNameFileResourceAndProperty) {
   EXPECT_EQ(error_of("Resources: {}\n"), "app.yaml: Resources is required and must name at least one resource");
 }
 
+TEST(StackCompiler, FifoQueuesAreNamedWithTheirSuffixAndKeepTheirSettings) {
+  auto t = compile("Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n    Properties: { FifoQueue: true, ContentBasedDeduplication: true, "
+                   "DeduplicationScope: messageGroup, FifoThroughputLimit: perMessageGroupId }\n"
+                   "  Named:\n    Type: AWS::SQS::Queue\n    Properties: { QueueName: jobs.fifo, FifoQueue: true }\n");
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->queues.size(), 2u);
+  const auto& orders = t->queues[0].name == "jobs.fifo" ? t->queues[1] : t->queues[0];
+  EXPECT_TRUE(orders.fifo);
+  EXPECT_TRUE(orders.name.ends_with(".fifo")) << orders.name;
+  EXPECT_LE(orders.name.size(), 80u);
+  EXPECT_TRUE(orders.content_based_deduplication);
+  EXPECT_EQ(orders.deduplication_scope, "messageGroup");
+  EXPECT_EQ(orders.fifo_throughput_limit, "perMessageGroupId");
+  EXPECT_EQ(error_of("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: { QueueName: jobs, FifoQueue: true }\n"),
+            "app.yaml: Resources.Q.Properties.QueueName: a FIFO queue's name must end in .fifo");
+  EXPECT_EQ(error_of("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: { ContentBasedDeduplication: true }\n"),
+            "app.yaml: Resources.Q.Properties.FifoQueue: ContentBasedDeduplication, DeduplicationScope and FifoThroughputLimit need FifoQueue: true");
+}
+
 TEST(StackCompiler, LayersFromLocalFoldersAndTheFunctionsUsingThem) {
   auto t = compile("Resources:\n  Deps:\n    Type: AWS::Lambda::LayerVersion\n    Properties: { LayerName: deps, Content: src, CompatibleRuntimes: [nodejs20.x] }\n"
                    "  Fn:\n    Type: AWS::Lambda::Function\n"

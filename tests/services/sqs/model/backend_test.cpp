@@ -28,7 +28,9 @@ TEST(SqsBackendTest, LongPollReturnsAsSoonAsAMessageIsSent) {
   std::optional<Result<std::vector<Message>>> received;
   auto started = std::chrono::steady_clock::now();
   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    received = co_await backend.receive(*q, ReceiveOptions{1, std::nullopt, 20s});
+    // Named: GCC 12 destroys a temporary made inside a co_await expression twice.
+    ReceiveOptions options{.max_messages = 1, .wait = 20s};
+    received = co_await backend.receive(*q, options);
   }, asio::detached);
   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
     OutgoingMessage m;
@@ -67,8 +69,9 @@ TEST(SqsBackendTest, RejectsOutOfRangeReceiveParameters) {
   auto q = backend.create_queue("orders", {});
   std::vector<Code> codes;
   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    auto a = co_await backend.receive(*q, ReceiveOptions{11, std::nullopt, 0s});
-    auto b = co_await backend.receive(*q, ReceiveOptions{1, std::nullopt, 21s});
+    ReceiveOptions too_many{.max_messages = 11, .wait = 0s}, too_long{.max_messages = 1, .wait = 21s};
+    auto a = co_await backend.receive(*q, too_many);
+    auto b = co_await backend.receive(*q, too_long);
     if (!a) codes.push_back(a.error().code);
     if (!b) codes.push_back(b.error().code);
   }, asio::detached);
@@ -137,7 +140,8 @@ TEST(SqsBackendTest, ProducersConsumersAndQueueChurnOnFourThreads) {
   for (int c = 0; c < kQueues; ++c)
     asio::co_spawn(io, [&, c]() -> asio::awaitable<void> {
       while (deleted.load() < kProducers * kPerProducer) {
-        auto got = co_await backend.receive(queues[c], ReceiveOptions{10, 30s, 50ms});
+        ReceiveOptions options{.max_messages = 10, .visibility_timeout = 30s, .wait = 50ms};
+        auto got = co_await backend.receive(queues[c], options);
         if (!got) continue;
         for (const auto& m : *got) {
           {
