@@ -49,7 +49,8 @@ json settings_json(const sqs::model::QueueSettings& s) {
          {"retention", s.retention.count()},
          {"receive_wait", s.receive_wait.count()},
          {"maximum_message_size", s.maximum_message_size},
-         {"other", s.other}};
+         {"other", s.other},
+         {"tags", s.tags}};
   if (s.redrive) j["redrive"] = {{"target", s.redrive->dead_letter_target_arn}, {"max_receive_count", s.redrive->max_receive_count}};
   if (s.fifo)
     j["fifo"] = {{"content_based_deduplication", s.fifo->content_based_deduplication},
@@ -66,6 +67,7 @@ sqs::model::QueueSettings settings_of(const json& j) {
   s.receive_wait = std::chrono::seconds{j.at("receive_wait").get<long long>()};
   s.maximum_message_size = j.at("maximum_message_size").get<std::size_t>();
   s.other = j.at("other").get<std::map<std::string, std::string>>();
+  if (j.contains("tags")) s.tags = j["tags"].get<std::map<std::string, std::string>>();
   if (j.contains("redrive"))
     s.redrive = sqs::model::RedrivePolicy{j["redrive"].at("target").get<std::string>(), j["redrive"].at("max_receive_count").get<int>()};
   if (j.contains("fifo")) {

@@ -72,6 +72,83 @@ test("SQS (JSON protocol): queue lifecycle, messages with attributes and MD5s, b
   await assert.rejects(c.send(new sqs.GetQueueUrlCommand({ QueueName: "v3-orders" })), (e) => e.name === "QueueDoesNotExist");
 });
 
+
+test("SQS FIFO, tags, permissions and a DLQ redriven by a message move task", async () => {
+  const c = new sqs.SQSClient(opts);
+  const { QueueUrl } = await c.send(new sqs.CreateQueueCommand({
+    QueueName: "v3-jobs.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" }, tags: { team: "jobs" },
+  }));
+  const first = await c.send(new sqs.SendMessageCommand({ QueueUrl, MessageBody: "a", MessageGroupId: "g" }));
+  const dup = await c.send(new sqs.SendMessageCommand({ QueueUrl, MessageBody: "a", MessageGroupId: "g" }));
+  assert.equal(dup.MessageId, first.MessageId);
+  assert.equal(dup.SequenceNumber, first.SequenceNumber);
+  await c.send(new sqs.SendMessageCommand({ QueueUrl, MessageBody: "b", MessageGroupId: "g" }));
+  const got = await c.send(new sqs.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
+  assert.deepEqual(got.Messages.map((m) => m.Body), ["a", "b"]);
+  assert.equal(got.Messages[0].Attributes.MessageGroupId, "g");
+  await assert.rejects(c.send(new sqs.SendMessageCommand({ QueueUrl, MessageBody: "x" })),
+    (e) => e.name === "MissingParameter" || e.name === "MissingRequiredParameterException");
+
+  assert.deepEqual((await c.send(new sqs.ListQueueTagsCommand({ QueueUrl }))).Tags, { team: "jobs" });
+  await c.send(new sqs.TagQueueCommand({ QueueUrl, Tags: { stage: "dev" } }));
+  await c.send(new sqs.UntagQueueCommand({ QueueUrl, TagKeys: ["team"] }));
+  assert.deepEqual((await c.send(new sqs.ListQueueTagsCommand({ QueueUrl }))).Tags, { stage: "dev" });
+  await c.send(new sqs.AddPermissionCommand({ QueueUrl, Label: "p", AWSAccountIds: ["111122223333"], Actions: ["SendMessage"] }));
+  const policy = JSON.parse((await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["Policy"] }))).Attributes.Policy);
+  assert.equal(policy.Statement[0].Action, "SQS:SendMessage");
+  await c.send(new sqs.RemovePermissionCommand({ QueueUrl, Label: "p" }));
+
+  const { QueueUrl: dlq } = await c.send(new sqs.CreateQueueCommand({ QueueName: "v3-mv-dlq" }));
+  const dlqArn = (await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["QueueArn"] }))).Attributes.QueueArn;
+  const { QueueUrl: src } = await c.send(new sqs.CreateQueueCommand({
+    QueueName: "v3-mv-src", Attributes: { VisibilityTimeout: "0", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
+  }));
+  assert.deepEqual((await c.send(new sqs.ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq }))).queueUrls, [src]);
+  const srcArn = (await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl: src, AttributeNames: ["QueueArn"] }))).Attributes.QueueArn;
+  await c.send(new sqs.SendMessageBatchCommand({ QueueUrl: src, Entries: [0, 1, 2, 3].map((i) => ({ Id: `m${i}`, MessageBody: `poison-${i}` })) }));
+  await c.send(new sqs.ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }));
+  await c.send(new sqs.ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10 }));
+  const dlqDepth = async () => (await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ["ApproximateNumberOfMessages"] })))
+    .Attributes.ApproximateNumberOfMessages;
+  assert.ok(await eventually(async () => (await dlqDepth()) === "4"), "dead-lettered");
+
+  const rejected = async (command, name, message, status) => assert.rejects(c.send(command), (e) => {
+    assert.equal(e.name, name);
+    assert.equal(e.message, message);
+    if (status) assert.equal(e.$metadata.httpStatusCode, status);
+    return true;
+  });
+  await rejected(new sqs.StartMessageMoveTaskCommand({ SourceArn: srcArn }), "InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue.");
+  await rejected(new sqs.StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: `${dlqArn}-gone` }), "ResourceNotFoundException",
+    "The resource that you specified for the DestinationArn parameter doesn't exist.", 404);
+  // One a second: cancelled before it is through.
+  const slow = await c.send(new sqs.StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+  await rejected(new sqs.StartMessageMoveTaskCommand({ SourceArn: dlqArn }), "InvalidParameterValue",
+    "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
+  const running = (await c.send(new sqs.ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results[0];
+  assert.equal(running.Status, "RUNNING");
+  assert.equal(running.TaskHandle, slow.TaskHandle);
+  assert.equal(running.ApproximateNumberOfMessagesToMove, 4);
+  assert.equal(running.MaxNumberOfMessagesPerSecond, 1);
+  assert.equal(JSON.parse(Buffer.from(slow.TaskHandle, "base64").toString()).sourceArn, dlqArn);
+  const { ApproximateNumberOfMessagesMoved: movedSlowly } = await c.send(new sqs.CancelMessageMoveTaskCommand({ TaskHandle: slow.TaskHandle }));
+  assert.ok(movedSlowly < 4, `${movedSlowly} moved at one a second`);
+  assert.ok(await eventually(async () => (await c.send(new sqs.ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results[0].Status === "CANCELLED"));
+
+  await c.send(new sqs.StartMessageMoveTaskCommand({ SourceArn: dlqArn }));  // back to where each came from
+  assert.ok(await eventually(async () => (await c.send(new sqs.ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results[0].Status === "COMPLETED"),
+    "the move task completed");
+  const tasks = (await c.send(new sqs.ListMessageMoveTasksCommand({ SourceArn: dlqArn, MaxResults: 10 }))).Results;
+  assert.deepEqual(tasks.map((t) => t.Status), ["COMPLETED", "CANCELLED"]);
+  assert.equal(tasks[0].TaskHandle, undefined);
+  assert.equal(tasks[0].ApproximateNumberOfMessagesMoved + movedSlowly, 4);
+  const back = await c.send(new sqs.ReceiveMessageCommand({ QueueUrl: src, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  assert.deepEqual(back.Messages.map((m) => m.Body).sort(), ["poison-0", "poison-1", "poison-2", "poison-3"]);
+  assert.equal(await dlqDepth(), "0");
+  await rejected(new sqs.ListMessageMoveTasksCommand({ SourceArn: `${dlqArn}-gone` }), "ResourceNotFoundException",
+    "The resource that you specified for the SourceArn parameter doesn't exist.", 404);
+  await assert.rejects(c.send(new sqs.CancelMessageMoveTaskCommand({ TaskHandle: "foobared" })), (e) => e.name === "InvalidParameterValue" && e.message === "Value for parameter TaskHandle is invalid.");
+});
 test("SNS: topics, subscriptions to SQS with raw delivery, publish with attributes, batch, typed errors", async () => {
   const c = new sns.SNSClient(opts);
   const q = new sqs.SQSClient(opts);

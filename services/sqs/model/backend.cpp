@@ -23,7 +23,14 @@ Error no_queue() { return Error{Code::QueueDoesNotExist, "The specified queue do
 
 Backend::Backend(asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, std::string region,
                  std::string account, std::string endpoint)
-    : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, region_{std::move(region)}, account_{std::move(account)}, endpoint_{std::move(endpoint)} {}
+    : ex_{std::move(ex)}, clock_{clock}, ids_{ids}, region_{std::move(region)}, account_{std::move(account)}, endpoint_{std::move(endpoint)},
+      // The finder is called only until the destructor stops the tasks.
+      move_tasks_{std::make_shared<MoveTasks>(ex_, clock, ids, [this](const std::string& arn) -> std::shared_ptr<QueueHandle> {
+        auto q = find(arn);
+        return q ? *q : nullptr;
+      })} {}
+
+Backend::~Backend() { move_tasks_->stop(); }
 
 Result<void> validate_queue_name(std::string_view name, bool fifo) {
   auto stem = name;

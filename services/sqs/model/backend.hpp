@@ -15,6 +15,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "base/scope.hpp"
+#include "services/sqs/model/move_tasks.hpp"
 #include "services/sqs/model/queue.hpp"
 
 namespace localray::sqs::model {
@@ -52,6 +53,9 @@ class Backend {
  public:
   Backend(boost::asio::any_io_executor ex, const tracing::Clock& clock, tracing::IdGenerator& ids, std::string region,
           std::string account, std::string endpoint);
+  ~Backend();
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
 
   // Returns the existing queue when the name is taken (callers compare settings through describe()).
   Result<std::shared_ptr<QueueHandle>> create_queue(const std::string& name, QueueSettings settings);
@@ -83,6 +87,14 @@ class Backend {
   boost::asio::awaitable<Result<void>> update_settings(std::shared_ptr<QueueHandle> q,
                                                        std::function<Result<QueueSettings>(const QueueSettings&)> change);
 
+  // The queues whose RedrivePolicy names `dlq_arn`, ordered by name (redrive.cpp).
+  boost::asio::awaitable<std::vector<std::shared_ptr<QueueHandle>>> dead_letter_sources(std::string dlq_arn);
+  // StartMessageMoveTask: the source must be some queue's dead-letter queue; the destination, when
+  // given, must exist. What the source holds visible now is what the task moves.
+  boost::asio::awaitable<Result<std::string>> start_move_task(std::string source_arn, std::optional<std::string> destination_arn,
+                                                              std::optional<int> max_per_second);
+  MoveTasks& move_tasks() { return *move_tasks_; }
+
   // `{endpoint}/queue/{region}/{account}/{name}`: reachable on the edge port, and saying where the
   // queue lives, as LocalStack's path-style URLs do.
   std::string queue_url(const std::string& name) const { return endpoint_ + "/queue/" + region_ + "/" + account_ + "/" + name; }
@@ -103,6 +115,7 @@ class Backend {
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<QueueHandle>> queues_;  // by name
   std::shared_ptr<QueueChanges> changes_;
+  std::shared_ptr<MoveTasks> move_tasks_;
 };
 
 }  // namespace localray::sqs::model

@@ -28,6 +28,7 @@ enum class Code {
   // request throttling.
   RequestThrottled,
   OverLimit,  // kMaxInFlight messages in flight
+  ResourceNotFound,  // a message move task's source, destination or task
   // Raised by a codec before any model call (the request lacks a member, names no known
   // operation, or cannot be parsed); listed here so that the same table maps them.
   MissingParameter,

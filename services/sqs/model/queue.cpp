@@ -229,6 +229,45 @@ void Queue::accept_dead_letter(Message m) {
   if (changes_) changes_->message_changed(*this, at->first, at->second);
 }
 
+std::vector<Message> Queue::take_for_move(std::size_t n) {
+  auto now = clock_.now();
+  expire_old_messages(now);
+  std::vector<Message> out;
+  std::unordered_set<std::string> locked;  // FIFO groups with a message hidden before this one
+  for (auto it = messages_.begin(); it != messages_.end() && out.size() < n;) {
+    if (it->second.visible_at > now || (fifo_ && locked.contains(it->second.group_id))) {
+      if (fifo_) locked.insert(it->second.group_id);
+      ++it;
+      continue;
+    }
+    Message m = it->second;
+    m.receipt_handle.clear();
+    it = erase(it);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void Queue::accept_moved(Message m) {
+  auto now = clock_.now();
+  m.sent_at = now;
+  m.visible_at = now;
+  m.receive_count = 0;
+  m.first_received_at.reset();
+  m.receipt_handle.clear();
+  m.dead_letter_source_arn.clear();
+  if (fifo_) {
+    if (m.group_id.empty()) m.group_id = m.id;  // from a standard queue: each message its own group
+    if (m.deduplication_id.empty()) m.deduplication_id = m.id;
+    m.sequence_number = next_sequence_number(now);
+  } else {
+    m.sequence_number.clear();
+    m.deduplication_id.clear();
+  }
+  auto at = emplace(next_seq_++, std::move(m));
+  if (changes_) changes_->message_changed(*this, at->first, at->second);
+}
+
 void Queue::expire_old_messages(tracing::TimePoint now) {
   // Messages are kept in arrival order, so the oldest come first: the scan stops at the first one
   // still within the retention period instead of reading every message on every receive. (A clock

@@ -108,6 +108,7 @@ struct QueueSettings {
   std::size_t maximum_message_size = kMaxMessageBytes;
   std::optional<RedrivePolicy> redrive;
   std::optional<FifoSettings> fifo;  // a FIFO queue; fixed when the queue is created
+  std::map<std::string, std::string> tags;  // TagQueue; no part of what CreateQueue compares
   // Attributes kept and returned as given, with no behaviour here (Policy, KMS and SSE
   // settings, RedriveAllowPolicy): by attribute name.
   std::map<std::string, std::string> other;
@@ -144,6 +145,11 @@ class Queue {
   Result<SendReceipt> send(OutgoingMessage m);
   // Takes a message moved here from another queue's redrive, keeping its id and history.
   void accept_dead_letter(Message m);
+  // A message move task's two halves: takes up to `n` visible messages out, oldest first (a FIFO
+  // queue's only from groups with none in flight), and takes one in as if sent now, keeping its
+  // id, body, attributes and FIFO ids.
+  std::vector<Message> take_for_move(std::size_t n);
+  void accept_moved(Message m);
   // `attempt_id` (FIFO only, ReceiveRequestAttemptId): a retry within kDeduplicationWindow whose
   // messages are all still in flight under the handles it was given gets them again, their
   // visibility timeout started anew.

@@ -37,6 +37,7 @@ constexpr std::array kErrors = {
               WireError{"AWS.SimpleQueueService.UnsupportedOperation", "com.amazonaws.sqs#UnsupportedOperation", 400}},
     std::pair{Code::RequestThrottled, WireError{"RequestThrottled", "com.amazonaws.sqs#RequestThrottled", 403}},
     std::pair{Code::OverLimit, WireError{"OverLimit", "com.amazonaws.sqs#OverLimit", 403}},
+    std::pair{Code::ResourceNotFound, WireError{"ResourceNotFoundException", "com.amazonaws.sqs#ResourceNotFoundException", 404}},
     std::pair{Code::MissingParameter, WireError{"MissingParameter", "com.amazonaws.sqs#MissingRequiredParameterException", 400}},
     std::pair{Code::InvalidAction, WireError{"InvalidAction", "com.amazonaws.sqs#InvalidAction", 400}},
     std::pair{Code::MalformedInput, WireError{"MalformedInput", "com.amazon.coral.service#SerializationException", 400}},

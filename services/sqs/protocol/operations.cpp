@@ -20,6 +20,15 @@ constexpr std::array kOperations = {
     Operation{"DeleteMessageBatch", &ops::delete_message_batch, true},
     Operation{"ChangeMessageVisibility", &ops::change_message_visibility, false},
     Operation{"ChangeMessageVisibilityBatch", &ops::change_message_visibility_batch, true},
+    Operation{"TagQueue", &ops::tag_queue, false},
+    Operation{"UntagQueue", &ops::untag_queue, false},
+    Operation{"ListQueueTags", &ops::list_queue_tags, true},
+    Operation{"AddPermission", &ops::add_permission, false},
+    Operation{"RemovePermission", &ops::remove_permission, false},
+    Operation{"ListDeadLetterSourceQueues", &ops::list_dead_letter_source_queues, true},
+    Operation{"StartMessageMoveTask", &ops::start_message_move_task, true},
+    Operation{"ListMessageMoveTasks", &ops::list_message_move_tasks, true},
+    Operation{"CancelMessageMoveTask", &ops::cancel_message_move_task, true},
 };
 
 }  // namespace

@@ -51,6 +51,17 @@ boost::asio::awaitable<Outcome> delete_message(const Call& c);
 boost::asio::awaitable<Outcome> delete_message_batch(const Call& c);
 boost::asio::awaitable<Outcome> change_message_visibility(const Call& c);
 boost::asio::awaitable<Outcome> change_message_visibility_batch(const Call& c);
+// Tags and permissions (queue_admin_operations.cpp).
+boost::asio::awaitable<Outcome> tag_queue(const Call& c);
+boost::asio::awaitable<Outcome> untag_queue(const Call& c);
+boost::asio::awaitable<Outcome> list_queue_tags(const Call& c);
+boost::asio::awaitable<Outcome> add_permission(const Call& c);
+boost::asio::awaitable<Outcome> remove_permission(const Call& c);
+// Dead-letter queues (redrive_operations.cpp).
+boost::asio::awaitable<Outcome> list_dead_letter_source_queues(const Call& c);
+boost::asio::awaitable<Outcome> start_message_move_task(const Call& c);
+boost::asio::awaitable<Outcome> list_message_move_tasks(const Call& c);
+boost::asio::awaitable<Outcome> cancel_message_move_task(const Call& c);
 }  // namespace ops
 
 }  // namespace localray::sqs::protocol

@@ -1,5 +1,9 @@
 #include "services/sqs/protocol/params.hpp"
 
+#include <algorithm>
+
+#include "http/base64.hpp"
+
 #include <charconv>
 #include <limits>
 
@@ -99,6 +103,28 @@ model::Result<std::vector<const Tree*>> structure_list(const Tree& in, std::stri
     out.push_back(&item);
   }
   return out;
+}
+
+model::Result<QueuePage> queue_page(const Tree& in, const std::vector<std::shared_ptr<model::QueueHandle>>& queues) {
+  constexpr int kMaxPage = 1000;  // SQS: at most 1,000 URLs a page
+  auto max = optional_int(in, "MaxResults");
+  if (!max) return max.error();
+  if (*max && (**max < 1 || **max > kMaxPage))
+    return invalid_parameter("MaxResults", std::to_string(**max), "MaxResults must be an integer between 1 and 1000.");
+  auto token = optional_string(in, "NextToken");
+  if (!token) return token.error();
+  std::string start;
+  if (*token) {
+    auto decoded = http::base64_decode(**token);
+    if (!decoded || decoded->empty()) return model::Error{model::Code::InvalidParameterValue, "Invalid NextToken value."};
+    start = std::move(*decoded);
+  }
+  auto it = std::find_if(queues.begin(), queues.end(), [&](const auto& q) { return q->queue.name() >= start; });
+  auto limit = static_cast<std::size_t>(max->value_or(kMaxPage));
+  QueuePage page;
+  for (; it != queues.end() && page.urls.size() < limit; ++it) page.urls.push_back((*it)->queue.url());
+  if (*max && it != queues.end()) page.next_token = http::base64_encode((*it)->queue.name());
+  return page;
 }
 
 model::Result<std::shared_ptr<model::QueueHandle>> target_queue(const Call& c) {

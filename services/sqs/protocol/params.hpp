@@ -28,6 +28,14 @@ model::Result<std::map<std::string, std::string>> string_map(const Tree& in, std
 // A list of structures (batch Entries); MissingParameter when absent.
 model::Result<std::vector<const Tree*>> structure_list(const Tree& in, std::string_view member);
 
+// A page of queue URLs, as ListQueues and ListDeadLetterSourceQueues answer: queues ordered by
+// name, NextToken the (base64) name the next page starts at, given only when MaxResults was.
+struct QueuePage {
+  Tree urls = Tree::array();
+  std::optional<std::string> next_token;
+};
+model::Result<QueuePage> queue_page(const Tree& in, const std::vector<std::shared_ptr<model::QueueHandle>>& queues);
+
 // The queue named by QueueUrl, else by the request path when it is a queue URL path
 // (`/<account>/<name>`, query requests posted to the queue URL).
 model::Result<std::shared_ptr<model::QueueHandle>> target_queue(const Call& c);

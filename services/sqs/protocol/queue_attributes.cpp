@@ -4,10 +4,15 @@
 #include <array>
 #include <charconv>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "services/sqs/model/limits.hpp"
 #include "services/sqs/protocol/tree.hpp"
 
 namespace localray::sqs::protocol {
+
+namespace asio = boost::asio;
+
 namespace {
 
 using namespace std::chrono;
@@ -71,8 +76,63 @@ std::string epoch_seconds(tracing::TimePoint t) { return std::to_string(duration
 
 }  // namespace
 
+namespace {
+
+// {"redrivePermission": "allowAll"|"denyAll"|"byQueue", "sourceQueueArns": [1 to 10 ARNs, byQueue only]}.
+model::Result<void> check_redrive_allow_policy(const std::string& text) {
+  auto j = Tree::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto bad = [&](std::string_view reason) {
+    return model::Error{model::Code::InvalidParameterValue, "Value " + text + " for parameter RedriveAllowPolicy is invalid. Reason: " + std::string{reason}};
+  };
+  auto permission = j.is_object() ? j.find("redrivePermission") : j.end();
+  if (!j.is_object() || permission == j.end() || !permission->is_string() ||
+      (*permission != "allowAll" && *permission != "denyAll" && *permission != "byQueue"))
+    return model::Error{model::Code::InvalidParameterValue,
+                        "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, as it's in an unsupported format."};
+  auto arns = j.find("sourceQueueArns");
+  if (*permission != "byQueue") {
+    if (arns != j.end())
+      return bad("Amazon SQS can't create the redrive allow policy. To specify one or more source queue ARNs, you must set redrivePermission to byQueue.");
+    return {};
+  }
+  if (arns == j.end() || !arns->is_array() || arns->empty())
+    return bad("Amazon SQS can't create the redrive allow policy. When you specify the byQueue permission type, you must also specify one or more sourceQueueArns values.");
+  if (arns->size() > 10) return bad("Amazon SQS can't create the redrive allow policy. The maximum number of source queue ARNs you can specify is 10.");
+  for (const auto& a : *arns)
+    if (!a.is_string()) return bad("Amazon SQS can't create the redrive allow policy, as it's in an unsupported format.");
+  return {};
+}
+
+// Whether a queue's RedriveAllowPolicy lets `source_arn` use it as its dead-letter queue.
+bool allows_source(const std::string& allow_policy, const std::string& source_arn) {
+  if (allow_policy.empty()) return true;
+  auto j = Tree::parse(allow_policy, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return true;
+  auto permission = j.value("redrivePermission", "allowAll");
+  if (permission == "denyAll") return false;
+  if (permission != "byQueue") return true;
+  auto arns = j.find("sourceQueueArns");
+  return arns != j.end() && arns->is_array() && std::find(arns->begin(), arns->end(), Tree(source_arn)) != arns->end();
+}
+
+}  // namespace
+
+asio::awaitable<RedriveCheck> redrive_check(model::Backend& backend, const std::map<std::string, std::string>& attributes, std::string own_arn) {
+  RedriveCheck check{std::move(own_arn), {}};
+  auto policy = attributes.find("RedrivePolicy");
+  if (policy == attributes.end()) co_return check;
+  auto j = Tree::parse(policy->second, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("deadLetterTargetArn") || !j["deadLetterTargetArn"].is_string()) co_return check;
+  auto target = backend.find(j["deadLetterTargetArn"].get<std::string>());
+  if (!target) co_return check;
+  auto snapshot = co_await backend.describe(*target);
+  if (auto allow = snapshot.settings.other.find("RedriveAllowPolicy"); allow != snapshot.settings.other.end())
+    check.target_allow_policy = allow->second;
+  co_return check;
+}
+
 model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings s, const std::map<std::string, std::string>& attributes,
-                                                           const model::Backend& backend) {
+                                                           const model::Backend& backend, const RedriveCheck& redrive) {
   for (const auto& [name, value] : attributes) {
     if (name == "VisibilityTimeout") {
       auto n = in_range(name, value, 0, model::kMaxVisibilityTimeout.count());
@@ -102,6 +162,10 @@ model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings 
         if (target && (*target)->queue.fifo() != s.fifo.has_value())
           return model::Error{model::Code::InvalidParameterValue,
                               "Value " + value + " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.."};
+        if (!redrive.own_arn.empty() && !allows_source(redrive.target_allow_policy, redrive.own_arn))
+          return model::Error{model::Code::InvalidParameterValue,
+                              "Value " + value + " for parameter RedrivePolicy is invalid. Reason: The dead-letter queue's RedriveAllowPolicy does not allow " +
+                                  redrive.own_arn + " as a source queue."};
       }
       s.redrive = std::move(*r);
     } else if (name == "FifoQueue") {
@@ -124,6 +188,13 @@ model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings 
         if (value != "perQueue" && value != "perMessageGroupId") return bad_value(name);
         s.fifo->throughput_limit = value == "perQueue" ? model::ThroughputLimit::PerQueue : model::ThroughputLimit::PerMessageGroupId;
       }
+    } else if (name == "RedriveAllowPolicy") {
+      if (value.empty()) {
+        s.other.erase(name);
+        continue;
+      }
+      if (auto v = check_redrive_allow_policy(value); !v) return v.error();
+      s.other[name] = value;
     } else if (contains(kStoredAsGiven, name)) {
       s.other[name] = value;
     } else {
@@ -134,12 +205,12 @@ model::Result<model::QueueSettings> apply_queue_attributes(model::QueueSettings 
 }
 
 model::Result<model::QueueSettings> create_settings(std::string_view name, std::map<std::string, std::string> attributes,
-                                                    const model::Backend& backend) {
+                                                    const model::Backend& backend, const RedriveCheck& redrive) {
   model::QueueSettings s;
   // FifoQueue=false is no attribute of a standard queue: apply_queue_attributes refuses it.
   if (auto f = attributes.find("FifoQueue"); f != attributes.end() && f->second == "true") s.fifo = model::FifoSettings{};
   if (auto v = model::validate_queue_name(name, s.fifo.has_value()); !v) return v.error();
-  return apply_queue_attributes(std::move(s), attributes, backend);
+  return apply_queue_attributes(std::move(s), attributes, backend, redrive);
 }
 
 model::Result<std::vector<std::pair<std::string, std::string>>> queue_attributes(const model::QueueSnapshot& q,

@@ -1,18 +1,12 @@
 // CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, PurgeQueue, Get/SetQueueAttributes.
-#include <algorithm>
-
-#include "http/base64.hpp"
 #include "services/sqs/protocol/operations.hpp"
 #include "services/sqs/protocol/params.hpp"
 #include "services/sqs/protocol/queue_attributes.hpp"
+#include "services/sqs/protocol/queue_tags.hpp"
 
 namespace localray::sqs::protocol::ops {
 
 namespace asio = boost::asio;
-
-namespace {
-constexpr int kMaxListResults = 1000;  // SQS: ListQueues answers at most 1,000 URLs
-}  // namespace
 
 // Idempotent: an existing queue is returned when the requested attributes match its own.
 asio::awaitable<Outcome> create_queue(const Call& c) {
@@ -20,7 +14,7 @@ asio::awaitable<Outcome> create_queue(const Call& c) {
   if (!name) co_return name.error();
   auto attributes = string_map(c.input, "Attributes");
   if (!attributes) co_return attributes.error();
-  auto tags = string_map(c.input, "tags");  // accepted; localray keeps no tags
+  auto tags = string_map(c.input, "tags");
   if (!tags) co_return tags.error();
   Tree out = Tree::object();
   if (auto existing = c.backend.find(*name); existing && model::validate_queue_name(*name, (*existing)->queue.fifo())) {
@@ -35,8 +29,10 @@ asio::awaitable<Outcome> create_queue(const Call& c) {
     out["QueueUrl"] = current.url;
     co_return ok(out);
   }
-  auto settings = create_settings(*name, *attributes, c.backend);
+  auto redrive = co_await redrive_check(c.backend, *attributes, c.backend.queue_arn(*name));
+  auto settings = create_settings(*name, *attributes, c.backend, redrive);
   if (!settings) co_return settings.error();
+  if (auto t = merge_tags(settings->tags, *tags, *name); !t) co_return t.error();
   auto q = c.backend.create_queue(*name, std::move(*settings));
   if (!q) co_return q.error();
   out["QueueUrl"] = (*q)->queue.url();
@@ -55,32 +51,14 @@ asio::awaitable<Outcome> get_queue_url(const Call& c) {
   co_return ok(out);
 }
 
-// Pages are ordered by name; NextToken is the (base64) name the next page starts at.
 asio::awaitable<Outcome> list_queues(const Call& c) {
   auto prefix = optional_string(c.input, "QueueNamePrefix");
   if (!prefix) co_return prefix.error();
-  auto max = optional_int(c.input, "MaxResults");
-  if (!max) co_return max.error();
-  if (*max && (**max < 1 || **max > kMaxListResults))
-    co_return invalid_parameter("MaxResults", std::to_string(**max), "MaxResults must be an integer between 1 and 1000.");
-  auto token = optional_string(c.input, "NextToken");
-  if (!token) co_return token.error();
-  std::string start;
-  if (*token) {
-    auto decoded = http::base64_decode(**token);
-    if (!decoded || decoded->empty()) co_return model::Error{model::Code::InvalidParameterValue, "Invalid NextToken value."};
-    start = std::move(*decoded);
-  }
-
-  auto queues = c.backend.list_queues(prefix->value_or(""));
-  auto it = std::find_if(queues.begin(), queues.end(), [&](const auto& q) { return q->queue.name() >= start; });
-  auto limit = static_cast<std::size_t>(max->value_or(kMaxListResults));
-  Tree urls = Tree::array();
-  for (; it != queues.end() && urls.size() < limit; ++it) urls.push_back((*it)->queue.url());
-
+  auto page = queue_page(c.input, c.backend.list_queues(prefix->value_or("")));
+  if (!page) co_return page.error();
   Tree out = Tree::object();
-  if (!urls.empty()) out["QueueUrls"] = std::move(urls);  // absent, not empty, when none
-  if (*max && it != queues.end()) out["NextToken"] = http::base64_encode((*it)->queue.name());
+  if (!page->urls.empty()) out["QueueUrls"] = std::move(page->urls);  // absent, not empty, when none
+  if (page->next_token) out["NextToken"] = std::move(*page->next_token);
   co_return ok(out);
 }
 
@@ -122,8 +100,9 @@ asio::awaitable<Outcome> set_queue_attributes(const Call& c) {
   auto attributes = string_map(c.input, "Attributes");
   if (!attributes) co_return attributes.error();
   auto& backend = c.backend;
+  auto redrive = co_await redrive_check(backend, *attributes, (*q)->queue.arn());
   auto r = co_await backend.update_settings(*q, [&](const model::QueueSettings& current) {
-    return apply_queue_attributes(current, *attributes, backend);
+    return apply_queue_attributes(current, *attributes, backend, redrive);
   });
   if (!r) co_return r.error();
   co_return ok(Tree::object());
