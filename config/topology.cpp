@@ -126,7 +126,13 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
   t.description = top.str("description", false);
   t.region = top.str("region", false, t.region);
   t.account = top.str("account", false, t.account);
-  t.topics = read_list<Topic>(root, "topics", err, [](Reader& r) { return Topic{r.str("name", true)}; });
+  t.topics = read_list<Topic>(root, "topics", err, [](Reader& r) {
+    Topic topic{r.str("name", true)};
+    topic.fifo = topic.name.ends_with(".fifo");
+    topic.content_based_deduplication = r.boolean("content_based_deduplication", false);
+    if (topic.content_based_deduplication && !topic.fifo) r.fail("content_based_deduplication", "is for FIFO topics only (a name ending in .fifo)");
+    return topic;
+  });
   t.queues = read_list<Queue>(root, "queues", err, [](Reader& r) {
     Queue q;
     q.name = r.str("name", true);

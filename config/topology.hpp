@@ -12,6 +12,8 @@ namespace localray::config {
 
 struct Topic {
   std::string name;
+  bool fifo = false;  // a FIFO topic: its name ends in `.fifo`
+  bool content_based_deduplication = false;
   friend bool operator==(const Topic&, const Topic&) = default;
 };
 struct Queue {

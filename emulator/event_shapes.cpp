@@ -54,13 +54,18 @@ std::string sns_lambda_event(const sns::model::Notification& n, const sns::model
 }
 
 std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model::Subscription& s, const std::string& endpoint) {
-  ordered e = {{"Type", "Notification"}, {"MessageId", n.message_id}, {"TopicArn", n.topic_arn}};
+  ordered e = {{"Type", "Notification"}, {"MessageId", n.message_id}};
+  // A FIFO topic's notification carries its sequence number and, as on SNS, is not signed.
+  if (!n.sequence_number.empty()) e["SequenceNumber"] = n.sequence_number;
+  e["TopicArn"] = n.topic_arn;
   if (n.subject) e["Subject"] = *n.subject;
   e["Message"] = n.message;
   e["Timestamp"] = tracing::iso8601_millis(n.timestamp);
-  e["SignatureVersion"] = "1";
-  e["Signature"] = kSignature;
-  e["SigningCertURL"] = signing_cert_url(endpoint);
+  if (n.sequence_number.empty()) {
+    e["SignatureVersion"] = "1";
+    e["Signature"] = kSignature;
+    e["SigningCertURL"] = signing_cert_url(endpoint);
+  }
   e["UnsubscribeURL"] = unsubscribe_url(endpoint, s.arn);
   if (!n.attributes.empty()) e["MessageAttributes"] = sns_attributes(n.attributes);
   return e.dump(-1, ' ', false, ordered::error_handler_t::replace);

@@ -71,6 +71,14 @@ std::string SqsSubscriber::deliver(const sns::model::Notification& n, const sns:
   }
   m.trace_header = ctx.to_string();
   m.sender_id = sns::model::kSenderId;
+  // A FIFO queue takes the topic's group and deduplication id; a standard queue takes only a
+  // standard topic's group (fair queues).
+  if (queue_arn_.ends_with(".fifo")) {
+    if (!n.group_id.empty()) m.group_id = n.group_id;
+    if (!n.deduplication_id.empty()) m.deduplication_id = n.deduplication_id;
+  } else if (n.sequence_number.empty() && !n.group_id.empty()) {
+    m.group_id = n.group_id;
+  }
   std::string request_id = ids_.uuid();
   SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, m.body, m.attributes, m.trace_header, n.message_id, request_id};
   // Captures what the sends need, not `this`: an Unsubscribe may drop this subscriber meanwhile.

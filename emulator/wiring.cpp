@@ -313,9 +313,10 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
   const tracing::Tracer tracer{s.clock, s.ids, *home.sampler, *s.pipeline};
   for (const auto& topic : t.topics) {
     // Named arguments: GCC 12 destroys temporaries made inside a co_await expression twice.
-    std::map<std::string, std::string> no_attributes;
+    std::map<std::string, std::string> attributes;
+    if (topic.fifo) attributes = {{"FifoTopic", "true"}, {"ContentBasedDeduplication", topic.content_based_deduplication ? "true" : "false"}};
     sns::model::Tags no_tags;
-    if (auto r = co_await home.sns->create_topic(topic.name, no_attributes, no_tags); !r)
+    if (auto r = co_await home.sns->create_topic(topic.name, attributes, no_tags); !r)
       co_return Error{"topic " + topic.name + ": " + r.error().message};
     made.topics.push_back(home.sns->topic_arn(topic.name));
   }

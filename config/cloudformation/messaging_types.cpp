@@ -31,9 +31,18 @@ tracing::Result<ResourceValues> topic(CompileContext& ctx, const std::string& id
   if (!name) return name.error();
   auto fifo = p.boolean("FifoTopic");
   if (!fifo) return fifo.error();
-  if (fifo->value_or(false)) return p.error("FifoTopic", "FIFO topics are not emulated yet");
-  std::string topic_name = name->value_or(ctx.physical_name(id, 256));
-  ctx.topology.topics.push_back(Topic{topic_name});
+  auto content_based = p.boolean("ContentBasedDeduplication");
+  if (!content_based) return content_based.error();
+  Topic t;
+  t.fifo = fifo->value_or(false);
+  // CloudFormation names a FIFO topic it names itself with the suffix SNS requires.
+  t.name = name->value_or(t.fifo ? ctx.physical_name(id, 251) + ".fifo" : ctx.physical_name(id, 256));
+  if (t.fifo != t.name.ends_with(".fifo"))
+    return p.error("TopicName", t.fifo ? "a FIFO topic's name must end in .fifo" : "only a FIFO topic's name may end in .fifo (set FifoTopic)");
+  t.content_based_deduplication = content_based->value_or(false);
+  if (t.content_based_deduplication && !t.fifo) return p.error("ContentBasedDeduplication", "needs FifoTopic: true");
+  std::string topic_name = t.name;
+  ctx.topology.topics.push_back(std::move(t));
   std::string arn = ctx.arn("sns", topic_name);
   if (const json* subs = p.find("Subscription")) {
     if (!subs->is_array()) return p.error("Subscription", "must be a list");

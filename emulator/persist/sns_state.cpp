@@ -18,6 +18,11 @@ json topic_json(const model::Topic& t) {
   std::map<std::string, std::string> attributes = d.stored_attributes;
   if (!d.display_name.empty()) attributes["DisplayName"] = d.display_name;
   if (d.tracing_config == model::TracingConfig::Active) attributes["TracingConfig"] = "Active";
+  if (d.fifo) {
+    attributes["FifoTopic"] = "true";
+    attributes["ContentBasedDeduplication"] = d.content_based_deduplication ? "true" : "false";
+    attributes["FifoThroughputScope"] = d.per_group_deduplication ? "MessageGroup" : "Topic";
+  }
   json subscriptions = json::array();
   for (const auto& s : t.subscriptions()) {
     json one{{"arn", s.arn},
@@ -82,6 +87,7 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
     ++counts.resources;
     // Tags and attributes set after creation: a topic the topology made keeps none of the stored ones otherwise.
     for (const auto& [k, v] : attributes) {
+      if (k == "FifoTopic") continue;  // made so at creation, never set after
       std::string topic_arn = *made, key = k, value = v;
       (void)co_await backend.set_topic_attribute(topic_arn, key, value);
     }

@@ -73,7 +73,7 @@ test("SQS (JSON protocol): queue lifecycle, messages with attributes and MD5s, b
 });
 
 
-test("SQS FIFO, tags, permissions and a DLQ redriven by a message move task", async () => {
+test("SQS FIFO, tags, permissions, a DLQ redriven by a message move task, an SNS FIFO topic", async () => {
   const c = new sqs.SQSClient(opts);
   const { QueueUrl } = await c.send(new sqs.CreateQueueCommand({
     QueueName: "v3-jobs.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" }, tags: { team: "jobs" },
@@ -147,6 +147,23 @@ test("SQS FIFO, tags, permissions and a DLQ redriven by a message move task", as
   assert.equal(await dlqDepth(), "0");
   await rejected(new sqs.ListMessageMoveTasksCommand({ SourceArn: `${dlqArn}-gone` }), "ResourceNotFoundException",
     "The resource that you specified for the SourceArn parameter doesn't exist.", 404);
+
+  // An SNS FIFO topic into a FIFO queue: the group and deduplication id travel with the message.
+  const topics = new sns.SNSClient(opts);
+  const { TopicArn } = await topics.send(new sns.CreateTopicCommand({ Name: "v3-events.fifo", Attributes: { FifoTopic: "true" } }));
+  const { QueueUrl: fanned } = await c.send(new sqs.CreateQueueCommand({ QueueName: "v3-fanned.fifo", Attributes: { FifoQueue: "true" } }));
+  const fannedArn = (await c.send(new sqs.GetQueueAttributesCommand({ QueueUrl: fanned, AttributeNames: ["QueueArn"] }))).Attributes.QueueArn;
+  await topics.send(new sns.SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: fannedArn }));
+  const published = await topics.send(new sns.PublishCommand({ TopicArn, Message: "hi", MessageGroupId: "g", MessageDeduplicationId: "d-1" }));
+  assert.match(published.SequenceNumber, /^\d{20}$/);
+  await assert.rejects(topics.send(new sns.PublishCommand({ TopicArn, Message: "hi", MessageGroupId: "g" })),
+    (e) => e.name === "InvalidParameterException" && /ContentBasedDeduplication/.test(e.message));
+  const delivered = await c.send(new sqs.ReceiveMessageCommand({ QueueUrl: fanned, WaitTimeSeconds: 2, MessageSystemAttributeNames: ["All"] }));
+  const envelope = JSON.parse(delivered.Messages[0].Body);
+  assert.equal(envelope.SequenceNumber, published.SequenceNumber);
+  assert.equal(envelope.Signature, undefined, "SNS does not sign FIFO notifications");
+  assert.equal(delivered.Messages[0].Attributes.MessageGroupId, "g");
+  assert.equal(delivered.Messages[0].Attributes.MessageDeduplicationId, "d-1");
   await assert.rejects(c.send(new sqs.CancelMessageMoveTaskCommand({ TaskHandle: "foobared" })), (e) => e.name === "InvalidParameterValue" && e.message === "Value for parameter TaskHandle is invalid.");
 });
 test("SNS: topics, subscriptions to SQS with raw delivery, publish with attributes, batch, typed errors", async () => {

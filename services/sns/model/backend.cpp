@@ -64,12 +64,14 @@ Result<std::shared_ptr<TopicHandle>> Backend::find_topic_of_subscription(const s
 }
 
 asio::awaitable<Result<std::string>> Backend::create_topic(std::string name, std::map<std::string, std::string> attributes, Tags tags) {
-  bool valid = !name.empty() && name.size() <= kMaxTopicNameChars &&
-               std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
-  if (!valid)
-    co_return Error{Code::InvalidParameter,
-                    "Invalid parameter: Topic Name must be made up of only uppercase and lowercase ASCII letters, numbers, "
-                    "underscores, and hyphens, and must be between 1 and 256 characters long."};
+  // A FIFO topic's name is a standard one's with `.fifo` after it; SNS names no rule in its answer.
+  auto fifo = attributes.find("FifoTopic");
+  bool is_fifo = fifo != attributes.end() && (fifo->second == "true" || fifo->second == "True");
+  std::string_view stem = name;
+  if (is_fifo) stem = name.ends_with(".fifo") ? stem.substr(0, stem.size() - 5) : std::string_view{};
+  bool valid = !stem.empty() && stem.size() <= kMaxTopicNameChars &&
+               std::all_of(stem.begin(), stem.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  if (!valid) co_return Error{Code::InvalidParameter, "Invalid parameter: Topic Name"};
   std::string arn = topic_arn(name);
   auto made = Topic::make(name, arn, account_, attributes, tags);
   if (!made) co_return made.error();
@@ -172,9 +174,12 @@ asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request,
   if (!h) co_return h.error();
   std::string message_id = t_.ids.uuid();
   co_await enter(*h);
-  const Topic& topic = (*h)->topic;
-  topic.deliver(request, message_id, request_id, t_.sampler.enter(ctx, sampling_request(topic)), t_);
-  co_return PublishReceipt{std::move(message_id)};
+  Topic& topic = (*h)->topic;
+  auto admitted = topic.admit(request, std::move(message_id), t_.clock.now());
+  if (!admitted) co_return admitted.error();
+  // A repeat within the deduplication window is acknowledged as the first was, and not delivered.
+  if (!admitted->duplicate) topic.deliver(request, admitted->receipt, request_id, t_.sampler.enter(ctx, sampling_request(topic)), t_);
+  co_return admitted->receipt;
 }
 
 asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string topic_arn, std::vector<PublishBatchEntry> entries,
@@ -200,15 +205,22 @@ asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string 
   if (total > kMaxMessageBytes)
     co_return Error{Code::BatchRequestTooLong, "The length of all the messages put together is more than the limit."};
   co_await enter(*h);
-  const Topic& topic = (*h)->topic;
+  Topic& topic = (*h)->topic;
+  // A FIFO entry without its group or deduplication id fails the whole batch, as on SNS.
+  for (const auto& [e, r] : accepted)
+    if (auto v = topic.check_fifo(r); !v) co_return v.error();
   const auto sampling = sampling_request(topic);
   // A caller's trace is decided once for the whole call; without a caller each message starts
   // (and decides) a trace of its own, as a Publish would.
   if (ctx) ctx = t_.sampler.enter(ctx, sampling);
-  for (const auto& [e, r] : accepted) {
-    std::string message_id = t_.ids.uuid();
-    topic.deliver(r, message_id, request_id, t_.sampler.enter(ctx, sampling), t_);
-    receipt.successful.push_back({e->id, std::move(message_id)});
+  for (auto& [e, r] : accepted) {
+    auto admitted = topic.admit(r, t_.ids.uuid(), t_.clock.now());
+    if (!admitted) {
+      receipt.failed.push_back({e->id, admitted.error(), true});
+      continue;
+    }
+    if (!admitted->duplicate) topic.deliver(r, admitted->receipt, request_id, t_.sampler.enter(ctx, sampling), t_);
+    receipt.successful.push_back({e->id, admitted->receipt.message_id, admitted->receipt.sequence_number});
   }
   co_return receipt;
 }

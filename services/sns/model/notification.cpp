@@ -1,5 +1,7 @@
 #include "services/sns/model/notification.hpp"
 
+#include "base/deduplication.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -63,6 +65,10 @@ Result<void> validate_publish(const PublishRequest& request) {
   if (publish_size(request) > kMaxMessageBytes) return Error{Code::InvalidParameter, "Invalid parameter: Message too long"};
   if (request.subject && (request.subject->empty() || request.subject->size() > kMaxSubjectChars))
     return Error{Code::InvalidParameter, "Invalid parameter: Subject"};
+  if (request.group_id && !base::valid_fifo_id(*request.group_id))
+    return Error{Code::InvalidParameter, "Invalid parameter: MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length."};
+  if (request.deduplication_id && !base::valid_fifo_id(*request.deduplication_id))
+    return Error{Code::InvalidParameter, "Invalid parameter: MessageDeduplicationId Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length."};
   return {};
 }
 

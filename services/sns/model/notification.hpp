@@ -22,6 +22,9 @@ struct Notification {
   std::string message;  // for this subscriber: the MessageStructure=json entry of its protocol, else the default
   tracing::TimePoint timestamp;
   MessageAttributes attributes;
+  // FIFO topics: the group, the deduplication id in effect (given, or the message's SHA-256) and
+  // the topic's sequence number. A standard topic may pass a group on (fair queues).
+  std::string group_id{}, deduplication_id{}, sequence_number{};
 };
 
 struct PublishRequest {
@@ -31,10 +34,13 @@ struct PublishRequest {
   MessageAttributes attributes;
   // MessageStructure=json: protocol ("sqs", "lambda", ...) -> the message its subscribers get instead.
   std::map<std::string, std::string> protocol_messages{};
+  std::optional<std::string> group_id{};          // MessageGroupId
+  std::optional<std::string> deduplication_id{};  // MessageDeduplicationId
 };
 
 struct PublishReceipt {
   std::string message_id;
+  std::string sequence_number{};  // FIFO topics only
 };
 
 struct PublishBatchEntry {
@@ -44,6 +50,7 @@ struct PublishBatchEntry {
 struct BatchResultEntry {
   std::string id;
   std::string message_id;
+  std::string sequence_number{};  // FIFO topics only
 };
 struct BatchErrorEntry {
   std::string id;

@@ -54,13 +54,12 @@ Result<Topic> Topic::make(std::string name, std::string arn, std::string owner, 
                           Tags tags) {
   Topic t{std::move(name), std::move(arn), std::move(owner)};
   t.tags_ = std::move(tags);
+  if (auto f = attributes.find("FifoTopic"); f != attributes.end()) t.fifo_ = f->second == "true" || f->second == "True";
   for (const auto& [k, v] : attributes) {
-    if (k == "FifoTopic") {
-      if (v == "true" || v == "True")
-        return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: FifoTopic: localray emulates standard topics only"};
-      continue;  // SNS does not keep an explicit FifoTopic=false either
-    }
-    if (auto problem = topic_attribute_problem(k, v)) return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: " + *problem};
+    if (k == "FifoTopic") continue;  // SNS does not keep an explicit FifoTopic=false either
+    bool fifo_attribute = k == "ContentBasedDeduplication" || k == "FifoThroughputScope";
+    if (auto problem = topic_attribute_problem(k, v); problem && !fifo_attribute)
+      return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: " + *problem};
     if (auto r = t.set_attribute(k, v); !r) return r.error();
   }
   return t;
@@ -69,6 +68,8 @@ Result<Topic> Topic::make(std::string name, std::string arn, std::string owner, 
 std::string Topic::attribute(const std::string& name) const {
   if (name == "DisplayName") return display_name_;
   if (name == "TracingConfig") return tracing_config_ == TracingConfig::Active ? "Active" : "PassThrough";
+  if (name == "ContentBasedDeduplication") return content_based_deduplication_ ? "true" : "false";
+  if (name == "FifoThroughputScope") return per_group_deduplication_ ? "MessageGroup" : "Topic";
   auto it = stored_attributes_.find(name);
   return it != stored_attributes_.end() ? it->second : std::string{};
 }
@@ -93,6 +94,9 @@ TopicDescription Topic::describe() const {
   d.display_name = display_name_;
   d.tracing_config = tracing_config_;
   d.stored_attributes = stored_attributes_;
+  d.fifo = fifo_;
+  d.content_based_deduplication = content_based_deduplication_;
+  d.per_group_deduplication = per_group_deduplication_;
   d.subscriptions_confirmed = subscriptions_.size();
   d.subscriptions_deleted = subscriptions_deleted_;
   d.tags = tags_;
@@ -100,6 +104,17 @@ TopicDescription Topic::describe() const {
 }
 
 Result<void> Topic::set_attribute(const std::string& name, const std::string& value) {
+  if (name == "ContentBasedDeduplication" || name == "FifoThroughputScope") {
+    if (!fifo_) return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: " + name + " is only available for FIFO topics"};
+    if (name == "ContentBasedDeduplication") {
+      if (value != "true" && value != "false") return Error{Code::InvalidParameter, "Invalid parameter: ContentBasedDeduplication Reason: Invalid value [" + value + "]. Must be true or false."};
+      content_based_deduplication_ = value == "true";
+    } else {
+      if (value != "Topic" && value != "MessageGroup") return Error{Code::InvalidParameter, "Invalid parameter: FifoThroughputScope Reason: Invalid value [" + value + "]. Must be Topic or MessageGroup."};
+      per_group_deduplication_ = value == "MessageGroup";
+    }
+    return {};
+  }
   if (auto problem = topic_attribute_problem(name, value)) return Error{Code::InvalidParameter, "Invalid parameter: " + *problem};
   if (name == "DisplayName") display_name_ = value;
   else if (name == "TracingConfig") tracing_config_ = *parse_tracing_config(value);
@@ -107,7 +122,36 @@ Result<void> Topic::set_attribute(const std::string& name, const std::string& va
   return {};
 }
 
+Result<void> Topic::check_fifo(const PublishRequest& request) const {
+  if (!fifo_) {
+    if (request.deduplication_id)
+      return Error{Code::InvalidParameter, "Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"};
+    return {};
+  }
+  if (!request.group_id) return Error{Code::InvalidParameter, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics"};
+  if (!request.deduplication_id && !content_based_deduplication_)
+    return Error{Code::InvalidParameter,
+                 "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"};
+  return {};
+}
+
+Result<Topic::Admission> Topic::admit(PublishRequest& request, std::string message_id, tracing::TimePoint now) {
+  if (auto v = check_fifo(request); !v) return v.error();
+  if (!fifo_) return Admission{PublishReceipt{std::move(message_id)}};
+  if (!request.deduplication_id) request.deduplication_id = base::content_deduplication_id(request.message);
+  auto key = base::deduplication_key(per_group_deduplication_, *request.group_id, *request.deduplication_id);
+  if (auto earlier = deduplicated_.find(key, now)) return Admission{PublishReceipt{earlier->message_id, earlier->sequence_number}, true};
+  auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
+  last_sequence_ = std::max(last_sequence_ + 1, ns);
+  PublishReceipt receipt{std::move(message_id), base::sequence_number_text(last_sequence_)};
+  deduplicated_.remember(key, base::Deduplicated{receipt.message_id, receipt.sequence_number}, now);
+  return Admission{std::move(receipt)};
+}
+
 Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target, tracing::IdGenerator& ids) {
+  if (fifo_ && request.protocol != "sqs") return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + request.protocol};
+  if (!fifo_ && request.protocol == "sqs" && request.endpoint.ends_with(".fifo"))
+    return Error{Code::InvalidParameter, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"};
   if (request.raw_message_delivery.value_or(false) && request.protocol == "lambda")
     return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery."};
   for (const auto& s : subscriptions_) {
@@ -171,10 +215,14 @@ Result<void> Topic::change(const std::string& subscription_arn, const Subscripti
   return {};
 }
 
-void Topic::deliver(const PublishRequest& request, const std::string& message_id, const std::string& request_id,
+void Topic::deliver(const PublishRequest& request, const PublishReceipt& receipt, const std::string& request_id,
                     const tracing::TraceHeader& trace, tracing::Tracer& t) const {
   auto now = t.clock.now();
+  const std::string& message_id = receipt.message_id;
   Notification n{message_id, arn_, request.subject, request.message, now, request.attributes};
+  n.group_id = request.group_id.value_or("");
+  n.deduplication_id = request.deduplication_id.value_or("");
+  n.sequence_number = receipt.sequence_number;
   tracing::Segment seg;
   seg.name = name_;
   seg.id = t.ids.segment_id();

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/deduplication.hpp"
 #include "services/sns/model/error.hpp"
 #include "services/sns/model/notification.hpp"
 #include "services/sns/model/subscription.hpp"
@@ -35,6 +36,9 @@ struct TopicDescription {
   TracingConfig tracing_config = TracingConfig::PassThrough;
   // Policy, DeliveryPolicy, KmsMasterKeyId, SignatureVersion, ...: kept and answered, no effect here.
   std::map<std::string, std::string> stored_attributes;
+  bool fifo = false;  // FifoTopic, fixed at creation
+  bool content_based_deduplication = false;
+  bool per_group_deduplication = false;  // FifoThroughputScope MessageGroup (else Topic)
   std::size_t subscriptions_confirmed = 0;
   std::size_t subscriptions_pending = 0;  // always 0: lambda and sqs subscriptions confirm at once
   std::size_t subscriptions_deleted = 0;
@@ -78,9 +82,22 @@ class Topic {
   bool restore_subscription(Subscription s);
   const Tags& tags() const { return tags_; }
 
+  // A FIFO topic's rules for one publish: its group and deduplication id, and deduplication over
+  // base::kDeduplicationWindow. Fills in the request's effective deduplication id and returns the
+  // sequence number given to it, or, for a repeat, the first publish's receipt (`duplicate` set),
+  // which is then not delivered. A standard topic refuses a deduplication id.
+  struct Admission {
+    PublishReceipt receipt;
+    bool duplicate = false;
+  };
+  Result<Admission> admit(PublishRequest& request, std::string message_id, tracing::TimePoint now);
+  // What admit() checks without deduplicating: a batch fails as a whole on these.
+  Result<void> check_fifo(const PublishRequest& request) const;
+  bool fifo() const { return fifo_; }
+
   // Records the topic's segment in `ctx`'s trace (when sampled; `request_id` is the Publish call's)
   // and hands the notification to every subscription whose filter lets it through.
-  void deliver(const PublishRequest& request, const std::string& message_id, const std::string& request_id, const tracing::TraceHeader& ctx,
+  void deliver(const PublishRequest& request, const PublishReceipt& receipt, const std::string& request_id, const tracing::TraceHeader& ctx,
                tracing::Tracer& tracer) const;
 
  private:
@@ -92,6 +109,11 @@ class Topic {
   std::string display_name_;
   TracingConfig tracing_config_ = TracingConfig::PassThrough;
   std::map<std::string, std::string> stored_attributes_;
+  bool fifo_ = false;
+  bool content_based_deduplication_ = false;
+  bool per_group_deduplication_ = false;
+  base::DeduplicationWindow<tracing::TimePoint> deduplicated_;
+  std::uint64_t last_sequence_ = 0;
   Tags tags_;
   std::vector<Subscription> subscriptions_;
   std::size_t subscriptions_deleted_ = 0;

@@ -74,6 +74,11 @@ AttributeList topic_attributes(const model::TopicDescription& t) {
                            {"TracingConfig", t.tracing_config == model::TracingConfig::Active ? "Active" : "PassThrough"}};
   for (const auto& [k, v] : t.stored_attributes)
     if (k != "Policy") attributes.emplace_back(k, v);
+  if (t.fifo) {
+    attributes.emplace_back("FifoTopic", "true");
+    attributes.emplace_back("ContentBasedDeduplication", t.content_based_deduplication ? "true" : "false");
+    attributes.emplace_back("FifoThroughputScope", t.per_group_deduplication ? "MessageGroup" : "Topic");
+  }
   return attributes;
 }
 

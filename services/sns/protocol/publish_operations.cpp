@@ -16,7 +16,10 @@ asio::awaitable<Outcome> publish(const Call& c) {
   if (!request) co_return request.error();
   auto receipt = co_await c.backend.publish(std::move(*request), c.trace, c.request_id);
   if (!receipt) co_return receipt.error();
-  co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
+  XmlWriter xml;
+  xml.element("MessageId", receipt->message_id);
+  if (!receipt->sequence_number.empty()) xml.element("SequenceNumber", receipt->sequence_number);
+  co_return xml.str();
 }
 
 asio::awaitable<Outcome> publish_batch(const Call& c) {
@@ -36,7 +39,11 @@ asio::awaitable<Outcome> publish_batch(const Call& c) {
   if (!receipt) co_return receipt.error();
   XmlWriter xml;
   xml.open("Successful");
-  for (const auto& s : receipt->successful) xml.open("member").element("Id", s.id).element("MessageId", s.message_id).close("member");
+  for (const auto& s : receipt->successful) {
+    xml.open("member").element("Id", s.id).element("MessageId", s.message_id);
+    if (!s.sequence_number.empty()) xml.element("SequenceNumber", s.sequence_number);
+    xml.close("member");
+  }
   xml.close("Successful").open("Failed");
   for (const auto& f : receipt->failed)
     xml.open("member")

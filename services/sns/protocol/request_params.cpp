@@ -110,6 +110,8 @@ Result<model::PublishRequest> publish_request(const QueryParams& p, std::string 
   if (!message) return missing_member(path + "message");
   r.message = std::string{*message};
   if (auto subject = p.get("Subject")) r.subject = std::string{*subject};
+  if (auto group = p.get("MessageGroupId")) r.group_id = std::string{*group};
+  if (auto deduplication = p.get("MessageDeduplicationId")) r.deduplication_id = std::string{*deduplication};
   auto attributes = message_attributes(p, path + "messageAttributes");
   if (!attributes) return attributes.error();
   r.attributes = std::move(*attributes);

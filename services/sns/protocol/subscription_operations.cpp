@@ -16,7 +16,10 @@ asio::awaitable<Outcome> subscribe(const Call& c) {
   auto protocol = required(c.params, "Protocol", "protocol");
   if (!protocol) co_return protocol.error();
   // The topic first, so that a missing topic is NotFound before any subscriber is made.
-  if (auto t = co_await c.backend.get_topic_attributes(*arn); !t) co_return t.error();
+  auto topic = co_await c.backend.get_topic_attributes(*arn);
+  if (!topic) co_return topic.error();
+  // A FIFO topic delivers to SQS only, whatever else the protocol names.
+  if (topic->fifo && *protocol != "sqs") co_return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + std::string{*protocol}};
   if (*protocol != "lambda" && *protocol != "sqs") co_return Error{Code::InvalidParameter, "Invalid parameter: Protocol"};
   auto endpoint = c.params.get("Endpoint");
   if (!endpoint || endpoint->empty()) co_return missing_arn("Endpoint");

@@ -16,8 +16,7 @@ constexpr int kMaxMessageAttributes = 10;
 constexpr std::size_t kMaxBatchEntries = 10;         // SQS quota: entries per *Batch request
 constexpr std::size_t kMaxBatchEntryIdLength = 80;   // `[A-Za-z0-9_-]{1,80}`
 constexpr std::size_t kMaxAttributeNameLength = 256; // message attribute names
-constexpr int kMaxMaxReceiveCount = 1000;
-constexpr std::size_t kMaxFifoIdLength = 128;         // MessageGroupId, MessageDeduplicationId            // RedrivePolicy maxReceiveCount 1..1000
+constexpr int kMaxMaxReceiveCount = 1000;            // RedrivePolicy maxReceiveCount 1..1000
 // localray's memory bound per queue (SQS has none): bodies and attributes held. Past it
 // SendMessage is throttled until consumers catch up.
 constexpr std::size_t kMaxQueueBytes = 512 * 1024 * 1024;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include <cstdio>
 #include <unordered_set>
 
 #include "base/base64.hpp"
@@ -50,12 +49,6 @@ bool valid_attribute_name(std::string_view n) {
   return std::all_of(n.begin(), n.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
 }
 
-// MessageGroupId and MessageDeduplicationId: alphanumerics and punctuation.
-bool valid_fifo_id(std::string_view id) {
-  return !id.empty() && id.size() <= kMaxFifoIdLength &&
-         std::all_of(id.begin(), id.end(), [](unsigned char c) { return c >= '!' && c <= '~'; });
-}
-
 // `String`, `String.custom`: the base type exactly, or followed by a '.' and a label.
 bool typed(std::string_view data_type, std::string_view base) {
   return data_type == base || (data_type.size() > base.size() + 1 && data_type.starts_with(base) && data_type[base.size()] == '.');
@@ -89,9 +82,9 @@ Result<void> validate_message(const OutgoingMessage& m, std::size_t max_size) {
   if (size > max_size)
     return Error{Code::InvalidParameterValue, "One or more parameters are invalid. Reason: Message must be shorter than " +
                                                   std::to_string(max_size) + " bytes."};
-  if (m.group_id && !valid_fifo_id(*m.group_id))
+  if (m.group_id && !base::valid_fifo_id(*m.group_id))
     return Error{Code::InvalidParameterValue, "Value " + *m.group_id + " for parameter MessageGroupId is invalid. Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length."};
-  if (m.deduplication_id && !valid_fifo_id(*m.deduplication_id))
+  if (m.deduplication_id && !base::valid_fifo_id(*m.deduplication_id))
     return Error{Code::InvalidParameterValue, "Value " + *m.deduplication_id + " for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length."};
   return {};
 }
@@ -142,9 +135,7 @@ std::string Queue::next_sequence_number(tracing::TimePoint now) {
   // Increasing within the queue and across restarts: never below the clock in nanoseconds.
   auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
   last_sequence_ = std::max(last_sequence_ + 1, ns);
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(last_sequence_));
-  return buf;
+  return base::sequence_number_text(last_sequence_);
 }
 
 std::string Queue::new_receipt_handle(const std::string& message_id) {
@@ -198,8 +189,8 @@ Result<SendReceipt> Queue::send(OutgoingMessage m) {
   Message msg;
   std::string dedup_key;
   if (fifo()) {
-    msg.deduplication_id = m.deduplication_id ? *m.deduplication_id : content_deduplication_id(m.body);
-    dedup_key = deduplication_key(settings_.fifo->deduplication_scope == DeduplicationScope::MessageGroup, *m.group_id, msg.deduplication_id);
+    msg.deduplication_id = m.deduplication_id ? *m.deduplication_id : base::content_deduplication_id(m.body);
+    dedup_key = base::deduplication_key(settings_.fifo->deduplication_scope == DeduplicationScope::MessageGroup, *m.group_id, msg.deduplication_id);
     if (auto earlier = deduplicated_.find(dedup_key, now))
       return SendReceipt{earlier->message_id, md5_hex(m.body), md5_of_attributes(m.attributes), earlier->sequence_number};
     msg.sequence_number = next_sequence_number(now);
@@ -216,7 +207,7 @@ Result<SendReceipt> Queue::send(OutgoingMessage m) {
   msg.sent_at = now;
   msg.visible_at = now + m.delay.value_or(settings_.delay);
   SendReceipt receipt{msg.id, msg.md5_of_body, msg.md5_of_attributes, msg.sequence_number};
-  if (fifo()) deduplicated_.remember(dedup_key, Deduplicated{msg.id, msg.sequence_number}, now);
+  if (fifo()) deduplicated_.remember(dedup_key, base::Deduplicated{msg.id, msg.sequence_number}, now);
   auto at = emplace(next_seq_++, std::move(msg));
   if (changes_) changes_->message_changed(*this, at->first, at->second);
   return receipt;
@@ -294,7 +285,7 @@ ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::second
   else receive_standard(max_messages, timeout, now, result);
   if (fifo() && !attempt_id.empty()) {
     for (auto it = attempts_.begin(); it != attempts_.end();) it = it->second.expires_at <= now ? attempts_.erase(it) : std::next(it);
-    Attempt attempt{{}, now + kDeduplicationWindow};
+    Attempt attempt{{}, now + base::kDeduplicationWindow};
     for (const auto& m : result.messages) attempt.handed_out.emplace_back(by_handle_.at(m.receipt_handle), m.receipt_handle);
     attempts_.insert_or_assign(attempt_id, std::move(attempt));
   }

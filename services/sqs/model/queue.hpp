@@ -19,7 +19,7 @@
 //                       Backend::delete_queue())
 // FIFO queues (settings.fifo) add: a message of a group is received only once every message of
 // the group before it is deleted, and never while another of its group is in flight (the group is
-// locked); a send whose deduplication id was seen within kDeduplicationWindow is acknowledged
+// locked); a send whose deduplication id was seen within base::kDeduplicationWindow is acknowledged
 // with the first send's id and sequence number and stores nothing.
 // Invariant: a receipt handle names exactly one message and only its latest receive. An older
 // handle of this queue is still well-formed: deleting with it succeeds and deletes nothing.
@@ -33,7 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "services/sqs/model/deduplication.hpp"
+#include "base/deduplication.hpp"
 #include "services/sqs/model/error.hpp"
 #include "services/sqs/model/limits.hpp"
 #include "tracing/clock.hpp"
@@ -150,7 +150,7 @@ class Queue {
   // id, body, attributes and FIFO ids.
   std::vector<Message> take_for_move(std::size_t n);
   void accept_moved(Message m);
-  // `attempt_id` (FIFO only, ReceiveRequestAttemptId): a retry within kDeduplicationWindow whose
+  // `attempt_id` (FIFO only, ReceiveRequestAttemptId): a retry within base::kDeduplicationWindow whose
   // messages are all still in flight under the handles it was given gets them again, their
   // visibility timeout started anew.
   ReceiveResult receive(int max_messages, std::optional<std::chrono::seconds> visibility_timeout,
@@ -229,7 +229,7 @@ class Queue {
   std::unordered_map<std::string, std::uint64_t> by_handle_;  // latest receipt handle -> seq
   // FIFO: each group's messages, oldest first; its first is the only one that may be received.
   std::unordered_map<std::string, std::set<std::uint64_t>> groups_;
-  DeduplicationWindow deduplicated_;
+  base::DeduplicationWindow<tracing::TimePoint> deduplicated_;
   std::uint64_t last_sequence_ = 0;
   struct Attempt {
     std::vector<std::pair<std::uint64_t, std::string>> handed_out;  // seq, receipt handle

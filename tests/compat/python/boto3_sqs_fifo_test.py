@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Debian's python3-boto3 and AWS CLI against a real localray: FIFO queues (group order under
 concurrent consumers, deduplication, the FIFO rules' errors), the receipt-handle rules, tags,
-permissions and dead-letter sources."""
+permissions, dead-letter sources, and SNS FIFO topics fanning out to FIFO queues."""
 import json
 import threading
 import unittest
@@ -247,6 +247,54 @@ class SqsRedriveAndAdminTest(LocalrayCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(json.loads(r.stdout)["queueUrls"], sources)
         # Message move tasks are newer than Debian's botocore: js_v3.test.mjs drives them.
+
+class SnsFifoTest(LocalrayCase):
+    def test_a_fifo_topic_fans_out_to_two_fifo_queues_in_order_and_once(self):
+        sns, sqs = self.client("sns"), self.client("sqs")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.create_topic(Name="no-suffix", Attributes={"FifoTopic": "true"})
+        self.assertEqual(e.exception.response["Error"]["Message"], "Invalid parameter: Topic Name")
+        topic = sns.create_topic(Name="events.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+        attrs = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+        self.assertEqual((attrs["FifoTopic"], attrs["ContentBasedDeduplication"]), ("true", "true"))
+        queues = []
+        for name in ("fan-a.fifo", "fan-b.fifo"):
+            url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"})["QueueUrl"]
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=self.queue_arn(sqs, url), Attributes={"RawMessageDelivery": "true"})
+            queues.append(url)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint="arn:aws:lambda:us-east-1:000000000000:function:f")
+        self.assertEqual(e.exception.response["Error"]["Message"], "Invalid parameter: Invalid protocol type: lambda")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.publish(TopicArn=topic, Message="no group")
+        self.assertEqual(e.exception.response["Error"]["Message"], "Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
+
+        sequence = []
+        for i in range(6):
+            r = sns.publish(TopicArn=topic, Message=f"m{i}", MessageGroupId=f"g{i % 2}")
+            sequence.append(int(r["SequenceNumber"]))
+        repeat = sns.publish(TopicArn=topic, Message="m0", MessageGroupId="g0")
+        self.assertEqual(int(repeat["SequenceNumber"]), sequence[0], "a repeat within five minutes is the first publish")
+        self.assertEqual(sequence, sorted(sequence))
+        batch = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
+            {"Id": "a", "Message": "b0", "MessageGroupId": "g0", "MessageDeduplicationId": "batch-0"},
+            {"Id": "b", "Message": "b1", "MessageGroupId": "g1", "MessageDeduplicationId": "batch-1"}])
+        self.assertEqual(len(batch["Successful"]), 2)
+        self.assertTrue(all("SequenceNumber" in s for s in batch["Successful"]))
+
+        for url in queues:
+            got = []
+            def drained():
+                for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", []):
+                    got.append((m["Body"], m["Attributes"]["MessageGroupId"], m["Attributes"]["MessageDeduplicationId"]))
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+                return len(got) >= 8
+            self.assertTrue(eventually(drained), got)
+            self.assertEqual([b for b, g, _ in got if g == "g0"], ["m0", "m2", "m4", "b0"])
+            self.assertEqual([b for b, g, _ in got if g == "g1"], ["m1", "m3", "m5", "b1"])
+            self.assertEqual([d for b, _, d in got if b == "b1"], ["batch-1"], "the publish's deduplication id reaches the queue")
+            self.assertEqual(len(got), 8, "the repeat was not delivered")
+
 
 if __name__ == "__main__":
     unittest.main()

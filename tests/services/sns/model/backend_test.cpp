@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "base/deduplication.hpp"
 #include "tests/support/await.hpp"
 #include "tests/support/recording_sink.hpp"
 
@@ -237,6 +238,62 @@ TEST_F(TopicTest, CreatingAnExistingTopicWithOtherAttributesIsRefused) {
   ASSERT_FALSE(fifo);
   EXPECT_EQ(fifo.error().code, Code::InvalidParameter);
   EXPECT_EQ(sns.topic_arns().size(), 1u);
+}
+
+TEST_F(TopicTest, FifoTopicsTakeSqsSubscribersOnlyAndDeduplicatePublishes) {
+  auto bad_name = await(sns.create_topic("orders", {{"FifoTopic", "true"}}, {}));
+  ASSERT_FALSE(bad_name);
+  EXPECT_EQ(bad_name.error().message, "Invalid parameter: Topic Name");
+  EXPECT_FALSE(await(sns.create_topic("orders.fifo"))) << "a .fifo name for a standard topic";
+  auto arn = await(sns.create_topic("orders.fifo", {{"FifoTopic", "true"}, {"ContentBasedDeduplication", "true"}}, {}));
+  ASSERT_TRUE(arn) << arn.error().message;
+  auto d = await(sns.get_topic_attributes(*arn));
+  EXPECT_TRUE(d->fifo);
+  EXPECT_TRUE(d->content_based_deduplication);
+
+  auto lambda = subscribe(*arn, "lambda", "fn", std::make_shared<FakeSubscriber>("fn", deliveries), false);
+  ASSERT_FALSE(lambda);
+  EXPECT_EQ(lambda.error().message, "Invalid parameter: Invalid protocol type: lambda");
+  ASSERT_TRUE(subscribe(*arn, "sqs", "arn:aws:sqs:us-east-1:000000000000:q.fifo", std::make_shared<FakeSubscriber>("q", deliveries), false));
+
+  PublishRequest no_group{*arn, "m"};
+  auto r = await(sns.publish(no_group, std::nullopt));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
+
+  PublishRequest p{*arn, "m"};
+  p.group_id = "g";
+  auto first = await(sns.publish(p, std::nullopt));
+  auto again = await(sns.publish(p, std::nullopt));
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(again->message_id, first->message_id);
+  EXPECT_EQ(again->sequence_number, first->sequence_number);
+  EXPECT_EQ(first->sequence_number.size(), 20u);
+  p.message = "other";
+  auto other = await(sns.publish(p, std::nullopt));
+  ASSERT_TRUE(other);
+  EXPECT_GT(other->sequence_number, first->sequence_number);
+  ASSERT_EQ(deliveries.size(), 2u) << "the repeat was acknowledged, not delivered";
+  EXPECT_EQ(deliveries[0].notification.group_id, "g");
+  EXPECT_EQ(deliveries[0].notification.deduplication_id, base::content_deduplication_id("m"));
+  EXPECT_EQ(deliveries[0].notification.sequence_number, first->sequence_number);
+
+  clock.advance(std::chrono::minutes{5});
+  p.message = "m";
+  auto later = await(sns.publish(p, std::nullopt));
+  ASSERT_TRUE(later);
+  EXPECT_NE(later->message_id, first->message_id) << "five minutes on, the same body is a new message";
+
+  auto standard = *await(sns.create_topic("plain"));
+  auto fifo_queue = subscribe(standard, "sqs", "arn:aws:sqs:us-east-1:000000000000:q.fifo", std::make_shared<FakeSubscriber>("q", deliveries), false);
+  ASSERT_FALSE(fifo_queue);
+  EXPECT_EQ(fifo_queue.error().message, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+  PublishRequest dedup{standard, "m"};
+  dedup.deduplication_id = "d";
+  r = await(sns.publish(dedup, std::nullopt));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type");
 }
 
 TEST_F(TopicTest, ProtocolMessagesReplaceTheDefaultForSubscriptionsOfThatProtocol) {

@@ -120,8 +120,8 @@ TEST_F(FifoQueueTest, ContentBasedDeduplicationHashesTheBodyAndScopeMayBeTheGrou
   EXPECT_NE(other_group->message_id, first->message_id) << "deduplicated per group";
   auto got = q.receive(10, 30s);
   ASSERT_EQ(got.messages.size(), 2u);
-  EXPECT_EQ(got.messages[0].deduplication_id, content_deduplication_id("same"));
-  EXPECT_EQ(content_deduplication_id("hello"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  EXPECT_EQ(got.messages[0].deduplication_id, base::content_deduplication_id("same"));
+  EXPECT_EQ(base::content_deduplication_id("hello"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
 }
 
 TEST_F(FifoQueueTest, SendsBreakingTheFifoRulesAreRefusedWithSqsErrors) {
