@@ -3,6 +3,7 @@
 // within the window, so that a repeated send is acknowledged as the first one was and delivers
 // nothing. Keys are the deduplication id, with the group when deduplication is per group.
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -59,7 +60,9 @@ std::string deduplication_key(bool per_group, std::string_view group_id, std::st
 std::string content_deduplication_id(std::string_view body);
 // MessageGroupId and MessageDeduplicationId: 1 to 128 of alphanumerics and punctuation (`[!-~]`).
 bool valid_fifo_id(std::string_view id);
-// A FIFO sequence number: 20 decimal digits, zero-padded.
+// A FIFO sequence number: 20 decimal digits. Numbers are drawn from kSequenceBase plus the clock in
+// nanoseconds, so that they grow across restarts and read like SQS's (which start with a 1).
+constexpr std::uint64_t kSequenceBase = 10'000'000'000'000'000'000ULL;
 std::string sequence_number_text(std::uint64_t n);
 
 }  // namespace localray::base

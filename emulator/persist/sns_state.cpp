@@ -71,7 +71,8 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
       continue;
     }
     // Named arguments: GCC 12 destroys temporaries made inside a co_await expression twice.
-    std::map<std::string, std::string> later;  // set one by one below
+    std::map<std::string, std::string> later;  // set one by one below, but a FIFO topic is one from the start
+    if (auto fifo = attributes.find("FifoTopic"); fifo != attributes.end()) later["FifoTopic"] = fifo->second;
     auto made = co_await backend.create_topic(name, later, tags);
     if (!made) {
       // The topology made it already, without these tags (only CreateTopic sets tags here).

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 namespace localray::sns::model {
@@ -30,7 +31,71 @@ bool holds(FilterCondition::Comparison op, double value, double bound) {
 struct Value {
   std::string text;
   bool numeric;
+  bool null = false;
 };
+
+bool in_network(const FilterCondition& c, const std::string& value) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(value, ec);
+  if (ec || address.is_v6() != c.ipv6) return false;
+  std::array<std::uint8_t, 16> bytes{};
+  if (address.is_v4()) {
+    auto b = address.to_v4().to_bytes();
+    std::copy(b.begin(), b.end(), bytes.begin());
+  } else {
+    bytes = address.to_v6().to_bytes();
+  }
+  for (int bit = 0; bit < c.mask_bits; ++bit) {
+    std::uint8_t m = static_cast<std::uint8_t>(0x80u >> (bit % 8));
+    if ((bytes[bit / 8] & m) != (c.network[bit / 8] & m)) return false;
+  }
+  return true;
+}
+
+// The values a body path leads to: objects are stepped into, arrays on the way and at the end
+// offer each element.
+void collect(const nlohmann::json& node, const std::vector<std::string>& path, std::size_t at, std::vector<Value>& out, bool& present) {
+  if (node.is_array()) {
+    for (const auto& e : node) collect(e, path, at, out, present);
+    return;
+  }
+  if (at == path.size()) {
+    present = true;
+    if (node.is_string()) out.push_back({node.get<std::string>(), false});
+    else if (node.is_number()) out.push_back({node.dump(), true});
+    else if (node.is_boolean()) out.push_back({node.get<bool>() ? "true" : "false", false});
+    else if (node.is_null()) out.push_back({"", false, true});
+    return;
+  }
+  if (!node.is_object()) return;
+  auto it = node.find(path[at]);
+  if (it != node.end()) collect(*it, path, at + 1, out, present);
+}
+
+std::vector<std::string> split_path(const std::string& key) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    auto dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot - start));
+    if (dot == std::string::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+// One key: present with these values, or absent.
+bool key_matches(const std::vector<FilterCondition>& any_of, const std::vector<Value>& values, bool present) {
+  if (!present)
+    return std::any_of(any_of.begin(), any_of.end(), [](const FilterCondition& c) { return c.kind == FilterCondition::Kind::Exists && !c.exists; });
+  for (const auto& c : any_of) {
+    bool matched;
+    if (c.kind == FilterCondition::Kind::Exists) matched = c.exists;
+    else if (c.kind == FilterCondition::Kind::EqualsNull) matched = std::any_of(values.begin(), values.end(), [](const Value& v) { return v.null; });
+    else matched = std::any_of(values.begin(), values.end(), [&](const Value& v) { return !v.null && c.matches(v.text, v.numeric); });
+    if (matched) return true;
+  }
+  return false;
+}
 
 // The values a filter sees in one attribute. Binary attributes offer none: SNS does not filter on
 // them (only `exists` sees them). A String.Array is a JSON array by definition of the data type,
@@ -61,6 +126,8 @@ bool FilterCondition::matches(const std::string& value, bool numeric) const {
     case Kind::Suffix: return !numeric && value.size() >= text.size() && value.compare(value.size() - text.size(), text.size(), text) == 0;
     case Kind::EqualsIgnoreCase: return !numeric && iequals(value, text);
     case Kind::AnythingButPrefix: return value.rfind(text, 0) != 0;
+    case Kind::EqualsNull: return false;  // only a body's null, which key_matches sees
+    case Kind::Cidr: return !numeric && in_network(*this, value);
     case Kind::Exists: return exists;  // the attribute is present
     case Kind::EqualsNumber: {
       auto v = numeric ? attribute_number(value) : std::nullopt;
@@ -85,21 +152,24 @@ bool FilterCondition::matches(const std::string& value, bool numeric) const {
 bool FilterPolicy::matches(const MessageAttributes& attributes) const {
   for (const auto& [name, any_of] : conditions) {
     auto it = attributes.find(name);
-    bool matched = false;
-    if (it == attributes.end()) {
-      matched = std::any_of(any_of.begin(), any_of.end(),
-                            [](const FilterCondition& c) { return c.kind == FilterCondition::Kind::Exists && !c.exists; });
-    } else {
-      auto values = values_of(it->second);
-      for (const auto& c : any_of) {
-        if (c.kind == FilterCondition::Kind::Exists) matched = c.exists;
-        else matched = std::any_of(values.begin(), values.end(), [&](const Value& v) { return c.matches(v.text, v.numeric); });
-        if (matched) break;
-      }
-    }
-    if (!matched) return false;
+    bool present = it != attributes.end();
+    if (!key_matches(any_of, present ? values_of(it->second) : std::vector<Value>{}, present)) return false;
   }
-  return true;
+  return std::all_of(ors.begin(), ors.end(), [&](const std::vector<FilterPolicy>& alternatives) {
+    return std::any_of(alternatives.begin(), alternatives.end(), [&](const FilterPolicy& p) { return p.matches(attributes); });
+  });
+}
+
+bool FilterPolicy::matches_body(const nlohmann::json& body) const {
+  for (const auto& [key, any_of] : conditions) {
+    std::vector<Value> values;
+    bool present = false;
+    collect(body, split_path(key), 0, values, present);
+    if (!key_matches(any_of, values, present)) return false;
+  }
+  return std::all_of(ors.begin(), ors.end(), [&](const std::vector<FilterPolicy>& alternatives) {
+    return std::any_of(alternatives.begin(), alternatives.end(), [&](const FilterPolicy& p) { return p.matches_body(body); });
+  });
 }
 
 }  // namespace localray::sns::model

@@ -8,5 +8,6 @@ constexpr std::size_t kMaxTopicNameChars = 256;
 constexpr std::size_t kMaxAttributeNameBytes = 256;   // "Length of message attribute name must be less than 256 bytes"
 constexpr std::size_t kMaxBatchEntries = 10;          // PublishBatch quota
 constexpr std::size_t kMaxBatchEntryIdChars = 80;     // as SQS batch ids
+constexpr std::size_t kMaxFilterPolicyCombinations = 150;  // "Filter policy is too complex"
 constexpr std::size_t kMaxFilterPolicyKeys = 5;       // "Filter policy can not have more than 5 keys"
 }  // namespace localray::sns::model

@@ -142,13 +142,28 @@ Result<Topic::Admission> Topic::admit(PublishRequest& request, std::string messa
   auto key = base::deduplication_key(per_group_deduplication_, *request.group_id, *request.deduplication_id);
   if (auto earlier = deduplicated_.find(key, now)) return Admission{PublishReceipt{earlier->message_id, earlier->sequence_number}, true};
   auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
-  last_sequence_ = std::max(last_sequence_ + 1, ns);
+  last_sequence_ = std::max(last_sequence_ + 1, base::kSequenceBase + ns);
   PublishReceipt receipt{std::move(message_id), base::sequence_number_text(last_sequence_)};
   deduplicated_.remember(key, base::Deduplicated{receipt.message_id, receipt.sequence_number}, now);
   return Admission{std::move(receipt)};
 }
 
+namespace {
+bool body_scope(const std::map<std::string, std::string>& stored) {
+  auto it = stored.find("FilterPolicyScope");
+  return it != stored.end() && it->second == "MessageBody";
+}
+// Nested policy objects name paths in a JSON body: only scope MessageBody can read them.
+Result<void> check_scope(const std::optional<FilterPolicy>& policy, bool body, std::string_view prefix) {
+  if (policy && policy->nested && !body)
+    return Error{Code::InvalidParameter, std::string{prefix} + "Filter policy scope MessageAttributes does not support nested filter policy"};
+  return {};
+}
+}  // namespace
+
 Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target, tracing::IdGenerator& ids) {
+  if (auto v = check_scope(request.filter_policy, body_scope(request.stored_attributes), "Invalid parameter: Attributes Reason: "); !v)
+    return v.error();
   if (fifo_ && request.protocol != "sqs") return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + request.protocol};
   if (!fifo_ && request.protocol == "sqs" && request.endpoint.ends_with(".fifo"))
     return Error{Code::InvalidParameter, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"};
@@ -206,11 +221,16 @@ Result<void> Topic::change(const std::string& subscription_arn, const Subscripti
       return Error{Code::InvalidParameter, "Invalid parameter: Delivery protocol [lambda] does not support raw message delivery."};
     s->raw_message_delivery = *change.raw_message_delivery;
   }
-  if (change.filter_policy) s->filter_policy = *change.filter_policy;
-  if (change.stored) {
-    if (!is_stored_subscription_attribute(change.stored->first)) return Error{Code::InvalidParameter, "Invalid parameter: AttributeName"};
-    s->stored_attributes[change.stored->first] = change.stored->second;
+  if (change.stored && !is_stored_subscription_attribute(change.stored->first))
+    return Error{Code::InvalidParameter, "Invalid parameter: AttributeName"};
+  {
+    const auto& policy = change.filter_policy ? *change.filter_policy : s->filter_policy;
+    bool body = change.stored && change.stored->first == "FilterPolicyScope" ? change.stored->second == "MessageBody"
+                                                                             : body_scope(s->stored_attributes);
+    if (auto v = check_scope(policy, body, "Invalid parameter: "); !v) return v.error();
   }
+  if (change.filter_policy) s->filter_policy = *change.filter_policy;
+  if (change.stored) s->stored_attributes[change.stored->first] = change.stored->second;
   if (change.dead_letter_target_arn) s->dead_letter_target_arn = *change.dead_letter_target_arn;
   return {};
 }
@@ -233,9 +253,19 @@ void Topic::deliver(const PublishRequest& request, const PublishReceipt& receipt
   seg.start_time = tracing::epoch_seconds(now);
   seg.aws = {{"operation", "Publish"}, {"topic_arn", arn_}, {"message_id", n.message_id}};
   if (!request_id.empty()) seg.aws["request_id"] = request_id;
+  std::optional<nlohmann::json> body;  // the message as JSON, read once for body-scoped policies
   for (const auto& s : subscriptions_) {
     // A filtered-out subscription gets nothing, so it gets no delivery subsegment either.
-    if (s.filter_policy && !s.filter_policy->matches(request.attributes)) continue;
+    if (s.filter_policy) {
+      bool pass;
+      if (body_scope(s.stored_attributes)) {
+        if (!body) body = nlohmann::json::parse(request.message, nullptr, /*allow_exceptions=*/false);
+        pass = !body->is_discarded() && s.filter_policy->matches_body(*body);
+      } else {
+        pass = s.filter_policy->matches(request.attributes);
+      }
+      if (!pass) continue;
+    }
     auto own = request.protocol_messages.find(s.protocol);
     n.message = own != request.protocol_messages.end() ? own->second : request.message;
     auto& delivery = seg.add_subsegment(s.target->service(), t.ids.segment_id(), tracing::epoch_seconds(t.clock.now()));

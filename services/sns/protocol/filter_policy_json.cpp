@@ -1,5 +1,9 @@
 #include "services/sns/protocol/filter_policy_json.hpp"
 
+#include <algorithm>
+#include <cctype>
+
+#include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 #include "services/sns/model/limits.hpp"
@@ -30,8 +34,9 @@ struct Parser {
     FilterCondition c;
     c.kind = Kind::AnythingBut;
     if (v.is_object()) {
-      if (v.size() != 1 || !v.contains("prefix") || !v["prefix"].is_string())
-        return fail("Unsupported anything-but pattern: " + v.dump());
+      if (v.size() != 1) return fail("Only one key allowed in match expression");
+      if (!v.contains("prefix")) return fail("Unsupported anything-but pattern: " + v.begin().key());
+      if (!v["prefix"].is_string()) return fail("prefix match pattern must be a string");
       c.kind = Kind::AnythingButPrefix;
       c.text = v["prefix"].get<std::string>();
       return c;
@@ -48,7 +53,60 @@ struct Parser {
         if (!add(e)) return fail("Inside anything but list, start|null|boolean is not supported.");
       return c;
     }
-    if (!add(v)) return fail("anything-but expects a string, a number, an array or a prefix object");
+    if (!add(v)) return fail("Inside anything but list, start|null|boolean is not supported.");
+    return c;
+  }
+
+  // ["=", n] alone; ["<"|"<=", n] alone; [">"|">=", n] optionally followed by ["<"|"<=", m] with n < m.
+  model::Result<FilterCondition> numeric(const json& v) const {
+    using C = FilterCondition::Comparison;
+    if (!v.is_array()) return fail("Value of numeric must be an array.");
+    if (v.empty()) return fail("Invalid member in numeric match: ]");
+    FilterCondition c;
+    c.kind = Kind::Numeric;
+    for (std::size_t i = 0; i < v.size(); i += 2) {
+      if (!v[i].is_string()) return fail("Invalid member in numeric match: " + v[i].dump());
+      auto cmp = comparison(v[i]);
+      if (!cmp) return cmp.error();
+      if (i > 0) {
+        if (i >= 4) return fail("Too many terms in numeric range expression");
+        if (*cmp != C::Less && *cmp != C::LessOrEqual) return fail("Bad numeric range operator: " + v[i].get<std::string>());
+      }
+      std::string name = *cmp == C::Equal ? "equals" : v[i].get<std::string>();
+      if (i + 1 >= v.size() || !v[i + 1].is_number()) return fail("Value of " + name + " must be numeric");
+      c.range.emplace_back(*cmp, v[i + 1].get<double>());
+      bool opens_range = *cmp == C::Greater || *cmp == C::GreaterOrEqual;
+      if (i == 0 && !opens_range && v.size() > 2) return fail("Too many elements in numeric expression");
+    }
+    if (c.range.size() == 2 && c.range[0].second >= c.range[1].second) return fail("Bottom must be less than top");
+    return c;
+  }
+
+  model::Result<FilterCondition> cidr(const json& v) const {
+    if (!v.is_string()) return fail("prefix match pattern must be a string");
+    const auto text = v.get<std::string>();
+    auto slash = text.find('/');
+    if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos)
+      return model::Error{model::Code::InvalidParameter, prefix + "FilterPolicy: Malformed CIDR, one '/' required"};
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(text.substr(0, slash), ec);
+    if (ec) return model::Error{model::Code::InvalidParameter, prefix + "FilterPolicy: Nonstandard IP address: " + text.substr(0, slash)};
+    const std::string bits = text.substr(slash + 1);
+    int mask = -1;
+    if (!bits.empty() && bits.size() <= 3 && std::all_of(bits.begin(), bits.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+      mask = std::stoi(bits);
+    int max = address.is_v4() ? 32 : 128;
+    if (mask < 0 || mask > max) return model::Error{model::Code::InvalidParameter, prefix + "FilterPolicy: Malformed CIDR, mask bits must be an integer"};
+    FilterCondition c;
+    c.kind = Kind::Cidr;
+    c.ipv6 = address.is_v6();
+    c.mask_bits = mask;
+    if (address.is_v4()) {
+      auto b = address.to_v4().to_bytes();
+      std::copy(b.begin(), b.end(), c.network.begin());
+    } else {
+      c.network = address.to_v6().to_bytes();
+    }
     return c;
   }
 
@@ -71,17 +129,8 @@ struct Parser {
       c.exists = v.get<bool>();
       return c;
     }
-    if (op == "numeric") {
-      if (!v.is_array() || v.empty() || v.size() % 2 != 0 || v.size() > 4) return fail("Value of numeric must be an array.");
-      c.kind = Kind::Numeric;
-      for (std::size_t i = 0; i < v.size(); i += 2) {
-        auto cmp = comparison(v[i]);
-        if (!cmp) return cmp.error();
-        if (!v[i + 1].is_number()) return fail("Value of " + v[i].get<std::string>() + " must be numeric");
-        c.range.emplace_back(*cmp, v[i + 1].get<double>());
-      }
-      return c;
-    }
+    if (op == "numeric") return numeric(v);
+    if (op == "cidr") return cidr(v);
     return fail("Unrecognized match type " + op);
   }
 
@@ -102,10 +151,63 @@ struct Parser {
       c.text = rule.get<bool>() ? "true" : "false";
       return c;
     }
+    if (rule.is_null()) {
+      c.kind = Kind::EqualsNull;
+      return c;
+    }
     if (rule.is_object()) return operator_condition(rule);
-    return fail("Match value must be String, number, true, or false");
+    return fail("Match value must be String, number, true, false, or null");
+  }
+
+  // The keys of one policy object under `path` (dotted, for nested objects), into `into`.
+  model::Result<void> object(const json& doc, const std::string& path, model::FilterPolicy& into) const {
+    for (const auto& [key, rules] : doc.items()) {
+      if (key == "$or") {
+        if (!rules.is_array() || rules.size() < 2) return fail("Or relationship must be an array of at least two objects");
+        std::vector<model::FilterPolicy> alternatives;
+        for (const auto& alternative : rules) {
+          if (!alternative.is_object() || alternative.empty()) return fail("Or relationship must be an array of at least two objects");
+          model::FilterPolicy one;
+          if (auto r = object(alternative, path, one); !r) return r;
+          into.nested = into.nested || one.nested;
+          alternatives.push_back(std::move(one));
+        }
+        into.ors.push_back(std::move(alternatives));
+        continue;
+      }
+      const std::string name = path.empty() ? key : path + "." + key;
+      if (rules.is_object()) {
+        into.nested = true;
+        if (rules.empty()) return fail("Empty objects are not allowed");
+        if (auto r = object(rules, name, into); !r) return r;
+        continue;
+      }
+      if (!rules.is_array()) return fail("\"" + key + "\" must be an object or an array");
+      if (rules.empty()) return fail("Empty arrays are not allowed");
+      std::vector<FilterCondition> any_of;
+      for (const auto& r : rules) {
+        auto c = condition(r);
+        if (!c) return c.error();
+        any_of.push_back(std::move(*c));
+      }
+      auto& slot = into.conditions[name];
+      slot.insert(slot.end(), any_of.begin(), any_of.end());
+    }
+    return {};
   }
 };
+
+// How many single-value matches the policy stands for: SNS bounds it at kMaxFilterPolicyCombinations.
+std::size_t combinations(const model::FilterPolicy& p) {
+  std::size_t n = 1;
+  for (const auto& [key, any_of] : p.conditions) n *= std::max<std::size_t>(1, any_of.size());
+  for (const auto& alternatives : p.ors) {
+    std::size_t sum = 0;
+    for (const auto& a : alternatives) sum += combinations(a);
+    n *= std::max<std::size_t>(1, sum);
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -117,25 +219,8 @@ model::Result<model::FilterPolicy> parse_filter_policy(const std::string& text, 
   if (doc.size() > model::kMaxFilterPolicyKeys) return p.fail("Filter policy can not have more than 5 keys");
   model::FilterPolicy policy;
   policy.source = text;
-  for (const auto& [key, rules] : doc.items()) {
-    if (rules.is_object())
-      return model::Error{model::Code::InvalidParameter, p.prefix + "Filter policy scope MessageAttributes does not support nested filter policy"};
-    std::vector<FilterCondition> any_of;
-    if (rules.is_array()) {
-      if (rules.empty()) return p.fail("Empty arrays are not allowed");
-      for (const auto& r : rules) {
-        auto c = p.condition(r);
-        if (!c) return c.error();
-        any_of.push_back(std::move(*c));
-      }
-    } else {
-      // A bare value stands for a one-element array.
-      auto c = p.condition(rules);
-      if (!c) return c.error();
-      any_of.push_back(std::move(*c));
-    }
-    policy.conditions.emplace(key, std::move(any_of));
-  }
+  if (auto r = p.object(doc, "", policy); !r) return r.error();
+  if (combinations(policy) > model::kMaxFilterPolicyCombinations) return p.fail("Filter policy is too complex");
   return policy;
 }
 

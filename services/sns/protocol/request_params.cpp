@@ -177,9 +177,7 @@ Result<void> read_subscription_attribute(const std::string& name, const std::str
     return {};
   }
   if (name == "FilterPolicyScope") {
-    if (value == "MessageBody")
-      return Error{Code::InvalidParameter, prefix + "FilterPolicyScope: localray filters on MessageAttributes only"};
-    if (value != "MessageAttributes")
+    if (value != "MessageAttributes" && value != "MessageBody")
       return Error{Code::InvalidParameter,
                    prefix + "FilterPolicyScope: Invalid value [" + value + "]. Please use either MessageBody or MessageAttributes"};
   } else if (name == "RedrivePolicy") {

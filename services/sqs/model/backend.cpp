@@ -217,7 +217,11 @@ void Backend::dead_letter(std::vector<Message> messages, const std::string& dlq_
 
 asio::awaitable<Result<void>> Backend::delete_message(std::shared_ptr<QueueHandle> q, std::string receipt_handle) {
   co_await asio::dispatch(asio::bind_executor(q->strand, asio::use_awaitable));
-  co_return q->queue.delete_message(receipt_handle);
+  auto r = q->queue.delete_message(receipt_handle);
+  // A FIFO delete may unlock a group: long polls waiting for it look again.
+  if (r && q->queue.fifo())
+    for (auto* t : q->waiters) t->cancel();
+  co_return r;
 }
 
 asio::awaitable<Result<void>> Backend::change_visibility(std::shared_ptr<QueueHandle> q, std::string receipt_handle,

@@ -134,7 +134,7 @@ void Queue::restore(std::uint64_t seq, Message m) {
 std::string Queue::next_sequence_number(tracing::TimePoint now) {
   // Increasing within the queue and across restarts: never below the clock in nanoseconds.
   auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
-  last_sequence_ = std::max(last_sequence_ + 1, ns);
+  last_sequence_ = std::max(last_sequence_ + 1, base::kSequenceBase + ns);
   return base::sequence_number_text(last_sequence_);
 }
 
@@ -283,7 +283,7 @@ ReceiveResult Queue::receive(int max_messages, std::optional<std::chrono::second
   }
   if (fifo()) receive_fifo(max_messages, timeout, now, result);
   else receive_standard(max_messages, timeout, now, result);
-  if (fifo() && !attempt_id.empty()) {
+  if (fifo() && !attempt_id.empty() && !result.messages.empty()) {
     for (auto it = attempts_.begin(); it != attempts_.end();) it = it->second.expires_at <= now ? attempts_.erase(it) : std::next(it);
     Attempt attempt{{}, now + base::kDeduplicationWindow};
     for (const auto& m : result.messages) attempt.handed_out.emplace_back(by_handle_.at(m.receipt_handle), m.receipt_handle);
@@ -337,8 +337,14 @@ void Queue::receive_fifo(int max_messages, std::chrono::seconds timeout, tracing
       it = next;
       continue;
     }
-    // The first message met of a group is the group's oldest: hidden, it locks the group.
-    auto& members = groups_[group];
+    // The group's messages in order up to the first hidden one. SQS does the same: a message
+    // whose timeout ended is received again even while later ones of its run are in flight.
+    auto g = groups_.find(group);
+    if (g == groups_.end()) {
+      it = next;
+      continue;
+    }
+    auto& members = g->second;
     for (auto m = members.begin(); m != members.end() && static_cast<int>(result.messages.size()) < max_messages;) {
       auto at = messages_.find(*m);
       if (at->second.visible_at > now) break;
@@ -349,6 +355,7 @@ void Queue::receive_fifo(int max_messages, std::chrono::seconds timeout, tracing
         if (next == at) next = std::next(at);
         erase(at);
         result.dead_letters.push_back(std::move(dead));
+        if (!groups_.contains(group)) break;  // that was its last message: `members` is gone
         continue;
       }
       hand_out(at->first, at->second, now, timeout);
@@ -361,7 +368,7 @@ void Queue::receive_fifo(int max_messages, std::chrono::seconds timeout, tracing
 
 bool Queue::repeat_attempt(const std::string& attempt_id, std::chrono::seconds timeout, tracing::TimePoint now, ReceiveResult& result) {
   auto a = attempts_.find(attempt_id);
-  if (a == attempts_.end() || a->second.expires_at <= now) return false;
+  if (a == attempts_.end() || a->second.expires_at <= now || a->second.handed_out.empty()) return false;
   for (const auto& [seq, handle] : a->second.handed_out) {
     auto m = messages_.find(seq);
     if (m == messages_.end() || m->second.receipt_handle != handle || m->second.visible_at <= now) return false;

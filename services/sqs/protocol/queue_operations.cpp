@@ -29,7 +29,9 @@ asio::awaitable<Outcome> create_queue(const Call& c) {
     out["QueueUrl"] = current.url;
     co_return ok(out);
   }
-  auto redrive = co_await redrive_check(c.backend, *attributes, c.backend.queue_arn(*name));
+  // Named: GCC 12 destroys a temporary made inside a co_await expression twice.
+  std::string arn = c.backend.queue_arn(*name);
+  auto redrive = co_await redrive_check(c.backend, *attributes, arn);
   auto settings = create_settings(*name, *attributes, c.backend, redrive);
   if (!settings) co_return settings.error();
   if (auto t = merge_tags(settings->tags, *tags, *name); !t) co_return t.error();
@@ -100,7 +102,8 @@ asio::awaitable<Outcome> set_queue_attributes(const Call& c) {
   auto attributes = string_map(c.input, "Attributes");
   if (!attributes) co_return attributes.error();
   auto& backend = c.backend;
-  auto redrive = co_await redrive_check(backend, *attributes, (*q)->queue.arn());
+  std::string arn = (*q)->queue.arn();
+  auto redrive = co_await redrive_check(backend, *attributes, arn);
   auto r = co_await backend.update_settings(*q, [&](const model::QueueSettings& current) {
     return apply_queue_attributes(current, *attributes, backend, redrive);
   });

@@ -1,5 +1,6 @@
 // The pieces of the SNS query codec: XML escaping, member lists, filter policy JSON.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "services/sns/model/backend.hpp"
 #include "services/sns/protocol/filter_policy_json.hpp"
@@ -84,21 +85,64 @@ TEST(FilterPolicyJsonTest, ReadsEveryConditionKind) {
   EXPECT_EQ(d[0].range[1].first, model::FilterCondition::Comparison::LessOrEqual);
   EXPECT_EQ(d[0].range[1].second, 5);
   EXPECT_FALSE(p.conditions.at("e")[0].exists);
-  EXPECT_EQ(parse(R"({"a":"bare"})").conditions.at("a").at(0).text, "bare") << "a bare value is a one-element array";
+  EXPECT_EQ(problem(R"({"key_a":"bare"})"), "Invalid parameter: FilterPolicy: \"key_a\" must be an object or an array");
+  auto nested = parse(R"({"order":{"item":{"sku":["a"]},"$or":[{"qty":[{"numeric":[">",5]}]},{"rush":[true]}]},"ip":[{"cidr":"10.0.0.0/24"}]})");
+  EXPECT_TRUE(nested.nested);
+  EXPECT_EQ(nested.conditions.at("order.item.sku").at(0).text, "a") << "nested objects become dotted paths";
+  ASSERT_EQ(nested.ors.size(), 1u);
+  ASSERT_EQ(nested.ors[0].size(), 2u);
+  EXPECT_TRUE(nested.ors[0][0].conditions.contains("order.qty"));
+  EXPECT_EQ(nested.conditions.at("ip").at(0).kind, Kind::Cidr);
+  EXPECT_EQ(nested.conditions.at("ip").at(0).mask_bits, 24);
+}
+
+TEST(FilterPolicyJsonTest, BodyPoliciesMatchNestedPathsArraysOrAndCidr) {
+  auto body = [](const char* text) { return nlohmann::json::parse(text); };
+  auto p = parse(R"({"order":{"status":["paid"],"items":{"sku":[{"prefix":"B-"}]}},
+                     "$or":[{"total":[{"numeric":[">=",100]}]},{"vip":[true]}],
+                     "client":{"ip":[{"cidr":"10.1.0.0/16"}]}})");
+  EXPECT_TRUE(p.matches_body(body(R"({"order":{"status":"paid","items":[{"sku":"A-1"},{"sku":"B-2"}]},"total":150,"client":{"ip":"10.1.2.3"}})")));
+  EXPECT_TRUE(p.matches_body(body(R"({"order":{"status":"paid","items":{"sku":"B-9"}},"total":5,"vip":true,"client":{"ip":"10.1.200.1"}})")))
+      << "the other $or alternative";
+  EXPECT_FALSE(p.matches_body(body(R"({"order":{"status":"paid","items":{"sku":"B-9"}},"total":5,"client":{"ip":"10.1.2.3"}})")))
+      << "neither $or alternative";
+  EXPECT_FALSE(p.matches_body(body(R"({"order":{"status":"paid","items":{"sku":"B-9"}},"total":150,"client":{"ip":"10.2.0.1"}})")))
+      << "outside the network";
+  EXPECT_FALSE(p.matches_body(body(R"({"order":{"status":"new","items":{"sku":"B-9"}},"total":150,"client":{"ip":"10.1.0.1"}})")));
+  auto dotted = parse(R"({"order.status":["paid"],"gone":[{"exists":false}],"note":[null]})");
+  EXPECT_TRUE(dotted.matches_body(body(R"({"order":{"status":"paid"},"note":null})"))) << "a dotted key is a path too";
+  EXPECT_FALSE(dotted.matches_body(body(R"({"order":{"status":"paid"},"note":"x","gone":1})")));
+  auto v6 = parse(R"({"ip":[{"cidr":"2001:db8::/32"}]})");
+  EXPECT_TRUE(v6.matches({{"ip", {"String", "2001:db8::1"}}}));
+  EXPECT_FALSE(v6.matches({{"ip", {"String", "2001:db9::1"}}}));
+  EXPECT_FALSE(v6.matches({{"ip", {"String", "10.0.0.1"}}}));
 }
 
 TEST(FilterPolicyJsonTest, RefusesWhatSnsRefusesWithItsWords) {
   EXPECT_EQ(problem("{"), "Invalid parameter: FilterPolicy: failed to parse JSON.");
   EXPECT_EQ(problem(R"(["a"])"), "Invalid parameter: FilterPolicy: Filter policy must be a JSON object");
   EXPECT_EQ(problem(R"({"a":[]})"), "Invalid parameter: FilterPolicy: Empty arrays are not allowed");
-  EXPECT_EQ(problem(R"({"a":{"b":["c"]}})"), "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy");
+  EXPECT_EQ(problem(R"({"a":[["v"]]})"), "Invalid parameter: FilterPolicy: Match value must be String, number, true, false, or null");
+  EXPECT_EQ(problem(R"({"a":[{"anything-but":{"suffix":"x"}}]})"), "Invalid parameter: FilterPolicy: Unsupported anything-but pattern: suffix");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":[]}]})"), "Invalid parameter: FilterPolicy: Invalid member in numeric match: ]");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":[1,"<"]}]})"), "Invalid parameter: FilterPolicy: Invalid member in numeric match: 1");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":["=","x"]}]})"), "Invalid parameter: FilterPolicy: Value of equals must be numeric");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":["<",100,">",10]}]})"), "Invalid parameter: FilterPolicy: Too many elements in numeric expression");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":[">",1,">",2]}]})"), "Invalid parameter: FilterPolicy: Bad numeric range operator: >");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":[">",10,"<",5]}]})"), "Invalid parameter: FilterPolicy: Bottom must be less than top");
+  EXPECT_EQ(problem(R"({"a":[{"numeric":[">",1,"<",5,"<",6]}]})"), "Invalid parameter: FilterPolicy: Too many terms in numeric range expression");
+  EXPECT_EQ(problem(R"({"a":[{"cidr":"10.0.0.0"}]})"), "Invalid parameter: FilterPolicy: Malformed CIDR, one '/' required");
+  EXPECT_EQ(problem(R"({"a":[{"cidr":"bad-filter/8"}]})"), "Invalid parameter: FilterPolicy: Nonstandard IP address: bad-filter");
+  EXPECT_EQ(problem(R"({"a":[{"cidr":"10.0.0.0/x"}]})"), "Invalid parameter: FilterPolicy: Malformed CIDR, mask bits must be an integer");
+  EXPECT_EQ(problem(R"({"a":[{"cidr":5}]})"), "Invalid parameter: FilterPolicy: prefix match pattern must be a string");
+  EXPECT_EQ(problem(R"({"a":[1,2,3,4,5,6],"b":[1,2,3,4,5],"c":[1,2,3,4,5,6]})"), "Invalid parameter: FilterPolicy: Filter policy is too complex");
   EXPECT_EQ(problem(R"({"a":[1],"b":[1],"c":[1],"d":[1],"e":[1],"f":[1]})"),
             "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys");
   EXPECT_EQ(problem(R"({"a":[{"wildcard":"*"}]})"), "Invalid parameter: FilterPolicy: Unrecognized match type wildcard");
   EXPECT_EQ(problem(R"({"a":[{"numeric":["~",1]}]})"), "Invalid parameter: FilterPolicy: Unrecognized numeric range operator: ~");
   EXPECT_EQ(problem(R"({"a":[{"numeric":[">","x"]}]})"), "Invalid parameter: FilterPolicy: Value of > must be numeric");
   EXPECT_EQ(problem(R"({"a":[{"exists":"yes"}]})"), "Invalid parameter: FilterPolicy: exists match pattern must be either true or false.");
-  EXPECT_EQ(problem(R"({"a":[null]})"), "Invalid parameter: FilterPolicy: Match value must be String, number, true, or false");
+  EXPECT_EQ(parse(R"({"a":[null]})").conditions.at("a").at(0).kind, model::FilterCondition::Kind::EqualsNull) << "null matches a body's null";
   EXPECT_EQ(parse_filter_policy("{", "Invalid parameter: Attributes Reason: ").error().message,
             "Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON.");
 }

@@ -82,6 +82,13 @@ TEST_F(FifoQueueTest, ExtendingOneMessageOfARunKeepsItAndTheRestOfTheGroupHidden
   EXPECT_EQ(bodies(q.receive(10, 10s)), std::vector<std::string>{"1"}) << "2 is hidden, and 3 waits behind it";
 }
 
+TEST_F(FifoQueueTest, AnAttemptThatGotNothingIsNoAttempt) {
+  auto q = make();
+  EXPECT_TRUE(q.receive(10, 30s, "empty").messages.empty());
+  ASSERT_TRUE(q.send(msg("late", "g")));
+  EXPECT_EQ(bodies(q.receive(10, 30s, "empty")), std::vector<std::string>{"late"}) << "a retry of an empty receive receives anew";
+}
+
 TEST_F(FifoQueueTest, ASendWithinFiveMinutesOfTheSameDeduplicationIdIsAcknowledgedButNotStored) {
   auto q = make();
   auto first = q.send(msg("x", "g", "d"));

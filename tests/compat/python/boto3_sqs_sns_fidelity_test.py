@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Debian's python3-boto3 and AWS CLI against a real localray: FIFO queues (group order under
-concurrent consumers, deduplication, the FIFO rules' errors), the receipt-handle rules, tags,
-permissions, dead-letter sources, and SNS FIFO topics fanning out to FIFO queues."""
+"""Debian's python3-boto3 and AWS CLI against a real localray: SQS FIFO queues (group order under
+concurrent consumers, deduplication, the FIFO rules' errors), receipt-handle rules, tags, permissions,
+dead-letter sources and their allow policy; SNS FIFO topics fanning out to FIFO queues, and filter
+policies on bodies and attributes."""
 import json
 import threading
 import unittest
@@ -294,6 +295,64 @@ class SnsFifoTest(LocalrayCase):
             self.assertEqual([b for b, g, _ in got if g == "g1"], ["m1", "m3", "m5", "b1"])
             self.assertEqual([d for b, _, d in got if b == "b1"], ["batch-1"], "the publish's deduplication id reaches the queue")
             self.assertEqual(len(got), 8, "the repeat was not delivered")
+
+
+class SnsFilterPolicyTest(LocalrayCase):
+    def test_policies_on_bodies_and_attributes_with_every_operator(self):
+        sns, sqs = self.client("sns"), self.client("sqs")
+        topic = sns.create_topic(Name="filtered")["TopicArn"]
+        def queue(name):
+            url = sqs.create_queue(QueueName=name)["QueueUrl"]
+            return url, self.queue_arn(sqs, url)
+        body_url, body_arn = queue("by-body")
+        attr_url, attr_arn = queue("by-attributes")
+        body_policy = {"order": {"status": ["paid"], "total": [{"numeric": [">", 100, "<=", 1000]}]},
+                       "$or": [{"region": [{"prefix": "eu-"}]}, {"vip": [True]}]}
+        sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=body_arn, ReturnSubscriptionArn=True,
+                            Attributes={"FilterPolicyScope": "MessageBody", "FilterPolicy": json.dumps(body_policy),
+                                        "RawMessageDelivery": "true"})["SubscriptionArn"]
+        attrs = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+        self.assertEqual(attrs["FilterPolicyScope"], "MessageBody")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicyScope", AttributeValue="MessageAttributes")
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy")
+        attr_policy = {"source": [{"anything-but": {"prefix": "test-"}}], "ip": [{"cidr": "192.168.0.0/16"}],
+                       "level": [{"equals-ignore-case": "ERROR"}, {"suffix": "-fatal"}], "trace": [{"exists": False}]}
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=attr_arn,
+                      Attributes={"FilterPolicy": json.dumps(attr_policy), "RawMessageDelivery": "true"})
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=attr_arn + "-x",
+                          Attributes={"FilterPolicy": json.dumps({"n": [{"numeric": [">", 10, "<", 5]}]})})
+        self.assertEqual(e.exception.response["Error"]["Message"], "Invalid parameter: Attributes Reason: FilterPolicy: Bottom must be less than top")
+
+        def s(v):
+            return {"DataType": "String", "StringValue": v}
+        messages = [
+            ({"order": {"status": "paid", "total": 500}, "region": "eu-west-1"}, {}),             # body: yes
+            ({"order": {"status": "paid", "total": 500}, "region": "us-east-1"}, {}),             # body: no ($or)
+            ({"order": {"status": "paid", "total": 50}, "vip": True}, {}),                       # body: no (total)
+            ({"order": [{"status": "new"}, {"status": "paid", "total": 101}], "vip": True}, {}),  # body: yes (array)
+            ("not json", {"source": s("prod-api"), "ip": s("192.168.4.4"), "level": s("error")}),     # attributes: yes
+            ("m", {"source": s("test-api"), "ip": s("192.168.4.4"), "level": s("error")}),           # no: anything-but
+            ("m", {"source": s("prod-api"), "ip": s("10.0.0.1"), "level": s("db-fatal")}),           # no: cidr
+            ("m2", {"source": s("prod-api"), "ip": s("192.168.0.9"), "level": s("db-fatal")}),       # attributes: yes
+            ("m", {"source": s("prod-api"), "ip": s("192.168.0.9"), "level": s("db-fatal"), "trace": s("t")}),  # no: exists false
+        ]
+        for body, attributes in messages:
+            sns.publish(TopicArn=topic, Message=body if isinstance(body, str) else json.dumps(body), MessageAttributes=attributes)
+        def drain(url, n):
+            got = []
+            def enough():
+                got.extend(m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []))
+                return len(got) >= n
+            eventually(enough, 5)
+            return got
+        by_body = [json.loads(b) for b in drain(body_url, 2)]
+        self.assertEqual([b.get("region", b.get("vip")) for b in by_body], ["eu-west-1", True])
+        self.assertEqual(sorted(drain(attr_url, 2)), ["m2", "not json"])
+        self.assertEmptyReceive(sqs.receive_message(QueueUrl=body_url, WaitTimeSeconds=1))
+        self.assertEmptyReceive(sqs.receive_message(QueueUrl=attr_url))
 
 
 if __name__ == "__main__":
