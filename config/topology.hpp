@@ -99,6 +99,7 @@ struct Subscription {
   std::string topic, protocol, endpoint;
   bool raw_message_delivery = false;
   std::string filter_policy = {};  // JSON text, or empty
+  bool filter_body = false;        // FilterPolicyScope MessageBody (else MessageAttributes)
   std::string dead_letter_queue = {};  // RedrivePolicy's queue (name or ARN), or empty
   friend bool operator==(const Subscription&, const Subscription&) = default;
 };

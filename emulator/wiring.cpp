@@ -447,11 +447,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     }
     std::optional<sns::model::FilterPolicy> filter;
     if (!sub.filter_policy.empty()) {
-      auto parsed = sns::protocol::parse_filter_policy(sub.filter_policy, "FilterPolicy: ");
+      auto parsed = sns::protocol::parse_filter_policy(sub.filter_policy, "FilterPolicy: ", /*bare_values=*/true);
       if (!parsed) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + parsed.error().message};
       filter = std::move(*parsed);
     }
     sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::move(filter), {}};
+    if (sub.filter_body) request.stored_attributes["FilterPolicyScope"] = "MessageBody";
     if (!sub.dead_letter_queue.empty()) {
       request.dead_letter_target_arn = queue_arn_of(sub.dead_letter_queue);
       request.stored_attributes["RedrivePolicy"] = nlohmann::json{{"deadLetterTargetArn", *request.dead_letter_target_arn}}.dump();

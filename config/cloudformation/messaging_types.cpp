@@ -92,8 +92,11 @@ tracing::Result<ResourceValues> subscription_resource(CompileContext& ctx, const
       return p.error("RedrivePolicy", "must hold deadLetterTargetArn, a queue ARN");
     s->dead_letter_queue = target->get<std::string>();
   }
-  if (auto scope = p.optional_string("FilterPolicyScope"); scope && *scope && **scope != "MessageAttributes")
-    return p.error("FilterPolicyScope", "only MessageAttributes is emulated");
+  auto scope = p.optional_string("FilterPolicyScope");
+  if (!scope) return scope.error();
+  if (*scope && **scope != "MessageAttributes" && **scope != "MessageBody")
+    return p.error("FilterPolicyScope", "must be MessageAttributes or MessageBody");
+  s->filter_body = *scope && **scope == "MessageBody";
   ctx.topology.subscriptions.push_back(*s);
   std::string arn = *topic_arn + ":" + ctx.short_id(id);
   return ResourceValues{"AWS::SNS::Subscription", arn, {{"Arn", arn}}};

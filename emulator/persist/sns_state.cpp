@@ -111,7 +111,7 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
         continue;
       }
       if (policy) {
-        auto parsed = sns::protocol::parse_filter_policy(*policy, "");
+        auto parsed = sns::protocol::parse_filter_policy(*policy, "", /*bare_values=*/true);
         if (!parsed) {
           log->warn("--persist: subscription {} not restored: {}", sub.arn, parsed.error().message);
           ++counts.skipped;

@@ -53,13 +53,18 @@ bool in_network(const FilterCondition& c, const std::string& value) {
 }
 
 // The values a body path leads to: objects are stepped into, arrays on the way and at the end
-// offer each element.
-void collect(const nlohmann::json& node, const std::vector<std::string>& path, std::size_t at, std::vector<Value>& out, bool& present) {
+// offer each element. Arrays nested deeper than kMaxBodyDepth offer nothing: a publisher's body
+// must not run the walk off the stack.
+constexpr int kMaxBodyDepth = 64;
+void collect(const nlohmann::json& node, const std::vector<std::string>& path, std::size_t at, std::vector<Value>& out, bool& present,
+             int depth = 0) {
+  if (depth > kMaxBodyDepth) return;
   if (node.is_array()) {
-    for (const auto& e : node) collect(e, path, at, out, present);
+    for (const auto& e : node) collect(e, path, at, out, present, depth + 1);
     return;
   }
   if (at == path.size()) {
+    if (node.is_object()) return;  // SNS matches leaves only: an object is not a value of the key
     present = true;
     if (node.is_string()) out.push_back({node.get<std::string>(), false});
     else if (node.is_number()) out.push_back({node.dump(), true});
@@ -69,7 +74,7 @@ void collect(const nlohmann::json& node, const std::vector<std::string>& path, s
   }
   if (!node.is_object()) return;
   auto it = node.find(path[at]);
-  if (it != node.end()) collect(*it, path, at + 1, out, present);
+  if (it != node.end()) collect(*it, path, at + 1, out, present, depth + 1);
 }
 
 std::vector<std::string> split_path(const std::string& key) {
@@ -110,7 +115,8 @@ std::vector<Value> values_of(const MessageAttribute& a) {
     for (const auto& e : array) {
       if (e.is_string()) out.push_back({e.get<std::string>(), false});
       else if (e.is_number()) out.push_back({e.dump(), true});
-      else out.push_back({e.dump(), false});
+      else if (e.is_boolean()) out.push_back({e.get<bool>() ? "true" : "false", false});
+      // Nested arrays and objects match nothing (and are not walked: they may nest deep).
     }
     return out;
   }

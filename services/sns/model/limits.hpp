@@ -9,5 +9,7 @@ constexpr std::size_t kMaxAttributeNameBytes = 256;   // "Length of message attr
 constexpr std::size_t kMaxBatchEntries = 10;          // PublishBatch quota
 constexpr std::size_t kMaxBatchEntryIdChars = 80;     // as SQS batch ids
 constexpr std::size_t kMaxFilterPolicyCombinations = 150;  // "Filter policy is too complex"
+constexpr std::size_t kMaxFilterPolicyBytes = 256 * 1024;  // SNS quota: a filter policy's size
+constexpr int kMaxFilterPolicyDepth = 32;  // localray's bound on nested objects and $or in a policy
 constexpr std::size_t kMaxFilterPolicyKeys = 5;       // "Filter policy can not have more than 5 keys"
 }  // namespace localray::sns::model

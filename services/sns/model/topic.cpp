@@ -260,7 +260,9 @@ void Topic::deliver(const PublishRequest& request, const PublishReceipt& receipt
       bool pass;
       if (body_scope(s.stored_attributes)) {
         if (!body) body = nlohmann::json::parse(request.message, nullptr, /*allow_exceptions=*/false);
-        pass = !body->is_discarded() && s.filter_policy->matches_body(*body);
+        // A message that is not JSON has no keys: only a policy without any lets it through.
+        pass = body->is_discarded() ? s.filter_policy->conditions.empty() && s.filter_policy->ors.empty()
+                                    : s.filter_policy->matches_body(*body);
       } else {
         pass = s.filter_policy->matches(request.attributes);
       }

@@ -17,6 +17,7 @@ using Kind = FilterCondition::Kind;
 
 struct Parser {
   std::string prefix;
+  bool bare_values = false;  // a key's single value stands for a one-element list (older localray)
 
   model::Error fail(const std::string& why) const { return {model::Code::InvalidParameter, prefix + "FilterPolicy: " + why}; }
 
@@ -160,7 +161,8 @@ struct Parser {
   }
 
   // The keys of one policy object under `path` (dotted, for nested objects), into `into`.
-  model::Result<void> object(const json& doc, const std::string& path, model::FilterPolicy& into) const {
+  model::Result<void> object(const json& doc, const std::string& path, model::FilterPolicy& into, int depth = 0) const {
+    if (depth > model::kMaxFilterPolicyDepth) return fail("Filter policy is too complex");
     for (const auto& [key, rules] : doc.items()) {
       if (key == "$or") {
         if (!rules.is_array() || rules.size() < 2) return fail("Or relationship must be an array of at least two objects");
@@ -168,7 +170,7 @@ struct Parser {
         for (const auto& alternative : rules) {
           if (!alternative.is_object() || alternative.empty()) return fail("Or relationship must be an array of at least two objects");
           model::FilterPolicy one;
-          if (auto r = object(alternative, path, one); !r) return r;
+          if (auto r = object(alternative, path, one, depth + 1); !r) return r;
           into.nested = into.nested || one.nested;
           alternatives.push_back(std::move(one));
         }
@@ -179,13 +181,13 @@ struct Parser {
       if (rules.is_object()) {
         into.nested = true;
         if (rules.empty()) return fail("Empty objects are not allowed");
-        if (auto r = object(rules, name, into); !r) return r;
+        if (auto r = object(rules, name, into, depth + 1); !r) return r;
         continue;
       }
-      if (!rules.is_array()) return fail("\"" + key + "\" must be an object or an array");
-      if (rules.empty()) return fail("Empty arrays are not allowed");
+      if (!rules.is_array() && !bare_values) return fail("\"" + key + "\" must be an object or an array");
+      if (rules.is_array() && rules.empty()) return fail("Empty arrays are not allowed");
       std::vector<FilterCondition> any_of;
-      for (const auto& r : rules) {
+      for (const auto& r : rules.is_array() ? rules : json::array({rules})) {
         auto c = condition(r);
         if (!c) return c.error();
         any_of.push_back(std::move(*c));
@@ -198,21 +200,24 @@ struct Parser {
 };
 
 // How many single-value matches the policy stands for: SNS bounds it at kMaxFilterPolicyCombinations.
+// Counting stops just past the bound, so that no product overflows.
 std::size_t combinations(const model::FilterPolicy& p) {
+  constexpr std::size_t over = model::kMaxFilterPolicyCombinations + 1;
   std::size_t n = 1;
-  for (const auto& [key, any_of] : p.conditions) n *= std::max<std::size_t>(1, any_of.size());
+  for (const auto& [key, any_of] : p.conditions) n = std::min(over, n * std::max<std::size_t>(1, any_of.size()));
   for (const auto& alternatives : p.ors) {
     std::size_t sum = 0;
-    for (const auto& a : alternatives) sum += combinations(a);
-    n *= std::max<std::size_t>(1, sum);
+    for (const auto& a : alternatives) sum = std::min(over, sum + combinations(a));
+    n = std::min(over, n * std::max<std::size_t>(1, sum));
   }
   return n;
 }
 
 }  // namespace
 
-model::Result<model::FilterPolicy> parse_filter_policy(const std::string& text, std::string_view error_prefix) {
-  Parser p{std::string{error_prefix}};
+model::Result<model::FilterPolicy> parse_filter_policy(const std::string& text, std::string_view error_prefix, bool bare_values) {
+  Parser p{std::string{error_prefix}, bare_values};
+  if (text.size() > model::kMaxFilterPolicyBytes) return p.fail("Filter policy is too long");
   auto doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return p.fail("failed to parse JSON.");
   if (!doc.is_object()) return p.fail("Filter policy must be a JSON object");

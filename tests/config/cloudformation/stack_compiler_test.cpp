@@ -267,6 +267,19 @@ TEST(StackCompiler, FifoQueuesAreNamedWithTheirSuffixAndKeepTheirSettings) {
             "app.yaml: Resources.Q.Properties.FifoQueue: ContentBasedDeduplication, DeduplicationScope and FifoThroughputLimit need FifoQueue: true");
 }
 
+TEST(StackCompiler, SubscriptionsMayFilterOnTheMessageBody) {
+  auto t = compile("Resources:\n  T: { Type: AWS::SNS::Topic }\n  Q: { Type: AWS::SQS::Queue }\n"
+                   "  S:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: sqs, Endpoint: !GetAtt Q.Arn, "
+                   "FilterPolicyScope: MessageBody, FilterPolicy: { order: { status: [paid] } } }\n");
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->subscriptions.size(), 1u);
+  EXPECT_TRUE(t->subscriptions[0].filter_body);
+  EXPECT_EQ(error_of("Resources:\n  T: { Type: AWS::SNS::Topic }\n  Q: { Type: AWS::SQS::Queue }\n"
+                     "  S:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: sqs, Endpoint: !GetAtt Q.Arn, "
+                     "FilterPolicyScope: Everything }\n"),
+            "app.yaml: Resources.S.Properties.FilterPolicyScope: must be MessageAttributes or MessageBody");
+}
+
 TEST(StackCompiler, LayersFromLocalFoldersAndTheFunctionsUsingThem) {
   auto t = compile("Resources:\n  Deps:\n    Type: AWS::Lambda::LayerVersion\n    Properties: { LayerName: deps, Content: src, CompatibleRuntimes: [nodejs20.x] }\n"
                    "  Fn:\n    Type: AWS::Lambda::Function\n"

@@ -118,6 +118,27 @@ TEST(FilterPolicyJsonTest, BodyPoliciesMatchNestedPathsArraysOrAndCidr) {
   EXPECT_FALSE(v6.matches({{"ip", {"String", "10.0.0.1"}}}));
 }
 
+TEST(FilterPolicyJsonTest, HostileDepthsAndSizesAreBoundedNotFollowed) {
+  std::string deep_policy;
+  for (int i = 0; i < 5000; ++i) deep_policy += R"({"a":)";
+  deep_policy += R"(["x"])" + std::string(5000, '}');
+  EXPECT_EQ(problem(deep_policy), "Invalid parameter: FilterPolicy: Filter policy is too complex");
+  std::string wide = R"({"a":{)";
+  for (int i = 0; i < 64; ++i) wide += (i ? "," : "") + std::string{"\"k"} + std::to_string(i) + R"(":[1,2])";
+  wide += "}}";
+  EXPECT_EQ(problem(wide), "Invalid parameter: FilterPolicy: Filter policy is too complex") << "2^64 combinations do not wrap to 0";
+  EXPECT_EQ(problem(std::string(300 * 1024, ' ') + "{}"), "Invalid parameter: FilterPolicy: Filter policy is too long");
+
+  auto p = parse(R"({"a":["x"]})");
+  std::string deep_body = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_FALSE(p.matches_body(nlohmann::json::parse(deep_body))) << "a body nested deep is walked no deeper than the bound";
+  auto exists = parse(R"({"a":[{"exists":true}]})");
+  EXPECT_FALSE(exists.matches_body(nlohmann::json::parse(R"({"a":{"b":1}})"))) << "exists looks at leaves, not objects";
+  EXPECT_TRUE(exists.matches_body(nlohmann::json::parse(R"({"a":0})")));
+  EXPECT_EQ(parse_filter_policy(R"({"a":"bare"})", "", /*bare_values=*/true)->conditions.at("a").at(0).text, "bare")
+      << "what older localray stored still loads";
+}
+
 TEST(FilterPolicyJsonTest, RefusesWhatSnsRefusesWithItsWords) {
   EXPECT_EQ(problem("{"), "Invalid parameter: FilterPolicy: failed to parse JSON.");
   EXPECT_EQ(problem(R"(["a"])"), "Invalid parameter: FilterPolicy: Filter policy must be a JSON object");
