@@ -177,9 +177,11 @@ void MoveTasks::run(std::shared_ptr<Task> task) {
             moves[target].push_back(std::move(m));
           }
           std::int64_t moved = 0;
-          for (auto& [target, messages] : moves) {
-            moved += static_cast<std::int64_t>(messages.size());
-            asio::post(target->strand, [target, messages = std::move(messages)]() mutable {
+          for (auto& move : moves) {
+            // A plain copy: lambdas may not capture structured bindings before clang 16.
+            auto target = move.first;
+            moved += static_cast<std::int64_t>(move.second.size());
+            asio::post(target->strand, [target, messages = std::move(move.second)]() mutable {
               for (auto& m : messages) target->queue.accept_moved(std::move(m));
               for (auto* t : target->waiters) t->cancel();
             });
