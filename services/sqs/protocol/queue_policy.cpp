@@ -36,7 +36,7 @@ bool has_statement(const Tree& policy, const std::string& sid) {
   return std::any_of(st->begin(), st->end(), [&](const Tree& s) { return s.is_object() && s.value("Sid", "") == sid; });
 }
 
-std::string dump(const Tree& j) { return j.dump(-1, ' ', false, Tree::error_handler_t::replace); }
+std::string policy_text(const Tree& j) { return j.dump(-1, ' ', false, Tree::error_handler_t::replace); }
 
 }  // namespace
 
@@ -74,7 +74,7 @@ model::Result<std::string> policy_with_permission(const std::string& current, co
   statement["Action"] = one_or_many(granted);
   statement["Resource"] = queue_arn;
   policy["Statement"].push_back(std::move(statement));
-  return dump(policy);
+  return policy_text(policy);
 }
 
 model::Result<std::optional<std::string>> policy_without_permission(const std::string& current, const std::string& label) {
@@ -86,7 +86,7 @@ model::Result<std::optional<std::string>> policy_without_permission(const std::s
     if (!(s.is_object() && s.value("Sid", "") == label)) kept.push_back(std::move(s));
   if (kept.empty()) return std::optional<std::string>{};
   statements = std::move(kept);
-  return std::optional<std::string>{dump(policy)};
+  return std::optional<std::string>{policy_text(policy)};
 }
 
 }  // namespace localray::sqs::protocol

@@ -13,7 +13,7 @@ model::Error no_source() {
   return {model::Code::ResourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist."};
 }
 
-std::int64_t epoch_ms(tracing::TimePoint t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(); }
+std::int64_t task_started_ms(tracing::TimePoint t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(); }
 }  // namespace
 
 asio::awaitable<Outcome> list_dead_letter_source_queues(const Call& c) {
@@ -62,7 +62,7 @@ asio::awaitable<Outcome> list_message_move_tasks(const Call& c) {
     r["ApproximateNumberOfMessagesMoved"] = t.moved;
     r["ApproximateNumberOfMessagesToMove"] = t.to_move;
     if (t.status == model::MoveStatus::Failed) r["FailureReason"] = t.failure_reason;
-    r["StartedTimestamp"] = epoch_ms(t.started_at);
+    r["StartedTimestamp"] = task_started_ms(t.started_at);
     results.push_back(std::move(r));
   }
   Tree out = Tree::object();
