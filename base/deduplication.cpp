@@ -44,4 +44,9 @@ std::string sequence_number_text(std::uint64_t n) {
   return buf;
 }
 
+std::uint64_t next_sequence(std::uint64_t last, std::chrono::nanoseconds now) {
+  auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now.count()));
+  return std::max(last + 1, kSequenceBase + ns);
+}
+
 }  // namespace localray::base

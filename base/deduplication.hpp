@@ -64,5 +64,8 @@ bool valid_fifo_id(std::string_view id);
 // nanoseconds, so that they grow across restarts and read like SQS's (which start with a 1).
 constexpr std::uint64_t kSequenceBase = 10'000'000'000'000'000'000ULL;
 std::string sequence_number_text(std::uint64_t n);
+// The number after `last`: never below kSequenceBase plus `now` (nanoseconds since the epoch), so
+// that numbers keep growing across restarts.
+std::uint64_t next_sequence(std::uint64_t last, std::chrono::nanoseconds now);
 
 }  // namespace localray::base

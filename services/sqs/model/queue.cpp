@@ -132,9 +132,7 @@ void Queue::restore(std::uint64_t seq, Message m) {
 }
 
 std::string Queue::next_sequence_number(tracing::TimePoint now) {
-  // Increasing within the queue and across restarts: never below the clock in nanoseconds.
-  auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
-  last_sequence_ = std::max(last_sequence_ + 1, base::kSequenceBase + ns);
+  last_sequence_ = base::next_sequence(last_sequence_, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()));
   return base::sequence_number_text(last_sequence_);
 }
 

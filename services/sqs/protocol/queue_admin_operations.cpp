@@ -8,6 +8,22 @@ namespace localray::sqs::protocol::ops {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// These operations answer nothing and change the queue's settings by `edit`, which may refuse.
+template <class Edit>
+asio::awaitable<Outcome> edit_settings(const Call& c, std::shared_ptr<model::QueueHandle> q, Edit edit) {
+  auto r = co_await c.backend.update_settings(std::move(q), [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
+    auto next = current;
+    if (auto edited = edit(next); !edited) return edited.error();
+    return next;
+  });
+  if (!r) co_return r.error();
+  co_return ok(Tree::object());
+}
+
+}  // namespace
+
 asio::awaitable<Outcome> tag_queue(const Call& c) {
   auto q = target_queue(c);
   if (!q) co_return q.error();
@@ -16,13 +32,7 @@ asio::awaitable<Outcome> tag_queue(const Call& c) {
   if (!tags) co_return tags.error();
   if (tags->empty()) co_return missing_parameter("Tags");
   const std::string name = (*q)->queue.name();
-  auto r = co_await c.backend.update_settings(*q, [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
-    auto next = current;
-    if (auto merged = merge_tags(next.tags, *tags, name); !merged) return merged.error();
-    return next;
-  });
-  if (!r) co_return r.error();
-  co_return ok(Tree::object());
+  co_return co_await edit_settings(c, *q, [&](model::QueueSettings& next) { return merge_tags(next.tags, *tags, name); });
 }
 
 asio::awaitable<Outcome> untag_queue(const Call& c) {
@@ -34,13 +44,10 @@ asio::awaitable<Outcome> untag_queue(const Call& c) {
   for (const auto& k : *keys)
     if (k.empty() || k.size() > kMaxTagKeyLength)
       co_return model::Error{model::Code::InvalidParameterValue, "Tag keys must be between 1 and 128 characters in length."};
-  auto r = co_await c.backend.update_settings(*q, [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
-    auto next = current;
+  co_return co_await edit_settings(c, *q, [&](model::QueueSettings& next) -> model::Result<void> {
     for (const auto& k : *keys) next.tags.erase(k);  // an unknown key is no error
-    return next;
+    return {};
   });
-  if (!r) co_return r.error();
-  co_return ok(Tree::object());
 }
 
 asio::awaitable<Outcome> list_queue_tags(const Call& c) {
@@ -62,16 +69,13 @@ asio::awaitable<Outcome> add_permission(const Call& c) {
   auto actions = string_list(c.input, "Actions");
   if (!actions) co_return actions.error();
   const std::string arn = (*q)->queue.arn();
-  auto r = co_await c.backend.update_settings(*q, [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
-    auto next = current;
+  co_return co_await edit_settings(c, *q, [&](model::QueueSettings& next) -> model::Result<void> {
     auto it = next.other.find("Policy");
     auto policy = policy_with_permission(it == next.other.end() ? std::string{} : it->second, arn, *label, *accounts, *actions);
     if (!policy) return policy.error();
     next.other["Policy"] = std::move(*policy);
-    return next;
+    return {};
   });
-  if (!r) co_return r.error();
-  co_return ok(Tree::object());
 }
 
 asio::awaitable<Outcome> remove_permission(const Call& c) {
@@ -79,17 +83,14 @@ asio::awaitable<Outcome> remove_permission(const Call& c) {
   if (!q) co_return q.error();
   auto label = required_string(c.input, "Label");
   if (!label) co_return label.error();
-  auto r = co_await c.backend.update_settings(*q, [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
-    auto next = current;
+  co_return co_await edit_settings(c, *q, [&](model::QueueSettings& next) -> model::Result<void> {
     auto it = next.other.find("Policy");
     auto policy = policy_without_permission(it == next.other.end() ? std::string{} : it->second, *label);
     if (!policy) return policy.error();
     if (*policy) next.other["Policy"] = std::move(**policy);
     else next.other.erase("Policy");
-    return next;
+    return {};
   });
-  if (!r) co_return r.error();
-  co_return ok(Tree::object());
 }
 
 }  // namespace localray::sqs::protocol::ops
