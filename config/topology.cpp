@@ -179,7 +179,8 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
   });
   t.subscriptions = read_list<Subscription>(root, "subscriptions", err, [](Reader& r) {
     Subscription s{r.str("topic", true), r.str("protocol", true), r.str("endpoint", true)};
-    if (s.protocol != "lambda" && s.protocol != "sqs") r.fail("protocol", "must be lambda or sqs");
+    static const std::set<std::string> kProtocols{"lambda", "sqs", "http", "https", "email", "email-json", "sms"};
+    if (!kProtocols.contains(s.protocol)) r.fail("protocol", "must be lambda, sqs, http, https, email, email-json or sms");
     s.raw_message_delivery = r.boolean("raw_message_delivery", false);
     s.dead_letter_queue = r.str("dead_letter_queue", false);
     return s;

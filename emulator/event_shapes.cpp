@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/sns_http_messages.hpp"
 #include "http/base64.hpp"
 #include "tracing/timestamps.hpp"
 
@@ -18,19 +19,11 @@ std::string epoch_millis(tracing::TimePoint t) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 
-ordered sns_attributes(const sns::model::MessageAttributes& attrs) {
-  ordered out = ordered::object();
-  for (const auto& [name, a] : attrs) {
-    bool binary = a.data_type.rfind("Binary", 0) == 0;
-    out[name] = ordered{{"Type", a.data_type}, {"Value", binary ? http::base64_encode(a.value) : a.value}};
-  }
-  return out;
-}
-
-// Signatures are not verifiable without AWS's key; a fixed, well-formed value keeps parsers happy.
+// SQS and Lambda deliveries are not signed (signing costs an RSA operation per delivery, and
+// only http/https endpoints are commonly verified); a fixed, well-formed value keeps parsers happy.
 constexpr const char* kSignature = "bG9jYWxyYXkgZG9lcyBub3Qgc2lnbiBub3RpZmljYXRpb25z";
 
-std::string signing_cert_url(const std::string& endpoint) { return endpoint + "/_localray/sns/SimpleNotificationService.pem"; }
+std::string signing_cert_url(const std::string& endpoint) { return sns_signing_cert_url(endpoint); }
 std::string unsubscribe_url(const std::string& endpoint, const std::string& arn) {
   return endpoint + "/?Action=Unsubscribe&SubscriptionArn=" + arn;
 }
@@ -48,7 +41,7 @@ std::string sns_lambda_event(const sns::model::Notification& n, const sns::model
                  {"Signature", kSignature},
                  {"SigningCertUrl", signing_cert_url("https://sns.localhost")},
                  {"UnsubscribeUrl", unsubscribe_url("https://sns.localhost", s.arn)},
-                 {"MessageAttributes", sns_attributes(n.attributes)}};
+                 {"MessageAttributes", sns_message_attributes(n.attributes)}};
   ordered record = {{"EventSource", "aws:sns"}, {"EventVersion", "1.0"}, {"EventSubscriptionArn", s.arn}, {"Sns", std::move(sns)}};
   return ordered{{"Records", ordered::array({std::move(record)})}}.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
@@ -67,7 +60,7 @@ std::string sns_sqs_envelope(const sns::model::Notification& n, const sns::model
     e["SigningCertURL"] = signing_cert_url(endpoint);
   }
   e["UnsubscribeURL"] = unsubscribe_url(endpoint, s.arn);
-  if (!n.attributes.empty()) e["MessageAttributes"] = sns_attributes(n.attributes);
+  if (!n.attributes.empty()) e["MessageAttributes"] = sns_message_attributes(n.attributes);
   return e.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 

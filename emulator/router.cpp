@@ -9,10 +9,15 @@
 
 #include "emulator/uninstrumented_calls.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/offload.hpp"
+#include "emulator/sns_http_messages.hpp"
 #include "emulator/version.hpp"
+#include "tracing/timestamps.hpp"
 #include "http/form.hpp"
 #include "emulator/service_routing.hpp"
 #include "services/apigateway/protocol/invoke.hpp"
@@ -160,6 +165,62 @@ http::Response Router::function_logs(const http::Request& r) const {
   return http::Response::json(200, json{{"function_arn", arn}, {"runs", runs}}.dump());
 }
 
+// GET /_localray/sns/deliveries[?topic=ARN][&endpoint=ADDRESS][&limit=N]: what SNS sent to email,
+// email-json and sms endpoints (and straight to phone numbers), newest first, from every scope.
+http::Response Router::sns_deliveries(const http::Request& r) const {
+  std::string topic, endpoint;
+  std::size_t limit = 100;
+  for (const auto& [k, v] : http::parse_form(r.query).value_or(http::FormFields{})) {
+    if (k == "topic") topic = v;
+    else if (k == "endpoint") endpoint = v;
+    else if (k == "limit") {
+      auto n = std::strtoull(v.c_str(), nullptr, 10);
+      if (n == 0 || n > sns::model::SentMessages::kKept)
+        return http::Response::json(400, json{{"__type", "ValidationException"}, {"message", "limit is 1 to 10000"}}.dump());
+      limit = n;
+    }
+  }
+  std::vector<sns::model::SentMessage> sent;
+  for (Region* region : s_.regions.all()) {
+    auto some = region->sns->sent().newest_first(topic, endpoint, limit);
+    sent.insert(sent.end(), std::make_move_iterator(some.begin()), std::make_move_iterator(some.end()));
+  }
+  std::stable_sort(sent.begin(), sent.end(), [](const auto& a, const auto& b) { return a.timestamp > b.timestamp; });
+  if (sent.size() > limit) sent.resize(limit);
+  json out = json::array();
+  for (const auto& m : sent) {
+    json attributes = json::object();
+    for (const auto& [name, a] : m.attributes) attributes[name] = {{"Type", a.data_type}, {"Value", a.value}};
+    json one{{"protocol", m.protocol},
+             {"endpoint", m.endpoint},
+             {"topic_arn", m.topic_arn.empty() ? json(nullptr) : json(m.topic_arn)},
+             {"subscription_arn", m.subscription_arn.empty() ? json(nullptr) : json(m.subscription_arn)},
+             {"type", m.type},
+             {"message_id", m.message_id},
+             {"subject", m.subject ? json(*m.subject) : json(nullptr)},
+             {"message", m.body},
+             {"message_attributes", std::move(attributes)},
+             {"timestamp", tracing::iso8601_millis(m.timestamp)}};
+    if (!m.token.empty()) {
+      one["token"] = m.token;
+      one["subscribe_url"] = sns_subscribe_url(endpoints_.edge_url, m.topic_arn, m.token);
+    }
+    out.push_back(std::move(one));
+  }
+  return http::Response::json(200, json{{"deliveries", std::move(out)}}.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// POST /_localray/sns/opt-outs {"phoneNumber": "+15550100"}: the number replies STOP, as a
+// recipient would, in the home account and region.
+http::Response Router::sns_opt_out(const http::Request& r) const {
+  auto body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  std::string number = body.is_object() ? body.value("phoneNumber", std::string{}) : std::string{};
+  if (!sns::model::valid_phone_number(number))
+    return http::Response::json(400, json{{"__type", "ValidationException"}, {"message", "the body needs {\"phoneNumber\": \"+<E.164 number>\"}"}}.dump());
+  s_.regions.at(s_.home).sns->sms().opt_out(number);
+  return http::Response::json(200, json{{"phoneNumber", number}, {"optedOut", true}}.dump());
+}
+
 asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r) const {
   std::string_view path = r.path;
   if (path == "/_localray/events") {
@@ -190,6 +251,22 @@ asio::awaitable<http::Response> Router::localray_endpoint(const http::Request& r
     co_return res;
   }
   if (path == "/_localray/logs" || path == "/_localray/logs/") co_return function_logs(r);
+  if (path == "/_localray/sns/deliveries" && r.method == "GET") co_return sns_deliveries(r);
+  if (path == "/_localray/sns/opt-outs" && r.method == "POST") co_return sns_opt_out(r);
+  if (path == kSnsSigningCertPath) {
+    // The first request may make the key (tens of milliseconds): not on an I/O thread.
+    // Named, not made inside the co_await: GCC 12 destroys such temporaries twice.
+    auto key = s_.sns_signing_key;
+    auto read_pem = [key] { return key->certificate_pem(); };
+    auto pool = s_.blocking->executor();
+    auto pem = co_await base::offload(pool, read_pem);
+    if (pem.empty()) co_return http::Response::json(500, json{{"message", "localray could not make its SNS signing key: " + key->problem()}}.dump());
+    http::Response res;
+    res.status = 200;
+    res.body = std::move(pem);
+    res.headers.set("Content-Type", "application/x-x509-ca-cert");
+    co_return res;
+  }
   if (path.rfind("/_localray/stand-in/", 0) == 0) {
     // The http function's default target: an offline stand-in for a public JSON API.
     auto id = path.substr(path.rfind('/') + 1);

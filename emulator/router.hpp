@@ -31,6 +31,8 @@ class Router {
   boost::asio::awaitable<http::Response> localray_endpoint(const http::Request& request) const;
   nlohmann::json stacks_json() const;
   http::Response function_logs(const http::Request& request) const;
+  http::Response sns_deliveries(const http::Request& request) const;
+  http::Response sns_opt_out(const http::Request& request) const;
   // Lambda's REST API, when the request is one of its calls.
   boost::asio::awaitable<std::optional<http::Response>> lambda_call(const http::Request& request, const http::CallContext& call);
   boost::asio::awaitable<http::Response> call_service(const http::Request& request, const Routed& routed, const http::CallContext& call);

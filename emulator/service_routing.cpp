@@ -97,6 +97,11 @@ Routed identify_service(const http::Request& r) {
   else if (version == "2012-11-05" || (version.empty() && signed_for == "sqs")) out.service = Service::SqsQuery;
   else if (signed_for == "sns") out.service = Service::Sns;
   else if (signed_for == "sqs") out.service = Service::SqsQuery;
+  // The SubscribeURL and UnsubscribeURL SNS sends to http/https endpoints: unsigned GETs that name
+  // neither a version nor a service, and actions only SNS has.
+  else if (auto action = http::form_value(*form, "Action"); signed_for.empty() && version.empty() &&
+                                                            (action == "ConfirmSubscription" || action == "Unsubscribe"))
+    out.service = Service::Sns;
   if (out.service != Service::Unknown) out.form = std::move(*form);
   return out;
 }

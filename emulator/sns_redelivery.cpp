@@ -21,7 +21,7 @@ SnsRedelivery::SnsRedelivery(asio::any_io_executor ex, Regions& regions, sns::mo
                              std::shared_ptr<spdlog::logger> log)
     : ex_{ex}, strand_{asio::make_strand(ex)}, regions_{regions}, schedule_{schedule}, t_{tracer}, log_{std::move(log)} {}
 
-void SnsRedelivery::record(const tracing::TraceHeader& ctx, std::string service, nlohmann::json aws, tracing::TimePoint started,
+void SnsRedelivery::record(const tracing::TraceHeader& ctx, const Target& target, nlohmann::json aws, tracing::TimePoint started,
                            const std::optional<FailedAttempt>& failure) {
   if (!ctx.is_sampled() || ctx.root.empty() || ctx.parent.empty()) return;
   tracing::Segment s;
@@ -29,11 +29,12 @@ void SnsRedelivery::record(const tracing::TraceHeader& ctx, std::string service,
   s.trace_id = ctx.root;
   s.parent_id = ctx.parent;
   s.id = t_.ids.segment_id();
-  s.name = std::move(service);
-  s.namespace_ = "aws";
+  s.name = target.service;
+  s.namespace_ = target.http.is_null() ? "aws" : "remote";
   s.start_time = tracing::epoch_seconds(started);
   s.end_time = tracing::epoch_seconds(t_.clock.now());
   s.aws = std::move(aws);
+  s.http = target.http;
   if (failure) {
     // Refused for want of capacity is a throttle, as X-Ray marks a 429; any other refusal an error.
     s.error = true;
@@ -64,7 +65,7 @@ void SnsRedelivery::failed(Target target, tracing::TraceHeader ctx, Attempt atte
 asio::awaitable<void> SnsRedelivery::redeliver(Target target, tracing::TraceHeader ctx, Attempt attempt, DeadLetter d, FailedAttempt failure) {
   asio::steady_timer timer{strand_};
   for (int retry = 1;; ++retry) {
-    auto delay = schedule_.delay_before(retry);
+    auto delay = target.schedule.value_or(schedule_).delay_before(retry);
     if (!delay) break;
     if (delay->count() > 0) {
       // Back on the strand (an attempt may have resumed on its service's): stop() cancels there.
@@ -82,7 +83,7 @@ asio::awaitable<void> SnsRedelivery::redeliver(Target target, tracing::TraceHead
     auto again = co_await attempt();
     auto aws = target.aws;
     aws["retries"] = retry;
-    record(ctx, target.service, std::move(aws), started, again);
+    record(ctx, target, std::move(aws), started, again);
     if (!again) {
       ++delivered_on_retry_;
       --waiting_;
@@ -126,7 +127,8 @@ asio::awaitable<void> SnsRedelivery::dead_letter(Target target, tracing::TraceHe
   auto started = t_.clock.now();
   nlohmann::json aws{{"operation", "SendMessage"}, {"queue_url", handle->queue.url()}, {"resource_names", {handle->queue.url()}}, {"dead_letter", true}};
   auto sent = co_await sqs.send(std::move(handle), std::move(m));
-  record(ctx, "SQS", std::move(aws), started,
+  Target dlq{d.target_arn, "SQS", nullptr};
+  record(ctx, dlq, std::move(aws), started,
          sent ? std::optional<FailedAttempt>{} : std::optional<FailedAttempt>{FailedAttempt{DeliveryFailure::client, "DeadLetterQueueRefused", sent.error().message}});
   if (!sent) {
     ++dead_letter_failed_;

@@ -1,6 +1,7 @@
 #pragma once
-// SNS deliveries whose first attempt failed: a server error (the endpoint throttled) is retried on
-// AWS's schedule for managed endpoints; what never gets through, or failed with a client error
+// SNS deliveries whose first attempt failed: a server error (the endpoint throttled, an http
+// endpoint answered 5xx or not at all) is retried on AWS's schedule for managed endpoints, or on
+// an http/https subscription's delivery policy; what never gets through, or failed with a client error
 // (the queue or function is gone), goes to the subscription's dead-letter queue, or is discarded
 // and counted. Bounded: with kMaxWaiting deliveries already waiting for a retry, the next failed
 // one is dead-lettered (or discarded) at once. Every retry and every move to the dead-letter queue
@@ -40,6 +41,11 @@ class SnsRedelivery {
     std::string endpoint;
     std::string service;
     nlohmann::json aws;
+    // The endpoint's own schedule (an http/https subscription's delivery policy); none: AWS's
+    // schedule for managed endpoints.
+    std::optional<sns::model::RetrySchedule> schedule{};
+    // A retry's subsegment: an aws call named `service`, or (http) a remote one with these http fields.
+    nlohmann::json http{};
   };
   // One try of the delivery: nothing when it got through.
   using Attempt = std::function<boost::asio::awaitable<std::optional<sns::model::FailedAttempt>>()>;
@@ -77,7 +83,7 @@ class SnsRedelivery {
                                          sns::model::FailedAttempt failure);
   boost::asio::awaitable<void> dead_letter(Target target, tracing::TraceHeader ctx, DeadLetter d, sns::model::FailedAttempt failure);
   // An attempt's subsegment, from `started` to now, when the trace is sampled.
-  void record(const tracing::TraceHeader& ctx, std::string service, nlohmann::json aws, tracing::TimePoint started,
+  void record(const tracing::TraceHeader& ctx, const Target& target, nlohmann::json aws, tracing::TimePoint started,
               const std::optional<sns::model::FailedAttempt>& failure);
   boost::asio::any_io_executor ex_;
   // Retries wait on this strand, where stop() cancels them: timers are not safe across threads.

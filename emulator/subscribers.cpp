@@ -4,6 +4,8 @@
 #include <boost/asio/detached.hpp>
 
 #include "emulator/event_shapes.hpp"
+#include "emulator/http_subscriber.hpp"
+#include "emulator/recorded_subscriber.hpp"
 
 namespace localray::emulator {
 
@@ -106,7 +108,7 @@ void SqsSubscriber::describe_target(json& aws) const {
   aws["resource_names"] = {queue_url_};
 }
 
-sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactory::make(const std::string& protocol,
+sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactory::make(const std::string& topic_arn, const std::string& protocol,
                                                                                      const std::string& endpoint) {
   using sns::model::Code;
   auto scope = base::scope_of_arn(endpoint);
@@ -125,6 +127,26 @@ sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactor
     if (!q) return sns::model::Error{Code::InvalidParameter, "Invalid parameter: SQS endpoint ARN"};
     return std::shared_ptr<sns::model::Subscriber>{
         std::make_shared<SqsSubscriber>(ex_, sqs, (*q)->queue.arn(), (*q)->queue.url(), redelivery_, endpoint_, ids_)};
+  }
+  if (protocol == "http" || protocol == "https") {
+    // The endpoint's scheme must be the protocol's.
+    auto url = http::Url::parse(endpoint);
+    if (!endpoint.starts_with(protocol + "://") || !url)
+      return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Endpoint must match the specified protocol"};
+    return std::shared_ptr<sns::model::Subscriber>{
+        std::make_shared<HttpSubscriber>(ex_, blocking_, std::move(*url), endpoint, redelivery_, endpoint_, key_, ids_, log_)};
+  }
+  if (protocol == "email" || protocol == "email-json" || protocol == "sms") {
+    auto at = endpoint.find('@');
+    bool email = protocol != "sms";
+    if (email && (at == 0 || at == std::string::npos || at + 1 == endpoint.size()))
+      return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Email address"};
+    if (!email && !sns::model::valid_phone_number(endpoint))
+      return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Invalid SMS endpoint: " + endpoint};
+    // Recorded where the topic is: its account and region's SNS.
+    auto& sns = *regions_.at(base::scope_of_arn(topic_arn)).sns;
+    return std::shared_ptr<sns::model::Subscriber>{
+        std::make_shared<RecordedSubscriber>(ex_, blocking_, protocol, sns.sent(), sns.sms(), endpoint_, key_)};
   }
   return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol};
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "emulator/regions.hpp"
+#include "base/signing_key.hpp"
 #include "emulator/sns_redelivery.hpp"
 #include "services/lambda/model/function.hpp"
 #include "services/sns/model/backend.hpp"
@@ -60,20 +61,25 @@ class SqsSubscriber final : public sns::model::Subscriber {
 };
 
 // Subscribe calls made over the wire: "lambda" + function ARN, "sqs" + queue ARN, in the account
-// and region the ARN names (SNS delivers across regions).
+// and region the ARN names (SNS delivers across regions); "http"/"https" + a URL of that scheme.
 class WireSubscriberFactory final : public sns::model::SubscriberFactory {
  public:
-  WireSubscriberFactory(boost::asio::any_io_executor ex, Regions& regions, SnsRedelivery& redelivery, std::string endpoint,
-                        tracing::IdGenerator& ids)
-      : ex_{std::move(ex)}, regions_{regions}, redelivery_{redelivery}, endpoint_{std::move(endpoint)}, ids_{ids} {}
-  sns::model::Result<std::shared_ptr<sns::model::Subscriber>> make(const std::string& protocol, const std::string& endpoint) override;
+  WireSubscriberFactory(boost::asio::any_io_executor ex, boost::asio::any_io_executor blocking, Regions& regions, SnsRedelivery& redelivery,
+                        std::string endpoint, std::shared_ptr<base::SigningKey> key, tracing::IdGenerator& ids,
+                        std::shared_ptr<spdlog::logger> log)
+      : ex_{std::move(ex)}, blocking_{std::move(blocking)}, regions_{regions}, redelivery_{redelivery}, endpoint_{std::move(endpoint)},
+        key_{std::move(key)}, ids_{ids}, log_{std::move(log)} {}
+  sns::model::Result<std::shared_ptr<sns::model::Subscriber>> make(const std::string& topic_arn, const std::string& protocol,
+                                                                     const std::string& endpoint) override;
 
  private:
-  boost::asio::any_io_executor ex_;
+  boost::asio::any_io_executor ex_, blocking_;
   Regions& regions_;
   SnsRedelivery& redelivery_;
   std::string endpoint_;
+  std::shared_ptr<base::SigningKey> key_;
   tracing::IdGenerator& ids_;
+  std::shared_ptr<spdlog::logger> log_;
 };
 
 }  // namespace localray::emulator

@@ -301,7 +301,8 @@ tracing::Result<void> build_services(Services& s, boost::asio::any_io_executor e
       functions::ServiceClients{*s.sns_client, *s.sqs_client, *s.dynamodb_client, t.region, t.account});
   s.sns_redelivery = std::make_unique<SnsRedelivery>(ex, s.regions, sns::model::RetrySchedule::managed(),
                                                      tracing::Tracer{s.clock, s.ids, *home.sampler, *s.pipeline}, log);
-  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.regions, *s.sns_redelivery, edge_url, s.ids);
+  s.subscriber_factory = std::make_unique<WireSubscriberFactory>(ex, s.blocking->executor(), s.regions, *s.sns_redelivery, edge_url,
+                                                                 s.sns_signing_key, s.ids, log);
   add_health_probes(s);
   return {};
 }
@@ -439,6 +440,12 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     if (sub.protocol == "lambda") {
       target = std::make_shared<LambdaSubscriber>(*home.lambda, sub.endpoint, *s.sns_redelivery, edge_url, s.ids);
       endpoint = home.lambda->function_arn(sub.endpoint);
+    } else if (sub.protocol != "sqs") {
+      // Endpoints outside the topology (a URL, an address, a phone number) confirm as on SNS.
+      auto made_target = s.subscriber_factory->make(home.sns->topic_arn(sub.topic), sub.protocol, sub.endpoint);
+      if (!made_target) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + made_target.error().message};
+      target = std::move(*made_target);
+      endpoint = sub.endpoint;
     } else {
       auto q = home.sqs->find(sub.endpoint);
       if (!q) co_return Error{"subscription to queue " + sub.endpoint + ": " + q.error().message};

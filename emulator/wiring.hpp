@@ -42,6 +42,7 @@
 #include "tracing/store_reader.hpp"
 #include "emulator/request_metrics.hpp"
 #include "web/live_events.hpp"
+#include "base/signing_key.hpp"
 
 namespace localray::emulator {
 
@@ -83,6 +84,9 @@ struct Services {
   std::unique_ptr<functions::AwsClients> aws_clients;
   // SNS deliveries that failed, retried or dead-lettered; before the subscribers that use it.
   std::unique_ptr<SnsRedelivery> sns_redelivery;
+  // What signs SNS's messages to http/https subscribers; its certificate is served at
+  // kSnsSigningCertPath. Made on first use.
+  std::shared_ptr<base::SigningKey> sns_signing_key = std::make_shared<base::SigningKey>("sns.localray.localhost");
   // Subscribe endpoints of any scope.
   std::unique_ptr<WireSubscriberFactory> subscriber_factory;
   // The edge's dispatch, set by main once the router exists: API Gateway's AWS integrations call

@@ -1,6 +1,7 @@
 #pragma once
-// Outbound HTTP/1.1: the pattern's external GET, the OTLP exporter's POSTs. Plain http only, one
-// connection per call.
+// Outbound HTTP/1.1: the pattern's external GET, the OTLP exporter's POSTs, SNS's deliveries to
+// http and https endpoints. One connection per call; https does not verify the server's
+// certificate (see client.cpp).
 #include <chrono>
 #include <string>
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev libgtest-dev libzip-dev nettle-dev libyaml-cpp-dev
+  libboost1.81-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev libgtest-dev libzip-dev nettle-dev libssl-dev libyaml-cpp-dev
   libprotobuf-dev protobuf-compiler libjemalloc-dev
   curl python3 python3-boto3
 )
@@ -16,6 +16,8 @@ if [ "${1:-}" = "--test" ]; then
   # Real clients for the compatibility tests: Debian's awscli and boto3 (the npm SDKs come from
   # tests/compat's lock); Debian's Chromium for the console's browser tests.
   packages+=(awscli python3-boto3 chromium)
+  # openssl makes the self-signed certificate of the https endpoint the SNS test serves.
+  packages+=(openssl)
   # clang with libFuzzer and the sanitizers' runtimes, for scripts/fuzz.sh.
   packages+=(clang libclang-rt-14-dev)
   # The benchmark suite's load generator (tests/bench/suite.py; its quick mode is a test).

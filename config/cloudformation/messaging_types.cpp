@@ -19,10 +19,25 @@ tracing::Result<Subscription> subscription(const Properties& p, const std::strin
     s.endpoint = s.endpoint.substr(0, s.endpoint.find(':'));
   } else if (protocol == "sqs") {
     if (endpoint.rfind("arn:aws:sqs:", 0) != 0) return p.error(property_prefix + "Endpoint", "must be an SQS queue ARN");
+  } else if (protocol == "http" || protocol == "https" || protocol == "email" || protocol == "email-json" || protocol == "sms") {
+    s.endpoint = endpoint;  // a URL, an address or a phone number, as given
   } else {
-    return p.error(property_prefix + "Protocol", "'" + protocol + "' is not emulated yet: lambda and sqs subscriptions are");
+    return p.error(property_prefix + "Protocol",
+                   "'" + protocol + "' is not emulated yet: lambda, sqs, http, https, email, email-json and sms subscriptions are");
   }
   return s;
+}
+
+// A topic's or queue's name: as given, or one CloudFormation makes (with the suffix a FIFO one
+// needs, within `max_chars` in all); a FIFO one's name ends in .fifo and only a FIFO one's does.
+tracing::Result<std::string> messaging_name(CompileContext& ctx, const Properties& p, const std::string& id, const char* name_property,
+                                            const std::optional<std::string>& given, bool fifo, std::size_t max_chars, const char* kind,
+                                            const char* fifo_property) {
+  std::string name = given.value_or(fifo ? ctx.physical_name(id, max_chars - 5) + ".fifo" : ctx.physical_name(id, max_chars));
+  if (fifo != name.ends_with(".fifo"))
+    return p.error(name_property, fifo ? std::string{"a FIFO "} + kind + "'s name must end in .fifo"
+                                       : std::string{"only a FIFO "} + kind + "'s name may end in .fifo (set " + fifo_property + ")");
+  return tracing::Result<std::string>{boost::system::in_place_value, std::move(name)};
 }
 
 tracing::Result<ResourceValues> topic(CompileContext& ctx, const std::string& id, const json& props) {
@@ -35,10 +50,9 @@ tracing::Result<ResourceValues> topic(CompileContext& ctx, const std::string& id
   if (!content_based) return content_based.error();
   Topic t;
   t.fifo = fifo->value_or(false);
-  // CloudFormation names a FIFO topic it names itself with the suffix SNS requires.
-  t.name = name->value_or(t.fifo ? ctx.physical_name(id, 251) + ".fifo" : ctx.physical_name(id, 256));
-  if (t.fifo != t.name.ends_with(".fifo"))
-    return p.error("TopicName", t.fifo ? "a FIFO topic's name must end in .fifo" : "only a FIFO topic's name may end in .fifo (set FifoTopic)");
+  auto topic_name_made = messaging_name(ctx, p, id, "TopicName", *name, t.fifo, 256, "topic", "FifoTopic");
+  if (!topic_name_made) return topic_name_made.error();
+  t.name = std::move(*topic_name_made);
   t.content_based_deduplication = content_based->value_or(false);
   if (t.content_based_deduplication && !t.fifo) return p.error("ContentBasedDeduplication", "needs FifoTopic: true");
   std::string topic_name = t.name;
@@ -110,10 +124,9 @@ tracing::Result<ResourceValues> queue(CompileContext& ctx, const std::string& id
   if (!fifo) return fifo.error();
   Queue q;
   q.fifo = fifo->value_or(false);
-  // CloudFormation names a FIFO queue it names itself with the suffix SQS requires.
-  q.name = name->value_or(q.fifo ? ctx.physical_name(id, 75) + ".fifo" : ctx.physical_name(id, 80));
-  if (q.fifo != q.name.ends_with(".fifo"))
-    return p.error("QueueName", q.fifo ? "a FIFO queue's name must end in .fifo" : "only a FIFO queue's name may end in .fifo (set FifoQueue)");
+  auto queue_name_made = messaging_name(ctx, p, id, "QueueName", *name, q.fifo, 80, "queue", "FifoQueue");
+  if (!queue_name_made) return queue_name_made.error();
+  q.name = std::move(*queue_name_made);
   auto content_based = p.boolean("ContentBasedDeduplication");
   if (!content_based) return content_based.error();
   q.content_based_deduplication = content_based->value_or(false);

@@ -31,6 +31,13 @@ json topic_json(const model::Topic& t) {
              {"raw_message_delivery", s.raw_message_delivery},
              {"dead_letter_target_arn", s.dead_letter_target_arn},
              {"stored_attributes", s.stored_attributes}};
+    // An http/https subscription's handshake: written only where there is one.
+    if (!s.confirmation_token.empty()) {
+      one["pending_confirmation"] = s.pending_confirmation;
+      one["confirmation_token"] = s.confirmation_token;
+      one["confirmation_was_authenticated"] = s.confirmation_was_authenticated;
+      one["authenticate_on_unsubscribe"] = s.authenticate_on_unsubscribe;
+    }
     if (s.filter_policy) one["filter_policy"] = s.filter_policy->source;
     subscriptions.push_back(std::move(one));
   }
@@ -105,6 +112,10 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
         sub.dead_letter_target_arn = s.at("dead_letter_target_arn").get<std::string>();
         sub.stored_attributes = s.at("stored_attributes").get<std::map<std::string, std::string>>();
         if (s.contains("filter_policy")) policy = s["filter_policy"].get<std::string>();
+        sub.pending_confirmation = s.value("pending_confirmation", false);
+        sub.confirmation_token = s.value("confirmation_token", std::string{});
+        sub.confirmation_was_authenticated = s.value("confirmation_was_authenticated", false);
+        sub.authenticate_on_unsubscribe = s.value("authenticate_on_unsubscribe", false);
       } catch (const json::exception&) {
         log->warn("--persist: a subscription of topic {} not restored: unreadable", row.key);
         ++counts.skipped;
@@ -119,7 +130,7 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
         }
         sub.filter_policy = std::move(*parsed);
       }
-      auto target = subscribers.make(sub.protocol, sub.endpoint);
+      auto target = subscribers.make(sub.topic_arn, sub.protocol, sub.endpoint);
       if (!target) {
         log->warn("--persist: subscription {} not restored: {}", sub.arn, target.error().message);
         ++counts.skipped;

@@ -75,6 +75,18 @@ TEST(ServiceRoutingTest, GetWithQueryStringIsAQueryRequest) {
   EXPECT_EQ(identify_service(r).service, Service::Sns);
 }
 
+TEST(ServiceRoutingTest, SnsSubscribeAndUnsubscribeUrlsAreUnsignedGetsOfSns) {
+  http::Request r;
+  r.method = "GET";
+  r.path = "/";
+  r.query = "Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:t&Token=ab12";
+  EXPECT_EQ(identify_service(r).service, Service::Sns);
+  r.query = "Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:1";
+  EXPECT_EQ(identify_service(r).service, Service::Sns);
+  r.query = "Action=ListQueues";
+  EXPECT_EQ(identify_service(r).service, Service::Unknown) << "other unsigned actions name no service";
+}
+
 TEST(ServiceRoutingTest, PresignedUrlsCarryTheirScopeInTheQuery) {
   http::Request r;
   r.method = "GET";

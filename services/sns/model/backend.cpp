@@ -115,11 +115,30 @@ asio::awaitable<Result<void>> Backend::set_topic_attribute(std::string topic_arn
   co_return r;
 }
 
+asio::awaitable<Result<void>> Backend::edit_topic(std::string topic_arn, std::function<Result<void>(Topic&)> edit) {
+  auto h = find_topic(topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  auto r = edit((*h)->topic);
+  if (r) report(*h);
+  co_return r;
+}
+
+asio::awaitable<Result<std::string>> Backend::confirm_subscription(std::string topic_arn, std::string token, bool authenticated,
+                                                                   bool authenticate_on_unsubscribe) {
+  auto h = find_topic(topic_arn);
+  if (!h) co_return h.error();
+  co_await enter(*h);
+  auto r = (*h)->topic.confirm(token, authenticated, authenticate_on_unsubscribe, t_.ids);
+  if (r) report(*h);
+  co_return r;
+}
+
 asio::awaitable<Result<std::string>> Backend::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target) {
   auto h = find_topic(request.topic_arn);
   if (!h) co_return h.error();
   co_await enter(*h);
-  auto r = (*h)->topic.subscribe(std::move(request), std::move(target), t_.ids);
+  auto r = (*h)->topic.subscribe(std::move(request), std::move(target), t_.ids, t_.clock.now());
   if (r) report(*h);
   co_return r;
 }
@@ -142,11 +161,11 @@ void Backend::report(const std::shared_ptr<TopicHandle>& h) const {
   changes_->topic_changed(h->topic);
 }
 
-asio::awaitable<Result<void>> Backend::unsubscribe(std::string subscription_arn) {
+asio::awaitable<Result<void>> Backend::unsubscribe(std::string subscription_arn, bool tell_endpoint) {
   auto h = find_topic_of_subscription(subscription_arn);
   if (!h) co_return h.error().code == Code::NotFound ? Result<void>{} : Result<void>{h.error()};
   co_await enter(*h);
-  (*h)->topic.unsubscribe(subscription_arn);
+  (*h)->topic.unsubscribe(subscription_arn, tell_endpoint, t_.ids, t_.clock.now());
   report(*h);
   co_return Result<void>{};
 }
@@ -180,6 +199,20 @@ asio::awaitable<Result<PublishReceipt>> Backend::publish(PublishRequest request,
   // A repeat within the deduplication window is acknowledged as the first was, and not delivered.
   if (!admitted->duplicate) topic.deliver(request, admitted->receipt, request_id, t_.sampler.enter(ctx, sampling_request(topic)), t_);
   co_return admitted->receipt;
+}
+
+asio::awaitable<Result<PublishReceipt>> Backend::publish_sms(PublishRequest request, std::string phone_number) {
+  if (!valid_phone_number(phone_number))
+    co_return Error{Code::InvalidParameter, "Invalid parameter: PhoneNumber Reason: " + phone_number + " is not valid to publish to"};
+  if (auto v = validate_publish(request); !v) co_return v.error();
+  PublishReceipt receipt{t_.ids.uuid()};
+  // A number that opted out gets nothing; the publish still succeeds, as on SNS.
+  if (!sms_.opted_out(phone_number)) {
+    auto own = request.protocol_messages.find("sms");
+    sent_.add({"sms", phone_number, "", "", "Notification", receipt.message_id, request.subject,
+               own != request.protocol_messages.end() ? own->second : request.message, request.attributes, t_.clock.now()});
+  }
+  co_return receipt;
 }
 
 asio::awaitable<Result<PublishBatchReceipt>> Backend::publish_batch(std::string topic_arn, std::vector<PublishBatchEntry> entries,

@@ -3,6 +3,7 @@
 // that reads or changes a topic hops onto its strand first, so no two threads ever touch one Topic
 // at once and publishes to different topics run side by side. The ARN -> topic map has a lock of
 // its own and never touches a Topic's mutable state (name and ARN are fixed at creation).
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,6 +15,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "services/sns/model/sent_messages.hpp"
+#include "services/sns/model/sms.hpp"
 #include "services/sns/model/topic.hpp"
 
 namespace localray::sns::model {
@@ -36,10 +39,17 @@ class Backend {
   boost::asio::awaitable<Result<void>> delete_topic(std::string topic_arn);
   boost::asio::awaitable<Result<TopicDescription>> get_topic_attributes(std::string topic_arn);
   boost::asio::awaitable<Result<void>> set_topic_attribute(std::string topic_arn, std::string name, std::string value);
+  // Any other change of a topic (its tags, its policy's statements): `edit` runs on the topic's
+  // strand, and what it changed is reported unless it refused.
+  boost::asio::awaitable<Result<void>> edit_topic(std::string topic_arn, std::function<Result<void>(Topic&)> edit);
 
   boost::asio::awaitable<Result<std::string>> subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target);
-  // Idempotent: unsubscribing a missing subscription succeeds.
-  boost::asio::awaitable<Result<void>> unsubscribe(std::string subscription_arn);
+  // ConfirmSubscription (see Topic::confirm); `authenticated`: the call was signed.
+  boost::asio::awaitable<Result<std::string>> confirm_subscription(std::string topic_arn, std::string token, bool authenticated,
+                                                                   bool authenticate_on_unsubscribe);
+  // Idempotent: unsubscribing a missing subscription succeeds. `tell_endpoint`: an http/https
+  // endpoint gets an UnsubscribeConfirmation.
+  boost::asio::awaitable<Result<void>> unsubscribe(std::string subscription_arn, bool tell_endpoint = false);
   boost::asio::awaitable<Result<Subscription>> get_subscription(std::string subscription_arn);
   boost::asio::awaitable<Result<void>> change_subscription(std::string subscription_arn, SubscriptionChange change);
 
@@ -63,6 +73,12 @@ class Backend {
   // Puts back a subscription a copy kept (see Topic::restore_subscription); NotFound without its topic.
   boost::asio::awaitable<Result<bool>> restore_subscription(Subscription s);
 
+  // Publish with a PhoneNumber: a text to that number, recorded in sent() unless it opted out.
+  boost::asio::awaitable<Result<PublishReceipt>> publish_sms(PublishRequest request, std::string phone_number);
+  // What was sent to email, email-json and sms endpoints, and the account's SMS settings.
+  SentMessages& sent() { return sent_; }
+  SmsSettings& sms() { return sms_; }
+
   std::string topic_arn(const std::string& name) const { return "arn:aws:sns:" + region_ + ":" + account_ + ":" + name; }
   const std::string& account() const { return account_; }
   const std::string& region() const { return region_; }
@@ -82,6 +98,8 @@ class Backend {
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<TopicHandle>> topics_;  // by ARN
   std::shared_ptr<TopicChanges> changes_;
+  SentMessages sent_;
+  SmsSettings sms_;
 };
 
 }  // namespace localray::sns::model

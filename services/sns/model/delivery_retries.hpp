@@ -23,6 +23,10 @@ struct FailedAttempt {
 };
 
 struct RetrySchedule {
+  // How delays grow from min_delay to max_delay over the backoff retries. AWS names four
+  // functions without their formulas: arithmetic and linear are taken as equal steps, geometric and
+  // exponential as equal ratios.
+  enum class Backoff { exponential, linear };
   int immediate = 3;
   int pre_backoff = 2;
   std::chrono::milliseconds pre_backoff_delay{1000};
@@ -30,9 +34,15 @@ struct RetrySchedule {
   std::chrono::milliseconds min_delay{1000};
   std::chrono::milliseconds max_delay{20000};
   int post_backoff = 100000;
+  Backoff backoff_function = Backoff::exponential;
 
   // AWS's policy for SQS and Lambda endpoints.
   static RetrySchedule managed() { return {}; }
+  // An http/https subscription's: the subscription's DeliveryPolicy (healthyRetryPolicy), unless the
+  // topic's DeliveryPolicy (http.defaultHealthyRetryPolicy) disables overrides or the subscription
+  // sets none; without either, AWS's default of 3 retries 20 seconds apart. Policies are JSON text;
+  // an empty or unreadable one counts as not set.
+  static RetrySchedule http(const std::string& topic_policy, const std::string& subscription_policy);
   // The wait before retry number `retry` (1 is the first retry), or none once the policy is spent.
   std::optional<std::chrono::milliseconds> delay_before(int retry) const;
   int total_retries() const { return immediate + pre_backoff + backoff + post_backoff; }
@@ -42,5 +52,14 @@ struct RetrySchedule {
 inline constexpr const char* kDeadLetterErrorCode = "ErrorCode";
 inline constexpr const char* kDeadLetterErrorMessage = "ErrorMessage";
 inline constexpr const char* kDeadLetterRequestId = "RequestID";
+
+// How long SNS waits for an http/https endpoint's answer before the attempt counts as failed.
+inline constexpr std::chrono::seconds kHttpDeliveryTimeout{15};
+// An http/https endpoint's answer: a status from 200 to 499 means delivered, but for 429 (too many
+// requests); a server error, any other status, or no answer means the attempt failed and is retried.
+inline bool http_delivered(unsigned status) { return status >= 200 && status < 500 && status != 429; }
+// The Content-Type of what is POSTed: the subscription's requestPolicy.headerContentType, else the
+// topic's http.defaultRequestPolicy.headerContentType, else SNS's text/plain.
+std::string http_content_type(const std::string& topic_policy, const std::string& subscription_policy);
 
 }  // namespace localray::sns::model

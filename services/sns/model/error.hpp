@@ -16,6 +16,9 @@ enum class Code {
   BatchEntryIdsNotDistinct,
   InvalidBatchEntryId,
   BatchRequestTooLong,
+  ResourceNotFound,  // tagging calls name a resource that is not there
+  TagLimitExceeded,
+  TagPolicy,
 };
 
 using Error = base::CodedError<Code>;

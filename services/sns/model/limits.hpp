@@ -12,4 +12,7 @@ constexpr std::size_t kMaxFilterPolicyCombinations = 150;  // "Filter policy is 
 constexpr std::size_t kMaxFilterPolicyBytes = 256 * 1024;  // SNS quota: a filter policy's size
 constexpr int kMaxFilterPolicyDepth = 32;  // localray's bound on nested objects and $or in a policy
 constexpr std::size_t kMaxFilterPolicyKeys = 5;       // "Filter policy can not have more than 5 keys"
+constexpr std::size_t kMaxTags = 50;                  // tags on one topic
+constexpr std::size_t kMaxTagKeyChars = 128;
+constexpr std::size_t kMaxTagValueChars = 256;
 }  // namespace localray::sns::model

@@ -25,6 +25,9 @@ struct Notification {
   // FIFO topics: the group, the deduplication id in effect (given, or the message's SHA-256) and
   // the topic's sequence number. A standard topic may pass a group on (fair queues).
   std::string group_id{}, deduplication_id{}, sequence_number{};
+  // What http/https subscribers need of the topic: its SignatureVersion ("1": SHA1withRSA, "2":
+  // SHA256withRSA) and its DeliveryPolicy (JSON; empty: none set).
+  std::string signature_version{"1"}, topic_delivery_policy{};
 };
 
 struct PublishRequest {

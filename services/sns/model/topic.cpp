@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/sns/model/limits.hpp"
+
 namespace localray::sns::model {
 namespace {
 
@@ -42,6 +44,19 @@ std::optional<std::string> topic_attribute_problem(const std::string& name, cons
     return parse_tracing_config(value) ? std::nullopt
                                        : std::optional<std::string>{"TracingConfig: Invalid value [" + value + "]. Must be PassThrough or Active"};
   return "AttributeName";
+}
+
+// Unsubscribed http/https subscriptions kept for their UnsubscribeConfirmation's SubscribeURL.
+constexpr std::size_t kMaxResubscribable = 100;
+
+// A confirmation token as long as SNS's (288 hex digits); only its owner can guess it.
+std::string confirmation_token(tracing::IdGenerator& ids) {
+  std::string token;
+  while (token.size() < 288)
+    for (char c : ids.uuid())
+      if (c != '-') token += c;
+  token.resize(288);
+  return token;
 }
 
 bool same_policy(const std::optional<FilterPolicy>& a, const std::optional<FilterPolicy>& b) {
@@ -97,7 +112,9 @@ TopicDescription Topic::describe() const {
   d.fifo = fifo_;
   d.content_based_deduplication = content_based_deduplication_;
   d.per_group_deduplication = per_group_deduplication_;
-  d.subscriptions_confirmed = subscriptions_.size();
+  d.subscriptions_pending = static_cast<std::size_t>(
+      std::count_if(subscriptions_.begin(), subscriptions_.end(), [](const Subscription& s) { return s.pending_confirmation; }));
+  d.subscriptions_confirmed = subscriptions_.size() - d.subscriptions_pending;
   d.subscriptions_deleted = subscriptions_deleted_;
   d.tags = tags_;
   return d;
@@ -141,8 +158,7 @@ Result<Topic::Admission> Topic::admit(PublishRequest& request, std::string messa
   if (!request.deduplication_id) request.deduplication_id = base::content_deduplication_id(request.message);
   auto key = base::deduplication_key(per_group_deduplication_, *request.group_id, *request.deduplication_id);
   if (auto earlier = deduplicated_.find(key, now)) return Admission{PublishReceipt{earlier->message_id, earlier->sequence_number}, true};
-  auto ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count()));
-  last_sequence_ = std::max(last_sequence_ + 1, base::kSequenceBase + ns);
+  last_sequence_ = base::next_sequence(last_sequence_, std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()));
   PublishReceipt receipt{std::move(message_id), base::sequence_number_text(last_sequence_)};
   deduplicated_.remember(key, base::Deduplicated{receipt.message_id, receipt.sequence_number}, now);
   return Admission{std::move(receipt)};
@@ -161,7 +177,8 @@ Result<void> check_scope(const std::optional<FilterPolicy>& policy, bool body, s
 }
 }  // namespace
 
-Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target, tracing::IdGenerator& ids) {
+Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target, tracing::IdGenerator& ids,
+                                     tracing::TimePoint now) {
   if (auto v = check_scope(request.filter_policy, body_scope(request.stored_attributes), "Invalid parameter: Attributes Reason: "); !v)
     return v.error();
   if (fifo_ && request.protocol != "sqs") return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + request.protocol};
@@ -179,15 +196,63 @@ Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<S
                 });
     if (!same)
       return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: Subscription already exists with different attributes"};
-    return s.arn;  // AWS answers with the existing one
+    // AWS answers with the existing one, and asks a pending one to confirm again.
+    if (s.pending_confirmation) s.target->request_confirmation(s, confirmation_message(s.confirmation_token, ids, now));
+    return s.arn;
   }
   Subscription s{arn_ + ":" + ids.uuid(), arn_, std::move(request.protocol), std::move(request.endpoint),
                  request.raw_message_delivery.value_or(false), std::move(target)};
   s.filter_policy = std::move(request.filter_policy);
   s.stored_attributes = std::move(request.stored_attributes);
   s.dead_letter_target_arn = request.dead_letter_target_arn.value_or("");
+  if (s.target->needs_confirmation()) {
+    s.pending_confirmation = true;
+    s.confirmation_token = confirmation_token(ids);
+  }
   subscriptions_.push_back(s);
+  if (s.pending_confirmation) s.target->request_confirmation(s, confirmation_message(s.confirmation_token, ids, now));
   return s.arn;
+}
+
+Result<void> Topic::tag(const Tags& tags) {
+  Tags next = tags_;
+  for (const auto& [k, v] : tags) next[k] = v;
+  if (next.size() > kMaxTags) return Error{Code::TagLimitExceeded, "Could not complete request: tag quota of per resource exceeded"};
+  tags_ = std::move(next);
+  return {};
+}
+
+void Topic::untag(const std::vector<std::string>& keys) {
+  for (const auto& k : keys) tags_.erase(k);
+}
+
+ConfirmationMessage Topic::confirmation_message(std::string token, tracing::IdGenerator& ids, tracing::TimePoint now) const {
+  return {std::move(token), ids.uuid(), now, attribute("SignatureVersion") == "2" ? "2" : "1"};
+}
+
+Result<std::string> Topic::confirm(const std::string& token, bool authenticated, bool authenticate_on_unsubscribe, tracing::IdGenerator& ids) {
+  for (auto& s : subscriptions_) {
+    if (s.confirmation_token != token) continue;
+    if (s.pending_confirmation) {
+      s.pending_confirmation = false;
+      s.confirmation_was_authenticated = authenticated;
+      s.authenticate_on_unsubscribe = authenticate_on_unsubscribe;
+    }
+    return s.arn;
+  }
+  for (auto it = resubscribable_.begin(); it != resubscribable_.end(); ++it) {
+    if (it->first != token) continue;
+    Subscription s = std::move(it->second);
+    resubscribable_.erase(it);
+    s.arn = arn_ + ":" + ids.uuid();
+    s.pending_confirmation = false;
+    s.confirmation_token = token;
+    s.confirmation_was_authenticated = authenticated;
+    s.authenticate_on_unsubscribe = authenticate_on_unsubscribe;
+    subscriptions_.push_back(s);
+    return s.arn;
+  }
+  return Error{Code::InvalidParameter, "Invalid parameter: Token"};
 }
 
 bool Topic::restore_subscription(Subscription s) {
@@ -197,8 +262,17 @@ bool Topic::restore_subscription(Subscription s) {
   return true;
 }
 
-void Topic::unsubscribe(const std::string& subscription_arn) {
-  if (std::erase_if(subscriptions_, [&](const Subscription& s) { return s.arn == subscription_arn; }) > 0) ++subscriptions_deleted_;
+void Topic::unsubscribe(const std::string& subscription_arn, bool tell_endpoint, tracing::IdGenerator& ids, tracing::TimePoint now) {
+  auto it = std::find_if(subscriptions_.begin(), subscriptions_.end(), [&](const Subscription& s) { return s.arn == subscription_arn; });
+  if (it == subscriptions_.end()) return;
+  Subscription gone = std::move(*it);
+  subscriptions_.erase(it);
+  ++subscriptions_deleted_;
+  if (!tell_endpoint || !gone.target->needs_confirmation() || gone.pending_confirmation) return;
+  std::string token = confirmation_token(ids);
+  gone.target->confirm_unsubscription(gone, confirmation_message(token, ids, now));
+  resubscribable_.emplace_back(std::move(token), std::move(gone));
+  if (resubscribable_.size() > kMaxResubscribable) resubscribable_.pop_front();
 }
 
 Subscription* Topic::find_subscription(const std::string& arn) {
@@ -243,6 +317,8 @@ void Topic::deliver(const PublishRequest& request, const PublishReceipt& receipt
   n.group_id = request.group_id.value_or("");
   n.deduplication_id = request.deduplication_id.value_or("");
   n.sequence_number = receipt.sequence_number;
+  n.signature_version = attribute("SignatureVersion") == "2" ? "2" : "1";
+  n.topic_delivery_policy = attribute("DeliveryPolicy");
   tracing::Segment seg;
   seg.name = name_;
   seg.id = t.ids.segment_id();
@@ -268,12 +344,14 @@ void Topic::deliver(const PublishRequest& request, const PublishReceipt& receipt
       }
       if (!pass) continue;
     }
+    if (s.pending_confirmation) continue;
     auto own = request.protocol_messages.find(s.protocol);
     n.message = own != request.protocol_messages.end() ? own->second : request.message;
     auto& delivery = seg.add_subsegment(s.target->service(), t.ids.segment_id(), tracing::epoch_seconds(t.clock.now()));
     delivery.namespace_ = "aws";
     delivery.aws = {{"operation", s.target->operation()}, {"subscription_arn", s.arn}};
     s.target->describe_target(delivery.aws);
+    s.target->describe_delivery(delivery);
     auto delivered_as = s.target->deliver(n, s, trace.child(delivery.id));
     if (!delivered_as.empty()) delivery.aws["request_id"] = delivered_as;
     delivery.end_time = tracing::epoch_seconds(t.clock.now());

@@ -9,6 +9,7 @@
 // Attribute names (DisplayName, RawMessageDelivery, ...) are SNS's own vocabulary and stay here;
 // their wire encoding, and the JSON inside FilterPolicy or MessageStructure=json, stay in protocol/.
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,7 +41,7 @@ struct TopicDescription {
   bool content_based_deduplication = false;
   bool per_group_deduplication = false;  // FifoThroughputScope MessageGroup (else Topic)
   std::size_t subscriptions_confirmed = 0;
-  std::size_t subscriptions_pending = 0;  // always 0: lambda and sqs subscriptions confirm at once
+  std::size_t subscriptions_pending = 0;  // http/https ones not yet confirmed
   std::size_t subscriptions_deleted = 0;
   Tags tags;
 };
@@ -71,9 +72,17 @@ class Topic {
   // DisplayName, TracingConfig (PassThrough|Active), and the attributes SNS accepts that localray only stores.
   Result<void> set_attribute(const std::string& name, const std::string& value);
 
-  Result<std::string> subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target, tracing::IdGenerator& ids);
-  // Idempotent: unsubscribing a missing subscription succeeds.
-  void unsubscribe(const std::string& subscription_arn);
+  // A subscription whose target needs confirmation starts pending, and its target is asked to
+  // confirm; subscribing a pending one again asks again.
+  Result<std::string> subscribe(SubscribeRequest request, std::shared_ptr<Subscriber> target, tracing::IdGenerator& ids,
+                                tracing::TimePoint now);
+  // ConfirmSubscription: the subscription `token` was sent for, now confirmed (again, if it was);
+  // or, with the token of an UnsubscribeConfirmation, the subscription made again.
+  Result<std::string> confirm(const std::string& token, bool authenticated, bool authenticate_on_unsubscribe, tracing::IdGenerator& ids);
+  // Idempotent: unsubscribing a missing subscription succeeds. With `tell_endpoint`, a confirmed
+  // subscription that needed confirmation is told (UnsubscribeConfirmation), with a token that
+  // subscribes it again.
+  void unsubscribe(const std::string& subscription_arn, bool tell_endpoint, tracing::IdGenerator& ids, tracing::TimePoint now);
   Result<Subscription> subscription(const std::string& subscription_arn) const;
   Result<void> change(const std::string& subscription_arn, const SubscriptionChange& change);
   const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
@@ -81,6 +90,9 @@ class Topic {
   // with that ARN, or to the same protocol and endpoint.
   bool restore_subscription(Subscription s);
   const Tags& tags() const { return tags_; }
+  // TagResource: adds or replaces, at most kMaxTags in all; UntagResource: unknown keys are no error.
+  Result<void> tag(const Tags& tags);
+  void untag(const std::vector<std::string>& keys);
 
   // A FIFO topic's rules for one publish: its group and deduplication id, and deduplication over
   // base::kDeduplicationWindow. Fills in the request's effective deduplication id and returns the
@@ -104,6 +116,7 @@ class Topic {
   Topic(std::string name, std::string arn, std::string owner) : name_{std::move(name)}, arn_{std::move(arn)}, owner_{std::move(owner)} {}
   Subscription* find_subscription(const std::string& arn);
   std::string attribute(const std::string& name) const;
+  ConfirmationMessage confirmation_message(std::string token, tracing::IdGenerator& ids, tracing::TimePoint now) const;
 
   std::string name_, arn_, owner_;
   std::string display_name_;
@@ -117,6 +130,9 @@ class Topic {
   Tags tags_;
   std::vector<Subscription> subscriptions_;
   std::size_t subscriptions_deleted_ = 0;
+  // Unsubscribed http/https subscriptions by the token their UnsubscribeConfirmation carried, so
+  // that its SubscribeURL can subscribe them again; the newest kMaxResubscribable only.
+  std::deque<std::pair<std::string, Subscription>> resubscribable_;
 };
 
 }  // namespace localray::sns::model

@@ -4,26 +4,13 @@
 
 #include "http/base64.hpp"
 #include "services/sns/protocol/operations.hpp"
+#include "services/sns/protocol/topic_policy.hpp"
 
 namespace localray::sns::protocol {
 
 using nlohmann::ordered_json;
 
 namespace {
-
-// The policy SNS gives a new topic: the owner's account may do everything.
-std::string default_policy(const model::TopicDescription& t) {
-  ordered_json statement = {
-      {"Sid", "__default_statement_ID"},
-      {"Effect", "Allow"},
-      {"Principal", {{"AWS", "*"}}},
-      {"Action",
-       {"SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic",
-        "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"}},
-      {"Resource", t.arn},
-      {"Condition", {{"StringEquals", {{"AWS:SourceOwner", t.owner}}}}}};
-  return ordered_json{{"Version", "2008-10-17"}, {"Id", "__default_policy_ID"}, {"Statement", ordered_json::array({statement})}}.dump();
-}
 
 std::string default_effective_delivery_policy() {
   ordered_json retry = {{"minDelayTarget", 20},    {"maxDelayTarget", 20},     {"numRetries", 3},
@@ -34,6 +21,26 @@ std::string default_effective_delivery_policy() {
                         {"disableSubscriptionOverrides", false},
                         {"defaultRequestPolicy", {{"headerContentType", "text/plain; charset=UTF-8"}}}}}}
       .dump();
+}
+
+// An http/https subscription's retry policy in effect: AWS's defaults, with the members its own
+// DeliveryPolicy sets.
+std::string effective_delivery_policy(const model::Subscription& s) {
+  ordered_json retry = {{"minDelayTarget", 20},    {"maxDelayTarget", 20},   {"numRetries", 3},
+                        {"numMaxDelayRetries", 0}, {"numNoDelayRetries", 0}, {"numMinDelayRetries", 0},
+                        {"backoffFunction", "linear"}};
+  ordered_json policy = {{"healthyRetryPolicy", retry}, {"sicklyRetryPolicy", nullptr}, {"throttlePolicy", nullptr}, {"guaranteed", false}};
+  if (auto own = s.stored_attributes.find("DeliveryPolicy"); own != s.stored_attributes.end()) {
+    auto given = ordered_json::parse(own->second, nullptr, /*allow_exceptions=*/false);
+    if (given.is_object())
+      for (const auto& [k, v] : given.items()) {
+        if (k == "healthyRetryPolicy" && v.is_object())
+          for (const auto& [rk, rv] : v.items()) policy[k][rk] = rv;
+        else
+          policy[k] = v;
+      }
+  }
+  return policy.dump();
 }
 
 }  // namespace
@@ -48,7 +55,7 @@ void write_subscriptions(XmlWriter& xml, const std::vector<model::Subscription>&
   xml.open("Subscriptions");
   for (std::size_t i = start; i < subs.size() && i < start + kPageSize; ++i)
     xml.open("member")
-        .element("SubscriptionArn", subs[i].arn)
+        .element("SubscriptionArn", subs[i].pending_confirmation ? std::string{"PendingConfirmation"} : subs[i].arn)
         .element("Owner", owner)
         .element("Protocol", subs[i].protocol)
         .element("Endpoint", subs[i].endpoint)
@@ -63,7 +70,7 @@ AttributeList topic_attributes(const model::TopicDescription& t) {
     auto it = t.stored_attributes.find(name);
     return it != t.stored_attributes.end() ? it->second : fallback;
   };
-  AttributeList attributes{{"Policy", stored("Policy", default_policy(t))},
+  AttributeList attributes{{"Policy", stored("Policy", default_topic_policy(t.arn, t.owner))},
                            {"Owner", t.owner},
                            {"SubscriptionsPending", std::to_string(t.subscriptions_pending)},
                            {"TopicArn", t.arn},
@@ -83,8 +90,10 @@ AttributeList topic_attributes(const model::TopicDescription& t) {
 }
 
 AttributeList subscription_attributes(const model::Subscription& s, const std::string& owner) {
-  AttributeList out{{"ConfirmationWasAuthenticated", "true"},
-                    {"PendingConfirmation", "false"},
+  // Lambda and SQS subscriptions confirm at once, by the signed Subscribe call.
+  bool confirms = !s.confirmation_token.empty();
+  AttributeList out{{"ConfirmationWasAuthenticated", !confirms || s.confirmation_was_authenticated ? "true" : "false"},
+                    {"PendingConfirmation", s.pending_confirmation ? "true" : "false"},
                     {"Owner", owner},
                     {"RawMessageDelivery", s.raw_message_delivery ? "true" : "false"},
                     {"TopicArn", s.topic_arn},
@@ -98,6 +107,7 @@ AttributeList subscription_attributes(const model::Subscription& s, const std::s
   }
   for (const auto& [k, v] : s.stored_attributes)
     if (k != "FilterPolicyScope") out.emplace_back(k, v);
+  if (s.protocol == "http" || s.protocol == "https") out.emplace_back("EffectiveDeliveryPolicy", effective_delivery_policy(s));
   return out;
 }
 

@@ -38,7 +38,7 @@ boost::asio::awaitable<http::Response> handle(const http::Request& request, mode
   if (!action || action->empty()) co_return error_response(kMissingAction, "The request must contain the parameter Action.", request_id);
   const Operation* op = find_operation(*action);
   if (!op) co_return error_response(kInvalidAction, "Could not find operation " + std::string{*action} + " for version 2010-03-31", request_id);
-  const Call op_call{params, backend, subscribers, call.trace, request_id};
+  const Call op_call{params, backend, subscribers, call.trace, request_id, !request.headers.get("Authorization").empty()};
   auto result = co_await op->run(op_call);
   if (!result) co_return error_response(result.error(), request_id);
   co_return success(*op, *result, request_id);

@@ -20,6 +20,9 @@ constexpr std::pair<Code, ErrorShape> kShapes[] = {
     {Code::BatchEntryIdsNotDistinct, {"BatchEntryIdsNotDistinct", "Sender", 400}},
     {Code::InvalidBatchEntryId, {"InvalidBatchEntryId", "Sender", 400}},
     {Code::BatchRequestTooLong, {"BatchRequestTooLong", "Sender", 400}},
+    {Code::ResourceNotFound, {"ResourceNotFound", "Sender", 404}},
+    {Code::TagLimitExceeded, {"TagLimitExceeded", "Sender", 400}},
+    {Code::TagPolicy, {"TagPolicy", "Sender", 400}},
 };
 
 }  // namespace

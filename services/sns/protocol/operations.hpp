@@ -20,6 +20,7 @@ struct Call {
   model::SubscriberFactory& subscribers;
   const std::optional<tracing::TraceHeader>& trace;  // the caller's, read once at the edge
   const std::string& request_id;
+  bool signed_request = false;  // the call carried SigV4 (the SubscribeURL's GET does not)
 };
 
 using Outcome = model::Result<std::string>;
@@ -45,11 +46,24 @@ boost::asio::awaitable<Outcome> get_topic_attributes(const Call& c);
 boost::asio::awaitable<Outcome> set_topic_attributes(const Call& c);
 // Subscriptions (subscription_operations.cpp).
 boost::asio::awaitable<Outcome> subscribe(const Call& c);
+boost::asio::awaitable<Outcome> confirm_subscription(const Call& c);
 boost::asio::awaitable<Outcome> unsubscribe(const Call& c);
 boost::asio::awaitable<Outcome> list_subscriptions(const Call& c);
 boost::asio::awaitable<Outcome> list_subscriptions_by_topic(const Call& c);
 boost::asio::awaitable<Outcome> get_subscription_attributes(const Call& c);
 boost::asio::awaitable<Outcome> set_subscription_attributes(const Call& c);
+// Tags and permissions (topic_admin_operations.cpp).
+boost::asio::awaitable<Outcome> tag_resource(const Call& c);
+boost::asio::awaitable<Outcome> untag_resource(const Call& c);
+boost::asio::awaitable<Outcome> list_tags_for_resource(const Call& c);
+boost::asio::awaitable<Outcome> add_permission(const Call& c);
+boost::asio::awaitable<Outcome> remove_permission(const Call& c);
+// SMS settings and opt-outs (sms_operations.cpp).
+boost::asio::awaitable<Outcome> set_sms_attributes(const Call& c);
+boost::asio::awaitable<Outcome> get_sms_attributes(const Call& c);
+boost::asio::awaitable<Outcome> check_if_phone_number_is_opted_out(const Call& c);
+boost::asio::awaitable<Outcome> list_phone_numbers_opted_out(const Call& c);
+boost::asio::awaitable<Outcome> opt_in_phone_number(const Call& c);
 // Publishing (publish_operations.cpp).
 boost::asio::awaitable<Outcome> publish(const Call& c);
 boost::asio::awaitable<Outcome> publish_batch(const Call& c);

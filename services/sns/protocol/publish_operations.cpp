@@ -11,6 +11,13 @@ namespace asio = boost::asio;
 asio::awaitable<Outcome> publish(const Call& c) {
   auto arn = c.params.get("TopicArn");
   if (!arn || arn->empty()) arn = c.params.get("TargetArn");
+  if (auto phone = c.params.get("PhoneNumber"); (!arn || arn->empty()) && phone && !phone->empty()) {
+    auto text = publish_request(c.params, "", "");
+    if (!text) co_return text.error();
+    auto receipt = co_await c.backend.publish_sms(std::move(*text), std::string{*phone});
+    if (!receipt) co_return receipt.error();
+    co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
+  }
   if (!arn || arn->empty()) co_return missing_arn("TopicArn or TargetArn");
   auto request = publish_request(c.params, std::string{*arn}, "");
   if (!request) co_return request.error();

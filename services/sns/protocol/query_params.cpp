@@ -20,4 +20,20 @@ std::map<std::uint32_t, QueryParams> QueryParams::members(std::string_view prefi
   return out;
 }
 
+std::vector<std::string> QueryParams::list(std::string_view prefix) const {
+  std::map<std::uint32_t, std::string> by_index;
+  for (const auto& [key, value] : fields_) {
+    std::string_view k = key;
+    if (k.size() <= prefix.size() + 1 || k.substr(0, prefix.size()) != prefix || k[prefix.size()] != '.') continue;
+    k.remove_prefix(prefix.size() + 1);
+    std::uint32_t n = 0;
+    auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), n);
+    if (ec != std::errc{} || end != k.data() + k.size() || n == 0) continue;
+    by_index.emplace(n, value);
+  }
+  std::vector<std::string> out;
+  for (auto& [n, v] : by_index) out.push_back(std::move(v));
+  return out;
+}
+
 }  // namespace localray::sns::protocol

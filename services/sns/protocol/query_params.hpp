@@ -3,6 +3,7 @@
 // query protocol makes of lists (`Tags.member.1.Key`) and maps (`Attributes.entry.1.key`).
 #include <cstdint>
 #include <map>
+#include <vector>
 #include <optional>
 #include <string_view>
 
@@ -20,6 +21,8 @@ class QueryParams {
   // The members of `prefix`: for each `prefix.N.rest=value` (N = 1, 2, ...), N -> {rest=value}.
   // Keys whose N is not a positive number are no member and are left out.
   std::map<std::uint32_t, QueryParams> members(std::string_view prefix) const;
+  // The values of a list of strings, `prefix.N=value` (N = 1, 2, ...), in the order of N.
+  std::vector<std::string> list(std::string_view prefix) const;
 
  private:
   http::FormFields fields_;

@@ -1,4 +1,7 @@
-// Subscribe, Unsubscribe, ListSubscriptions[ByTopic], Get/SetSubscriptionAttributes.
+// Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions[ByTopic], Get/SetSubscriptionAttributes.
+#include <algorithm>
+#include <cctype>
+
 #include "services/sns/protocol/attribute_lists.hpp"
 #include "services/sns/protocol/operations.hpp"
 #include "services/sns/protocol/request_params.hpp"
@@ -20,17 +23,40 @@ asio::awaitable<Outcome> subscribe(const Call& c) {
   if (!topic) co_return topic.error();
   // A FIFO topic delivers to SQS only, whatever else the protocol names.
   if (topic->fifo && *protocol != "sqs") co_return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + std::string{*protocol}};
-  if (*protocol != "lambda" && *protocol != "sqs") co_return Error{Code::InvalidParameter, "Invalid parameter: Protocol"};
+  if (*protocol == "application" || *protocol == "firehose")
+    co_return Error{Code::InvalidParameter, "Invalid parameter: Protocol Reason: localray does not deliver to " + std::string{*protocol} + " yet"};
   auto endpoint = c.params.get("Endpoint");
   if (!endpoint || endpoint->empty()) co_return missing_arn("Endpoint");
 
   model::SubscribeRequest request{*arn, *protocol, std::string{*endpoint}, std::nullopt, std::nullopt, {}};
   for (const auto& [name, value] : string_map(c.params, "Attributes"))
     if (auto ok = read_subscription_attribute(name, value, "Invalid parameter: Attributes Reason: ", request); !ok) co_return ok.error();
-  // ReturnSubscriptionArn only matters for subscriptions pending confirmation; lambda and sqs confirm at once.
-  auto target = c.subscribers.make(request.protocol, request.endpoint);
+  auto target = c.subscribers.make(request.topic_arn, request.protocol, request.endpoint);
   if (!target) co_return target.error();
   auto sub = co_await c.backend.subscribe(std::move(request), std::move(*target));
+  if (!sub) co_return sub.error();
+  // A subscription waiting for its endpoint's confirmation is not named, unless asked for.
+  bool return_arn = c.params.get("ReturnSubscriptionArn").value_or("") == "true";
+  if (!return_arn) {
+    auto made = co_await c.backend.get_subscription(*sub);
+    if (made && made->pending_confirmation) co_return XmlWriter{}.element("SubscriptionArn", "pending confirmation").str();
+  }
+  co_return XmlWriter{}.element("SubscriptionArn", *sub).str();
+}
+
+asio::awaitable<Outcome> confirm_subscription(const Call& c) {
+  auto arn = required_arn(c.params, "TopicArn");
+  if (!arn) co_return arn.error();
+  auto token = required(c.params, "Token", "token");
+  if (!token) co_return token.error();
+  // SNS's tokens are hex; anything else is refused before any lookup, in SNS's words.
+  if (token->empty() || !std::all_of(token->begin(), token->end(), [](unsigned char ch) { return std::isxdigit(ch); }))
+    co_return Error{Code::InvalidParameter, "Invalid token"};
+  bool authenticate_on_unsubscribe = c.params.get("AuthenticateOnUnsubscribe").value_or("") == "true";
+  auto sub = co_await c.backend.confirm_subscription(*arn, *token, c.signed_request, authenticate_on_unsubscribe);
+  // A topic that is not there has no such token; a malformed ARN names no topic.
+  if (!sub && sub.error().code == Code::NotFound) co_return Error{Code::InvalidParameter, "Invalid parameter: Token"};
+  if (!sub && sub.error().message.starts_with("Invalid parameter: TopicArn")) co_return Error{Code::InvalidParameter, "Invalid parameter: Topic"};
   if (!sub) co_return sub.error();
   co_return XmlWriter{}.element("SubscriptionArn", *sub).str();
 }
@@ -38,7 +64,8 @@ asio::awaitable<Outcome> subscribe(const Call& c) {
 asio::awaitable<Outcome> unsubscribe(const Call& c) {
   auto arn = required_arn(c.params, "SubscriptionArn");
   if (!arn) co_return arn.error();
-  if (auto r = co_await c.backend.unsubscribe(*arn); !r) co_return r.error();
+  // Only the UnsubscribeURL's unsigned GET is recorded telling the endpoint (UnsubscribeConfirmation).
+  if (auto r = co_await c.backend.unsubscribe(*arn, /*tell_endpoint=*/!c.signed_request); !r) co_return r.error();
   co_return std::string{};
 }
 

@@ -297,6 +297,72 @@ class SnsFifoTest(LocalrayCase):
             self.assertEqual(len(got), 8, "the repeat was not delivered")
 
 
+class SnsHttpAndAdminTest(LocalrayCase):
+    """An http endpoint this test serves, confirmed through boto3's ConfirmSubscription; topic tags
+    and permissions through boto3 and the CLI."""
+    def test_an_http_endpoint_confirms_and_receives(self):
+        import http.server
+        got = []
+
+        class Hook(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                got.append((dict(self.headers), json.loads(body)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        url = f"http://127.0.0.1:{server.server_address[1]}/in"
+        sns = self.client("sns")
+        topic = sns.create_topic(Name="py-http")["TopicArn"]
+        self.assertEqual(sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=url)["SubscriptionArn"], "pending confirmation")
+        confirmation = eventually(lambda: next((m for h, m in got if m["Type"] == "SubscriptionConfirmation"), None))
+        self.assertIsNotNone(confirmation)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.confirm_subscription(TopicArn=topic, Token="not-a-token")
+        self.assertEqual((e.exception.response["Error"]["Code"], e.exception.response["Error"]["Message"]), ("InvalidParameter", "Invalid token"))
+        arn = sns.confirm_subscription(TopicArn=topic, Token=confirmation["Token"], AuthenticateOnUnsubscribe="true")["SubscriptionArn"]
+        attrs = sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+        self.assertEqual((attrs["PendingConfirmation"], attrs["ConfirmationWasAuthenticated"]), ("false", "true"))
+        message_id = sns.publish(TopicArn=topic, Message="to the web", Subject="s")["MessageId"]
+        notification = eventually(lambda: next(((h, m) for h, m in got if m.get("MessageId") == message_id), None))
+        self.assertIsNotNone(notification)
+        headers, body = notification
+        self.assertEqual(headers["x-amz-sns-subscription-arn"], arn)
+        self.assertEqual((body["Type"], body["Message"], body["Subject"], body["TopicArn"]), ("Notification", "to the web", "s", topic))
+
+    def test_topic_tags_and_permissions(self):
+        sns = self.client("sns")
+        topic = sns.create_topic(Name="py-admin")["TopicArn"]
+        sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "team", "Value": "core"}])
+        self.assertEqual(sns.list_tags_for_resource(ResourceArn=topic)["Tags"], [{"Key": "team", "Value": "core"}])
+        sns.untag_resource(ResourceArn=topic, TagKeys=["team"])
+        self.assertEqual(sns.list_tags_for_resource(ResourceArn=topic)["Tags"], [])
+        with self.assertRaises(sns.exceptions.ResourceNotFoundException):
+            sns.list_tags_for_resource(ResourceArn=topic + "-missing")
+        sns.add_permission(TopicArn=topic, Label="pub", AWSAccountId=["111122223333"], ActionName=["Publish"])
+        policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+        self.assertEqual(policy["Statement"][-1]["Sid"], "pub")
+        with self.assertRaises(sns.exceptions.InvalidParameterException):
+            sns.add_permission(TopicArn=topic, Label="pub", AWSAccountId=["111122223333"], ActionName=["Publish"])
+        sns.remove_permission(TopicArn=topic, Label="pub")
+        # The CLI, for its own serialization of lists.
+        r = self.aws_cli("sns", "tag-resource", "--resource-arn", topic, "--tags", "Key=env,Value=dev", "Key=tier,Value=1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.aws_cli("sns", "list-tags-for-resource", "--resource-arn", topic)
+        self.assertEqual(sorted(t["Key"] for t in json.loads(r.stdout)["Tags"]), ["env", "tier"])
+        r = self.aws_cli("sns", "add-permission", "--topic-arn", topic, "--label", "cli", "--aws-account-id", "111122223333", "--action-name", "Publish", "Subscribe")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+        self.assertEqual(policy["Statement"][-1]["Action"], ["SNS:Publish", "SNS:Subscribe"])
+
+
 class SnsFilterPolicyTest(LocalrayCase):
     def test_policies_on_bodies_and_attributes_with_every_operator(self):
         sns, sqs = self.client("sns"), self.client("sqs")

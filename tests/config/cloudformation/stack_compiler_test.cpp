@@ -2,6 +2,8 @@
 // outputs and exports across stacks, and errors that name the file, resource and property.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <filesystem>
 #include <fstream>
 
@@ -278,6 +280,21 @@ TEST(StackCompiler, SubscriptionsMayFilterOnTheMessageBody) {
                      "  S:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: sqs, Endpoint: !GetAtt Q.Arn, "
                      "FilterPolicyScope: Everything }\n"),
             "app.yaml: Resources.S.Properties.FilterPolicyScope: must be MessageAttributes or MessageBody");
+}
+
+TEST(StackCompiler, SubscriptionsToEndpointsOutsideTheStackKeepTheirEndpoint) {
+  auto t = compile("Resources:\n  T: { Type: AWS::SNS::Topic }\n"
+                   "  W:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: https, Endpoint: 'https://hooks.example.com/sns' }\n"
+                   "  M:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: email, Endpoint: ops@example.com }\n");
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->subscriptions.size(), 2u);
+  std::set<std::pair<std::string, std::string>> got;
+  for (const auto& s : t->subscriptions) got.emplace(s.protocol, s.endpoint);
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"https", "https://hooks.example.com/sns"}, {"email", "ops@example.com"}}));
+  EXPECT_EQ(error_of("Resources:\n  T: { Type: AWS::SNS::Topic }\n"
+                     "  S:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: firehose, Endpoint: x }\n"),
+            "app.yaml: Resources.S.Properties.Protocol: 'firehose' is not emulated yet: lambda, sqs, http, https, email, email-json and sms "
+            "subscriptions are");
 }
 
 TEST(StackCompiler, LayersFromLocalFoldersAndTheFunctionsUsingThem) {

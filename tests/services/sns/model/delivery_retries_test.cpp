@@ -39,5 +39,50 @@ TEST(SnsRetryScheduleTest, AShortScheduleEndsWhenItsPhasesAreSpent) {
   EXPECT_FALSE(s.delay_before(6));
 }
 
+TEST(SnsRetryScheduleTest, HttpEndpointsDefaultToThreeRetriesTwentySecondsApart) {
+  auto s = RetrySchedule::http("", "");
+  EXPECT_EQ(s.total_retries(), 3);
+  EXPECT_EQ(s.delay_before(1), 20000ms);
+  EXPECT_EQ(s.delay_before(3), 20000ms);
+  EXPECT_FALSE(s.delay_before(4));
+  // An unreadable policy counts as none.
+  EXPECT_EQ(RetrySchedule::http("{not json", "[]").total_retries(), 3);
+}
+
+TEST(SnsRetryScheduleTest, HttpPolicyPhasesAndTheTopicsSayOverSubscriptions) {
+  auto s = RetrySchedule::http("", R"({"healthyRetryPolicy":{"minDelayTarget":2,"maxDelayTarget":10,"numRetries":6,
+      "numNoDelayRetries":1,"numMinDelayRetries":1,"numMaxDelayRetries":1,"backoffFunction":"linear"}})");
+  EXPECT_EQ(s.total_retries(), 6);
+  EXPECT_EQ(s.delay_before(1), 0ms);      // no delay
+  EXPECT_EQ(s.delay_before(2), 2000ms);   // at the minimum
+  EXPECT_EQ(s.delay_before(3), 2000ms);   // backoff, 2 s ...
+  EXPECT_EQ(s.delay_before(4), 6000ms);   // ... in equal steps ...
+  EXPECT_EQ(s.delay_before(5), 10000ms);  // ... to 10 s
+  EXPECT_EQ(s.delay_before(6), 10000ms);  // at the maximum
+  EXPECT_FALSE(s.delay_before(7));
+  auto exponential = RetrySchedule::http("", R"({"healthyRetryPolicy":{"minDelayTarget":1,"maxDelayTarget":16,"numRetries":5,"backoffFunction":"exponential"}})");
+  EXPECT_EQ(exponential.delay_before(3), 4000ms);
+
+  const std::string topic = R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":5,"maxDelayTarget":5,"numRetries":1},"disableSubscriptionOverrides":false}})";
+  const std::string sub = R"({"healthyRetryPolicy":{"minDelayTarget":1,"maxDelayTarget":1,"numRetries":2}})";
+  EXPECT_EQ(RetrySchedule::http(topic, "").total_retries(), 1);
+  EXPECT_EQ(RetrySchedule::http(topic, sub).total_retries(), 2);
+  const std::string locked = R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":5,"maxDelayTarget":5,"numRetries":1},"disableSubscriptionOverrides":true}})";
+  EXPECT_EQ(RetrySchedule::http(locked, sub).total_retries(), 1);
+}
+
+TEST(SnsRetryScheduleTest, HttpAnswersAndContentType) {
+  EXPECT_TRUE(http_delivered(200));
+  EXPECT_TRUE(http_delivered(404));
+  EXPECT_FALSE(http_delivered(429));
+  EXPECT_FALSE(http_delivered(500));
+  EXPECT_FALSE(http_delivered(302 - 200));
+  EXPECT_EQ(http_content_type("", ""), "text/plain; charset=UTF-8");
+  EXPECT_EQ(http_content_type(R"({"http":{"defaultRequestPolicy":{"headerContentType":"application/json"}}})", ""), "application/json");
+  EXPECT_EQ(http_content_type(R"({"http":{"defaultRequestPolicy":{"headerContentType":"application/json"}}})",
+                              R"({"requestPolicy":{"headerContentType":"text/csv"}})"),
+            "text/csv");
+}
+
 }  // namespace
 }  // namespace localray::sns::model

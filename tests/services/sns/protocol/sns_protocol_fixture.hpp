@@ -77,9 +77,24 @@ struct Delivery {
   tracing::TraceHeader ctx;
 };
 
+// A confirmation asked of an http/https endpoint: its type and message.
+struct Confirmation {
+  bool subscribe;
+  model::Subscription subscription;
+  model::ConfirmationMessage message;
+};
+
 class RecordingSubscriber final : public model::Subscriber {
  public:
-  RecordingSubscriber(std::string protocol, std::vector<Delivery>& log) : protocol_{std::move(protocol)}, log_{log} {}
+  RecordingSubscriber(std::string protocol, std::vector<Delivery>& log, std::vector<Confirmation>* confirmations = nullptr)
+      : protocol_{std::move(protocol)}, log_{log}, confirmations_{confirmations} {}
+  bool needs_confirmation() const override { return protocol_.starts_with("http"); }
+  void request_confirmation(const model::Subscription& s, const model::ConfirmationMessage& m) override {
+    if (confirmations_) confirmations_->push_back({true, s, m});
+  }
+  void confirm_unsubscription(const model::Subscription& s, const model::ConfirmationMessage& m) override {
+    if (confirmations_) confirmations_->push_back({false, s, m});
+  }
   std::string deliver(const model::Notification& n, const model::Subscription& s, const tracing::TraceHeader& ctx) override {
     log_.push_back({n, s, ctx});
     return {};
@@ -91,17 +106,19 @@ class RecordingSubscriber final : public model::Subscriber {
  private:
   std::string protocol_;
   std::vector<Delivery>& log_;
+  std::vector<Confirmation>* confirmations_;
 };
 
 class FakeSubscriberFactory final : public model::SubscriberFactory {
  public:
   explicit FakeSubscriberFactory(std::vector<Delivery>& log) : log_{log} {}
-  model::Result<std::shared_ptr<model::Subscriber>> make(const std::string& protocol, const std::string& endpoint) override {
+  model::Result<std::shared_ptr<model::Subscriber>> make(const std::string& /*topic_arn*/, const std::string& protocol, const std::string& endpoint) override {
     made.emplace_back(protocol, endpoint);
     if (endpoint.ends_with(":missing")) return model::Error{model::Code::InvalidParameter, "Invalid parameter: Endpoint: no function missing"};
-    return std::shared_ptr<model::Subscriber>{std::make_shared<RecordingSubscriber>(protocol, log_)};
+    return std::shared_ptr<model::Subscriber>{std::make_shared<RecordingSubscriber>(protocol, log_, &confirmations)};
   }
   std::vector<std::pair<std::string, std::string>> made;
+  std::vector<Confirmation> confirmations;
 
  private:
   std::vector<Delivery>& log_;
@@ -137,11 +154,14 @@ class DispatchTest : public ::testing::Test {
   static constexpr const char* kFunction = "arn:aws:lambda:us-east-1:000000000000:function:worker";
   static constexpr const char* kQueue = "arn:aws:sqs:us-east-1:000000000000:jobs";
 
-  http::Response call(const std::string& action, const Params& params = {}) {
+  // `signed_call`: with an Authorization header, as the SDKs send; without, as a GET of a
+  // SubscribeURL or UnsubscribeURL arrives.
+  http::Response call(const std::string& action, const Params& params = {}, bool signed_call = true) {
     http::Request r;
     r.method = "POST";
     r.target = r.path = "/";
     r.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+    if (signed_call) r.headers.set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20261206/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=0");
     r.body = "Action=" + http::form_encode(action) + "&Version=2010-03-31";
     for (const auto& [k, v] : params) r.body += "&" + http::form_encode(k) + "=" + http::form_encode(v);
     return await(handle(r, backend, factory, context("req-" + std::to_string(++requests))));

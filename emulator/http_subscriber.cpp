@@ -1,0 +1,110 @@
+#include "emulator/http_subscriber.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "base/offload.hpp"
+#include "emulator/sns_http_messages.hpp"
+
+namespace localray::emulator {
+
+namespace asio = boost::asio;
+using sns::model::DeliveryFailure;
+using sns::model::FailedAttempt;
+
+namespace {
+
+constexpr const char* kUserAgent = "Amazon Simple Notification Service Agent";
+
+http::Headers sns_headers(const char* type, const std::string& message_id, const std::string& topic_arn) {
+  http::Headers h;
+  h.set("Content-Type", "text/plain; charset=UTF-8");
+  h.set("User-Agent", kUserAgent);
+  h.set("Accept-Encoding", "gzip,deflate");
+  h.set("x-amz-sns-message-type", type);
+  h.set("x-amz-sns-message-id", message_id);
+  h.set("x-amz-sns-topic-arn", topic_arn);
+  return h;
+}
+
+// One POST: nothing when the endpoint took it. By value: retries call it long after the caller's frame.
+asio::awaitable<std::optional<FailedAttempt>> post_once(asio::any_io_executor ex, http::Url url, http::Headers headers, std::string body) {
+  auto r = co_await http::post(ex, url, headers, body, sns::model::kHttpDeliveryTimeout);
+  if (!r) co_return FailedAttempt{DeliveryFailure::server, "EndpointUnreachable", r.error().message};
+  if (sns::model::http_delivered(r->status)) co_return std::nullopt;
+  co_return FailedAttempt{DeliveryFailure::server, "HttpStatus" + std::to_string(r->status),
+                          "the endpoint answered HTTP " + std::to_string(r->status)};
+}
+
+}  // namespace
+
+HttpSubscriber::HttpSubscriber(asio::any_io_executor ex, asio::any_io_executor blocking, http::Url url, std::string endpoint_text,
+                               SnsRedelivery& redelivery, std::string edge, std::shared_ptr<base::SigningKey> key, tracing::IdGenerator& ids,
+                               std::shared_ptr<spdlog::logger> log)
+    : ex_{std::move(ex)}, blocking_{std::move(blocking)}, url_{std::move(url)}, endpoint_text_{std::move(endpoint_text)}, redelivery_{redelivery},
+      edge_{std::move(edge)}, key_{std::move(key)}, ids_{ids}, log_{std::move(log)} {}
+
+void HttpSubscriber::describe_target(nlohmann::json& aws) const { aws["endpoint"] = endpoint_text_; }
+
+void HttpSubscriber::describe_delivery(tracing::Segment& delivery) const {
+  delivery.namespace_ = "remote";
+  delivery.http = {{"request", {{"method", "POST"}, {"url", endpoint_text_}}}};
+}
+
+std::string HttpSubscriber::deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader& ctx) {
+  std::string request_id = ids_.uuid();
+  auto headers = sns_headers("Notification", n.message_id, n.topic_arn);
+  headers.set("x-amz-sns-subscription-arn", s.arn);
+  if (s.raw_message_delivery) headers.set("x-amz-sns-rawdelivery", "true");
+  headers.set("X-Amzn-Trace-Id", ctx.to_string());
+  auto own_policy = s.stored_attributes.find("DeliveryPolicy");
+  const std::string subscription_policy = own_policy != s.stored_attributes.end() ? own_policy->second : std::string{};
+  auto schedule = sns::model::RetrySchedule::http(n.topic_delivery_policy, subscription_policy);
+  headers.set("Content-Type", sns::model::http_content_type(n.topic_delivery_policy, subscription_policy));
+  SnsRedelivery::Target target{"endpoint " + endpoint_text_, url_.host, {{"operation", "Notification"}, {"subscription_arn", s.arn}}, schedule,
+                               {{"request", {{"method", "POST"}, {"url", endpoint_text_}}}}};
+  // Everything the POSTs need is copied: an Unsubscribe may drop this subscriber meanwhile.
+  asio::co_spawn(
+      ex_,
+      [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, n, s, headers = std::move(headers), ctx, request_id,
+       target = std::move(target), &redelivery = redelivery_]() mutable -> asio::awaitable<void> {
+        std::string body = n.message;
+        if (!s.raw_message_delivery) body = co_await base::offload(blocking, [&] { return sns_http_notification(n, s, edge, *key); });
+        auto attempt = [ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
+          return post_once(ex, url, headers, body);
+        };
+        auto failed = co_await attempt();
+        if (!failed) co_return;
+        SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, body, {}, ctx.to_string(), n.message_id, request_id};
+        redelivery.failed(std::move(target), std::move(ctx), std::move(attempt), std::move(d), std::move(*failed));
+      },
+      asio::detached);
+  return request_id;
+}
+
+void HttpSubscriber::request_confirmation(const sns::model::Subscription& s, const sns::model::ConfirmationMessage& m) { confirm(true, s, m); }
+
+void HttpSubscriber::confirm_unsubscription(const sns::model::Subscription& s, const sns::model::ConfirmationMessage& m) { confirm(false, s, m); }
+
+void HttpSubscriber::confirm(bool subscribe, const sns::model::Subscription& s, const sns::model::ConfirmationMessage& m) {
+  const char* type = subscribe ? "SubscriptionConfirmation" : "UnsubscribeConfirmation";
+  auto headers = sns_headers(type, m.message_id, s.topic_arn);
+  // SNS names the subscription on an UnsubscribeConfirmation; a pending one has no ARN to give yet.
+  if (!subscribe) headers.set("x-amz-sns-subscription-arn", s.arn);
+  // Sent once: a Subscribe of the same endpoint asks again, as on AWS.
+  asio::co_spawn(
+      ex_,
+      [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, s, m, headers = std::move(headers), subscribe, type,
+       log = log_, endpoint = endpoint_text_]() -> asio::awaitable<void> {
+        auto kind = subscribe ? SnsConfirmationType::subscribe : SnsConfirmationType::unsubscribe;
+        auto body = co_await base::offload(blocking, [&] { return sns_http_confirmation(kind, s, m, edge, *key); });
+        auto failed = co_await post_once(ex, url, headers, body);
+        if (failed) log->warn("SNS {} for {} to {} not delivered: {}", type, s.arn, endpoint, failed->message);
+        else log->info("SNS {} for {} delivered to {}", type, s.arn, endpoint);
+      },
+      asio::detached);
+}
+
+}  // namespace localray::emulator

@@ -1,0 +1,62 @@
+#include "services/sns/model/sms.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace localray::sns::model {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kSmsAttributes = {"MonthlySpendLimit", "DeliveryStatusIAMRole", "DeliveryStatusSuccessSamplingRate",
+                                                            "DefaultSenderID",   "DefaultSMSType",        "UsageReportS3Bucket"};
+
+}  // namespace
+
+bool valid_phone_number(std::string_view number) {
+  if (number.size() < 2 || number.size() > 16 || number[0] != '+' || number[1] == '0') return false;
+  return std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<void> SmsSettings::set(const std::map<std::string, std::string>& attributes) {
+  for (const auto& [name, value] : attributes) {
+    if (std::find(kSmsAttributes.begin(), kSmsAttributes.end(), name) == kSmsAttributes.end())
+      return Error{Code::InvalidParameter, name + " is not a valid attribute"};
+    if (name == "DefaultSMSType" && value != "Promotional" && value != "Transactional")
+      return Error{Code::InvalidParameter, "DefaultSMSType is invalid"};
+  }
+  std::lock_guard lock{mutex_};
+  for (const auto& [name, value] : attributes) attributes_[name] = value;
+  return {};
+}
+
+std::map<std::string, std::string> SmsSettings::get(const std::vector<std::string>& names) const {
+  std::lock_guard lock{mutex_};
+  std::map<std::string, std::string> all = attributes_.empty() ? std::map<std::string, std::string>{{"MonthlySpendLimit", "1"}} : attributes_;
+  if (names.empty()) return all;
+  std::map<std::string, std::string> out;
+  for (const auto& n : names)
+    if (auto it = all.find(n); it != all.end()) out.insert(*it);
+  return out;
+}
+
+bool SmsSettings::opted_out(const std::string& number) const {
+  std::lock_guard lock{mutex_};
+  return opted_out_.contains(number);
+}
+
+std::vector<std::string> SmsSettings::opted_out_numbers() const {
+  std::lock_guard lock{mutex_};
+  return {opted_out_.begin(), opted_out_.end()};
+}
+
+void SmsSettings::opt_out(const std::string& number) {
+  std::lock_guard lock{mutex_};
+  opted_out_.insert(number);
+}
+
+void SmsSettings::opt_in(const std::string& number) {
+  std::lock_guard lock{mutex_};
+  opted_out_.erase(number);
+}
+
+}  // namespace localray::sns::model
