@@ -123,6 +123,8 @@ asio::awaitable<void> SnsRedelivery::dead_letter(Target target, tracing::TraceHe
   if (!d.request_id.empty()) m.attributes[sns::model::kDeadLetterRequestId] = {"String", d.request_id};
   m.trace_header = std::move(d.trace_header);
   m.sender_id = sns::model::kSenderId;
+  if (!d.group_id.empty()) m.group_id = std::move(d.group_id);
+  if (!d.deduplication_id.empty()) m.deduplication_id = std::move(d.deduplication_id);
   auto handle = *queue;
   auto started = t_.clock.now();
   nlohmann::json aws{{"operation", "SendMessage"}, {"queue_url", handle->queue.url()}, {"resource_names", {handle->queue.url()}}, {"dead_letter", true}};

@@ -57,6 +57,8 @@ class SnsRedelivery {
     std::string trace_header;
     std::string message_id;  // the notification's, for the log
     std::string request_id;  // the failed delivery's, as the RequestID attribute
+    // A FIFO topic's message keeps its group and deduplication id in the (FIFO) dead-letter queue.
+    std::string group_id{}, deduplication_id{};
   };
   struct Counts {
     std::uint64_t retries = 0;                // attempts after the first

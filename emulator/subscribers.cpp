@@ -83,6 +83,11 @@ std::string SqsSubscriber::deliver(const sns::model::Notification& n, const sns:
   }
   std::string request_id = ids_.uuid();
   SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, m.body, m.attributes, m.trace_header, n.message_id, request_id};
+  // Only a FIFO topic's messages name a deduplication id; its subscriptions' DLQs are FIFO queues.
+  if (!n.sequence_number.empty()) {
+    d.group_id = n.group_id;
+    d.deduplication_id = n.deduplication_id;
+  }
   // Captures what the sends need, not `this`: an Unsubscribe may drop this subscriber meanwhile.
   auto attempt = [&sqs = sqs_, arn = queue_arn_, m = std::move(m)]() -> asio::awaitable<std::optional<FailedAttempt>> {
     auto q = sqs.find(arn);

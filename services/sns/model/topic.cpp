@@ -184,6 +184,7 @@ Result<std::string> Topic::subscribe(SubscribeRequest request, std::shared_ptr<S
   if (fifo_ && request.protocol != "sqs") return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + request.protocol};
   if (!fifo_ && request.protocol == "sqs" && request.endpoint.ends_with(".fifo"))
     return Error{Code::InvalidParameter, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"};
+  if (auto v = check_dead_letter_queue(request.dead_letter_target_arn.value_or(""), "Invalid parameter: Attributes Reason: "); !v) return v.error();
   if (request.raw_message_delivery.value_or(false) && request.protocol == "lambda")
     return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery."};
   for (const auto& s : subscriptions_) {
@@ -224,6 +225,14 @@ Result<void> Topic::tag(const Tags& tags) {
 
 void Topic::untag(const std::vector<std::string>& keys) {
   for (const auto& k : keys) tags_.erase(k);
+}
+
+Result<void> Topic::check_dead_letter_queue(const std::string& queue_arn, std::string_view prefix) const {
+  // A FIFO topic's messages keep their order and deduplication only in a FIFO queue.
+  if (fifo_ && !queue_arn.empty() && !queue_arn.ends_with(".fifo"))
+    return Error{Code::InvalidParameter,
+                 std::string{prefix} + "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."};
+  return {};
 }
 
 ConfirmationMessage Topic::confirmation_message(std::string token, tracing::IdGenerator& ids, tracing::TimePoint now) const {
@@ -303,6 +312,8 @@ Result<void> Topic::change(const std::string& subscription_arn, const Subscripti
                                                                              : body_scope(s->stored_attributes);
     if (auto v = check_scope(policy, body, "Invalid parameter: "); !v) return v.error();
   }
+  if (change.dead_letter_target_arn)
+    if (auto v = check_dead_letter_queue(*change.dead_letter_target_arn, "Invalid parameter: "); !v) return v.error();
   if (change.filter_policy) s->filter_policy = *change.filter_policy;
   if (change.stored) s->stored_attributes[change.stored->first] = change.stored->second;
   if (change.dead_letter_target_arn) s->dead_letter_target_arn = *change.dead_letter_target_arn;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/deduplication.hpp"
@@ -117,6 +118,8 @@ class Topic {
   Subscription* find_subscription(const std::string& arn);
   std::string attribute(const std::string& name) const;
   ConfirmationMessage confirmation_message(std::string token, tracing::IdGenerator& ids, tracing::TimePoint now) const;
+  // A subscription's RedrivePolicy queue, checked against this topic; `prefix` starts the message.
+  Result<void> check_dead_letter_queue(const std::string& queue_arn, std::string_view prefix) const;
 
   std::string name_, arn_, owner_;
   std::string display_name_;

@@ -5,11 +5,12 @@ dead-letter sources and their allow policy; SNS FIFO topics fanning out to FIFO 
 policies on bodies and attributes."""
 import json
 import threading
+import time
 import unittest
 
 import botocore.exceptions
 
-from localray_case import LocalrayCase, eventually
+from localray_case import LocalrayCase, eventually, trace_root, with_trace_header
 
 
 class SqsFifoTest(LocalrayCase):
@@ -295,6 +296,47 @@ class SnsFifoTest(LocalrayCase):
             self.assertEqual([b for b, g, _ in got if g == "g1"], ["m1", "m3", "m5", "b1"])
             self.assertEqual([d for b, _, d in got if b == "b1"], ["batch-1"], "the publish's deduplication id reaches the queue")
             self.assertEqual(len(got), 8, "the repeat was not delivered")
+
+
+class SnsFifoDeadLetterTest(LocalrayCase):
+    def test_a_fifo_subscription_dead_letters_to_a_fifo_queue_and_the_hops_are_graphed(self):
+        sns, sqs, xray = self.client("sns"), self.client("sqs"), self.client("xray")
+        topic = sns.create_topic(Name="orders-dlq.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+        target_url = sqs.create_queue(QueueName="orders-target.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        standard_dlq = self.queue_arn(sqs, sqs.create_queue(QueueName="orders-standard-dlq")["QueueUrl"])
+        dlq_url = sqs.create_queue(QueueName="orders-dlq.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=self.queue_arn(sqs, target_url),
+                          Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": standard_dlq})})
+        self.assertIn("must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.", e.exception.response["Error"]["Message"])
+        sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=self.queue_arn(sqs, target_url),
+                            Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": self.queue_arn(sqs, dlq_url)})})["SubscriptionArn"]
+        with self.assertRaises(botocore.exceptions.ClientError):
+            sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RedrivePolicy",
+                                            AttributeValue=json.dumps({"deadLetterTargetArn": standard_dlq}))
+
+        # Delivered and traced: the topic's node has an edge to the queue's.
+        root = trace_root("f1f0")
+        with_trace_header(sns, "Publish", root)
+        sns.publish(TopicArn=topic, Message="first", MessageGroupId="g1")
+        got = eventually(lambda: sqs.receive_message(QueueUrl=target_url, AttributeNames=["All"]).get("Messages"))
+        self.assertTrue(got)
+        self.assertEqual(got[0]["Attributes"]["MessageGroupId"], "g1")
+
+        def edges():
+            graph = xray.get_service_graph(StartTime=time.time() - 60, EndTime=time.time() + 5)["Services"]
+            by_id = {s["ReferenceId"]: s for s in graph}
+            return {(s["Name"], by_id[e["ReferenceId"]]["Name"]) for s in graph for e in s.get("Edges", [])}
+        self.assertTrue(eventually(lambda: ("orders-dlq.fifo", "orders-target.fifo") in edges()), edges())
+
+        # The queue is gone: the next message goes to the FIFO dead-letter queue with its group.
+        sqs.delete_queue(QueueUrl=target_url)
+        sns.publish(TopicArn=topic, Message="second", MessageGroupId="g2")
+        letters = eventually(lambda: sqs.receive_message(QueueUrl=dlq_url, AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages"))
+        self.assertTrue(letters, "dead-lettered")
+        self.assertEqual(json.loads(letters[0]["Body"])["Message"], "second")
+        self.assertEqual(letters[0]["Attributes"]["MessageGroupId"], "g2")
+        self.assertEqual(letters[0]["MessageAttributes"]["ErrorCode"]["StringValue"], "AWS.SimpleQueueService.NonExistentQueue")
 
 
 class SnsHttpAndAdminTest(LocalrayCase):

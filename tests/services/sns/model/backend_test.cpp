@@ -254,7 +254,19 @@ TEST_F(TopicTest, FifoTopicsTakeSqsSubscribersOnlyAndDeduplicatePublishes) {
   auto lambda = subscribe(*arn, "lambda", "fn", std::make_shared<FakeSubscriber>("fn", deliveries), false);
   ASSERT_FALSE(lambda);
   EXPECT_EQ(lambda.error().message, "Invalid parameter: Invalid protocol type: lambda");
-  ASSERT_TRUE(subscribe(*arn, "sqs", "arn:aws:sqs:us-east-1:000000000000:q.fifo", std::make_shared<FakeSubscriber>("q", deliveries), false));
+  SubscribeRequest standard_dlq{*arn, "sqs", "arn:aws:sqs:us-east-1:000000000000:q2.fifo", std::nullopt, std::nullopt, {}};
+  standard_dlq.dead_letter_target_arn = "arn:aws:sqs:us-east-1:000000000000:dlq";
+  auto refused = subscribe(standard_dlq, std::make_shared<FakeSubscriber>("q2", deliveries));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "Invalid parameter: Attributes Reason: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
+  auto sub = subscribe(*arn, "sqs", "arn:aws:sqs:us-east-1:000000000000:q.fifo", std::make_shared<FakeSubscriber>("q", deliveries), false);
+  ASSERT_TRUE(sub);
+  SubscriptionChange to_standard;
+  to_standard.dead_letter_target_arn = "arn:aws:sqs:us-east-1:000000000000:dlq";
+  EXPECT_FALSE(await(sns.change_subscription(*sub, to_standard)));
+  to_standard.dead_letter_target_arn = "arn:aws:sqs:us-east-1:000000000000:dlq.fifo";
+  EXPECT_TRUE(await(sns.change_subscription(*sub, to_standard)));
 
   PublishRequest no_group{*arn, "m"};
   auto r = await(sns.publish(no_group, std::nullopt));
