@@ -93,16 +93,31 @@ void HttpSubscriber::confirm(bool subscribe, const sns::model::Subscription& s, 
   auto headers = sns_headers(type, m.message_id, s.topic_arn);
   // SNS names the subscription on an UnsubscribeConfirmation; a pending one has no ARN to give yet.
   if (!subscribe) headers.set("x-amz-sns-subscription-arn", s.arn);
-  // Sent once: a Subscribe of the same endpoint asks again, as on AWS.
+  // Retried on the subscription's delivery policy as notifications are (an endpoint served by this
+  // very process answers 503 until the topology is in); never dead-lettered. A Subscribe of the
+  // same endpoint asks again, as on AWS.
+  auto own_policy = s.stored_attributes.find("DeliveryPolicy");
+  auto schedule = sns::model::RetrySchedule::http("", own_policy != s.stored_attributes.end() ? own_policy->second : std::string{});
+  SnsRedelivery::Target target{"endpoint " + endpoint_text_, url_.host, {{"operation", type}, {"subscription_arn", s.arn}}, schedule,
+                               {{"request", {{"method", "POST"}, {"url", endpoint_text_}}}}};
   asio::co_spawn(
       ex_,
       [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, s, m, headers = std::move(headers), subscribe, type,
-       log = log_, endpoint = endpoint_text_]() -> asio::awaitable<void> {
+       log = log_, endpoint = endpoint_text_, target = std::move(target), &redelivery = redelivery_]() mutable -> asio::awaitable<void> {
         auto kind = subscribe ? SnsConfirmationType::subscribe : SnsConfirmationType::unsubscribe;
         auto body = co_await base::offload(blocking, [&] { return sns_http_confirmation(kind, s, m, edge, *key); });
-        auto failed = co_await post_once(ex, url, headers, body);
-        if (failed) log->warn("SNS {} for {} to {} not delivered: {}", type, s.arn, endpoint, failed->message);
-        else log->info("SNS {} for {} delivered to {}", type, s.arn, endpoint);
+        auto attempt = [ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
+          return post_once(ex, url, headers, body);
+        };
+        auto failed = co_await attempt();
+        if (!failed) {
+          log->info("SNS {} for {} delivered to {}", type, s.arn, endpoint);
+          co_return;
+        }
+        log->warn("SNS {} for {} to {} not delivered: {}; retried on its delivery policy", type, s.arn, endpoint, failed->message);
+        SnsRedelivery::DeadLetter none{{}, {}, {}, {}, m.message_id, {}};
+        none.kind = type;
+        redelivery.failed(std::move(target), tracing::TraceHeader{}, std::move(attempt), std::move(none), std::move(*failed));
       },
       asio::detached);
 }

@@ -214,7 +214,8 @@ http::Response Router::sns_deliveries(const http::Request& r) const {
 // recipient would, in the home account and region.
 http::Response Router::sns_opt_out(const http::Request& r) const {
   auto body = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  std::string number = body.is_object() ? body.value("phoneNumber", std::string{}) : std::string{};
+  auto given = body.is_object() ? body.find("phoneNumber") : body.end();
+  std::string number = body.is_object() && given != body.end() && given->is_string() ? given->get<std::string>() : std::string{};
   if (!sns::model::valid_phone_number(number))
     return http::Response::json(400, json{{"__type", "ValidationException"}, {"message", "the body needs {\"phoneNumber\": \"+<E.164 number>\"}"}}.dump());
   s_.regions.at(s_.home).sns->sms().opt_out(number);
@@ -297,7 +298,14 @@ http::Response malformed_query(Service service, const std::string& request_id) {
 
 asio::awaitable<http::Response> Router::call_service(const http::Request& request, const Routed& routed, const http::CallContext& call) {
   if (routed.malformed_form) co_return malformed_query(routed.service, call.request_id);
-  const base::Scope scope{call.account, call.region};
+  base::Scope scope{call.account, call.region};
+  // The SubscribeURL and UnsubscribeURL SNS sends are unsigned: the ARN they carry names the scope.
+  if (routed.service == Service::Sns && !sigv4_scope(request))
+    for (const char* member : {"TopicArn", "SubscriptionArn"})
+      if (auto arn = http::form_value(routed.form, member)) {
+        if (auto named = base::scope_of_arn(std::string{*arn}); !named.region.empty() && !named.account.empty()) scope = named;
+        break;
+      }
   Region& region = s_.regions.at(scope);
   // A queue URL names its own account and region: SQS is routed by it, as AWS routes by its host.
   sqs::protocol::Backends queues = [this](const base::Scope& scope, bool create) -> sqs::model::Backend* {

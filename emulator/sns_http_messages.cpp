@@ -20,6 +20,7 @@ void sign_message(ordered& m, const std::string& version, const std::string& edg
   std::string to_sign = sns_string_to_sign(m);
   auto digest = version == "2" ? base::SignatureDigest::sha256 : base::SignatureDigest::sha1;
   m["SignatureVersion"] = version == "2" ? "2" : "1";
+  // Empty only if the key could not be made; a GET of the SigningCertURL then answers why.
   m["Signature"] = base::base64_encode(key.sign(to_sign, digest));
   m["SigningCertURL"] = sns_signing_cert_url(edge);
 }

@@ -102,8 +102,8 @@ asio::awaitable<void> SnsRedelivery::dead_letter(Target target, tracing::TraceHe
   const std::string& endpoint = target.endpoint;
   if (d.target_arn.empty()) {
     ++discarded_;
-    log_->error("[{}] SNS message {} to {} discarded: {}: {} (the subscription has no RedrivePolicy)", trace_root, d.message_id, endpoint,
-                failure.code, failure.message);
+    log_->error("[{}] SNS {} {} to {} discarded: {}: {}{}", trace_root, d.kind, d.message_id, endpoint, failure.code, failure.message,
+                d.kind == "message" ? " (the subscription has no RedrivePolicy)" : "");
     co_return;
   }
   auto scope = base::scope_of_arn(d.target_arn);

@@ -59,6 +59,8 @@ class SnsRedelivery {
     std::string request_id;  // the failed delivery's, as the RequestID attribute
     // A FIFO topic's message keeps its group and deduplication id in the (FIFO) dead-letter queue.
     std::string group_id{}, deduplication_id{};
+    // What is delivered, for the log: "message", or a confirmation's type (never dead-lettered).
+    std::string kind{"message"};
   };
   struct Counts {
     std::uint64_t retries = 0;                // attempts after the first

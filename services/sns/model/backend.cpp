@@ -165,9 +165,9 @@ asio::awaitable<Result<void>> Backend::unsubscribe(std::string subscription_arn,
   auto h = find_topic_of_subscription(subscription_arn);
   if (!h) co_return h.error().code == Code::NotFound ? Result<void>{} : Result<void>{h.error()};
   co_await enter(*h);
-  (*h)->topic.unsubscribe(subscription_arn, tell_endpoint, t_.ids, t_.clock.now());
-  report(*h);
-  co_return Result<void>{};
+  auto r = (*h)->topic.unsubscribe(subscription_arn, tell_endpoint, t_.ids, t_.clock.now());
+  if (r) report(*h);
+  co_return r;
 }
 
 asio::awaitable<Result<Subscription>> Backend::get_subscription(std::string subscription_arn) {

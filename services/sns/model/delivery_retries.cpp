@@ -44,7 +44,9 @@ RetrySchedule from_retry_policy(const nlohmann::json& p) {
   r.backoff = total - r.immediate - r.pre_backoff - r.post_backoff;
   r.min_delay = r.pre_backoff_delay = std::chrono::seconds{min_delay};
   r.max_delay = std::chrono::seconds{max_delay};
-  auto fn = p.value("backoffFunction", std::string{"linear"});
+  // Members of the wrong type count as left out (a stored policy is not validated as AWS would).
+  auto backoff_member = p.find("backoffFunction");
+  std::string fn = backoff_member != p.end() && backoff_member->is_string() ? backoff_member->get<std::string>() : "linear";
   r.backoff_function = fn == "exponential" || fn == "geometric" ? RetrySchedule::Backoff::exponential : RetrySchedule::Backoff::linear;
   return r;
 }
@@ -61,7 +63,8 @@ RetrySchedule RetrySchedule::http(const std::string& topic_policy, const std::st
   auto topic = parse_policy(topic_policy);
   auto sub = parse_policy(subscription_policy);
   const nlohmann::json* topic_http = topic.is_object() && topic.contains("http") && topic["http"].is_object() ? &topic["http"] : nullptr;
-  bool overrides = !(topic_http && topic_http->value("disableSubscriptionOverrides", false));
+  auto locked = topic_http ? topic_http->find("disableSubscriptionOverrides") : nlohmann::json::const_iterator{};
+  bool overrides = !(topic_http && locked != topic_http->end() && locked->is_boolean() && locked->get<bool>());
   if (overrides && sub.is_object() && sub.contains("healthyRetryPolicy") && sub["healthyRetryPolicy"].is_object())
     return from_retry_policy(sub["healthyRetryPolicy"]);
   if (topic_http && topic_http->contains("defaultHealthyRetryPolicy") && (*topic_http)["defaultHealthyRetryPolicy"].is_object())

@@ -19,6 +19,7 @@ enum class Code {
   ResourceNotFound,  // tagging calls name a resource that is not there
   TagLimitExceeded,
   TagPolicy,
+  AuthorizationError,
 };
 
 using Error = base::CodedError<Code>;

@@ -33,6 +33,7 @@ struct SentMessage {
 class SentMessages {
  public:
   static constexpr std::size_t kKept = 10000;
+  static constexpr std::size_t kKeptBytes = 64 * 1024 * 1024;  // bodies and attributes, whichever bound comes first
 
   void add(SentMessage m);
   // Newest first; an empty `topic` or `endpoint` matches every message.
@@ -41,6 +42,7 @@ class SentMessages {
  private:
   mutable std::mutex mutex_;
   std::deque<SentMessage> kept_;  // oldest first
+  std::size_t bytes_ = 0;
 };
 
 }  // namespace localray::sns::model

@@ -245,7 +245,8 @@ Result<std::string> Topic::confirm(const std::string& token, bool authenticated,
     if (s.pending_confirmation) {
       s.pending_confirmation = false;
       s.confirmation_was_authenticated = authenticated;
-      s.authenticate_on_unsubscribe = authenticate_on_unsubscribe;
+      // Only a signed confirmation may forbid unsigned unsubscribes.
+      s.authenticate_on_unsubscribe = authenticated && authenticate_on_unsubscribe;
     }
     return s.arn;
   }
@@ -253,11 +254,14 @@ Result<std::string> Topic::confirm(const std::string& token, bool authenticated,
     if (it->first != token) continue;
     Subscription s = std::move(it->second);
     resubscribable_.erase(it);
+    // Subscribed again meanwhile: that subscription stands, and is the answer.
+    for (const auto& existing : subscriptions_)
+      if (existing.protocol == s.protocol && existing.endpoint == s.endpoint) return existing.arn;
     s.arn = arn_ + ":" + ids.uuid();
     s.pending_confirmation = false;
     s.confirmation_token = token;
     s.confirmation_was_authenticated = authenticated;
-    s.authenticate_on_unsubscribe = authenticate_on_unsubscribe;
+    s.authenticate_on_unsubscribe = authenticated && authenticate_on_unsubscribe;
     subscriptions_.push_back(s);
     return s.arn;
   }
@@ -271,17 +275,21 @@ bool Topic::restore_subscription(Subscription s) {
   return true;
 }
 
-void Topic::unsubscribe(const std::string& subscription_arn, bool tell_endpoint, tracing::IdGenerator& ids, tracing::TimePoint now) {
+Result<void> Topic::unsubscribe(const std::string& subscription_arn, bool tell_endpoint, tracing::IdGenerator& ids, tracing::TimePoint now) {
   auto it = std::find_if(subscriptions_.begin(), subscriptions_.end(), [&](const Subscription& s) { return s.arn == subscription_arn; });
-  if (it == subscriptions_.end()) return;
+  if (it == subscriptions_.end()) return {};
+  // AuthenticateOnUnsubscribe: the unsigned UnsubscribeURL no longer ends it.
+  if (tell_endpoint && it->authenticate_on_unsubscribe)
+    return Error{Code::AuthorizationError, "This subscription requires an authenticated Unsubscribe call (AuthenticateOnUnsubscribe)"};
   Subscription gone = std::move(*it);
   subscriptions_.erase(it);
   ++subscriptions_deleted_;
-  if (!tell_endpoint || !gone.target->needs_confirmation() || gone.pending_confirmation) return;
+  if (!tell_endpoint || !gone.target->needs_confirmation() || gone.pending_confirmation) return {};
   std::string token = confirmation_token(ids);
   gone.target->confirm_unsubscription(gone, confirmation_message(token, ids, now));
   resubscribable_.emplace_back(std::move(token), std::move(gone));
   if (resubscribable_.size() > kMaxResubscribable) resubscribable_.pop_front();
+  return {};
 }
 
 Subscription* Topic::find_subscription(const std::string& arn) {

@@ -83,7 +83,8 @@ class Topic {
   // Idempotent: unsubscribing a missing subscription succeeds. With `tell_endpoint`, a confirmed
   // subscription that needed confirmation is told (UnsubscribeConfirmation), with a token that
   // subscribes it again.
-  void unsubscribe(const std::string& subscription_arn, bool tell_endpoint, tracing::IdGenerator& ids, tracing::TimePoint now);
+  // A subscription confirmed with AuthenticateOnUnsubscribe refuses an unsigned one (`tell_endpoint`).
+  Result<void> unsubscribe(const std::string& subscription_arn, bool tell_endpoint, tracing::IdGenerator& ids, tracing::TimePoint now);
   Result<Subscription> subscription(const std::string& subscription_arn) const;
   Result<void> change(const std::string& subscription_arn, const SubscriptionChange& change);
   const std::vector<Subscription>& subscriptions() const { return subscriptions_; }

@@ -23,6 +23,7 @@ constexpr std::pair<Code, ErrorShape> kShapes[] = {
     {Code::ResourceNotFound, {"ResourceNotFound", "Sender", 404}},
     {Code::TagLimitExceeded, {"TagLimitExceeded", "Sender", 400}},
     {Code::TagPolicy, {"TagPolicy", "Sender", 400}},
+    {Code::AuthorizationError, {"AuthorizationError", "Sender", 403}},
 };
 
 }  // namespace

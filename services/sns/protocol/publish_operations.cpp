@@ -14,7 +14,8 @@ asio::awaitable<Outcome> publish(const Call& c) {
   if (auto phone = c.params.get("PhoneNumber"); (!arn || arn->empty()) && phone && !phone->empty()) {
     auto text = publish_request(c.params, "", "");
     if (!text) co_return text.error();
-    auto receipt = co_await c.backend.publish_sms(std::move(*text), std::string{*phone});
+    std::string number{*phone};  // named: GCC 12 destroys temporaries made inside a co_await twice
+    auto receipt = co_await c.backend.publish_sms(std::move(*text), std::move(number));
     if (!receipt) co_return receipt.error();
     co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
   }

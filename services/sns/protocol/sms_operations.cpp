@@ -1,5 +1,7 @@
 // SetSMSAttributes, GetSMSAttributes, CheckIfPhoneNumberIsOptedOut, ListPhoneNumbersOptedOut,
 // OptInPhoneNumber.
+#include <charconv>
+
 #include "http/base64.hpp"
 #include "services/sns/protocol/operations.hpp"
 #include "services/sns/protocol/request_params.hpp"
@@ -49,9 +51,9 @@ asio::awaitable<Outcome> list_phone_numbers_opted_out(const Call& c) {
   std::size_t start = 0;
   if (auto token = c.params.get("nextToken"); token && !token->empty()) {
     auto decoded = http::base64_decode(*token);
-    if (!decoded || decoded->empty() || decoded->find_first_not_of("0123456789") != std::string::npos)
+    auto [end, ec] = decoded ? std::from_chars(decoded->data(), decoded->data() + decoded->size(), start) : std::from_chars_result{};
+    if (!decoded || decoded->empty() || ec != std::errc{} || end != decoded->data() + decoded->size())
       co_return Error{Code::InvalidParameter, "Invalid parameter: nextToken"};
-    start = std::stoul(*decoded);
   }
   auto numbers = c.backend.sms().opted_out_numbers();
   XmlWriter xml;

@@ -1,4 +1,5 @@
 // TagResource, UntagResource, ListTagsForResource, AddPermission, RemovePermission.
+#include <functional>
 #include <set>
 
 #include "services/sns/model/limits.hpp"
@@ -46,7 +47,9 @@ asio::awaitable<Outcome> tag_resource(const Call& c) {
     tags[std::string{*key}] = std::string{*value};
   }
   if (tags.empty()) co_return missing_member("tags");
-  auto r = co_await c.backend.edit_topic(*arn, [&](model::Topic& t) { return t.tag(tags); });
+  // Named, not made inside the co_await: GCC 12 destroys such temporaries twice.
+  std::function<model::Result<void>(model::Topic&)> edit = [&](model::Topic& t) { return t.tag(tags); };
+  auto r = co_await c.backend.edit_topic(*arn, std::move(edit));
   if (!r) co_return as_tagging_error(r.error());
   co_return std::string{};
 }
@@ -56,10 +59,11 @@ asio::awaitable<Outcome> untag_resource(const Call& c) {
   if (!arn) co_return arn.error();
   auto keys = c.params.list("TagKeys.member");
   if (keys.empty()) co_return missing_member("tagKeys");
-  auto r = co_await c.backend.edit_topic(*arn, [&](model::Topic& t) -> model::Result<void> {
+  std::function<model::Result<void>(model::Topic&)> edit = [&](model::Topic& t) -> model::Result<void> {
     t.untag(keys);
     return {};
-  });
+  };
+  auto r = co_await c.backend.edit_topic(*arn, std::move(edit));
   if (!r) co_return as_tagging_error(r.error());
   co_return std::string{};
 }
@@ -86,11 +90,12 @@ asio::awaitable<Outcome> add_permission(const Call& c) {
   auto actions = c.params.list("ActionName.member");
   if (actions.empty()) co_return missing_member("actionName");
   const std::string owner = c.backend.account();
-  auto r = co_await c.backend.edit_topic(*arn, [&](model::Topic& t) -> model::Result<void> {
+  std::function<model::Result<void>(model::Topic&)> edit = [&](model::Topic& t) -> model::Result<void> {
     auto policy = policy_with_permission(t.describe().stored_attributes["Policy"], t.arn(), owner, *label, accounts, actions);
     if (!policy) return policy.error();
     return t.set_attribute("Policy", *policy);
-  });
+  };
+  auto r = co_await c.backend.edit_topic(*arn, std::move(edit));
   if (!r) co_return r.error();
   co_return std::string{};
 }
@@ -101,9 +106,10 @@ asio::awaitable<Outcome> remove_permission(const Call& c) {
   auto label = required(c.params, "Label", "label");
   if (!label) co_return label.error();
   const std::string owner = c.backend.account();
-  auto r = co_await c.backend.edit_topic(*arn, [&](model::Topic& t) -> model::Result<void> {
+  std::function<model::Result<void>(model::Topic&)> edit = [&](model::Topic& t) -> model::Result<void> {
     return t.set_attribute("Policy", policy_without_permission(t.describe().stored_attributes["Policy"], t.arn(), owner, *label));
-  });
+  };
+  auto r = co_await c.backend.edit_topic(*arn, std::move(edit));
   if (!r) co_return r.error();
   co_return std::string{};
 }

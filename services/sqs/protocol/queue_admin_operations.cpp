@@ -1,4 +1,6 @@
 // TagQueue, UntagQueue, ListQueueTags, AddPermission, RemovePermission.
+#include <functional>
+
 #include "services/sqs/protocol/operations.hpp"
 #include "services/sqs/protocol/params.hpp"
 #include "services/sqs/protocol/queue_policy.hpp"
@@ -13,11 +15,14 @@ namespace {
 // These operations answer nothing and change the queue's settings by `edit`, which may refuse.
 template <class Edit>
 asio::awaitable<Outcome> edit_settings(const Call& c, std::shared_ptr<model::QueueHandle> q, Edit edit) {
-  auto r = co_await c.backend.update_settings(std::move(q), [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
+  // Named, not made inside the co_await: GCC 12 destroys such temporaries twice.
+  std::function<model::Result<model::QueueSettings>(const model::QueueSettings&)> change =
+      [&](const model::QueueSettings& current) -> model::Result<model::QueueSettings> {
     auto next = current;
     if (auto edited = edit(next); !edited) return edited.error();
     return next;
-  });
+  };
+  auto r = co_await c.backend.update_settings(std::move(q), std::move(change));
   if (!r) co_return r.error();
   co_return ok(Tree::object());
 }

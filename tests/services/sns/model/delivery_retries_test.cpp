@@ -71,6 +71,16 @@ TEST(SnsRetryScheduleTest, HttpPolicyPhasesAndTheTopicsSayOverSubscriptions) {
   EXPECT_EQ(RetrySchedule::http(locked, sub).total_retries(), 1);
 }
 
+TEST(SnsRetryScheduleTest, HttpPolicyMembersOfTheWrongTypeCountAsLeftOut) {
+  // Stored as given (not validated), so a delivery must never fail on reading them.
+  auto s = RetrySchedule::http(R"({"http":{"disableSubscriptionOverrides":"true","defaultHealthyRetryPolicy":{"numRetries":1}}})",
+                               R"({"healthyRetryPolicy":{"backoffFunction":1,"numRetries":"2","minDelayTarget":1,"maxDelayTarget":1}})");
+  EXPECT_EQ(s.total_retries(), 3) << "the subscription's policy, numRetries defaulted";
+  EXPECT_EQ(s.delay_before(1), 1000ms);
+  EXPECT_EQ(http_content_type(R"({"http":{"defaultRequestPolicy":{"headerContentType":5}}})", R"({"requestPolicy":[]})"),
+            "text/plain; charset=UTF-8");
+}
+
 TEST(SnsRetryScheduleTest, HttpAnswersAndContentType) {
   EXPECT_TRUE(http_delivered(200));
   EXPECT_TRUE(http_delivered(404));

@@ -91,6 +91,38 @@ TEST_F(DispatchTest, TheUnsubscribeUrlTellsTheEndpointWithATokenThatSubscribesIt
   EXPECT_EQ(attrs["PendingConfirmation"], "false");
   EXPECT_EQ(expect_error(call("ConfirmSubscription", {{"TopicArn", topic}, {"Token", bye.message.token + "0"}}), 400, "InvalidParameter"),
             "Invalid parameter: Token");
+
+  // Subscribed again before the old token is used: the token answers that subscription, no second one.
+  ASSERT_EQ(call("Unsubscribe", {{"SubscriptionArn", again}}, /*signed_call=*/false).status, 200u);
+  const auto second_bye = factory.confirmations.back();
+  ASSERT_FALSE(second_bye.subscribe);
+  auto fresh = subscribe(topic, "https", "https://127.0.0.1:9/hook", {{"ReturnSubscriptionArn", "true"}});
+  auto answered = call("ConfirmSubscription", {{"TopicArn", topic}, {"Token", second_bye.message.token}}, /*signed_call=*/false);
+  ASSERT_EQ(answered.status, 200u) << answered.body;
+  EXPECT_EQ(text(answered.body, "SubscriptionArn"), fresh);
+  EXPECT_EQ(call("ListSubscriptionsByTopic", {{"TopicArn", topic}}).body.find("https://127.0.0.1:9/hook"),
+            call("ListSubscriptionsByTopic", {{"TopicArn", topic}}).body.rfind("https://127.0.0.1:9/hook"))
+      << "one subscription to the endpoint";
+}
+
+TEST_F(DispatchTest, AuthenticateOnUnsubscribeRefusesTheUnsignedUnsubscribeUrl) {
+  auto topic = create_topic("guarded");
+  auto arn = subscribe(topic, "http", kHook, {{"ReturnSubscriptionArn", "true"}});
+  const auto token = factory.confirmations.at(0).message.token;
+  ASSERT_EQ(call("ConfirmSubscription", {{"TopicArn", topic}, {"Token", token}, {"AuthenticateOnUnsubscribe", "true"}}).status, 200u);
+  auto refused = call("Unsubscribe", {{"SubscriptionArn", arn}}, /*signed_call=*/false);
+  expect_error(refused, 403, "AuthorizationError");
+  EXPECT_EQ(texts(call("ListSubscriptionsByTopic", {{"TopicArn", topic}}).body, "SubscriptionArn"), std::vector<std::string>{arn});
+  EXPECT_EQ(call("Unsubscribe", {{"SubscriptionArn", arn}}).status, 200u) << "the owner's signed call may";
+  EXPECT_TRUE(texts(call("ListSubscriptionsByTopic", {{"TopicArn", topic}}).body, "SubscriptionArn").empty());
+
+  // An unsigned confirmation cannot set it.
+  auto other = subscribe(topic, "http", kHook, {{"ReturnSubscriptionArn", "true"}});
+  ASSERT_EQ(call("ConfirmSubscription", {{"TopicArn", topic}, {"Token", factory.confirmations.back().message.token}, {"AuthenticateOnUnsubscribe", "true"}},
+                 /*signed_call=*/false)
+                .status,
+            200u);
+  EXPECT_EQ(call("Unsubscribe", {{"SubscriptionArn", other}}, /*signed_call=*/false).status, 200u);
 }
 
 TEST_F(DispatchTest, TagsAreAddedReplacedListedAndRemovedWithinTheQuota) {
