@@ -11,16 +11,21 @@ namespace localray::emulator {
 
 namespace asio = boost::asio;
 
-RecordedSubscriber::RecordedSubscriber(asio::any_io_executor ex, asio::any_io_executor blocking, std::string protocol,
-                                       sns::model::SentMessages& sent, sns::model::SmsSettings& sms, std::string edge,
-                                       std::shared_ptr<base::SigningKey> key)
-    : ex_{std::move(ex)}, blocking_{std::move(blocking)}, protocol_{std::move(protocol)}, sent_{sent}, sms_{sms}, edge_{std::move(edge)},
-      key_{std::move(key)} {}
+RecordedSubscriber::RecordedSubscriber(asio::any_io_executor ex, asio::any_io_executor blocking, std::string protocol, sns::model::Backend& sns,
+                                       std::string edge, std::shared_ptr<base::SigningKey> key)
+    : ex_{std::move(ex)}, blocking_{std::move(blocking)}, protocol_{std::move(protocol)}, sent_{sns.sent()}, sms_{sns.sms()},
+      platforms_{sns.platforms()}, edge_{std::move(edge)}, key_{std::move(key)} {}
 
 void RecordedSubscriber::describe_target(nlohmann::json& aws) const { aws["protocol"] = protocol_; }
 
 std::string RecordedSubscriber::deliver(const sns::model::Notification& n, const sns::model::Subscription& s, const tracing::TraceHeader&) {
   if (protocol_ == "sms" && sms_.opted_out(s.endpoint)) return {};
+  // A push endpoint deleted since the subscription, or disabled, is not pushed to; the
+  // subscription stays, as on SNS.
+  if (protocol_ == "application") {
+    auto endpoint = platforms_.endpoint(s.endpoint);
+    if (!endpoint || !endpoint->enabled()) return {};
+  }
   sns::model::SentMessage m{protocol_, s.endpoint, s.topic_arn, s.arn, "Notification", n.message_id, n.subject, n.message, n.attributes, n.timestamp};
   if (protocol_ != "email-json") {
     sent_.add(std::move(m));

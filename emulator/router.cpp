@@ -166,7 +166,8 @@ http::Response Router::function_logs(const http::Request& r) const {
 }
 
 // GET /_localray/sns/deliveries[?topic=ARN][&endpoint=ADDRESS][&limit=N]: what SNS sent to email,
-// email-json and sms endpoints (and straight to phone numbers), newest first, from every scope.
+// email-json, sms and application (mobile push) endpoints, and straight to phone numbers and push
+// endpoints, newest first, from every scope.
 http::Response Router::sns_deliveries(const http::Request& r) const {
   std::string topic, endpoint;
   std::size_t limit = 100;
@@ -201,6 +202,7 @@ http::Response Router::sns_deliveries(const http::Request& r) const {
              {"message", m.body},
              {"message_attributes", std::move(attributes)},
              {"timestamp", tracing::iso8601_millis(m.timestamp)}};
+    if (m.protocol == "application") one["platform"] = sns::model::platform_of_endpoint(m.endpoint);
     if (!m.token.empty()) {
       one["token"] = m.token;
       one["subscribe_url"] = sns_subscribe_url(endpoints_.edge_url, m.topic_arn, m.token);

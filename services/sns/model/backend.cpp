@@ -45,7 +45,7 @@ asio::awaitable<void> enter(const std::shared_ptr<TopicHandle>& h) { co_await as
 }  // namespace
 
 Backend::Backend(asio::any_io_executor ex, tracing::Tracer tracer, std::string region, std::string account)
-    : ex_{std::move(ex)}, t_{tracer}, region_{std::move(region)}, account_{std::move(account)} {}
+    : ex_{std::move(ex)}, t_{tracer}, region_{std::move(region)}, account_{std::move(account)}, platforms_{region_, account_} {}
 
 Result<std::shared_ptr<TopicHandle>> Backend::find_topic(const std::string& topic_arn) const {
   if (auto ok = check_arn(topic_arn, "TopicArn", 6); !ok) return ok.error();
@@ -212,6 +212,18 @@ asio::awaitable<Result<PublishReceipt>> Backend::publish_sms(PublishRequest requ
     sent_.add({"sms", phone_number, "", "", "Notification", receipt.message_id, request.subject,
                own != request.protocol_messages.end() ? own->second : request.message, request.attributes, t_.clock.now()});
   }
+  co_return receipt;
+}
+
+asio::awaitable<Result<PublishReceipt>> Backend::publish_to_endpoint(PublishRequest request, std::string endpoint_arn) {
+  auto endpoint = platforms_.endpoint(endpoint_arn);
+  if (!endpoint) co_return Error{Code::InvalidParameter, "Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified"};
+  if (!endpoint->enabled()) co_return Error{Code::EndpointDisabled, "Endpoint is disabled"};
+  if (auto v = validate_publish(request); !v) co_return v.error();
+  PublishReceipt receipt{t_.ids.uuid()};
+  auto own = request.protocol_messages.find(endpoint->platform);
+  sent_.add({"application", endpoint_arn, "", "", "Notification", receipt.message_id, request.subject,
+             own != request.protocol_messages.end() ? own->second : request.message, request.attributes, t_.clock.now()});
   co_return receipt;
 }
 

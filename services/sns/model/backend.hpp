@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "services/sns/model/platform.hpp"
 #include "services/sns/model/sent_messages.hpp"
 #include "services/sns/model/sms.hpp"
 #include "services/sns/model/topic.hpp"
@@ -75,9 +76,15 @@ class Backend {
 
   // Publish with a PhoneNumber: a text to that number, recorded in sent() unless it opted out.
   boost::asio::awaitable<Result<PublishReceipt>> publish_sms(PublishRequest request, std::string phone_number);
-  // What was sent to email, email-json and sms endpoints, and the account's SMS settings.
+  // Publish with a TargetArn naming a platform endpoint: what its push service would get (the
+  // MessageStructure=json entry of its platform, else the default) is recorded in sent().
+  boost::asio::awaitable<Result<PublishReceipt>> publish_to_endpoint(PublishRequest request, std::string endpoint_arn);
+  // What was sent to email, email-json, sms and application endpoints, the account's SMS
+  // settings, its platform applications and endpoints.
   SentMessages& sent() { return sent_; }
   SmsSettings& sms() { return sms_; }
+  PlatformApplications& platforms() { return platforms_; }
+  std::string new_id() { return t_.ids.uuid(); }
 
   std::string topic_arn(const std::string& name) const { return "arn:aws:sns:" + region_ + ":" + account_ + ":" + name; }
   const std::string& account() const { return account_; }
@@ -100,6 +107,7 @@ class Backend {
   std::shared_ptr<TopicChanges> changes_;
   SentMessages sent_;
   SmsSettings sms_;
+  PlatformApplications platforms_;
 };
 
 }  // namespace localray::sns::model

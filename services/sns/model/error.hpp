@@ -20,6 +20,7 @@ enum class Code {
   TagLimitExceeded,
   TagPolicy,
   AuthorizationError,
+  EndpointDisabled,  // a publish to a disabled platform endpoint
 };
 
 using Error = base::CodedError<Code>;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "services/sns/model/limits.hpp"
+#include "services/sns/model/platform.hpp"
 
 namespace localray::sns::model {
 namespace {
@@ -364,7 +365,8 @@ void Topic::deliver(const PublishRequest& request, const PublishReceipt& receipt
       if (!pass) continue;
     }
     if (s.pending_confirmation) continue;
-    auto own = request.protocol_messages.find(s.protocol);
+    // A push endpoint's message is chosen by its platform (GCM, APNS, ...), not by "application".
+    auto own = request.protocol_messages.find(s.protocol == "application" ? platform_of_endpoint(s.endpoint) : s.protocol);
     n.message = own != request.protocol_messages.end() ? own->second : request.message;
     auto& delivery = seg.add_subsegment(s.target->service(), t.ids.segment_id(), tracing::epoch_seconds(t.clock.now()));
     delivery.namespace_ = "aws";

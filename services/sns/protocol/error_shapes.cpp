@@ -24,6 +24,7 @@ constexpr std::pair<Code, ErrorShape> kShapes[] = {
     {Code::TagLimitExceeded, {"TagLimitExceeded", "Sender", 400}},
     {Code::TagPolicy, {"TagPolicy", "Sender", 400}},
     {Code::AuthorizationError, {"AuthorizationError", "Sender", 403}},
+    {Code::EndpointDisabled, {"EndpointDisabled", "Sender", 400}},
 };
 
 }  // namespace

@@ -64,6 +64,17 @@ boost::asio::awaitable<Outcome> get_sms_attributes(const Call& c);
 boost::asio::awaitable<Outcome> check_if_phone_number_is_opted_out(const Call& c);
 boost::asio::awaitable<Outcome> list_phone_numbers_opted_out(const Call& c);
 boost::asio::awaitable<Outcome> opt_in_phone_number(const Call& c);
+// Platform applications and endpoints (platform_operations.cpp).
+boost::asio::awaitable<Outcome> create_platform_application(const Call& c);
+boost::asio::awaitable<Outcome> get_platform_application_attributes(const Call& c);
+boost::asio::awaitable<Outcome> set_platform_application_attributes(const Call& c);
+boost::asio::awaitable<Outcome> list_platform_applications(const Call& c);
+boost::asio::awaitable<Outcome> delete_platform_application(const Call& c);
+boost::asio::awaitable<Outcome> create_platform_endpoint(const Call& c);
+boost::asio::awaitable<Outcome> list_endpoints_by_platform_application(const Call& c);
+boost::asio::awaitable<Outcome> get_endpoint_attributes(const Call& c);
+boost::asio::awaitable<Outcome> set_endpoint_attributes(const Call& c);
+boost::asio::awaitable<Outcome> delete_endpoint(const Call& c);
 // Publishing (publish_operations.cpp).
 boost::asio::awaitable<Outcome> publish(const Call& c);
 boost::asio::awaitable<Outcome> publish_batch(const Call& c);

@@ -20,6 +20,13 @@ asio::awaitable<Outcome> publish(const Call& c) {
     co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
   }
   if (!arn || arn->empty()) co_return missing_arn("TopicArn or TargetArn");
+  if (std::string target{*arn}; !model::platform_of_endpoint(target).empty()) {
+    auto push = publish_request(c.params, "", "");
+    if (!push) co_return push.error();
+    auto receipt = co_await c.backend.publish_to_endpoint(std::move(*push), std::move(target));
+    if (!receipt) co_return receipt.error();
+    co_return XmlWriter{}.element("MessageId", receipt->message_id).str();
+  }
   auto request = publish_request(c.params, std::string{*arn}, "");
   if (!request) co_return request.error();
   auto receipt = co_await c.backend.publish(std::move(*request), c.trace, c.request_id);

@@ -23,7 +23,7 @@ asio::awaitable<Outcome> subscribe(const Call& c) {
   if (!topic) co_return topic.error();
   // A FIFO topic delivers to SQS only, whatever else the protocol names.
   if (topic->fifo && *protocol != "sqs") co_return Error{Code::InvalidParameter, "Invalid parameter: Invalid protocol type: " + std::string{*protocol}};
-  if (*protocol == "application" || *protocol == "firehose")
+  if (*protocol == "firehose")
     co_return Error{Code::InvalidParameter, "Invalid parameter: Protocol Reason: localray does not deliver to " + std::string{*protocol} + " yet"};
   auto endpoint = c.params.get("Endpoint");
   if (!endpoint || endpoint->empty()) co_return missing_arn("Endpoint");

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Debian's python3-boto3 and AWS CLI against a real localray: SQS FIFO queues (group order under
 concurrent consumers, deduplication, the FIFO rules' errors), receipt-handle rules, tags, permissions,
-dead-letter sources and their allow policy; SNS FIFO topics fanning out to FIFO queues, and filter
-policies on bodies and attributes."""
+dead-letter sources and their allow policy; SNS FIFO topics fanning out to FIFO queues, http
+endpoints, tags and permissions, mobile push, and filter policies on bodies and attributes."""
 import json
 import threading
 import time
@@ -403,6 +403,94 @@ class SnsHttpAndAdminTest(LocalrayCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
         self.assertEqual(policy["Statement"][-1]["Action"], ["SNS:Publish", "SNS:Subscribe"])
+
+
+class SnsPlatformTest(LocalrayCase):
+    """Mobile push through boto3 and the CLI: platform applications and endpoints with AWS's errors,
+    a publish to an endpoint and to an `application` subscription, read back from
+    /_localray/sns/deliveries with the message chosen for the endpoint's platform."""
+    def deliveries(self, endpoint):
+        import urllib.parse
+        import urllib.request
+        url = self.endpoint + "/_localray/sns/deliveries?endpoint=" + urllib.parse.quote(endpoint, safe="")
+        return json.loads(urllib.request.urlopen(url).read())["deliveries"]
+
+    def test_applications_endpoints_and_what_they_are_sent(self):
+        sns = self.client("sns")
+        creds = {"PlatformPrincipal": "client-id", "PlatformCredential": "client-secret"}
+        app = sns.create_platform_application(Name="py-phones", Platform="ADM", Attributes=creds)["PlatformApplicationArn"]
+        self.assertEqual(app, "arn:aws:sns:us-east-1:000000000000:app/ADM/py-phones")
+        self.assertEqual(sns.get_platform_application_attributes(PlatformApplicationArn=app)["Attributes"], {"Enabled": "true"})
+        for kwargs, code, message in [
+            (dict(Name="x", Platform="ADM", Attributes={}), "ValidationError",
+             "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null"),
+            (dict(Name="x", Platform="AAA", Attributes=creds), "InvalidParameter", "Invalid parameter: Platform Reason: AAA is not supported"),
+            (dict(Name="@name", Platform="ADM", Attributes=creds), "InvalidParameter",
+             "Invalid parameter: @name Reason: must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'"),
+            (dict(Name="x", Platform="ADM", Attributes={"PlatformPrincipal": "p"}), "InvalidParameter",
+             "Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential"),
+        ]:
+            with self.assertRaises(botocore.exceptions.ClientError) as e:
+                sns.create_platform_application(**kwargs)
+            self.assertEqual((e.exception.response["Error"]["Code"], e.exception.response["Error"]["Message"]), (code, message))
+
+        endpoint = sns.create_platform_endpoint(PlatformApplicationArn=app, Token="token_1", CustomUserData="user-7")["EndpointArn"]
+        self.assertRegex(endpoint, r"^arn:aws:sns:us-east-1:000000000000:endpoint/ADM/py-phones/[0-9a-f-]{36}$")
+        self.assertEqual(sns.create_platform_endpoint(PlatformApplicationArn=app, Token="token_1", CustomUserData="user-7")["EndpointArn"], endpoint)
+        with self.assertRaises(sns.exceptions.InvalidParameterException) as e:
+            sns.create_platform_endpoint(PlatformApplicationArn=app, Token="token_1", Attributes={"Enabled": "false"})
+        self.assertIn(f"Endpoint {endpoint} already exists with the same Token, but different attributes.", str(e.exception))
+        self.assertEqual(sns.get_endpoint_attributes(EndpointArn=endpoint)["Attributes"], {"CustomUserData": "user-7", "Enabled": "true", "Token": "token_1"})
+        listed = sns.list_endpoints_by_platform_application(PlatformApplicationArn=app)["Endpoints"]
+        self.assertEqual([e["EndpointArn"] for e in listed], [endpoint])
+        with self.assertRaises(sns.exceptions.NotFoundException):
+            sns.get_endpoint_attributes(EndpointArn=endpoint.rsplit("/", 1)[0] + "/0f7d5971-aa8b-4bd5-b585-0826e9f93a66")
+
+        # Straight to the endpoint: its platform's entry of a JSON message.
+        push = json.dumps({"default": "plain", "ADM": json.dumps({"data": {"text": "hello"}})})
+        message_id = sns.publish(TargetArn=endpoint, MessageStructure="json", Message=push)["MessageId"]
+        sent = self.deliveries(endpoint)
+        self.assertEqual((sent[0]["message_id"], sent[0]["protocol"], sent[0]["platform"], sent[0]["message"]),
+                         (message_id, "application", "ADM", '{"data": {"text": "hello"}}'))
+        # Through a topic: the subscription needs no confirmation.
+        topic = sns.create_topic(Name="py-pushes")["TopicArn"]
+        sub = sns.subscribe(TopicArn=topic, Protocol="application", Endpoint=endpoint)["SubscriptionArn"]
+        self.assertTrue(sub.startswith(topic + ":"), sub)
+        from_topic = sns.publish(TopicArn=topic, Message="to every phone")["MessageId"]
+        self.assertTrue(eventually(lambda: any(d["message_id"] == from_topic and d["subscription_arn"] == sub for d in self.deliveries(endpoint))))
+        with self.assertRaises(sns.exceptions.InvalidParameterException) as e:
+            sns.subscribe(TopicArn=topic, Protocol="application", Endpoint=endpoint + "0")
+        self.assertEqual(e.exception.response["Error"]["Message"], f"Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn{endpoint}0")
+
+        # Disabled: a direct publish is refused, a topic's is not pushed.
+        sns.set_endpoint_attributes(EndpointArn=endpoint, Attributes={"Enabled": "false"})
+        with self.assertRaises(sns.exceptions.EndpointDisabledException) as e:
+            sns.publish(TargetArn=endpoint, Message="x")
+        self.assertEqual(e.exception.response["Error"]["Message"], "Endpoint is disabled")
+        # A second phone on the topic: once it has the message, the topic has passed the first by.
+        other = sns.create_platform_endpoint(PlatformApplicationArn=app, Token="token_2")["EndpointArn"]
+        sns.subscribe(TopicArn=topic, Protocol="application", Endpoint=other)
+        only_other = sns.publish(TopicArn=topic, Message="not to the disabled one")["MessageId"]
+        self.assertTrue(eventually(lambda: any(d["message_id"] == only_other for d in self.deliveries(other))))
+        self.assertFalse(any(d["message_id"] == only_other for d in self.deliveries(endpoint)))
+        with self.assertRaises(sns.exceptions.InvalidParameterException) as e:
+            sns.publish(TargetArn="arn:aws:sns:us-east-1:000000000000:endpoint/APNS/abcdef/0f7d5971-aa8b-4bd5-b585-0826e9f93a66", Message="x")
+        self.assertEqual(e.exception.response["Error"]["Message"], "Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified")
+
+        # The CLI: an FCM application (its credential alone) and the list of applications.
+        r = self.aws_cli("sns", "create-platform-application", "--name", "cli-fcm", "--platform", "GCM", "--attributes", "PlatformCredential=server-key")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.aws_cli("sns", "list-platform-applications")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(a["PlatformApplicationArn"] for a in json.loads(r.stdout)["PlatformApplications"]),
+                         [app, "arn:aws:sns:us-east-1:000000000000:app/GCM/cli-fcm"])
+
+        # Deleting the endpoint keeps the subscription; deleting the application takes its endpoints.
+        sns.delete_endpoint(EndpointArn=endpoint)
+        self.assertIn(sub, [s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]])
+        sns.delete_platform_application(PlatformApplicationArn=app)
+        with self.assertRaises(sns.exceptions.NotFoundException):
+            sns.list_endpoints_by_platform_application(PlatformApplicationArn=app)
 
 
 class SnsFilterPolicyTest(LocalrayCase):

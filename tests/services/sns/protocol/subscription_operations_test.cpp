@@ -32,9 +32,9 @@ TEST_F(DispatchTest, SubscribeMakesTheSubscriberAndListsShowTheSubscription) {
 
 TEST_F(DispatchTest, SubscribeRefusesOtherProtocolsMissingTopicsAndUnknownEndpoints) {
   auto arn = create_topic("orders");
-  EXPECT_EQ(expect_error(call("Subscribe", {{"TopicArn", arn}, {"Protocol", "application"}, {"Endpoint", "arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/1"}}),
+  EXPECT_EQ(expect_error(call("Subscribe", {{"TopicArn", arn}, {"Protocol", "firehose"}, {"Endpoint", "arn:aws:firehose:us-east-1:000000000000:deliverystream/s"}}),
                          400, "InvalidParameter"),
-            "Invalid parameter: Protocol Reason: localray does not deliver to application yet");
+            "Invalid parameter: Protocol Reason: localray does not deliver to firehose yet");
   EXPECT_EQ(expect_error(call("Subscribe", {{"TopicArn", arn + "x"}, {"Protocol", "lambda"}, {"Endpoint", kFunction}}), 404, "NotFound"),
             "Topic does not exist");
   EXPECT_EQ(expect_error(call("Subscribe", {{"TopicArn", arn}, {"Endpoint", kFunction}}), 400, "ValidationError"),
