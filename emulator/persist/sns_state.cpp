@@ -1,5 +1,7 @@
 #include "emulator/persist/sns_state.hpp"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -41,7 +43,9 @@ json topic_json(const model::Topic& t) {
     if (s.filter_policy) one["filter_policy"] = s.filter_policy->source;
     subscriptions.push_back(std::move(one));
   }
-  return {{"name", t.name()}, {"attributes", attributes}, {"tags", t.tags()}, {"subscriptions", std::move(subscriptions)}};
+  json out{{"name", t.name()}, {"attributes", attributes}, {"tags", t.tags()}, {"subscriptions", std::move(subscriptions)}};
+  if (!d.data_protection_policy.empty()) out["data_protection_policy"] = d.data_protection_policy;
+  return out;
 }
 
 }  // namespace
@@ -52,11 +56,52 @@ void SnsState::topic_changed(const model::Topic& t) { journal_.put(kSnsTopicRows
 
 void SnsState::topic_removed(const std::string& arn) { journal_.erase(kSnsTopicRows, scope_owner_, arn); }
 
+PlatformState::PlatformState(tracing::StateJournal& journal, base::Scope scope) : journal_{journal}, scope_owner_{scope_owner(scope)} {}
+
+void PlatformState::application_changed(const model::PlatformApplication& app, const std::vector<model::PlatformEndpoint>& endpoints) {
+  json listed = json::array();
+  for (const auto& e : endpoints) listed.push_back({{"arn", e.arn}, {"attributes", e.attributes}});
+  journal_.put(kSnsPlatformRows, scope_owner_, app.arn,
+               json{{"platform", app.platform}, {"attributes", app.attributes}, {"endpoints", std::move(listed)}}.dump());
+}
+
+void PlatformState::application_removed(const std::string& arn) { journal_.erase(kSnsPlatformRows, scope_owner_, arn); }
+
+namespace {
+
+// Before the topics: an application subscription needs its endpoint.
+void restore_platforms(model::PlatformApplications& platforms, const std::string& owner, const std::vector<tracing::StateRow>& rows,
+                       tracing::StateJournal& journal, spdlog::logger& log, RestoreCounts& counts) {
+  for (const auto& row : rows) {
+    if (row.kind != kSnsPlatformRows || row.owner != owner) continue;
+    auto j = json::parse(row.value, nullptr, false);
+    model::PlatformApplication app{row.key, {}, {}};
+    std::vector<model::PlatformEndpoint> endpoints;
+    try {
+      app.platform = j.at("platform").get<std::string>();
+      app.attributes = j.at("attributes").get<model::StringMap>();
+      for (const auto& e : j.at("endpoints"))
+        endpoints.push_back({e.at("arn").get<std::string>(), app.arn, app.platform, e.at("attributes").get<model::StringMap>()});
+    } catch (const json::exception&) {
+      log.warn("--persist: platform application {} not restored: its row is unreadable", row.key);
+      journal.erase(kSnsPlatformRows, owner, row.key);
+      ++counts.skipped;
+      continue;
+    }
+    ++counts.resources;
+    counts.items += endpoints.size();
+    platforms.restore(std::move(app), std::move(endpoints));
+  }
+}
+
+}  // namespace
+
 asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::SubscriberFactory& subscribers, const base::Scope& scope,
                                            const std::vector<tracing::StateRow>& rows, tracing::StateJournal& journal,
                                            std::shared_ptr<spdlog::logger> log) {
   RestoreCounts counts;
   const std::string owner = scope_owner(scope);
+  restore_platforms(backend.platforms(), owner, rows, journal, *log, counts);
   for (const auto& row : rows) {
     if (row.kind != kSnsTopicRows || row.owner != owner) continue;
     auto j = json::parse(row.value, nullptr, false);
@@ -93,6 +138,14 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
       continue;
     }
     ++counts.resources;
+    if (auto dpp = j.find("data_protection_policy"); dpp != j.end() && dpp->is_string()) {
+      std::string topic_arn = *made, policy = dpp->get<std::string>();
+      std::function<model::Result<void>(model::Topic&)> put = [&policy](model::Topic& t) -> model::Result<void> {
+        t.set_data_protection_policy(policy);
+        return {};
+      };
+      (void)co_await backend.edit_topic(topic_arn, std::move(put));
+    }
     // Tags and attributes set after creation: a topic the topology made keeps none of the stored ones otherwise.
     for (const auto& [k, v] : attributes) {
       if (k == "FifoTopic") continue;  // made so at creation, never set after

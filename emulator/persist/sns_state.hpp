@@ -1,6 +1,7 @@
 #pragma once
 // SNS topics kept across restarts (--persist): each topic as one row holding its attributes, tags
-// and subscriptions, written whenever one of them changes.
+// and subscriptions, written whenever one of them changes; each platform application likewise, with
+// its endpoints.
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,9 +26,22 @@ class SnsState final : public sns::model::TopicChanges {
   std::string scope_owner_;
 };
 
-inline constexpr const char* kSnsTopicRows = "sns.topic";
+class PlatformState final : public sns::model::PlatformChanges {
+ public:
+  PlatformState(tracing::StateJournal& journal, base::Scope scope);
+  void application_changed(const sns::model::PlatformApplication& app, const std::vector<sns::model::PlatformEndpoint>& endpoints) override;
+  void application_removed(const std::string& arn) override;
 
-// Puts back the topics of `scope` and their subscriptions, each subscription under its ARN and
+ private:
+  tracing::StateJournal& journal_;
+  std::string scope_owner_;
+};
+
+inline constexpr const char* kSnsTopicRows = "sns.topic";
+inline constexpr const char* kSnsPlatformRows = "sns.platform_application";
+
+// Puts back the platform applications of `scope` with their endpoints, then its topics and their
+// subscriptions, each subscription under its ARN and
 // delivering through `subscribers` (so its queue or function must exist by then: restore queues
 // first). A subscription the topology already made (same protocol and endpoint) stays as it is.
 boost::asio::awaitable<RestoreCounts> restore_sns(sns::model::Backend& backend, sns::model::SubscriberFactory& subscribers,

@@ -398,6 +398,27 @@ test("mobile push: platform applications and endpoints, a publish to an endpoint
   assert.ok(!(apps.PlatformApplications ?? []).some((a) => a.PlatformApplicationArn === PlatformApplicationArn));
 });
 
+test("the SMS sandbox verifies a number with the password texted to it; data protection policies are kept per topic", async () => {
+  const c = client();
+  assert.equal((await c.send(new sns.GetSMSSandboxAccountStatusCommand({}))).IsInSandbox, false);
+  const PhoneNumber = "+15550177";
+  await c.send(new sns.CreateSMSSandboxPhoneNumberCommand({ PhoneNumber, LanguageCode: "en-US" }));
+  const texted = (await (await fetch(`${lr.endpoint}/_localray/sns/deliveries?endpoint=${encodeURIComponent(PhoneNumber)}`)).json()).deliveries;
+  const password = texted[0].message.match(/(\d{6})$/)[1];
+  await assert.rejects(c.send(new sns.VerifySMSSandboxPhoneNumberCommand({ PhoneNumber, OneTimePassword: password === "000000" ? "111111" : "000000" })),
+                       (e) => e.name === "VerificationException");
+  await c.send(new sns.VerifySMSSandboxPhoneNumberCommand({ PhoneNumber, OneTimePassword: password }));
+  assert.deepEqual((await c.send(new sns.ListSMSSandboxPhoneNumbersCommand({}))).PhoneNumbers, [{ PhoneNumber, Status: "Verified" }]);
+  await c.send(new sns.DeleteSMSSandboxPhoneNumberCommand({ PhoneNumber }));
+  await assert.rejects(c.send(new sns.DeleteSMSSandboxPhoneNumberCommand({ PhoneNumber })), (e) => e.name === "ResourceNotFoundException");
+  assert.deepEqual((await c.send(new sns.ListOriginationNumbersCommand({}))).PhoneNumbers ?? [], []);
+
+  const { TopicArn } = await c.send(new sns.CreateTopicCommand({ Name: "guarded" }));
+  const DataProtectionPolicy = JSON.stringify({ Name: "p", Version: "2021-06-01", Statement: [] });
+  await c.send(new sns.PutDataProtectionPolicyCommand({ ResourceArn: TopicArn, DataProtectionPolicy }));
+  assert.equal((await c.send(new sns.GetDataProtectionPolicyCommand({ ResourceArn: TopicArn }))).DataProtectionPolicy, DataProtectionPolicy);
+});
+
 test("a template's http subscription asks its endpoint to confirm when the stack is made", async () => {
   const { writeFileSync, mkdtempSync } = await import("node:fs");
   const { join } = await import("node:path");

@@ -76,6 +76,9 @@ class Backend {
 
   // Publish with a PhoneNumber: a text to that number, recorded in sent() unless it opted out.
   boost::asio::awaitable<Result<PublishReceipt>> publish_sms(PublishRequest request, std::string phone_number);
+  // CreateSMSSandboxPhoneNumber: the number is added to the SMS sandbox and its one-time password
+  // texted to it (recorded in sent()), unless it is verified already.
+  Result<void> add_sandbox_number(const std::string& number);
   // Publish with a TargetArn naming a platform endpoint: what its push service would get (the
   // MessageStructure=json entry of its platform, else the default) is recorded in sent().
   boost::asio::awaitable<Result<PublishReceipt>> publish_to_endpoint(PublishRequest request, std::string endpoint_arn);

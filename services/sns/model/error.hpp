@@ -21,6 +21,9 @@ enum class Code {
   TagPolicy,
   AuthorizationError,
   EndpointDisabled,  // a publish to a disabled platform endpoint
+  OptedOut,          // the SMS sandbox's calls
+  UserError,
+  Verification,
 };
 
 using Error = base::CodedError<Code>;

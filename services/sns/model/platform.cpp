@@ -98,6 +98,7 @@ Result<std::string> PlatformApplications::create_application(const std::string& 
   std::string arn = "arn:aws:sns:" + region_ + ":" + account_ + ":app/" + platform + "/" + name;
   std::lock_guard lock{mutex_};
   applications_[arn] = PlatformApplication{arn, platform, attributes};
+  report(arn);
   return arn;
 }
 
@@ -117,6 +118,7 @@ Result<void> PlatformApplications::set_application_attributes(const std::string&
   if (it == applications_.end()) return Error{Code::NotFound, "PlatformApplication does not exist"};
   if (auto ok = check_application_attributes(attributes); !ok) return ok.error();
   for (const auto& [name, value] : attributes) it->second.attributes[name] = value;
+  report(arn);
   return {};
 }
 
@@ -129,8 +131,8 @@ std::vector<PlatformApplication> PlatformApplications::applications() const {
 
 void PlatformApplications::delete_application(const std::string& arn) {
   std::lock_guard lock{mutex_};
-  applications_.erase(arn);
   std::erase_if(endpoints_, [&](const auto& e) { return e.second.application_arn == arn; });
+  if (applications_.erase(arn) > 0 && changes_) changes_->application_removed(arn);
 }
 
 Result<std::string> PlatformApplications::create_endpoint(const std::string& application_arn, const std::string& token,
@@ -155,6 +157,7 @@ Result<std::string> PlatformApplications::create_endpoint(const std::string& app
   auto app_name = application_arn.substr(application_arn.rfind('/') + 1);
   std::string arn = "arn:aws:sns:" + region_ + ":" + account_ + ":endpoint/" + app->second.platform + "/" + app_name + "/" + id;
   endpoints_[arn] = PlatformEndpoint{arn, application_arn, app->second.platform, std::move(attributes)};
+  report(application_arn);
   return arn;
 }
 
@@ -181,12 +184,33 @@ Result<void> PlatformApplications::set_endpoint_attributes(const std::string& ar
   auto it = endpoints_.find(arn);
   if (it == endpoints_.end()) return Error{Code::NotFound, "Endpoint does not exist"};
   for (const auto& [name, value] : checked) it->second.attributes[name] = value;
+  report(it->second.application_arn);
   return {};
 }
 
 void PlatformApplications::delete_endpoint(const std::string& arn) {
   std::lock_guard lock{mutex_};
-  endpoints_.erase(arn);
+  auto it = endpoints_.find(arn);
+  if (it == endpoints_.end()) return;
+  auto app = it->second.application_arn;
+  endpoints_.erase(it);
+  report(app);
+}
+
+void PlatformApplications::restore(PlatformApplication app, std::vector<PlatformEndpoint> endpoints) {
+  std::lock_guard lock{mutex_};
+  for (auto& e : endpoints) endpoints_[e.arn] = std::move(e);
+  applications_[app.arn] = std::move(app);
+}
+
+void PlatformApplications::report(const std::string& application_arn) const {
+  if (!changes_) return;
+  auto app = applications_.find(application_arn);
+  if (app == applications_.end()) return;
+  std::vector<PlatformEndpoint> endpoints;
+  for (const auto& [arn, e] : endpoints_)
+    if (e.application_arn == application_arn) endpoints.push_back(e);
+  changes_->application_changed(app->second, endpoints);
 }
 
 }  // namespace localray::sns::model

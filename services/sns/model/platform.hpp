@@ -5,6 +5,7 @@
 // (protocol "application"). Thread-safe: the calls come from any of the edge's threads, topics
 // deliver from their strands.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,6 +39,15 @@ std::string platform_of_endpoint(std::string_view endpoint_arn);
 // naming `parameter` when it is not one.
 Result<void> check_platform_arn(std::string_view arn, std::string_view parameter, int slashes);
 
+// Told of each change to an application or its endpoints, with the application's whole state, under
+// the registry's lock (so that changes are told in the order they were made); --persist keeps them.
+class PlatformChanges {
+ public:
+  virtual ~PlatformChanges() = default;
+  virtual void application_changed(const PlatformApplication& app, const std::vector<PlatformEndpoint>& endpoints) = 0;
+  virtual void application_removed(const std::string& arn) = 0;
+};
+
 class PlatformApplications {
  public:
   PlatformApplications(std::string region, std::string account) : region_{std::move(region)}, account_{std::move(account)} {}
@@ -60,7 +70,15 @@ class PlatformApplications {
   Result<void> set_endpoint_attributes(const std::string& arn, const StringMap& attributes);
   void delete_endpoint(const std::string& arn);  // idempotent
 
+  // Set before the first change (--persist).
+  void set_changes(std::shared_ptr<PlatformChanges> changes) { changes_ = std::move(changes); }
+  // Puts back an application and its endpoints as a copy kept them (not reported as a change).
+  void restore(PlatformApplication app, std::vector<PlatformEndpoint> endpoints);
+
  private:
+  void report(const std::string& application_arn) const;  // under mutex_
+
+  std::shared_ptr<PlatformChanges> changes_;
   mutable std::mutex mutex_;
   std::string region_, account_;
   std::map<std::string, PlatformApplication> applications_;  // by ARN

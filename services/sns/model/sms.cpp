@@ -59,4 +59,39 @@ void SmsSettings::opt_in(const std::string& number) {
   opted_out_.erase(number);
 }
 
+Result<bool> SmsSettings::add_sandbox_number(const std::string& number, std::string password) {
+  std::lock_guard lock{mutex_};
+  if (opted_out_.contains(number)) return Error{Code::OptedOut, "Phone number " + number + " has opted out of receiving SMS messages"};
+  auto it = sandbox_.find(number);
+  if (it != sandbox_.end() && it->second.verified) return false;
+  if (it == sandbox_.end() && sandbox_.size() >= kMaxSandboxNumbers)
+    return Error{Code::UserError, "The SMS sandbox holds at most 10 destination phone numbers"};
+  sandbox_[number] = SandboxNumber{number, false, std::move(password)};
+  return true;
+}
+
+Result<void> SmsSettings::verify_sandbox_number(const std::string& number, const std::string& password) {
+  std::lock_guard lock{mutex_};
+  auto it = sandbox_.find(number);
+  if (it == sandbox_.end()) return Error{Code::ResourceNotFound, "Phone number " + number + " is not in the SMS sandbox"};
+  if (it->second.verified) return {};
+  if (it->second.password != password) return Error{Code::Verification, "Invalid one-time password"};
+  it->second.verified = true;
+  it->second.password.clear();
+  return {};
+}
+
+Result<void> SmsSettings::delete_sandbox_number(const std::string& number) {
+  std::lock_guard lock{mutex_};
+  if (sandbox_.erase(number) == 0) return Error{Code::ResourceNotFound, "Phone number " + number + " is not in the SMS sandbox"};
+  return {};
+}
+
+std::vector<SmsSettings::SandboxNumber> SmsSettings::sandbox_numbers() const {
+  std::lock_guard lock{mutex_};
+  std::vector<SandboxNumber> out;
+  for (const auto& [number, n] : sandbox_) out.push_back(n);
+  return out;
+}
+
 }  // namespace localray::sns::model

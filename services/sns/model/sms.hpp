@@ -1,6 +1,7 @@
 #pragma once
-// An account's SMS settings (SetSMSAttributes) and the phone numbers that opted out of its texts.
-// Thread-safe: the calls that read and change them come from any of the edge's threads.
+// An account's SMS settings (SetSMSAttributes), the phone numbers that opted out of its texts, and
+// the destination numbers of its SMS sandbox. Thread-safe: the calls that read and change them come
+// from any of the edge's threads.
 #include <map>
 #include <mutex>
 #include <set>
@@ -28,10 +29,26 @@ class SmsSettings {
   void opt_out(const std::string& number);
   void opt_in(const std::string& number);
 
+  // The SMS sandbox's destination numbers: added Pending with a one-time password, which
+  // VerifySMSSandboxPhoneNumber must name to make the number Verified. localray's account is not
+  // in the sandbox (texts go to any number), but the calls work as on an account that is.
+  struct SandboxNumber {
+    std::string number;
+    bool verified = false;
+    std::string password;
+  };
+  static constexpr std::size_t kMaxSandboxNumbers = 10;
+  // Adding a Pending number again replaces its password; a Verified one stays as it is (answers false).
+  Result<bool> add_sandbox_number(const std::string& number, std::string password);
+  Result<void> verify_sandbox_number(const std::string& number, const std::string& password);
+  Result<void> delete_sandbox_number(const std::string& number);
+  std::vector<SandboxNumber> sandbox_numbers() const;  // by number
+
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::string> attributes_;
   std::set<std::string> opted_out_;
+  std::map<std::string, SandboxNumber> sandbox_;
 };
 
 }  // namespace localray::sns::model

@@ -110,6 +110,7 @@ TopicDescription Topic::describe() const {
   d.display_name = display_name_;
   d.tracing_config = tracing_config_;
   d.stored_attributes = stored_attributes_;
+  d.data_protection_policy = data_protection_policy_;
   d.fifo = fifo_;
   d.content_based_deduplication = content_based_deduplication_;
   d.per_group_deduplication = per_group_deduplication_;

@@ -45,6 +45,7 @@ struct TopicDescription {
   std::size_t subscriptions_pending = 0;  // http/https ones not yet confirmed
   std::size_t subscriptions_deleted = 0;
   Tags tags;
+  std::string data_protection_policy{};  // PutDataProtectionPolicy's, not among the attributes
 };
 
 class Topic;
@@ -95,6 +96,9 @@ class Topic {
   // TagResource: adds or replaces, at most kMaxTags in all; UntagResource: unknown keys are no error.
   Result<void> tag(const Tags& tags);
   void untag(const std::vector<std::string>& keys);
+  // PutDataProtectionPolicy's document as given ("" until one is put). Kept and answered only:
+  // localray does not look for the data it names in messages.
+  void set_data_protection_policy(std::string policy) { data_protection_policy_ = std::move(policy); }
 
   // A FIFO topic's rules for one publish: its group and deduplication id, and deduplication over
   // base::kDeduplicationWindow. Fills in the request's effective deduplication id and returns the
@@ -132,6 +136,7 @@ class Topic {
   base::DeduplicationWindow<tracing::TimePoint> deduplicated_;
   std::uint64_t last_sequence_ = 0;
   Tags tags_;
+  std::string data_protection_policy_;
   std::vector<Subscription> subscriptions_;
   std::size_t subscriptions_deleted_ = 0;
   // Unsubscribed http/https subscriptions by the token their UnsubscribeConfirmation carried, so

@@ -25,6 +25,9 @@ constexpr std::pair<Code, ErrorShape> kShapes[] = {
     {Code::TagPolicy, {"TagPolicy", "Sender", 400}},
     {Code::AuthorizationError, {"AuthorizationError", "Sender", 403}},
     {Code::EndpointDisabled, {"EndpointDisabled", "Sender", 400}},
+    {Code::OptedOut, {"OptedOut", "Sender", 400}},
+    {Code::UserError, {"UserError", "Sender", 400}},
+    {Code::Verification, {"VerificationException", "Sender", 400}},  // the model's shape names no code of its own
 };
 
 }  // namespace

@@ -52,18 +52,26 @@ boost::asio::awaitable<Outcome> list_subscriptions(const Call& c);
 boost::asio::awaitable<Outcome> list_subscriptions_by_topic(const Call& c);
 boost::asio::awaitable<Outcome> get_subscription_attributes(const Call& c);
 boost::asio::awaitable<Outcome> set_subscription_attributes(const Call& c);
-// Tags and permissions (topic_admin_operations.cpp).
+// Tags, permissions and data protection policies (topic_admin_operations.cpp).
 boost::asio::awaitable<Outcome> tag_resource(const Call& c);
 boost::asio::awaitable<Outcome> untag_resource(const Call& c);
 boost::asio::awaitable<Outcome> list_tags_for_resource(const Call& c);
 boost::asio::awaitable<Outcome> add_permission(const Call& c);
 boost::asio::awaitable<Outcome> remove_permission(const Call& c);
-// SMS settings and opt-outs (sms_operations.cpp).
+boost::asio::awaitable<Outcome> put_data_protection_policy(const Call& c);
+boost::asio::awaitable<Outcome> get_data_protection_policy(const Call& c);
+// SMS settings, opt-outs, the SMS sandbox and origination numbers (sms_operations.cpp).
 boost::asio::awaitable<Outcome> set_sms_attributes(const Call& c);
 boost::asio::awaitable<Outcome> get_sms_attributes(const Call& c);
 boost::asio::awaitable<Outcome> check_if_phone_number_is_opted_out(const Call& c);
 boost::asio::awaitable<Outcome> list_phone_numbers_opted_out(const Call& c);
 boost::asio::awaitable<Outcome> opt_in_phone_number(const Call& c);
+boost::asio::awaitable<Outcome> get_sms_sandbox_account_status(const Call& c);
+boost::asio::awaitable<Outcome> create_sms_sandbox_phone_number(const Call& c);
+boost::asio::awaitable<Outcome> verify_sms_sandbox_phone_number(const Call& c);
+boost::asio::awaitable<Outcome> delete_sms_sandbox_phone_number(const Call& c);
+boost::asio::awaitable<Outcome> list_sms_sandbox_phone_numbers(const Call& c);
+boost::asio::awaitable<Outcome> list_origination_numbers(const Call& c);
 // Platform applications and endpoints (platform_operations.cpp).
 boost::asio::awaitable<Outcome> create_platform_application(const Call& c);
 boost::asio::awaitable<Outcome> get_platform_application_attributes(const Call& c);

@@ -1,6 +1,9 @@
-// TagResource, UntagResource, ListTagsForResource, AddPermission, RemovePermission.
+// TagResource, UntagResource, ListTagsForResource, AddPermission, RemovePermission,
+// PutDataProtectionPolicy, GetDataProtectionPolicy.
 #include <functional>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "services/sns/model/limits.hpp"
 #include "services/sns/protocol/operations.hpp"
@@ -112,6 +115,30 @@ asio::awaitable<Outcome> remove_permission(const Call& c) {
   auto r = co_await c.backend.edit_topic(*arn, std::move(edit));
   if (!r) co_return r.error();
   co_return std::string{};
+}
+
+asio::awaitable<Outcome> put_data_protection_policy(const Call& c) {
+  auto arn = required_arn(c.params, "ResourceArn");
+  if (!arn) co_return arn.error();
+  auto policy = required(c.params, "DataProtectionPolicy", "dataProtectionPolicy");
+  if (!policy) co_return policy.error();
+  auto parsed = nlohmann::json::parse(*policy, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) co_return Error{Code::InvalidParameter, "Invalid parameter: DataProtectionPolicy Reason: must be a JSON object"};
+  std::function<model::Result<void>(model::Topic&)> edit = [&](model::Topic& t) -> model::Result<void> {
+    t.set_data_protection_policy(*policy);
+    return {};
+  };
+  auto r = co_await c.backend.edit_topic(*arn, std::move(edit));
+  if (!r) co_return r.error();
+  co_return std::string{};
+}
+
+asio::awaitable<Outcome> get_data_protection_policy(const Call& c) {
+  auto arn = required_arn(c.params, "ResourceArn");
+  if (!arn) co_return arn.error();
+  auto t = co_await c.backend.get_topic_attributes(*arn);
+  if (!t) co_return t.error();
+  co_return XmlWriter{}.element("DataProtectionPolicy", t->data_protection_policy).str();
 }
 
 }  // namespace localray::sns::protocol::ops

@@ -310,6 +310,32 @@ class PersistTest(unittest.TestCase):
         self.assertEqual(sorted(m["Body"] for m in got), ["sent just before the stop", "sent just before the stop, after the metrics"])
         self.assertEqual(ddb.get_item(TableName="hits", Key={"path": {"S": "/just-before"}})["Item"]["hits"], {"N": "3"})
 
+    def test_push_endpoints_their_subscriptions_and_a_data_protection_policy_come_back(self):
+        lr = self.start("--persist")
+        sns = lr.client("sns")
+        app = sns.create_platform_application(Name="keep-phones", Platform="GCM", Attributes={"PlatformCredential": "k"})["PlatformApplicationArn"]
+        endpoint = sns.create_platform_endpoint(PlatformApplicationArn=app, Token="device-1", CustomUserData="u")["EndpointArn"]
+        sns.set_endpoint_attributes(EndpointArn=endpoint, Attributes={"Enabled": "false"})
+        gone = sns.create_platform_endpoint(PlatformApplicationArn=app, Token="device-2")["EndpointArn"]
+        sns.delete_endpoint(EndpointArn=gone)
+        topic = sns.create_topic(Name="keep-pushes")["TopicArn"]
+        sub = sns.subscribe(TopicArn=topic, Protocol="application", Endpoint=endpoint)["SubscriptionArn"]
+        policy = json.dumps({"Name": "p", "Version": "2021-06-01", "Statement": []})
+        sns.put_data_protection_policy(ResourceArn=topic, DataProtectionPolicy=policy)
+        self.assertEqual(lr.end(signal.SIGTERM), 0)
+
+        lr = self.start("--persist")
+        sns = lr.client("sns")
+        self.assertEqual(sns.get_endpoint_attributes(EndpointArn=endpoint)["Attributes"], {"CustomUserData": "u", "Enabled": "false", "Token": "device-1"})
+        self.assertEqual([e["EndpointArn"] for e in sns.list_endpoints_by_platform_application(PlatformApplicationArn=app)["Endpoints"]], [endpoint])
+        self.assertEqual([s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]], [sub])
+        self.assertEqual(sns.get_data_protection_policy(ResourceArn=topic)["DataProtectionPolicy"], policy)
+        sns.delete_platform_application(PlatformApplicationArn=app)
+        self.assertEqual(lr.end(signal.SIGTERM), 0)
+        sns = self.start("--persist").client("sns")
+        with self.assertRaises(sns.exceptions.NotFoundException):
+            sns.get_platform_application_attributes(PlatformApplicationArn=app)
+
     def test_without_the_flag_resources_start_fresh_and_the_file_is_left_alone(self):
         lr = self.start("--persist")
         lr.client("sqs").create_queue(QueueName="persist-kept")
