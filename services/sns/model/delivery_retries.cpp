@@ -44,7 +44,8 @@ RetrySchedule from_retry_policy(const nlohmann::json& p) {
   r.backoff = total - r.immediate - r.pre_backoff - r.post_backoff;
   r.min_delay = r.pre_backoff_delay = std::chrono::seconds{min_delay};
   r.max_delay = std::chrono::seconds{max_delay};
-  // Members of the wrong type count as left out (a stored policy is not validated as AWS would).
+  // Members of the wrong type count as left out: a policy kept by an older --persist file was not
+  // validated when it was set.
   auto backoff_member = p.find("backoffFunction");
   std::string fn = backoff_member != p.end() && backoff_member->is_string() ? backoff_member->get<std::string>() : "linear";
   r.backoff_function = fn == "exponential" || fn == "geometric" ? RetrySchedule::Backoff::exponential : RetrySchedule::Backoff::linear;

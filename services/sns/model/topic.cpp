@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/sns/model/delivery_policy.hpp"
 #include "services/sns/model/limits.hpp"
 #include "services/sns/model/platform.hpp"
 
@@ -137,7 +138,12 @@ Result<void> Topic::set_attribute(const std::string& name, const std::string& va
   if (auto problem = topic_attribute_problem(name, value)) return Error{Code::InvalidParameter, "Invalid parameter: " + *problem};
   if (name == "DisplayName") display_name_ = value;
   else if (name == "TracingConfig") tracing_config_ = *parse_tracing_config(value);
-  else stored_attributes_[name] = value;
+  else if (name == "DeliveryPolicy" && value.empty()) stored_attributes_.erase(name);
+  else if (name == "DeliveryPolicy") {
+    auto normal = normalise_topic_delivery_policy(value, "Invalid parameter: ");
+    if (!normal) return normal.error();
+    stored_attributes_[name] = std::move(*normal);
+  } else stored_attributes_[name] = value;
   return {};
 }
 

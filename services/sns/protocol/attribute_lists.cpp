@@ -4,6 +4,7 @@
 
 #include "http/base64.hpp"
 #include "services/sns/protocol/operations.hpp"
+#include "services/sns/model/delivery_policy.hpp"
 #include "services/sns/protocol/topic_policy.hpp"
 
 namespace localray::sns::protocol {
@@ -11,37 +12,6 @@ namespace localray::sns::protocol {
 using nlohmann::ordered_json;
 
 namespace {
-
-std::string default_effective_delivery_policy() {
-  ordered_json retry = {{"minDelayTarget", 20},    {"maxDelayTarget", 20},     {"numRetries", 3},
-                        {"numMaxDelayRetries", 0}, {"numNoDelayRetries", 0},   {"numMinDelayRetries", 0},
-                        {"backoffFunction", "linear"}};
-  return ordered_json{{"http",
-                       {{"defaultHealthyRetryPolicy", retry},
-                        {"disableSubscriptionOverrides", false},
-                        {"defaultRequestPolicy", {{"headerContentType", "text/plain; charset=UTF-8"}}}}}}
-      .dump();
-}
-
-// An http/https subscription's retry policy in effect: AWS's defaults, with the members its own
-// DeliveryPolicy sets.
-std::string effective_delivery_policy(const model::Subscription& s) {
-  ordered_json retry = {{"minDelayTarget", 20},    {"maxDelayTarget", 20},   {"numRetries", 3},
-                        {"numMaxDelayRetries", 0}, {"numNoDelayRetries", 0}, {"numMinDelayRetries", 0},
-                        {"backoffFunction", "linear"}};
-  ordered_json policy = {{"healthyRetryPolicy", retry}, {"sicklyRetryPolicy", nullptr}, {"throttlePolicy", nullptr}, {"guaranteed", false}};
-  if (auto own = s.stored_attributes.find("DeliveryPolicy"); own != s.stored_attributes.end()) {
-    auto given = ordered_json::parse(own->second, nullptr, /*allow_exceptions=*/false);
-    if (given.is_object())
-      for (const auto& [k, v] : given.items()) {
-        if (k == "healthyRetryPolicy" && v.is_object())
-          for (const auto& [rk, rv] : v.items()) policy[k][rk] = rv;
-        else
-          policy[k] = v;
-      }
-  }
-  return policy.dump();
-}
 
 }  // namespace
 
@@ -74,7 +44,7 @@ AttributeList topic_attributes(const model::TopicDescription& t) {
                            {"Owner", t.owner},
                            {"SubscriptionsPending", std::to_string(t.subscriptions_pending)},
                            {"TopicArn", t.arn},
-                           {"EffectiveDeliveryPolicy", default_effective_delivery_policy()},
+                           {"EffectiveDeliveryPolicy", model::effective_topic_delivery_policy(stored("DeliveryPolicy", ""))},
                            {"SubscriptionsConfirmed", std::to_string(t.subscriptions_confirmed)},
                            {"DisplayName", t.display_name},
                            {"SubscriptionsDeleted", std::to_string(t.subscriptions_deleted)},
@@ -89,7 +59,7 @@ AttributeList topic_attributes(const model::TopicDescription& t) {
   return attributes;
 }
 
-AttributeList subscription_attributes(const model::Subscription& s, const std::string& owner) {
+AttributeList subscription_attributes(const model::Subscription& s, const std::string& owner, const std::string& topic_delivery_policy) {
   // Lambda and SQS subscriptions confirm at once, by the signed Subscribe call.
   bool confirms = !s.confirmation_token.empty();
   AttributeList out{{"ConfirmationWasAuthenticated", !confirms || s.confirmation_was_authenticated ? "true" : "false"},
@@ -107,7 +77,11 @@ AttributeList subscription_attributes(const model::Subscription& s, const std::s
   }
   for (const auto& [k, v] : s.stored_attributes)
     if (k != "FilterPolicyScope") out.emplace_back(k, v);
-  if (s.protocol == "http" || s.protocol == "https") out.emplace_back("EffectiveDeliveryPolicy", effective_delivery_policy(s));
+  if (s.protocol == "http" || s.protocol == "https") {
+    auto own = s.stored_attributes.find("DeliveryPolicy");
+    out.emplace_back("EffectiveDeliveryPolicy",
+                     model::effective_subscription_delivery_policy(topic_delivery_policy, own != s.stored_attributes.end() ? own->second : ""));
+  }
   return out;
 }
 

@@ -19,7 +19,8 @@ void write_subscriptions(XmlWriter& xml, const std::vector<model::Subscription>&
 
 // GetTopicAttributes' attributes, SNS's defaults for those not set.
 AttributeList topic_attributes(const model::TopicDescription& t);
-// GetSubscriptionAttributes' attributes.
-AttributeList subscription_attributes(const model::Subscription& s, const std::string& owner);
+// GetSubscriptionAttributes' attributes; the topic's DeliveryPolicy ("" when none) is part of the
+// EffectiveDeliveryPolicy of an http/https subscription.
+AttributeList subscription_attributes(const model::Subscription& s, const std::string& owner, const std::string& topic_delivery_policy);
 
 }  // namespace localray::sns::protocol

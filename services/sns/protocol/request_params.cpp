@@ -1,5 +1,7 @@
 #include "services/sns/protocol/request_params.hpp"
 
+#include "services/sns/model/delivery_policy.hpp"
+
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -184,6 +186,11 @@ Result<void> read_subscription_attribute(const std::string& name, const std::str
     auto target = read_redrive_policy(value, prefix);
     if (!target) return target.error();
     into.dead_letter_target_arn = std::move(*target);
+  } else if (name == "DeliveryPolicy" && !value.empty()) {
+    auto normal = model::normalise_subscription_delivery_policy(value, prefix);
+    if (!normal) return normal.error();
+    into.stored_attributes[name] = std::move(*normal);
+    return {};
   } else if (name != "DeliveryPolicy" && name != "SubscriptionRoleArn" && name != "ReplayPolicy") {
     return Error{Code::InvalidParameter, prefix + "AttributeName"};
   }

@@ -95,8 +95,12 @@ asio::awaitable<Outcome> get_subscription_attributes(const Call& c) {
   if (!arn) co_return arn.error();
   auto s = co_await c.backend.get_subscription(*arn);
   if (!s) co_return s.error();
+  std::string topic_policy;
+  if (auto t = co_await c.backend.get_topic_attributes(s->topic_arn)) {
+    if (auto p = t->stored_attributes.find("DeliveryPolicy"); p != t->stored_attributes.end()) topic_policy = p->second;
+  }
   XmlWriter xml;
-  write_attributes(xml, subscription_attributes(*s, c.backend.account()));
+  write_attributes(xml, subscription_attributes(*s, c.backend.account(), topic_policy));
   co_return xml.str();
 }
 
