@@ -38,6 +38,25 @@ asio::awaitable<std::optional<FailedAttempt>> post_once(asio::any_io_executor ex
                           "the endpoint answered HTTP " + std::to_string(r->status)};
 }
 
+// One of a subscription's open first POSTs, counted while it lives.
+class FirstAttemptSlot {
+ public:
+  explicit FirstAttemptSlot(std::shared_ptr<std::atomic<std::size_t>> open) : open_{std::move(open)} {
+    held_ = open_->fetch_add(1) < HttpSubscriber::kMaxFirstAttempts;
+    if (!held_) open_->fetch_sub(1);
+  }
+  ~FirstAttemptSlot() {
+    if (held_) open_->fetch_sub(1);
+  }
+  FirstAttemptSlot(const FirstAttemptSlot&) = delete;
+  FirstAttemptSlot& operator=(const FirstAttemptSlot&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  std::shared_ptr<std::atomic<std::size_t>> open_;
+  bool held_ = false;
+};
+
 }  // namespace
 
 HttpSubscriber::HttpSubscriber(asio::any_io_executor ex, asio::any_io_executor blocking, http::Url url, std::string endpoint_text,
@@ -69,13 +88,20 @@ std::string HttpSubscriber::deliver(const sns::model::Notification& n, const sns
   asio::co_spawn(
       ex_,
       [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, n, s, headers = std::move(headers), ctx, request_id,
-       target = std::move(target), &redelivery = redelivery_]() mutable -> asio::awaitable<void> {
+       target = std::move(target), &redelivery = redelivery_, open = first_attempts_]() mutable -> asio::awaitable<void> {
         std::string body = n.message;
         if (!s.raw_message_delivery) body = co_await base::offload(blocking, [&] { return sns_http_notification(n, s, edge, *key); });
         auto attempt = [ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
           return post_once(ex, url, headers, body);
         };
-        auto failed = co_await attempt();
+        std::optional<FailedAttempt> failed;
+        {
+          FirstAttemptSlot slot{open};
+          if (slot.held()) failed = co_await attempt();
+          else
+            failed = FailedAttempt{DeliveryFailure::server, "EndpointBusy",
+                                   std::to_string(kMaxFirstAttempts) + " deliveries to the endpoint are waiting for its answer"};
+        }
         if (!failed) co_return;
         SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, body, {}, ctx.to_string(), n.message_id, request_id};
         redelivery.failed(std::move(target), std::move(ctx), std::move(attempt), std::move(d), std::move(*failed));

@@ -3,7 +3,12 @@
 // POSTs them (its headers, its JSON, signed with localray's key; or the raw message), with the
 // caller's trace passed on in X-Amzn-Trace-Id so that a traced endpoint joins the trace. A failed
 // POST (5xx, no answer within 15 seconds) is retried on the subscription's delivery policy, then
-// dead-lettered; the POSTs run off the topic's strand, signing on the blocking pool.
+// dead-lettered; the POSTs run off the topic's strand, signing on the blocking pool. At most
+// kMaxFirstAttempts first POSTs per subscription are open at once: a message beyond them counts
+// as a failed attempt and waits for a retry, so that an endpoint which never answers holds a
+// bounded number of sockets however fast the topic is published to.
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -19,6 +24,8 @@ namespace localray::emulator {
 
 class HttpSubscriber final : public sns::model::Subscriber {
  public:
+  static constexpr std::size_t kMaxFirstAttempts = 64;
+
   // `url` is the endpoint, already parsed; `edge` where this process answers (for the URLs the
   // messages carry); `blocking` where signatures are computed.
   HttpSubscriber(boost::asio::any_io_executor ex, boost::asio::any_io_executor blocking, http::Url url, std::string endpoint_text,
@@ -45,6 +52,8 @@ class HttpSubscriber final : public sns::model::Subscriber {
   std::shared_ptr<base::SigningKey> key_;
   tracing::IdGenerator& ids_;
   std::shared_ptr<spdlog::logger> log_;
+  // First POSTs open now; shared with them, as they outlive an Unsubscribe.
+  std::shared_ptr<std::atomic<std::size_t>> first_attempts_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace localray::emulator
