@@ -39,8 +39,10 @@ class NodePatternTest : public ::testing::Test {
       for (const auto& [id, docs] : traces_) {
         if (!function_segment(docs, "sqs_subscribe") || !function_segment(docs, "sns_subscribe")) return false;
         // The SDK's subsegments arrive over UDP on their own; wait until they are merged in.
-        for (const auto* names : {"dynamo", "sqs", "sns_publish"})
-          if (!find_subsegment(*function_segment(docs, names), [](const json& s) { return s.value("namespace", "") == "aws"; })) return false;
+        for (const auto* names : {"dynamo", "sqs", "sns_publish"}) {
+          const json* fn = function_segment(docs, names);
+          if (!fn || !find_subsegment(*fn, [](const json& s) { return s.value("namespace", "") == "aws"; })) return false;
+        }
       }
       return true;
     }, 30s);
@@ -110,13 +112,17 @@ TEST_F(NodePatternTest, EachTraceHoldsTheHandlersSubsegmentsUnderTheirFunctions)
 
     const json* sqs = function_segment(docs, "sqs");
     ASSERT_NE(sqs, nullptr);
-    const json* send = find_subsegment(*named(*sqs, "SQS Logic"), [](const json& s) { return s.value("namespace", "") == "aws"; });
+    const json* sqs_logic = named(*sqs, "SQS Logic");
+    ASSERT_NE(sqs_logic, nullptr);
+    const json* send = find_subsegment(*sqs_logic, [](const json& s) { return s.value("namespace", "") == "aws"; });
     ASSERT_NE(send, nullptr);
     EXPECT_EQ(send->at("aws").at("operation"), "SendMessage");
 
     const json* publisher = function_segment(docs, "sns_publish");
     ASSERT_NE(publisher, nullptr);
-    const json* publish = find_subsegment(*named(*publisher, "SNS Publish Logic"), [](const json& s) { return s.value("namespace", "") == "aws"; });
+    const json* publish_logic = named(*publisher, "SNS Publish Logic");
+    ASSERT_NE(publish_logic, nullptr);
+    const json* publish = find_subsegment(*publish_logic, [](const json& s) { return s.value("namespace", "") == "aws"; });
     ASSERT_NE(publish, nullptr);
     EXPECT_EQ(publish->at("aws").at("operation"), "Publish");
 
