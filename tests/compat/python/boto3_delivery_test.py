@@ -90,11 +90,13 @@ class DeliveryAccounting(LocalrayCase):
         urls = {name: sqs.create_queue(QueueName=f"acct-{name}")["QueueUrl"] for name in
                 ("work-dlq", "processed", "async-succeeded", "async-failed", "async-dlq")}
         arns = {name: self.queue_arn(sqs, url) for name, url in urls.items()}
+        # The worker's timeout leaves room for a cold start that imports boto3 on two busy cores (3 s
+        # was overrun under ctest -j2: whole batches timed out and were dead-lettered off the seed).
         urls["work"] = sqs.create_queue(QueueName="acct-work", Attributes={
-            "VisibilityTimeout": "5", "RedrivePolicy": json.dumps({"deadLetterTargetArn": arns["work-dlq"], "maxReceiveCount": 2})})["QueueUrl"]
+            "VisibilityTimeout": "12", "RedrivePolicy": json.dumps({"deadLetterTargetArn": arns["work-dlq"], "maxReceiveCount": 2})})["QueueUrl"]
         arns["work"] = self.queue_arn(sqs, urls["work"])
         env = {"Variables": {"SEED": str(SEED), "RATE": str(RATE), "PROCESSED_URL": urls["processed"]}}
-        lam.create_function(FunctionName="acct-batch", Runtime="python3.11", Handler="app.handler", Role="r", Timeout=3,
+        lam.create_function(FunctionName="acct-batch", Runtime="python3.11", Handler="app.handler", Role="r", Timeout=10,
                             Code={"ZipFile": zipped("app.py", BATCH_WORKER)}, Environment=env)
         lam.create_function(FunctionName="acct-async", Runtime="python3.11", Handler="app.handler", Role="r",
                             Code={"ZipFile": zipped("app.py", ASYNC_WORKER)}, Environment=env,
