@@ -150,7 +150,8 @@ Result<std::string> PlatformApplications::create_endpoint(const std::string& app
   auto app = applications_.find(application_arn);
   if (app == applications_.end()) return Error{Code::NotFound, "PlatformApplication does not exist"};
   for (const auto& [arn, e] : endpoints_) {
-    if (e.application_arn != application_arn || e.attributes.at("Token") != token) continue;
+    auto held = e.attributes.find("Token");
+    if (e.application_arn != application_arn || held == e.attributes.end() || held->second != token) continue;
     if (e.attributes == attributes) return arn;
     return Error{Code::InvalidParameter, "Invalid parameter: Token Reason: Endpoint " + arn + " already exists with the same Token, but different attributes."};
   }
