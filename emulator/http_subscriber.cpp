@@ -1,6 +1,11 @@
 #include "emulator/http_subscriber.hpp"
 
+#include <atomic>
+
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -38,24 +43,44 @@ asio::awaitable<std::optional<FailedAttempt>> post_once(asio::any_io_executor ex
                           "the endpoint answered HTTP " + std::to_string(r->status)};
 }
 
-// One of a subscription's open first POSTs, counted while it lives.
-class FirstAttemptSlot {
+}  // namespace
+
+// The POSTs to one endpoint: a slot of the channel's buffer is an open POST; a full buffer makes
+// the next POST wait in the channel, in order, until one ends.
+class PostGate {
  public:
-  explicit FirstAttemptSlot(std::shared_ptr<std::atomic<std::size_t>> open) : open_{std::move(open)} {
-    held_ = open_->fetch_add(1) < HttpSubscriber::kMaxFirstAttempts;
-    if (!held_) open_->fetch_sub(1);
+  explicit PostGate(asio::any_io_executor ex) : slots_{std::move(ex), HttpSubscriber::kMaxOpenPosts} {}
+  // False, at once, when kMaxWaitingPosts POSTs wait already.
+  asio::awaitable<bool> enter() {
+    if (waiting_.fetch_add(1) >= HttpSubscriber::kMaxWaitingPosts) {
+      waiting_.fetch_sub(1);
+      co_return false;
+    }
+    auto [ec] = co_await slots_.async_send(boost::system::error_code{}, asio::as_tuple(asio::use_awaitable));
+    waiting_.fetch_sub(1);
+    co_return !ec;
   }
-  ~FirstAttemptSlot() {
-    if (held_) open_->fetch_sub(1);
-  }
-  FirstAttemptSlot(const FirstAttemptSlot&) = delete;
-  FirstAttemptSlot& operator=(const FirstAttemptSlot&) = delete;
-  bool held() const { return held_; }
+  void leave() { slots_.try_receive([](boost::system::error_code) {}); }
 
  private:
-  std::shared_ptr<std::atomic<std::size_t>> open_;
-  bool held_ = false;
+  asio::experimental::concurrent_channel<void(boost::system::error_code)> slots_;
+  std::atomic<std::size_t> waiting_{0};
 };
+
+namespace {
+
+// One POST through the endpoint's gate. By value: retries call it long after the caller's frame.
+asio::awaitable<std::optional<FailedAttempt>> gated_post(std::shared_ptr<PostGate> gate, asio::any_io_executor ex, http::Url url,
+                                                         http::Headers headers, std::string body) {
+  if (!co_await gate->enter())
+    co_return FailedAttempt{DeliveryFailure::server, "EndpointBusy",
+                            std::to_string(HttpSubscriber::kMaxWaitingPosts) + " deliveries to the endpoint wait for their turn already"};
+  struct Leave {
+    PostGate& gate;
+    ~Leave() { gate.leave(); }
+  } leave{*gate};
+  co_return co_await post_once(std::move(ex), std::move(url), std::move(headers), std::move(body));
+}
 
 }  // namespace
 
@@ -63,7 +88,7 @@ HttpSubscriber::HttpSubscriber(asio::any_io_executor ex, asio::any_io_executor b
                                SnsRedelivery& redelivery, std::string edge, std::shared_ptr<base::SigningKey> key, tracing::IdGenerator& ids,
                                std::shared_ptr<spdlog::logger> log)
     : ex_{std::move(ex)}, blocking_{std::move(blocking)}, url_{std::move(url)}, endpoint_text_{std::move(endpoint_text)}, redelivery_{redelivery},
-      edge_{std::move(edge)}, key_{std::move(key)}, ids_{ids}, log_{std::move(log)} {}
+      edge_{std::move(edge)}, key_{std::move(key)}, ids_{ids}, log_{std::move(log)}, gate_{std::make_shared<PostGate>(ex_)} {}
 
 void HttpSubscriber::describe_target(nlohmann::json& aws) const { aws["endpoint"] = endpoint_text_; }
 
@@ -88,20 +113,13 @@ std::string HttpSubscriber::deliver(const sns::model::Notification& n, const sns
   asio::co_spawn(
       ex_,
       [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, n, s, headers = std::move(headers), ctx, request_id,
-       target = std::move(target), &redelivery = redelivery_, open = first_attempts_]() mutable -> asio::awaitable<void> {
+       target = std::move(target), &redelivery = redelivery_, gate = gate_]() mutable -> asio::awaitable<void> {
         std::string body = n.message;
         if (!s.raw_message_delivery) body = co_await base::offload(blocking, [&] { return sns_http_notification(n, s, edge, *key); });
-        auto attempt = [ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
-          return post_once(ex, url, headers, body);
+        auto attempt = [gate, ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
+          return gated_post(gate, ex, url, headers, body);
         };
-        std::optional<FailedAttempt> failed;
-        {
-          FirstAttemptSlot slot{open};
-          if (slot.held()) failed = co_await attempt();
-          else
-            failed = FailedAttempt{DeliveryFailure::server, "EndpointBusy",
-                                   std::to_string(kMaxFirstAttempts) + " deliveries to the endpoint are waiting for its answer"};
-        }
+        auto failed = co_await attempt();
         if (!failed) co_return;
         SnsRedelivery::DeadLetter d{s.dead_letter_target_arn, body, {}, ctx.to_string(), n.message_id, request_id};
         redelivery.failed(std::move(target), std::move(ctx), std::move(attempt), std::move(d), std::move(*failed));
@@ -129,11 +147,11 @@ void HttpSubscriber::confirm(bool subscribe, const sns::model::Subscription& s, 
   asio::co_spawn(
       ex_,
       [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, s, m, headers = std::move(headers), subscribe, type,
-       log = log_, endpoint = endpoint_text_, target = std::move(target), &redelivery = redelivery_]() mutable -> asio::awaitable<void> {
+       log = log_, endpoint = endpoint_text_, target = std::move(target), &redelivery = redelivery_, gate = gate_]() mutable -> asio::awaitable<void> {
         auto kind = subscribe ? SnsConfirmationType::subscribe : SnsConfirmationType::unsubscribe;
         auto body = co_await base::offload(blocking, [&] { return sns_http_confirmation(kind, s, m, edge, *key); });
-        auto attempt = [ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
-          return post_once(ex, url, headers, body);
+        auto attempt = [gate, ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
+          return gated_post(gate, ex, url, headers, body);
         };
         auto failed = co_await attempt();
         if (!failed) {

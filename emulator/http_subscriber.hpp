@@ -4,10 +4,10 @@
 // caller's trace passed on in X-Amzn-Trace-Id so that a traced endpoint joins the trace. A failed
 // POST (5xx, no answer within 15 seconds) is retried on the subscription's delivery policy, then
 // dead-lettered; the POSTs run off the topic's strand, signing on the blocking pool. At most
-// kMaxFirstAttempts first POSTs per subscription are open at once: a message beyond them counts
-// as a failed attempt and waits for a retry, so that an endpoint which never answers holds a
-// bounded number of sockets however fast the topic is published to.
-#include <atomic>
+// kMaxOpenPosts POSTs (first attempts, retries, confirmations) to one subscription's endpoint are
+// open at once and the others wait their turn, so that an endpoint which answers slowly, or never,
+// holds a bounded number of sockets however fast the topic is published to. Beyond
+// kMaxWaitingPosts waiting, an attempt fails as EndpointBusy and is retried on the policy.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -22,9 +22,12 @@
 
 namespace localray::emulator {
 
+class PostGate;  // the POSTs to one endpoint (http_subscriber.cpp)
+
 class HttpSubscriber final : public sns::model::Subscriber {
  public:
-  static constexpr std::size_t kMaxFirstAttempts = 64;
+  static constexpr std::size_t kMaxOpenPosts = 64;
+  static constexpr std::size_t kMaxWaitingPosts = 10000;
 
   // `url` is the endpoint, already parsed; `edge` where this process answers (for the URLs the
   // messages carry); `blocking` where signatures are computed.
@@ -52,8 +55,8 @@ class HttpSubscriber final : public sns::model::Subscriber {
   std::shared_ptr<base::SigningKey> key_;
   tracing::IdGenerator& ids_;
   std::shared_ptr<spdlog::logger> log_;
-  // First POSTs open now; shared with them, as they outlive an Unsubscribe.
-  std::shared_ptr<std::atomic<std::size_t>> first_attempts_ = std::make_shared<std::atomic<std::size_t>>(0);
+  // Shared with the POSTs, which outlive an Unsubscribe.
+  std::shared_ptr<PostGate> gate_;
 };
 
 }  // namespace localray::emulator

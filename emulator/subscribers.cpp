@@ -154,10 +154,8 @@ sns::model::Result<std::shared_ptr<sns::model::Subscriber>> WireSubscriberFactor
         std::make_shared<RecordedSubscriber>(ex_, blocking_, protocol, sns, endpoint_, key_)};
   }
   if (protocol == "application") {
-    // A push endpoint of the topic's account and region, which must exist when subscribed.
+    // A push endpoint of the topic's account and region (Subscribe checks that it exists).
     auto& sns = *regions_.at(base::scope_of_arn(topic_arn)).sns;
-    if (!sns.platforms().endpoint(endpoint))
-      return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn" + endpoint};
     return std::shared_ptr<sns::model::Subscriber>{std::make_shared<RecordedSubscriber>(ex_, blocking_, protocol, sns, endpoint_, key_)};
   }
   return sns::model::Error{Code::InvalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol};

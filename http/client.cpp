@@ -1,11 +1,8 @@
 #include "http/client.hpp"
 
-#include <memory>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -82,17 +79,8 @@ asio::awaitable<Result<ClientResponse>> send(Stream& stream, beast::http::verb v
 
 asio::awaitable<Result<ClientResponse>> exchange(asio::any_io_executor ex, beast::http::verb verb, const Url& url, const Headers& headers,
                                                  const std::string& body, std::chrono::milliseconds timeout) {
-  // The name's lookup is under the call's deadline too: a resolver that never answers is cancelled.
-  // The resolver is shared with the timer's handler, which may run after this frame is gone.
-  auto resolver = std::make_shared<asio::ip::tcp::resolver>(ex);
-  asio::steady_timer guard{ex};
-  guard.expires_after(timeout);
-  guard.async_wait([resolver](boost::system::error_code ec) {
-    if (!ec) resolver->cancel();
-  });
-  auto [rec, endpoints] = co_await resolver->async_resolve(url.host, url.port, asio::as_tuple(asio::use_awaitable));
-  guard.cancel();
-  if (rec == asio::error::operation_aborted) co_return Error{"resolve " + url.host + ": no answer within the call's deadline"};
+  asio::ip::tcp::resolver resolver{ex};
+  auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, asio::as_tuple(asio::use_awaitable));
   if (rec) co_return Error{"resolve " + url.host + ": " + rec.message()};
   beast::tcp_stream tcp{ex};
   tcp.expires_after(timeout);

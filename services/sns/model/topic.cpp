@@ -94,7 +94,11 @@ std::string Topic::attribute(const std::string& name) const {
 Result<void> Topic::check_same(const std::map<std::string, std::string>& attributes, const Tags& tags) const {
   for (const auto& [k, v] : attributes) {
     if (k == "FifoTopic") continue;
-    if (attribute(k) != v)
+    // A DeliveryPolicy is kept normalised: the given one is compared in that form.
+    std::string given = v;
+    if (k == "DeliveryPolicy" && !v.empty())
+      if (auto normal = normalise_topic_delivery_policy(v, "Invalid parameter: ")) given = std::move(*normal);
+    if (attribute(k) != given)
       return Error{Code::InvalidParameter, "Invalid parameter: Attributes Reason: Topic already exists with different attributes"};
   }
   for (const auto& [k, v] : tags)

@@ -27,6 +27,10 @@ asio::awaitable<Outcome> subscribe(const Call& c) {
     co_return Error{Code::InvalidParameter, "Invalid parameter: Protocol Reason: localray does not deliver to " + std::string{*protocol} + " yet"};
   auto endpoint = c.params.get("Endpoint");
   if (!endpoint || endpoint->empty()) co_return missing_arn("Endpoint");
+  // Checked here, not where subscribers are made: a subscription kept by --persist comes back even
+  // if its endpoint was deleted since, as it stays while running.
+  if (*protocol == "application" && !c.backend.platforms().endpoint(std::string{*endpoint}))
+    co_return Error{Code::InvalidParameter, "Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn" + std::string{*endpoint}};
 
   model::SubscribeRequest request{*arn, *protocol, std::string{*endpoint}, std::nullopt, std::nullopt, {}};
   for (const auto& [name, value] : string_map(c.params, "Attributes"))
@@ -116,7 +120,11 @@ asio::awaitable<Outcome> set_subscription_attributes(const Call& c) {
   model::SubscriptionChange change;
   if (*name == "RawMessageDelivery") change.raw_message_delivery = read.raw_message_delivery;
   else if (*name == "FilterPolicy") change.filter_policy = std::move(read.filter_policy);
-  else change.stored = std::pair{*name, value};
+  else {
+    // As read: a DeliveryPolicy is kept in its normalised form.
+    auto as_read = read.stored_attributes.find(*name);
+    change.stored = std::pair{*name, as_read != read.stored_attributes.end() ? as_read->second : value};
+  }
   if (*name == "RedrivePolicy") change.dead_letter_target_arn = read.dead_letter_target_arn;
   if (auto r = co_await c.backend.change_subscription(*arn, std::move(change)); !r) co_return r.error();
   co_return std::string{};

@@ -177,8 +177,9 @@ TEST_F(PlatformTest, AnApplicationSubscriptionGetsItsPlatformsMessage) {
   auto topic = create_topic("pushes");
   auto app = create_app("phones", "APNS");
   auto arn = text(create_endpoint(app, "device-1").body, "EndpointArn");
-  auto sub = subscribe(topic, "application", arn);
-  EXPECT_NE(sub, "pending confirmation") << "application subscriptions need no confirmation";
+  EXPECT_EQ(expect_error(call("Subscribe", {{"TopicArn", topic}, {"Protocol", "application"}, {"Endpoint", arn + "0"}}), 400, "InvalidParameter"),
+            "Invalid parameter: Endpoint Reason: Endpoint does not exist for endpoint arn" + arn + "0");
+  subscribe(topic, "application", arn);
   ASSERT_EQ(call("Publish", {{"TopicArn", topic}, {"MessageStructure", "json"}, {"Message", R"({"default":"plain","APNS":"{\"aps\":{}}"})"}}).status,
             200u);
   ASSERT_EQ(deliveries.size(), 1u);

@@ -145,3 +145,35 @@ TEST_F(DispatchTest, MissingTopicIsNotFound404InTheFullErrorShape) {
 
 }  // namespace
 }  // namespace localray::sns::protocol
+
+namespace localray::sns::protocol {
+namespace {
+
+// DeliveryPolicy is kept normalised: CreateTopic again with the same policy is the same topic, and
+// SetSubscriptionAttributes stores a subscription's whole, as Subscribe does.
+TEST_F(DispatchTest, DeliveryPoliciesAreComparedAndStoredInTheirNormalForm) {
+  const std::string topic_policy = R"({"http":{"defaultRequestPolicy":{"headerContentType":"application/json"}}})";
+  auto first = call("CreateTopic", {{"Name", "policed"}, {"Attributes.entry.1.key", "DeliveryPolicy"}, {"Attributes.entry.1.value", topic_policy}});
+  ASSERT_EQ(first.status, 200u) << first.body;
+  auto again = call("CreateTopic", {{"Name", "policed"}, {"Attributes.entry.1.key", "DeliveryPolicy"}, {"Attributes.entry.1.value", topic_policy}});
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(text(again.body, "TopicArn"), text(first.body, "TopicArn"));
+  auto topic = text(first.body, "TopicArn");
+  EXPECT_EQ(attributes(call("GetTopicAttributes", {{"TopicArn", topic}}).body)["DeliveryPolicy"],
+            R"({"http":{"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"application/json"}}})");
+
+  auto sub = subscribe(topic, "sqs", kQueue);
+  ASSERT_EQ(call("SetSubscriptionAttributes", {{"SubscriptionArn", sub}, {"AttributeName", "DeliveryPolicy"},
+                                               {"AttributeValue", R"({"requestPolicy":{"headerContentType":"text/csv"}})"}})
+                .status,
+            200u);
+  EXPECT_EQ(attributes(call("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}).body)["DeliveryPolicy"],
+            R"({"healthyRetryPolicy":null,"sicklyRetryPolicy":null,"throttlePolicy":null,"requestPolicy":{"headerContentType":"text/csv"},"guaranteed":false})");
+  EXPECT_EQ(expect_error(call("SetSubscriptionAttributes", {{"SubscriptionArn", sub}, {"AttributeName", "DeliveryPolicy"},
+                                                            {"AttributeValue", R"({"healthyRetryPolicy":{"numRetries":101}})"}}),
+                         400, "InvalidParameter"),
+            "Invalid parameter: DeliveryPolicy: healthyRetryPolicy.numRetries must be at most 100");
+}
+
+}  // namespace
+}  // namespace localray::sns::protocol
