@@ -131,6 +131,7 @@ TEST(DurabilityTest, AKillUnderLoadLosesNothingAcknowledgedAndNoTraceOfASettledR
   std::size_t acknowledged = 0, cut = 0;
   std::size_t full_trace = 0;
   Clock::time_point killed_at;
+  Clock::duration loaded_for{};
   {
     LocalrayProcess lr{{"--db", db, "--seed", "5", "--ssl-failure-rate", "0", "--log-level", "warn"}};
     auto path = lr.invoke_path() + "/durable";
@@ -180,8 +181,18 @@ TEST(DurabilityTest, AKillUnderLoadLosesNothingAcknowledgedAndNoTraceOfASettledR
       }
     });
     std::this_thread::sleep_until(start + kLoad);
+    // A slow build (a sanitizer, another test beside it) answers fewer in that time: the load goes
+    // on until more than a second's worth of requests has settled, for at most 30 s more.
+    auto settled_now = [&] {
+      std::lock_guard lock{mutex};
+      auto now = Clock::now();
+      return static_cast<std::size_t>(std::count_if(answered.begin(), answered.end(), [&](const Answered& a) { return now - a.at > kSettled; }));
+    };
+    for (auto until = Clock::now() + 30s; Clock::now() < until && settled_now() <= static_cast<std::size_t>(kRate);)
+      std::this_thread::sleep_for(100ms);
     lr.kill_hard();  // under load: requests are in flight
     killed_at = Clock::now();
+    loaded_for = killed_at - start;
     stop = true;
     for (auto& t : senders) t.join();
     xray.join();
@@ -208,7 +219,7 @@ TEST(DurabilityTest, AKillUnderLoadLosesNothingAcknowledgedAndNoTraceOfASettledR
   EXPECT_EQ(client_stored, acknowledged) << "every document PutTraceSegments acknowledged";
   std::fprintf(stderr, "kill -9 after %lld ms of %d requests/s: %zu answered (%zu cut by the kill), %zu answered > 2.5 s before it, "
                        "%zu of them complete (%zu documents each); PutTraceSegments: %zu acknowledged, %zu stored\n",
-               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(kLoad).count()), kRate, answered.size(), cut,
+               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(loaded_for).count()), kRate, answered.size(), cut,
                settled.size(), complete, full_trace, acknowledged, client_stored);
   lr.stop();
   std::filesystem::remove_all(dir);
@@ -250,6 +261,7 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
   std::vector<Answered> answered;
   std::multiset<std::string> full;
   Clock::time_point stopped_at;
+  Clock::duration loaded_for{};
   std::atomic<std::size_t> refused{0};
   {
     std::vector<std::string> all{"--db", db, "--seed", "5", "--ssl-failure-rate", "0", "--log-level", "warn"};
@@ -279,8 +291,17 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
       else if (r && r->status == 503) ++refused;
     });
     std::this_thread::sleep_until(start + 3s);
+    // A slow build answers fewer in that time: the load goes on until two seconds' worth is answered,
+    // for at most 30 s more.
+    auto answered_now = [&] {
+      std::lock_guard lock{mutex};
+      return answered.size();
+    };
+    for (auto until = Clock::now() + 30s; Clock::now() < until && answered_now() < static_cast<std::size_t>(2 * rate);)
+      std::this_thread::sleep_for(100ms);
     // Under load: requests are in flight when the signal arrives, and keep coming while it stops.
     stopped_at = Clock::now();
+    loaded_for = stopped_at - start;
     auto code = lr.stop();
     auto took = Clock::now() - stopped_at;
     stop = true;
@@ -293,10 +314,7 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
   std::vector<std::string> again{"--db", db, "--seed", "6", "--log-level", "warn"};
   if (persist) again.push_back("--persist");
   LocalrayProcess lr{again};
-  // The premise: the stop came under real load. What is checked is that every answer before it
-  // completes, not throughput, which a sanitizer build on two cores shared with other tests cannot
-  // promise (Node.js handlers under ASan answered 9 in 3 s of 10/s beside the CDK and Node pattern tests).
-  ASSERT_GE(answered.size(), static_cast<std::size_t>(rate) / 2);
+  ASSERT_GE(answered.size(), static_cast<std::size_t>(2 * rate));
   std::vector<std::string> roots;
   for (const auto& a : answered) roots.push_back(a.root);
   if (persist) {
@@ -331,9 +349,9 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
       EXPECT_EQ(names, full) << "trace " << a.root << " answered more than 2.5 s before the stop";
     }
   }
-  std::fprintf(stderr, "%s: clean stop after 3 s of %d requests/s: %zu answered, %zu finished up to the queue, %zu complete (%zu documents each); "
+  std::fprintf(stderr, "%s: clean stop after %.1f s of %d requests/s: %zu answered, %zu finished up to the queue, %zu complete (%zu documents each); "
                        "%zu refused while stopping\n",
-               what.c_str(), rate, answered.size(), finished, complete, full.size(), refused.load());
+               what.c_str(), std::chrono::duration<double>(loaded_for).count(), rate, answered.size(), finished, complete, full.size(), refused.load());
   lr.stop();
   std::filesystem::remove_all(dir);
 }

@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "tests/integration/localray_process.hpp"
 #include "tests/support/pattern_graph.hpp"
@@ -42,6 +44,16 @@ class NodePatternTest : public ::testing::Test {
         for (const auto* names : {"dynamo", "sqs", "sns_publish"}) {
           const json* fn = function_segment(docs, names);
           if (!fn || !find_subsegment(*fn, [](const json& s) { return s.value("namespace", "") == "aws"; })) return false;
+        }
+        // And the handlers' own subsegments, which the SDK sends on their own too.
+        for (const auto& [fn_name, sub] : std::vector<std::pair<const char*, const char*>>{{"dynamo", "DynamoDB Query"},
+                                                                                          {"sqs", "SQS Logic"},
+                                                                                          {"sns_publish", "SNS Publish Logic"},
+                                                                                          {"sns_subscribe", "process_message"},
+                                                                                          {"sqs_subscribe", "Logging SQS Message"},
+                                                                                          {"http", "external HTTP Request"}}) {
+          const json* fn = function_segment(docs, fn_name);
+          if (!fn || !named(*fn, sub)) return false;
         }
       }
       return true;
