@@ -1,8 +1,8 @@
 // SNS to http endpoints through the SDK for JavaScript v3: an endpoint this test runs confirms its
 // subscription, gets signed notifications (verified with the certificate localray serves, as SNS
 // message validators verify them), raw ones, retries on its delivery policy, a dead-letter queue,
-// and the UnsubscribeURL; tags and permissions of topics; the hop in the service graph; mobile push
-// (platform applications and endpoints) recorded at /_localray/sns/deliveries.
+// and the UnsubscribeURL; tags and permissions of topics; the hop in the service graph; email,
+// email-json and sms recorded at /_localray/sns/deliveries (mobile push: sns_push_and_sms.test.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -401,69 +401,6 @@ test("email, email-json and sms: what SNS would send is recorded at /_localray/s
                        (e) => e.name === "InvalidParameterException" && e.message === "DefaultSMSType is invalid");
   await assert.rejects(c.send(new sns.SetSMSAttributesCommand({ attributes: { Nope: "1" } })),
                        (e) => e.message === "Nope is not a valid attribute");
-});
-
-test("mobile push: platform applications and endpoints, a publish to an endpoint and through a topic, recorded per platform", async () => {
-  const c = client();
-  const deliveries = async (arn) => (await (await fetch(`${lr.endpoint}/_localray/sns/deliveries?endpoint=${encodeURIComponent(arn)}`)).json()).deliveries;
-  const { PlatformApplicationArn } = await c.send(new sns.CreatePlatformApplicationCommand({
-    Name: "js-apns", Platform: "APNS_SANDBOX", Attributes: { PlatformPrincipal: "key-id", PlatformCredential: "p8-key", ApplePlatformTeamID: "TEAM" },
-  }));
-  assert.equal(PlatformApplicationArn, "arn:aws:sns:us-east-1:000000000000:app/APNS_SANDBOX/js-apns");
-  const { Attributes } = await c.send(new sns.GetPlatformApplicationAttributesCommand({ PlatformApplicationArn }));
-  assert.deepEqual(Attributes, { Enabled: "true", ApplePlatformTeamID: "TEAM" }, "credentials are never answered");
-  await assert.rejects(c.send(new sns.GetPlatformApplicationAttributesCommand({ PlatformApplicationArn: "invalid-arn" })),
-                       (e) => e.name === "InvalidParameterException" &&
-                              e.message === "Invalid parameter: PlatformApplicationArn Reason: An ARN must have at least 6 elements, not 1");
-  const { EndpointArn } = await c.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn, Token: "device-token-1" }));
-  const listed = await c.send(new sns.ListEndpointsByPlatformApplicationCommand({ PlatformApplicationArn }));
-  assert.deepEqual(listed.Endpoints, [{ EndpointArn, Attributes: { Enabled: "true", Token: "device-token-1" } }]);
-  await assert.rejects(c.send(new sns.SetEndpointAttributesCommand({ EndpointArn, Attributes: { PlatformPrincipal: "x" } })),
-                       (e) => e.message === "Invalid parameter: Attributes Reason: Invalid attribute name: PlatformPrincipal");
-
-  const Message = JSON.stringify({ default: "plain", APNS_SANDBOX: JSON.stringify({ aps: { alert: "ring" } }) });
-  const direct = await c.send(new sns.PublishCommand({ TargetArn: EndpointArn, MessageStructure: "json", Message }));
-  const { TopicArn } = await c.send(new sns.CreateTopicCommand({ Name: "js-pushes" }));
-  const { SubscriptionArn } = await c.send(new sns.SubscribeCommand({ TopicArn, Protocol: "application", Endpoint: EndpointArn }));
-  const viaTopic = await c.send(new sns.PublishCommand({ TopicArn, MessageStructure: "json", Message }));
-  const both = await eventually(async () => {
-    const d = await deliveries(EndpointArn);
-    return d.length === 2 ? d : null;
-  });
-  assert.ok(both, "both publishes were recorded for the endpoint");
-  assert.deepEqual(both.map((d) => [d.message_id, d.subscription_arn, d.platform, d.message]).sort(),
-                   [[direct.MessageId, null, "APNS_SANDBOX", '{"aps":{"alert":"ring"}}'],
-                    [viaTopic.MessageId, SubscriptionArn, "APNS_SANDBOX", '{"aps":{"alert":"ring"}}']].sort());
-
-  await c.send(new sns.SetEndpointAttributesCommand({ EndpointArn, Attributes: { Enabled: "false" } }));
-  await assert.rejects(c.send(new sns.PublishCommand({ TargetArn: EndpointArn, Message: "x" })),
-                       (e) => e.name === "EndpointDisabledException" && e.message === "Endpoint is disabled");
-  await c.send(new sns.DeleteEndpointCommand({ EndpointArn }));
-  await assert.rejects(c.send(new sns.GetEndpointAttributesCommand({ EndpointArn })), (e) => e.name === "NotFoundException");
-  await c.send(new sns.DeletePlatformApplicationCommand({ PlatformApplicationArn }));
-  const apps = await c.send(new sns.ListPlatformApplicationsCommand({}));
-  assert.ok(!(apps.PlatformApplications ?? []).some((a) => a.PlatformApplicationArn === PlatformApplicationArn));
-});
-
-test("the SMS sandbox verifies a number with the password texted to it; data protection policies are kept per topic", async () => {
-  const c = client();
-  assert.equal((await c.send(new sns.GetSMSSandboxAccountStatusCommand({}))).IsInSandbox, false);
-  const PhoneNumber = "+15550177";
-  await c.send(new sns.CreateSMSSandboxPhoneNumberCommand({ PhoneNumber, LanguageCode: "en-US" }));
-  const texted = (await (await fetch(`${lr.endpoint}/_localray/sns/deliveries?endpoint=${encodeURIComponent(PhoneNumber)}`)).json()).deliveries;
-  const password = texted[0].message.match(/(\d{6})$/)[1];
-  await assert.rejects(c.send(new sns.VerifySMSSandboxPhoneNumberCommand({ PhoneNumber, OneTimePassword: password === "000000" ? "111111" : "000000" })),
-                       (e) => e.name === "VerificationException");
-  await c.send(new sns.VerifySMSSandboxPhoneNumberCommand({ PhoneNumber, OneTimePassword: password }));
-  assert.deepEqual((await c.send(new sns.ListSMSSandboxPhoneNumbersCommand({}))).PhoneNumbers, [{ PhoneNumber, Status: "Verified" }]);
-  await c.send(new sns.DeleteSMSSandboxPhoneNumberCommand({ PhoneNumber }));
-  await assert.rejects(c.send(new sns.DeleteSMSSandboxPhoneNumberCommand({ PhoneNumber })), (e) => e.name === "ResourceNotFoundException");
-  assert.deepEqual((await c.send(new sns.ListOriginationNumbersCommand({}))).PhoneNumbers ?? [], []);
-
-  const { TopicArn } = await c.send(new sns.CreateTopicCommand({ Name: "guarded" }));
-  const DataProtectionPolicy = JSON.stringify({ Name: "p", Version: "2021-06-01", Statement: [] });
-  await c.send(new sns.PutDataProtectionPolicyCommand({ ResourceArn: TopicArn, DataProtectionPolicy }));
-  assert.equal((await c.send(new sns.GetDataProtectionPolicyCommand({ ResourceArn: TopicArn }))).DataProtectionPolicy, DataProtectionPolicy);
 });
 
 test("a template's http subscription asks its endpoint to confirm when the stack is made", async () => {
