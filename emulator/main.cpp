@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
     // The edge and the daemon port serve meanwhile: the functions' own AWS calls, their X-Ray
     // SDKs' segments and the http function's stand-in go through them.
     stopper = std::thread([&] {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+      auto deadline = std::chrono::steady_clock::now() + options.stop_timeout;
       auto pending = [&services] {
         std::size_t n = 0;
         for (auto* region : services.regions.all()) n += region->lambda->pending() + static_cast<std::size_t>(region->mappings->busy());
@@ -300,7 +300,8 @@ int main(int argc, char** argv) {
       };
       while (std::chrono::steady_clock::now() < deadline && pending() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
-      if (auto left = pending(); left > 0) log->warn("stopping with {} runs or deliveries unfinished after 5 s", left);
+      if (auto left = pending(); left > 0)
+        log->warn("stopping after {} s (--stop-timeout) with runs or deliveries unfinished: {}", std::chrono::duration<double>(options.stop_timeout).count(), left);
       edge.stop();
       otlp_http.stop();
       daemon_tcp.stop();

@@ -39,6 +39,8 @@ Options:
                             ResourceNotFoundException meanwhile, as on AWS); default 100, 0: ACTIVE
                             from the next request. Tables of a topology or stack are ACTIVE at once
   --dynamodb-delete-ms MS   how long a deleted table stays DELETING (described and listed); default 100
+  --stop-timeout S          how long Ctrl-C or SIGTERM waits for runs in progress and queued events
+                            to finish before it cuts them, in seconds (default 5; 0: not at all)
   --threads N               I/O threads (default: one per core)
   --watch                   when a function's code folder changes, its next invocation runs the new code
   --log-level LEVEL         trace, debug, info, warn, error, off (default info)
@@ -133,6 +135,16 @@ std::variant<Options, Exit> parse_options(int argc, char** argv) {
       std::size_t n;
       if (!need_value() || !parse_number(value, n) || n > 3'600'000) return bad("needs milliseconds, at most 3600000");
       (arg == "--dynamodb-create-ms" ? o.dynamodb_create_ms : o.dynamodb_delete_ms) = std::chrono::milliseconds{n};
+    } else if (arg == "--stop-timeout") {
+      if (!need_value()) return bad("needs a number of seconds, at most 3600");
+      try {
+        std::size_t used = 0;
+        double seconds = std::stod(std::string{value}, &used);
+        if (used != value.size() || !(seconds >= 0) || seconds > 3600) return bad("needs a number of seconds, at most 3600");
+        o.stop_timeout = std::chrono::milliseconds{static_cast<long long>(seconds * 1000)};
+      } catch (const std::exception&) {
+        return bad("needs a number of seconds, at most 3600");
+      }
     } else if (arg == "--retention-traces") {
       std::size_t n;
       if (!need_value() || !parse_number(value, n)) return bad("needs a number of traces (0: no bound)");

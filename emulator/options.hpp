@@ -40,6 +40,8 @@ struct Options {
   std::size_t dynamodb_max_mb = 256;
   std::chrono::milliseconds dynamodb_create_ms{100};  // CREATING after CreateTable
   std::chrono::milliseconds dynamodb_delete_ms{100};  // DELETING after DeleteTable
+  // How long a clean stop waits for runs in progress and queued events before it cuts them.
+  std::chrono::milliseconds stop_timeout{5000};
   // Bounds on the trace store; 0 disables one. About 1 KB of disk per stored segment.
   std::size_t retention_traces = 100000;
   double retention_hours = 72;

@@ -27,13 +27,14 @@ TEST(OptionsTest, DefaultsMatchTheDesign) {
   EXPECT_DOUBLE_EQ(o.retention_hours, 72);
   EXPECT_EQ(o.otlp_port, 4318);
   EXPECT_FALSE(o.otlp_endpoint);
+  EXPECT_EQ(o.stop_timeout, std::chrono::seconds{5});
 }
 
 TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
   auto o = std::get<Options>(parse({"--port", "0", "--xray-udp-port=0", "--db", ":memory:", "--seed", "42", "--ssl-failure-rate", "0.25",
                                     "--config", "app.json", "--host=0.0.0.0", "--log-level", "debug", "--http-target", "http://x/y",
                                     "--retention-traces", "500", "--retention-hours=0.5", "--otlp-port", "4319",
-                                    "--otlp-endpoint=http://collector:4318"}));
+                                    "--otlp-endpoint=http://collector:4318", "--stop-timeout", "2.5"}));
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.otlp_port, 4319);
   EXPECT_EQ(o.otlp_endpoint, "http://collector:4318");
@@ -47,6 +48,7 @@ TEST(OptionsTest, ParsesEveryFlagInBothSpellings) {
   EXPECT_EQ(o.http_target, "http://x/y");
   EXPECT_EQ(o.retention_traces, 500u);
   EXPECT_DOUBLE_EQ(o.retention_hours, 0.5);
+  EXPECT_EQ(o.stop_timeout, std::chrono::milliseconds{2500});
   auto unbounded = std::get<Options>(parse({"--retention-traces", "0", "--retention-hours", "0"}));
   EXPECT_EQ(unbounded.retention_traces, 0u);
   EXPECT_DOUBLE_EQ(unbounded.retention_hours, 0);
@@ -56,7 +58,8 @@ TEST(OptionsTest, BadValuesExitWithStatus2AndSayWhy) {
   for (auto args : std::vector<std::vector<std::string>>{
            {"--port", "65536"}, {"--port"}, {"--ssl-failure-rate", "1.5"}, {"--seed", "-1"}, {"--log-level", "loud"}, {"--bogus"},
            {"--retention-traces", "-3"}, {"--retention-hours", "soon"}, {"--retention-hours", "-1"}, {"--otlp-port", "x"},
-           {"--otlp-endpoint", "https://collector"}, {"--otlp-endpoint"}}) {
+           {"--otlp-endpoint", "https://collector"}, {"--otlp-endpoint"}, {"--stop-timeout", "-1"}, {"--stop-timeout", "3601"},
+           {"--stop-timeout", "soon"}}) {
     auto r = parse(args);
     ASSERT_TRUE(std::holds_alternative<Exit>(r)) << args[0];
     EXPECT_EQ(std::get<Exit>(r).code, 2);

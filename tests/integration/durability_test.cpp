@@ -27,9 +27,11 @@ using Clock = std::chrono::steady_clock;
 // Requests per second through the pattern, and for how long: well under what the store takes on
 // a loaded two-core machine, so that the store keeps up and a kill finds it at most one commit
 // behind. LOCALRAY_KILL_RATE sets another rate for a run on purpose (the figure in the note).
-// The stop's bound: 5 s for runs in progress, then the store's last commit and the workers' exit.
-// Under a sanitizer the process's own exit (leak check included) takes seconds more: ASan with
-// Node.js workers took 9.2 s beside other tests.
+// The stop waits --stop-timeout for runs in progress, then makes the store's last commit and ends
+// the workers. Under a sanitizer, with other tests beside it, Node.js runs queued behind one
+// another took longer than the default 5 s to drain (3 runs cut in CI), and the process's own exit
+// (leak check included) takes seconds more: the test gives such a build the time a slow machine needs,
+// so that what it checks (nothing answered is cut) stays as strict.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LOCALRAY_DURABILITY_SANITIZED 1
 #elif defined(__has_feature)
@@ -38,9 +40,11 @@ using Clock = std::chrono::steady_clock;
 #endif
 #endif
 #ifdef LOCALRAY_DURABILITY_SANITIZED
-constexpr auto kStopBound = std::chrono::seconds{15};
+constexpr int kStopTimeoutSeconds = 20;
+constexpr auto kStopBound = std::chrono::seconds{kStopTimeoutSeconds + 10};
 #else
-constexpr auto kStopBound = std::chrono::seconds{8};
+constexpr int kStopTimeoutSeconds = 5;
+constexpr auto kStopBound = std::chrono::seconds{kStopTimeoutSeconds + 3};
 #endif
 
 const int kRate = std::getenv("LOCALRAY_KILL_RATE") ? std::atoi(std::getenv("LOCALRAY_KILL_RATE")) : 120;
@@ -264,7 +268,8 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
   Clock::duration loaded_for{};
   std::atomic<std::size_t> refused{0};
   {
-    std::vector<std::string> all{"--db", db, "--seed", "5", "--ssl-failure-rate", "0", "--log-level", "warn"};
+    std::vector<std::string> all{"--db", db, "--seed", "5", "--ssl-failure-rate", "0", "--log-level", "warn", "--stop-timeout",
+                                 std::to_string(kStopTimeoutSeconds)};
     all.insert(all.end(), args.begin(), args.end());
     if (persist) all.push_back("--persist");
     LocalrayProcess lr{all};
@@ -307,7 +312,7 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
     stop = true;
     for (auto& t : senders) t.join();
     EXPECT_EQ(code, 0) << "a clean stop exits 0";
-    EXPECT_LT(took, kStopBound) << "the drain is bounded (5 s for runs in progress)";
+    EXPECT_LT(took, kStopBound) << "the drain is bounded (--stop-timeout for runs in progress)";
   }
 
   EXPECT_EQ(integrity(db), "ok");

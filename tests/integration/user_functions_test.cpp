@@ -442,5 +442,40 @@ TEST(UserFunctionsOwnershipTest, WorkersEndWithLocalrayHoweverItEnds) {
   fs::remove_all(dir);
 }
 
+// A clean stop waits for a run in progress as long as --stop-timeout says, and no longer: a run
+// shorter than the timeout ends and its result is kept, a longer one is cut when the time is up.
+TEST(UserFunctionsOwnershipTest, ACleanStopWaitsForRunsUpToItsStopTimeout) {
+  auto dir = fs::temp_directory_path() / ("localray-stop-timeout-" + std::to_string(::getpid()));
+  write_file(dir / "code" / "index.js",
+             "const fs = require('fs');\n"
+             "exports.handler = async (e) => {\n"
+             "  fs.writeFileSync(e.started, 'yes');\n"
+             "  await new Promise((r) => setTimeout(r, e.ms));\n"
+             "  fs.writeFileSync(e.done, 'yes');\n"
+             "};\n");
+  write_file(dir / "topology.json", json{{"functions", {{{"name", "slow"}, {"runtime", "nodejs20.x"}, {"code", "code"},
+                                                         {"handler", "index.handler"}, {"timeout", 120}}}}}.dump());
+  struct Case {
+    const char* stop_timeout;
+    int run_ms;
+    bool finishes;
+  };
+  for (auto c : {Case{"30", 1500, true}, Case{"1", 60000, false}}) {
+    auto started = (dir / (std::string{"started-"} + c.stop_timeout)).string();
+    auto done = (dir / (std::string{"done-"} + c.stop_timeout)).string();
+    LocalrayProcess lr({"--db", ":memory:", "--config", (dir / "topology.json").string(), "--stop-timeout", c.stop_timeout});
+    auto r = http_request(lr.port(), "POST", "/2015-03-31/functions/slow/invocations",
+                          json{{"started", started}, {"done", done}, {"ms", c.run_ms}}.dump(), {{"X-Amz-Invocation-Type", "Event"}});
+    ASSERT_EQ(r.status, 202u);
+    ASSERT_TRUE(eventually([&] { return fs::exists(started); }, 10s)) << "the run began";
+    auto stopping = std::chrono::steady_clock::now();
+    EXPECT_EQ(lr.stop(), 0) << "a clean stop exits 0 either way";
+    auto took = std::chrono::steady_clock::now() - stopping;
+    EXPECT_EQ(fs::exists(done), c.finishes) << "--stop-timeout " << c.stop_timeout << " and a run of " << c.run_ms << " ms";
+    if (!c.finishes) EXPECT_LT(took, 20s) << "the stop did not wait for the 60 s run";
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace localray::testing
