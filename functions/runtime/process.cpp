@@ -85,6 +85,12 @@ struct ChildProcess::Impl : std::enable_shared_from_this<Impl> {
     if (--open_readers == 0) readers_done.cancel();
   }
 
+  // Whether the process has ended, leaving it unreaped (its group id stays reserved).
+  bool has_exited() const {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+  }
+
   // Strand only. What the program left running in its group goes with it first, while the
   // unreaped leader still holds the group's id.
   void reap() {
@@ -202,10 +208,23 @@ asio::awaitable<int> ChildProcess::wait() {
   using namespace asio::experimental::awaitable_operators;
   auto impl = impl_;
   co_await asio::dispatch(asio::bind_executor(impl->strand, asio::use_awaitable));
-  if (!impl->reaped) {
-    co_await impl->exited.async_wait(asio::posix::stream_descriptor::wait_read, asio::as_tuple(asio::use_awaitable));
+  // The pidfd's readiness is taken as a hint, not as the exit: under load the reactor was seen to
+  // wake this wait while the process still ran (many Node.js workers starting at once on two
+  // cores), and reaping then would SIGKILL a live worker in the middle of its run.
+  while (!impl->reaped) {
+    auto [ec] = co_await impl->exited.async_wait(asio::posix::stream_descriptor::wait_read, asio::as_tuple(asio::use_awaitable));
     co_await asio::dispatch(asio::bind_executor(impl->strand, asio::use_awaitable));
-    impl->reap();
+    if (impl->reaped) break;  // reaped by the destructor, which closed the pidfd
+    if (impl->has_exited() || !impl->exited.is_open()) {
+      impl->reap();
+      break;
+    }
+    if (ec) {
+      // Not a spurious wake but a failing wait: look again a little later rather than spin.
+      asio::steady_timer again{impl->strand, 50ms};
+      co_await again.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await asio::dispatch(asio::bind_executor(impl->strand, asio::use_awaitable));
+    }
   }
   if (impl->open_readers > 0) {
     // Output still buffered is read to the end; a descendant that escaped the group and holds

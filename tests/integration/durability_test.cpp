@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tests/integration/localray_process.hpp"
+#include "tests/integration/nodejs_pattern.hpp"
 
 namespace localray::testing {
 namespace {
@@ -373,7 +374,9 @@ TEST(DurabilityTest, WithPersistACleanStopAndARestartCompleteEveryTrace) {
 // The same with the pattern's functions as Node.js code in worker processes: their runs outlast
 // the signal, and their SDK calls and X-Ray segments go through the edge and the daemon port.
 TEST(DurabilityTest, ACleanStopFinishesTheRunsOfUserCode) {
-  stop_under_load({"--config", std::string{LOCALRAY_SOURCE_DIR} + "/config/xray-tracer-nodejs.json"}, 10, "Node.js handlers");
+  auto dir = std::filesystem::temp_directory_path() / ("localray-node-durability-" + std::to_string(::getpid()));
+  stop_under_load({"--config", nodejs_pattern_config(dir, 30s)}, 10, "Node.js handlers");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -12,7 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include "tests/integration/localray_process.hpp"
+#include "tests/integration/nodejs_pattern.hpp"
 #include "tests/support/pattern_graph.hpp"
 
 namespace localray::testing {
@@ -28,14 +32,14 @@ double now_seconds() { return static_cast<double>(std::time(nullptr)); }
 class NodePatternTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    lr_ = new LocalrayProcess({"--db", ":memory:", "--config", std::string{LOCALRAY_SOURCE_DIR} + "/config/xray-tracer-nodejs.json",
-                               "--ssl-failure-rate", "0"});
+    auto config = nodejs_pattern_config(std::filesystem::temp_directory_path() / ("localray-node-pattern-" + std::to_string(::getpid())), 30s);
+    lr_ = new LocalrayProcess({"--db", ":memory:", "--config", config, "--ssl-failure-rate", "0"});
     for (int i = 0; i < kRequests; ++i) {
       auto r = lr_->post_json(lr_->invoke_path() + "/node/" + std::to_string(i), {{"status", "ok"}});
       EXPECT_EQ(r.status, 200u) << r.body;
     }
     // Every trace complete: the queue's consumer runs a second after the send.
-    eventually([] {
+    bool complete = eventually([] {
       traces_ = load();
       if (traces_.size() < kRequests) return false;
       for (const auto& [id, docs] : traces_) {
@@ -58,8 +62,35 @@ class NodePatternTest : public ::testing::Test {
       }
       return true;
     }, 30s);
+    if (!complete) ADD_FAILURE() << "after 30 s some traces lack a function segment or a handler's subsegment:\n" << describe_function_segments();
   }
-  static void TearDownTestSuite() { delete lr_; }
+  // Each function segment of each trace: its name, whether it failed and why, and the names under it.
+  static std::string describe_function_segments() {
+    std::string out;
+    for (const auto& [id, docs] : traces_) {
+      out += id + "\n";
+      for (const auto& d : docs) {
+        if (d.value("origin", "") != "AWS::Lambda::Function") continue;
+        out += "  " + d.value("name", "?") + (d.value("fault", false) ? " fault" : "") + (d.value("error", false) ? " error" : "");
+        if (d.contains("cause")) out += " cause=" + d.at("cause").dump();
+        out += ":";
+        std::function<void(const json&)> names = [&](const json& e) {
+          if (!e.contains("subsegments")) return;
+          for (const auto& s : e.at("subsegments")) {
+            out += " " + s.value("name", "?");
+            names(s);
+          }
+        };
+        names(d);
+        out += "\n";
+      }
+    }
+    return out;
+  }
+  static void TearDownTestSuite() {
+    delete lr_;
+    std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("localray-node-pattern-" + std::to_string(::getpid())));
+  }
 
   static std::map<std::string, std::vector<json>> load() {
     std::map<std::string, std::vector<json>> out;

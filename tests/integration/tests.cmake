@@ -1,6 +1,6 @@
-add_library(localray_test_process STATIC ${CMAKE_CURRENT_LIST_DIR}/localray_process.cpp)
+add_library(localray_test_process STATIC ${CMAKE_CURRENT_LIST_DIR}/localray_process.cpp ${CMAKE_CURRENT_LIST_DIR}/nodejs_pattern.cpp)
 target_link_libraries(localray_test_process PUBLIC nlohmann_json::nlohmann_json Boost::headers Threads::Threads)
-target_compile_definitions(localray_test_process PRIVATE LOCALRAY_BINARY_PATH="$<TARGET_FILE:localray>")
+target_compile_definitions(localray_test_process PRIVATE LOCALRAY_BINARY_PATH="$<TARGET_FILE:localray>" LOCALRAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 localray_test(integration_test WHOLE
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/pattern_test.cpp ${CMAKE_CURRENT_LIST_DIR}/restart_test.cpp ${CMAKE_CURRENT_LIST_DIR}/console_test.cpp ${CMAKE_CURRENT_LIST_DIR}/sampling_test.cpp ${CMAKE_CURRENT_LIST_DIR}/api_routes_test.cpp
