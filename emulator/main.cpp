@@ -11,7 +11,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -279,10 +281,17 @@ int main(int argc, char** argv) {
   // Joined before anything is destroyed: it reads the services while runs in progress finish.
   std::thread stopper;
   asio::signal_set signals{io, SIGINT, SIGTERM};
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+  // A second Ctrl-C (or SIGTERM) while stopping cuts the wait for runs in progress short.
+  std::atomic<bool> cut_short{false};
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
+    if (services.draining.exchange(true)) {
+      log->warn("signal {} again: not waiting for runs in progress any longer", sig);
+      cut_short = true;
+      return;
+    }
+    signals.async_wait(on_signal);
     log->info("signal {}: stopping", sig);
-    services.draining = true;
     if (reloader) reloader->stop();
     services.live->close();
     for (auto* region : services.regions.all()) region->mappings->stop_all();
@@ -298,7 +307,7 @@ int main(int argc, char** argv) {
         for (auto* region : services.regions.all()) n += region->lambda->pending() + static_cast<std::size_t>(region->mappings->busy());
         return n + services.sns_redelivery->counts().waiting;
       };
-      while (std::chrono::steady_clock::now() < deadline && pending() > 0)
+      while (std::chrono::steady_clock::now() < deadline && pending() > 0 && !cut_short)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
       if (auto left = pending(); left > 0)
         log->warn("stopping after {} s (--stop-timeout) with runs or deliveries unfinished: {}", std::chrono::duration<double>(options.stop_timeout).count(), left);
@@ -313,7 +322,8 @@ int main(int argc, char** argv) {
       }
       io.stop();
     });
-  });
+  };
+  signals.async_wait(on_signal);
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });

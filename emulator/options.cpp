@@ -40,7 +40,8 @@ Options:
                             from the next request. Tables of a topology or stack are ACTIVE at once
   --dynamodb-delete-ms MS   how long a deleted table stays DELETING (described and listed); default 100
   --stop-timeout S          how long Ctrl-C or SIGTERM waits for runs in progress and queued events
-                            to finish before it cuts them, in seconds (default 5; 0: not at all)
+                            to finish before it cuts them, in seconds (default 5, at most 3600; 0: not
+                            at all); a second Ctrl-C cuts them at once
   --threads N               I/O threads (default: one per core)
   --watch                   when a function's code folder changes, its next invocation runs the new code
   --log-level LEVEL         trace, debug, info, warn, error, off (default info)

@@ -85,10 +85,15 @@ struct ChildProcess::Impl : std::enable_shared_from_this<Impl> {
     if (--open_readers == 0) readers_done.cancel();
   }
 
-  // Whether the process has ended, leaving it unreaped (its group id stays reserved).
+  // Whether the process has ended, leaving it unreaped (its group id stays reserved). A failing
+  // waitid (the child reaped elsewhere) counts as ended: the pidfd would stay readable and the
+  // wait would never settle otherwise.
   bool has_exited() const {
     siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+    int r;
+    do r = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    while (r != 0 && errno == EINTR);
+    return r != 0 || info.si_pid == pid;
   }
 
   // Strand only. What the program left running in its group goes with it first, while the

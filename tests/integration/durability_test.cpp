@@ -29,10 +29,11 @@ using Clock = std::chrono::steady_clock;
 // a loaded two-core machine, so that the store keeps up and a kill finds it at most one commit
 // behind. LOCALRAY_KILL_RATE sets another rate for a run on purpose (the figure in the note).
 // The stop waits --stop-timeout for runs in progress, then makes the store's last commit and ends
-// the workers. Under a sanitizer, with other tests beside it, Node.js runs queued behind one
-// another took longer than the default 5 s to drain (3 runs cut in CI), and the process's own exit
-// (leak check included) takes seconds more: the test gives such a build the time a slow machine needs,
-// so that what it checks (nothing answered is cut) stays as strict.
+// the workers. What is checked is that nothing answered is cut when the stop has the time its runs
+// need: built-in handlers drain well within the default 5 s; Node.js workers queued behind one
+// another on a loaded two-core machine (CI cut 3 runs at 5 s under ASan, and 26 beside the Node.js
+// pattern test in a plain build) get 20 s. Under a sanitizer everything takes longer, and the
+// process's own exit (leak check included) takes seconds more.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LOCALRAY_DURABILITY_SANITIZED 1
 #elif defined(__has_feature)
@@ -41,11 +42,11 @@ using Clock = std::chrono::steady_clock;
 #endif
 #endif
 #ifdef LOCALRAY_DURABILITY_SANITIZED
-constexpr int kStopTimeoutSeconds = 20;
-constexpr auto kStopBound = std::chrono::seconds{kStopTimeoutSeconds + 10};
+constexpr int kBuiltInStopTimeout = 20, kUserCodeStopTimeout = 30;
+constexpr auto kExitAllowance = std::chrono::seconds{10};
 #else
-constexpr int kStopTimeoutSeconds = 5;
-constexpr auto kStopBound = std::chrono::seconds{kStopTimeoutSeconds + 3};
+constexpr int kBuiltInStopTimeout = 5, kUserCodeStopTimeout = 20;
+constexpr auto kExitAllowance = std::chrono::seconds{3};
 #endif
 
 const int kRate = std::getenv("LOCALRAY_KILL_RATE") ? std::atoi(std::getenv("LOCALRAY_KILL_RATE")) : 120;
@@ -259,7 +260,9 @@ std::map<std::string, std::multiset<std::string>> segment_names(const LocalrayPr
 // the store commits everything before the process exits. Only what waits in an SQS queue (the
 // pattern's one-second delayed message) is not run: queues start fresh on the next start, unless
 // `persist`: then the restart finds the messages and runs their consumers, completing every trace.
-void stop_under_load(std::vector<std::string> args, int rate, const std::string& what, bool persist = false) {
+void stop_under_load(std::vector<std::string> args, int rate, const std::string& what, int stop_timeout, bool persist = false,
+                     bool settle_checked = true) {
+  const auto stop_bound = std::chrono::seconds{stop_timeout} + kExitAllowance;
   auto dir = std::filesystem::temp_directory_path() / ("localray-stop-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto db = (dir / "traces.db").string();
@@ -270,7 +273,7 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
   std::atomic<std::size_t> refused{0};
   {
     std::vector<std::string> all{"--db", db, "--seed", "5", "--ssl-failure-rate", "0", "--log-level", "warn", "--stop-timeout",
-                                 std::to_string(kStopTimeoutSeconds)};
+                                 std::to_string(stop_timeout)};
     all.insert(all.end(), args.begin(), args.end());
     if (persist) all.push_back("--persist");
     LocalrayProcess lr{all};
@@ -308,12 +311,12 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
     // Under load: requests are in flight when the signal arrives, and keep coming while it stops.
     stopped_at = Clock::now();
     loaded_for = stopped_at - start;
-    auto code = lr.stop();
+    auto code = lr.stop(stop_bound + 5s);  // killed only well past the bound asserted below
     auto took = Clock::now() - stopped_at;
     stop = true;
     for (auto& t : senders) t.join();
     EXPECT_EQ(code, 0) << "a clean stop exits 0";
-    EXPECT_LT(took, kStopBound) << "the drain is bounded (--stop-timeout for runs in progress)";
+    EXPECT_LT(took, stop_bound) << "the drain is bounded (--stop-timeout for runs in progress)";
   }
 
   EXPECT_EQ(integrity(db), "ok");
@@ -351,7 +354,10 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
     finished += without_consumer == up_to_the_queue;
     complete += names == full;
     EXPECT_EQ(without_consumer, up_to_the_queue) << "trace " << a.root << " of a request answered before the stop, failed or cut short";
-    if (stopped_at - a.at > kSettled) {
+    // Built-in handlers finish a trace, its delayed SQS consumer included, within kSettled of the
+    // answer; Node.js workers on a loaded machine take as long as the load makes them (their
+    // consumer may still wait in the queue at the stop, which only --persist keeps).
+    if (settle_checked && stopped_at - a.at > kSettled) {
       EXPECT_EQ(names, full) << "trace " << a.root << " answered more than 2.5 s before the stop";
     }
   }
@@ -363,19 +369,20 @@ void stop_under_load(std::vector<std::string> args, int rate, const std::string&
 }
 
 TEST(DurabilityTest, ACleanStopUnderLoadFinishesWhatWasAnsweredAndStoresIt) {
-  stop_under_load({}, kRate, "built-in handlers");
+  stop_under_load({}, kRate, "built-in handlers", kBuiltInStopTimeout);
 }
 
 // With --persist, the messages the stop left in the queue are delivered after the restart.
 TEST(DurabilityTest, WithPersistACleanStopAndARestartCompleteEveryTrace) {
-  stop_under_load({}, kRate, "built-in handlers", true);
+  stop_under_load({}, kRate, "built-in handlers", kBuiltInStopTimeout, true);
 }
 
 // The same with the pattern's functions as Node.js code in worker processes: their runs outlast
 // the signal, and their SDK calls and X-Ray segments go through the edge and the daemon port.
 TEST(DurabilityTest, ACleanStopFinishesTheRunsOfUserCode) {
   auto dir = std::filesystem::temp_directory_path() / ("localray-node-durability-" + std::to_string(::getpid()));
-  stop_under_load({"--config", nodejs_pattern_config(dir, 30s)}, 10, "Node.js handlers");
+  stop_under_load({"--config", nodejs_pattern_config(dir, 30s)}, 10, "Node.js handlers", kUserCodeStopTimeout, /*persist=*/false,
+                  /*settle_checked=*/false);
   std::filesystem::remove_all(dir);
 }
 

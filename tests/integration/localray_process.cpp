@@ -147,15 +147,17 @@ LocalrayProcess::LocalrayProcess(std::vector<std::string> args) {
 
 LocalrayProcess::~LocalrayProcess() { stop(); }
 
-int LocalrayProcess::stop() {
+int LocalrayProcess::stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGINT);
   int status = 0;
-  for (int i = 0; i < 200; ++i) {
+  for (auto until = std::chrono::steady_clock::now() + grace;;) {
+    bool last = std::chrono::steady_clock::now() >= until;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
+    if (last) break;
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   }
   kill(pid_, SIGKILL);

@@ -30,8 +30,9 @@ class LocalrayProcess {
   LocalrayProcess(const LocalrayProcess&) = delete;
   LocalrayProcess& operator=(const LocalrayProcess&) = delete;
 
-  // SIGINT, then the exit status: 128 + signal if a signal ended it, -1 if it had to be killed.
-  int stop();
+  // SIGINT, then the exit status: 128 + signal if a signal ended it, -1 if it did not end within
+  // `grace` and had to be killed.
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds{10});
   // SIGKILL, as a crash or `kill -9` ends it.
   void kill_hard();
 
