@@ -102,6 +102,17 @@ std::vector<T> read_list(const json& root, const char* field, std::optional<Erro
   return out;
 }
 
+// A DeliveryPolicy document, written as a JSON object; checked against SNS's rules when applied.
+std::string delivery_policy_of(Reader& r) {
+  const json* policy = r.child("delivery_policy");
+  if (!policy) return {};
+  if (!policy->is_object()) {
+    r.fail("delivery_policy", "must be an object (a DeliveryPolicy document)");
+    return {};
+  }
+  return policy->dump();
+}
+
 KeyAttribute key_attribute(Reader& parent, const json* j, const char* field, std::optional<Error>& err) {
   Reader r{or_empty(j), parent.path() + "." + field, err};
   KeyAttribute k{r.str("name", true), r.str("type", true)};
@@ -131,6 +142,7 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     topic.fifo = topic.name.ends_with(".fifo");
     topic.content_based_deduplication = r.boolean("content_based_deduplication", false);
     if (topic.content_based_deduplication && !topic.fifo) r.fail("content_based_deduplication", "is for FIFO topics only (a name ending in .fifo)");
+    topic.delivery_policy = delivery_policy_of(r);
     return topic;
   });
   t.queues = read_list<Queue>(root, "queues", err, [](Reader& r) {
@@ -183,6 +195,7 @@ tracing::Result<Topology> parse_topology(std::string_view text) {
     if (!kProtocols.contains(s.protocol)) r.fail("protocol", "must be lambda, sqs, http, https, email, email-json or sms");
     s.raw_message_delivery = r.boolean("raw_message_delivery", false);
     s.dead_letter_queue = r.str("dead_letter_queue", false);
+    s.delivery_policy = delivery_policy_of(r);
     return s;
   });
   t.event_source_mappings = read_list<EventSourceMapping>(root, "event_source_mappings", err, [](Reader& r) {

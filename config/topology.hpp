@@ -14,6 +14,7 @@ struct Topic {
   std::string name;
   bool fifo = false;  // a FIFO topic: its name ends in `.fifo`
   bool content_based_deduplication = false;
+  std::string delivery_policy = {};  // DeliveryPolicy, JSON text (its `http` retry defaults), or empty
   friend bool operator==(const Topic&, const Topic&) = default;
 };
 struct Queue {
@@ -101,6 +102,7 @@ struct Subscription {
   std::string filter_policy = {};  // JSON text, or empty
   bool filter_body = false;        // FilterPolicyScope MessageBody (else MessageAttributes)
   std::string dead_letter_queue = {};  // RedrivePolicy's queue (name or ARN), or empty
+  std::string delivery_policy = {};    // DeliveryPolicy, JSON text (how http/https deliveries retry), or empty
   friend bool operator==(const Subscription&, const Subscription&) = default;
 };
 struct EventSourceMapping {

@@ -16,6 +16,7 @@
 #include "emulator/function_code.hpp"
 #include "emulator/topology_resources.hpp"
 #include "services/dynamodb/model/shortcuts.hpp"
+#include "services/sns/model/delivery_policy.hpp"
 #include "services/sns/protocol/filter_policy_json.hpp"
 
 namespace localray::emulator {
@@ -215,6 +216,7 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     // Named arguments: GCC 12 destroys temporaries made inside a co_await expression twice.
     std::map<std::string, std::string> attributes;
     if (topic.fifo) attributes = {{"FifoTopic", "true"}, {"ContentBasedDeduplication", topic.content_based_deduplication ? "true" : "false"}};
+    if (!topic.delivery_policy.empty()) attributes["DeliveryPolicy"] = topic.delivery_policy;
     sns::model::Tags no_tags;
     if (auto r = co_await home.sns->create_topic(topic.name, attributes, no_tags); !r)
       co_return Error{"topic " + topic.name + ": " + r.error().message};
@@ -359,6 +361,11 @@ boost::asio::awaitable<tracing::Result<void>> apply_topology(Services& s, boost:
     }
     sns::model::SubscribeRequest request{home.sns->topic_arn(sub.topic), sub.protocol, endpoint, sub.raw_message_delivery, std::move(filter), {}};
     if (sub.filter_body) request.stored_attributes["FilterPolicyScope"] = "MessageBody";
+    if (!sub.delivery_policy.empty()) {
+      auto policy = sns::model::normalise_subscription_delivery_policy(sub.delivery_policy, "");
+      if (!policy) co_return Error{"subscription " + sub.topic + " -> " + sub.endpoint + ": " + policy.error().message};
+      request.stored_attributes["DeliveryPolicy"] = std::move(*policy);
+    }
     if (!sub.dead_letter_queue.empty()) {
       request.dead_letter_target_arn = queue_arn_of(sub.dead_letter_queue);
       request.stored_attributes["RedrivePolicy"] = nlohmann::json{{"deadLetterTargetArn", *request.dead_letter_target_arn}}.dump();

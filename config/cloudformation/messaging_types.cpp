@@ -40,6 +40,16 @@ tracing::Result<std::string> messaging_name(CompileContext& ctx, const Propertie
   return tracing::Result<std::string>{boost::system::in_place_value, std::move(name)};
 }
 
+// A policy property CloudFormation takes as a JSON object or as its text; empty when absent.
+tracing::Result<std::string> policy_document(const Properties& p, const char* property) {
+  const json* given = p.find(property);
+  if (!given) return tracing::Result<std::string>{boost::system::in_place_value};
+  json policy = *given;
+  if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);
+  if (!policy.is_object()) return p.error(property, "must be a JSON object");
+  return tracing::Result<std::string>{boost::system::in_place_value, policy.dump()};
+}
+
 tracing::Result<ResourceValues> topic(CompileContext& ctx, const std::string& id, const json& props) {
   Properties p{ctx, id, props};
   auto name = p.optional_string("TopicName");
@@ -55,6 +65,9 @@ tracing::Result<ResourceValues> topic(CompileContext& ctx, const std::string& id
   t.name = std::move(*topic_name_made);
   t.content_based_deduplication = content_based->value_or(false);
   if (t.content_based_deduplication && !t.fifo) return p.error("ContentBasedDeduplication", "needs FifoTopic: true");
+  auto delivery = policy_document(p, "DeliveryPolicy");
+  if (!delivery) return delivery.error();
+  t.delivery_policy = std::move(*delivery);
   std::string topic_name = t.name;
   ctx.topology.topics.push_back(std::move(t));
   std::string arn = ctx.arn("sns", topic_name);
@@ -92,12 +105,12 @@ tracing::Result<ResourceValues> subscription_resource(CompileContext& ctx, const
   auto raw = p.boolean("RawMessageDelivery");
   if (!raw) return raw.error();
   s->raw_message_delivery = raw->value_or(false);
-  if (const json* filter = p.find("FilterPolicy")) {
-    json policy = *filter;
-    if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);
-    if (!policy.is_object()) return p.error("FilterPolicy", "must be a JSON object");
-    s->filter_policy = policy.dump();
-  }
+  auto filter = policy_document(p, "FilterPolicy");
+  if (!filter) return filter.error();
+  s->filter_policy = std::move(*filter);
+  auto delivery = policy_document(p, "DeliveryPolicy");
+  if (!delivery) return delivery.error();
+  s->delivery_policy = std::move(*delivery);
   if (const json* redrive = p.find("RedrivePolicy")) {
     json policy = *redrive;
     if (policy.is_string()) policy = json::parse(policy.get<std::string>(), nullptr, false);

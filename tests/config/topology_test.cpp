@@ -69,5 +69,17 @@ TEST(TopologyTest, ErrorsNameTheOffendingField) {
   EXPECT_FALSE(parse_topology("[]"));
 }
 
+TEST(TopologyTest, TopicsAndSubscriptionsCarryTheirDeliveryPolicies) {
+  auto t = parse_topology(R"({"topics":[{"name":"t","delivery_policy":{"http":{"defaultHealthyRetryPolicy":{"numRetries":4}}}}],
+                              "subscriptions":[{"topic":"t","protocol":"https","endpoint":"https://hooks.example.com/sns",
+                                                "delivery_policy":{"healthyRetryPolicy":{"numRetries":9}}}]})");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->topics[0].delivery_policy, R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":4}}})");
+  EXPECT_EQ(t->subscriptions[0].delivery_policy, R"({"healthyRetryPolicy":{"numRetries":9}})");
+  auto bad = parse_topology(R"({"topics":[{"name":"t","delivery_policy":"numRetries=4"}]})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "topics[0].delivery_policy: must be an object (a DeliveryPolicy document)");
+}
+
 }  // namespace
 }  // namespace localray::config

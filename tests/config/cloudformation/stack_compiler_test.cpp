@@ -282,6 +282,24 @@ TEST(StackCompiler, SubscriptionsMayFilterOnTheMessageBody) {
             "app.yaml: Resources.S.Properties.FilterPolicyScope: must be MessageAttributes or MessageBody");
 }
 
+TEST(StackCompiler, DeliveryPoliciesOfTopicsAndSubscriptionsAreCarried) {
+  auto t = compile("Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+                   "      DeliveryPolicy: { http: { defaultHealthyRetryPolicy: { numRetries: 5 } } }\n"
+                   "  W:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: https, Endpoint: 'https://hooks.example.com/sns', "
+                   "DeliveryPolicy: '{\"healthyRetryPolicy\": {\"numRetries\": 7}}' }\n");
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->topics.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(t->topics[0].delivery_policy), nlohmann::json::parse(R"({"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}})"));
+  ASSERT_EQ(t->subscriptions.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(t->subscriptions[0].delivery_policy), nlohmann::json::parse(R"({"healthyRetryPolicy":{"numRetries":7}})"));
+  EXPECT_EQ(error_of("Resources:\n  T: { Type: AWS::SNS::Topic, Properties: { DeliveryPolicy: [ 1 ] } }\n"),
+            "app.yaml: Resources.T.Properties.DeliveryPolicy: must be a JSON object");
+  EXPECT_EQ(error_of("Resources:\n  T: { Type: AWS::SNS::Topic }\n"
+                     "  S:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: https, Endpoint: 'https://x', "
+                     "DeliveryPolicy: 'not json' }\n"),
+            "app.yaml: Resources.S.Properties.DeliveryPolicy: must be a JSON object");
+}
+
 TEST(StackCompiler, SubscriptionsToEndpointsOutsideTheStackKeepTheirEndpoint) {
   auto t = compile("Resources:\n  T: { Type: AWS::SNS::Topic }\n"
                    "  W:\n    Type: AWS::SNS::Subscription\n    Properties: { TopicArn: !Ref T, Protocol: https, Endpoint: 'https://hooks.example.com/sns' }\n"
