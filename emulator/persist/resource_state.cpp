@@ -26,6 +26,7 @@ void record_changes(Region& region, tracing::StateJournal& journal) {
   region.dynamodb->set_changes(std::make_shared<DynamoDbState>(journal, region.scope));
   region.sns->set_changes(std::make_shared<SnsState>(journal, region.scope));
   region.sns->platforms().set_changes(std::make_shared<PlatformState>(journal, region.scope));
+  region.sns->sms().set_changes(std::make_shared<SmsState>(journal, region.scope));
   region.lambda->set_changes(std::make_shared<LambdaState>(journal, region.scope));
   region.mappings->set_changes(std::make_shared<MappingState>(journal, region.scope));
 }

@@ -1,6 +1,7 @@
 #include "emulator/persist/sns_state.hpp"
 
 #include <functional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -67,6 +68,17 @@ void PlatformState::application_changed(const model::PlatformApplication& app, c
 
 void PlatformState::application_removed(const std::string& arn) { journal_.erase(kSnsPlatformRows, scope_owner_, arn); }
 
+SmsState::SmsState(tracing::StateJournal& journal, base::Scope scope) : journal_{journal}, scope_owner_{scope_owner(scope)} {}
+
+// One row per account and region: the settings are few and change seldom.
+void SmsState::sms_changed(const model::SmsSettings& settings) {
+  json sandbox = json::array();
+  for (const auto& [number, n] : settings.sandbox_locked())
+    sandbox.push_back({{"number", n.number}, {"verified", n.verified}, {"password", n.password}});
+  journal_.put(kSnsSmsRows, scope_owner_, "sms",
+               json{{"attributes", settings.attributes_locked()}, {"opted_out", settings.opted_out_locked()}, {"sandbox", std::move(sandbox)}}.dump());
+}
+
 namespace {
 
 // Before the topics: an application subscription needs its endpoint.
@@ -94,6 +106,30 @@ void restore_platforms(model::PlatformApplications& platforms, const std::string
   }
 }
 
+void restore_sms(model::SmsSettings& sms, const std::string& owner, const std::vector<tracing::StateRow>& rows, tracing::StateJournal& journal,
+                 spdlog::logger& log, RestoreCounts& counts) {
+  for (const auto& row : rows) {
+    if (row.kind != kSnsSmsRows || row.owner != owner) continue;
+    auto j = json::parse(row.value, nullptr, false);
+    std::map<std::string, std::string> attributes;
+    std::set<std::string> opted_out;
+    std::vector<model::SmsSettings::SandboxNumber> sandbox;
+    try {
+      attributes = j.at("attributes").get<std::map<std::string, std::string>>();
+      opted_out = j.at("opted_out").get<std::set<std::string>>();
+      for (const auto& n : j.at("sandbox"))
+        sandbox.push_back({n.at("number").get<std::string>(), n.at("verified").get<bool>(), n.at("password").get<std::string>()});
+    } catch (const json::exception&) {
+      log.warn("--persist: SMS settings not restored: their row is unreadable");
+      journal.erase(kSnsSmsRows, owner, row.key);
+      ++counts.skipped;
+      continue;
+    }
+    counts.items += opted_out.size() + sandbox.size();
+    sms.restore(std::move(attributes), std::move(opted_out), std::move(sandbox));
+  }
+}
+
 }  // namespace
 
 asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::SubscriberFactory& subscribers, const base::Scope& scope,
@@ -101,6 +137,7 @@ asio::awaitable<RestoreCounts> restore_sns(model::Backend& backend, model::Subsc
                                            std::shared_ptr<spdlog::logger> log) {
   RestoreCounts counts;
   const std::string owner = scope_owner(scope);
+  restore_sms(backend.sms(), owner, rows, journal, *log, counts);
   restore_platforms(backend.platforms(), owner, rows, journal, *log, counts);
   for (const auto& row : rows) {
     if (row.kind != kSnsTopicRows || row.owner != owner) continue;

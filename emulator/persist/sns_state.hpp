@@ -1,7 +1,7 @@
 #pragma once
 // SNS topics kept across restarts (--persist): each topic as one row holding its attributes, tags
 // and subscriptions, written whenever one of them changes; each platform application likewise, with
-// its endpoints.
+// its endpoints; and the account's SMS settings, opt-outs and sandbox numbers as one row.
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,10 +37,21 @@ class PlatformState final : public sns::model::PlatformChanges {
   std::string scope_owner_;
 };
 
+class SmsState final : public sns::model::SmsChanges {
+ public:
+  SmsState(tracing::StateJournal& journal, base::Scope scope);
+  void sms_changed(const sns::model::SmsSettings& settings) override;
+
+ private:
+  tracing::StateJournal& journal_;
+  std::string scope_owner_;
+};
+
 inline constexpr const char* kSnsTopicRows = "sns.topic";
+inline constexpr const char* kSnsSmsRows = "sns.sms";
 inline constexpr const char* kSnsPlatformRows = "sns.platform_application";
 
-// Puts back the platform applications of `scope` with their endpoints, then its topics and their
+// Puts back the SMS settings of `scope`, its platform applications with their endpoints, then its topics and their
 // subscriptions, each subscription under its ARN and
 // delivering through `subscribers` (so its queue or function must exist by then: restore queues
 // first). A subscription the topology already made (same protocol and endpoint) stays as it is.

@@ -26,6 +26,7 @@ Result<void> SmsSettings::set(const std::map<std::string, std::string>& attribut
   }
   std::lock_guard lock{mutex_};
   for (const auto& [name, value] : attributes) attributes_[name] = value;
+  report();
   return {};
 }
 
@@ -51,12 +52,12 @@ std::vector<std::string> SmsSettings::opted_out_numbers() const {
 
 void SmsSettings::opt_out(const std::string& number) {
   std::lock_guard lock{mutex_};
-  opted_out_.insert(number);
+  if (opted_out_.insert(number).second) report();
 }
 
 void SmsSettings::opt_in(const std::string& number) {
   std::lock_guard lock{mutex_};
-  opted_out_.erase(number);
+  if (opted_out_.erase(number) > 0) report();
 }
 
 Result<bool> SmsSettings::add_sandbox_number(const std::string& number, std::string password) {
@@ -67,6 +68,7 @@ Result<bool> SmsSettings::add_sandbox_number(const std::string& number, std::str
   if (it == sandbox_.end() && sandbox_.size() >= kMaxSandboxNumbers)
     return Error{Code::UserError, "The SMS sandbox holds at most 10 destination phone numbers"};
   sandbox_[number] = SandboxNumber{number, false, std::move(password)};
+  report();
   return true;
 }
 
@@ -78,12 +80,14 @@ Result<void> SmsSettings::verify_sandbox_number(const std::string& number, const
   if (it->second.password != password) return Error{Code::Verification, "Invalid one-time password"};
   it->second.verified = true;
   it->second.password.clear();
+  report();
   return {};
 }
 
 Result<void> SmsSettings::delete_sandbox_number(const std::string& number) {
   std::lock_guard lock{mutex_};
   if (sandbox_.erase(number) == 0) return Error{Code::ResourceNotFound, "Phone number " + number + " is not in the SMS sandbox"};
+  report();
   return {};
 }
 
@@ -92,6 +96,21 @@ std::vector<SmsSettings::SandboxNumber> SmsSettings::sandbox_numbers() const {
   std::vector<SandboxNumber> out;
   for (const auto& [number, n] : sandbox_) out.push_back(n);
   return out;
+}
+
+void SmsSettings::restore(std::map<std::string, std::string> attributes, std::set<std::string> opted_out, std::vector<SandboxNumber> sandbox) {
+  std::lock_guard lock{mutex_};
+  attributes_ = std::move(attributes);
+  opted_out_ = std::move(opted_out);
+  sandbox_.clear();
+  for (auto& n : sandbox) {
+    auto number = n.number;
+    sandbox_[number] = std::move(n);
+  }
+}
+
+void SmsSettings::report() const {
+  if (changes_) changes_->sms_changed(*this);
 }
 
 }  // namespace localray::sns::model

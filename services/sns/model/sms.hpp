@@ -3,6 +3,7 @@
 // the destination numbers of its SMS sandbox. Thread-safe: the calls that read and change them come
 // from any of the edge's threads.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -15,6 +16,17 @@ namespace localray::sns::model {
 
 // E.164: '+' and 1 to 15 digits, the first not 0.
 bool valid_phone_number(std::string_view number);
+
+class SmsSettings;
+
+// Told of each change to an account's SMS settings, opt-outs or sandbox numbers, with their whole
+// state, under the settings' lock (so that changes are told in the order they were made);
+// --persist keeps them.
+class SmsChanges {
+ public:
+  virtual ~SmsChanges() = default;
+  virtual void sms_changed(const SmsSettings& settings) = 0;
+};
 
 class SmsSettings {
  public:
@@ -44,7 +56,18 @@ class SmsSettings {
   Result<void> delete_sandbox_number(const std::string& number);
   std::vector<SandboxNumber> sandbox_numbers() const;  // by number
 
+  // Set before the first change (--persist). The SmsChanges hook reads the state through these.
+  void set_changes(std::shared_ptr<SmsChanges> changes) { changes_ = std::move(changes); }
+  const std::map<std::string, std::string>& attributes_locked() const { return attributes_; }
+  const std::set<std::string>& opted_out_locked() const { return opted_out_; }
+  const std::map<std::string, SandboxNumber>& sandbox_locked() const { return sandbox_; }
+  // Puts back what a copy kept (not reported as a change).
+  void restore(std::map<std::string, std::string> attributes, std::set<std::string> opted_out, std::vector<SandboxNumber> sandbox);
+
  private:
+  void report() const;  // under mutex_
+
+  std::shared_ptr<SmsChanges> changes_;
   mutable std::mutex mutex_;
   std::map<std::string, std::string> attributes_;
   std::set<std::string> opted_out_;

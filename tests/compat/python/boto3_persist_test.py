@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -335,6 +336,36 @@ class PersistTest(unittest.TestCase):
         sns = self.start("--persist").client("sns")
         with self.assertRaises(sns.exceptions.NotFoundException):
             sns.get_platform_application_attributes(PlatformApplicationArn=app)
+
+    def test_sms_settings_opt_outs_and_sandbox_numbers_come_back(self):
+        lr = self.start("--persist")
+        sns = lr.client("sns")
+
+        def texted_password(number):
+            query = urllib.parse.quote(number)
+            deliveries = json.loads(urllib.request.urlopen(f"{lr.endpoint}/_localray/sns/deliveries?endpoint={query}").read())["deliveries"]
+            return deliveries[0]["message"][-6:]
+
+        sns.set_sms_attributes(attributes={"DefaultSMSType": "Transactional", "DefaultSenderID": "LOCALRAY"})
+        urllib.request.urlopen(urllib.request.Request(lr.endpoint + "/_localray/sns/opt-outs", method="POST",
+                                                      data=json.dumps({"phoneNumber": "+15550111"}).encode()))
+        sns.create_sms_sandbox_phone_number(PhoneNumber="+15550122")
+        sns.verify_sms_sandbox_phone_number(PhoneNumber="+15550122", OneTimePassword=texted_password("+15550122"))
+        sns.create_sms_sandbox_phone_number(PhoneNumber="+15550133")
+        pending_password = texted_password("+15550133")
+        self.assertEqual(lr.end(signal.SIGTERM), 0)
+
+        lr = self.start("--persist")
+        sns = lr.client("sns")
+        self.assertEqual(sns.get_sms_attributes()["attributes"], {"DefaultSMSType": "Transactional", "DefaultSenderID": "LOCALRAY"})
+        self.assertEqual(sns.list_phone_numbers_opted_out()["phoneNumbers"], ["+15550111"])
+        self.assertTrue(sns.check_if_phone_number_is_opted_out(phoneNumber="+15550111")["isOptedOut"])
+        listed = {n["PhoneNumber"]: n["Status"] for n in sns.list_sms_sandbox_phone_numbers()["PhoneNumbers"]}
+        self.assertEqual(listed, {"+15550122": "Verified", "+15550133": "Pending"})
+        # The password texted before the restart still verifies the pending number.
+        sns.verify_sms_sandbox_phone_number(PhoneNumber="+15550133", OneTimePassword=pending_password)
+        listed = {n["PhoneNumber"]: n["Status"] for n in sns.list_sms_sandbox_phone_numbers()["PhoneNumbers"]}
+        self.assertEqual(listed["+15550133"], "Verified")
 
     def test_without_the_flag_resources_start_fresh_and_the_file_is_left_alone(self):
         lr = self.start("--persist")
