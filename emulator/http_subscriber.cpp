@@ -1,10 +1,16 @@
 #include "emulator/http_subscriber.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
 #include <nlohmann/json.hpp>
@@ -12,6 +18,7 @@
 
 #include "base/offload.hpp"
 #include "emulator/sns_http_messages.hpp"
+#include "services/sns/model/delivery_policy.hpp"
 
 namespace localray::emulator {
 
@@ -67,6 +74,39 @@ class PostGate {
   std::atomic<std::size_t> waiting_{0};
 };
 
+// Notifications to one endpoint under a throttle policy: each takes the next slot, 1/rate after
+// the one before, and waits for it. Retries take slots too, as they are deliveries.
+class DeliveryPacer {
+ public:
+  // False, at once, when kMaxWaitingPosts notifications wait for a slot already.
+  asio::awaitable<bool> wait_turn(int per_second) {
+    auto slot = reserve(per_second);
+    if (!slot) co_return false;
+    if (*slot > std::chrono::steady_clock::now()) {
+      auto executor = co_await asio::this_coro::executor;
+      asio::steady_timer turn{executor, *slot};
+      co_await turn.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return true;
+  }
+
+ private:
+  // Not a coroutine: the lock is never held across a suspension.
+  std::optional<std::chrono::steady_clock::time_point> reserve(int per_second) {
+    using Clock = std::chrono::steady_clock;
+    const auto gap = std::chrono::microseconds{1'000'000 / per_second};
+    std::lock_guard lock{mutex_};
+    auto now = Clock::now();
+    auto slot = std::max(now, next_);
+    if (slot - now >= gap * static_cast<long>(HttpSubscriber::kMaxWaitingPosts)) return std::nullopt;
+    next_ = slot + gap;
+    return slot;
+  }
+
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point next_{};
+};
+
 namespace {
 
 // One POST through the endpoint's gate. By value: retries call it long after the caller's frame.
@@ -82,13 +122,28 @@ asio::awaitable<std::optional<FailedAttempt>> gated_post(std::shared_ptr<PostGat
   co_return co_await post_once(std::move(ex), std::move(url), std::move(headers), std::move(body));
 }
 
+// A notification's POST: paced when a throttle policy is in force, then through the gate.
+asio::awaitable<std::optional<FailedAttempt>> paced_post(std::shared_ptr<DeliveryPacer> pacer, std::optional<int> per_second,
+                                                         std::shared_ptr<PostGate> gate, asio::any_io_executor ex, http::Url url,
+                                                         http::Headers headers, std::string body) {
+  // Not `per_second && co_await ...`: GCC 12 does not short-circuit a co_await in a condition.
+  if (per_second) {
+    bool turn = co_await pacer->wait_turn(*per_second);
+    if (!turn)
+      co_return FailedAttempt{DeliveryFailure::server, "EndpointBusy",
+                              std::to_string(HttpSubscriber::kMaxWaitingPosts) + " deliveries wait for their turn under the throttle policy already"};
+  }
+  co_return co_await gated_post(std::move(gate), std::move(ex), std::move(url), std::move(headers), std::move(body));
+}
+
 }  // namespace
 
 HttpSubscriber::HttpSubscriber(asio::any_io_executor ex, asio::any_io_executor blocking, http::Url url, std::string endpoint_text,
                                SnsRedelivery& redelivery, std::string edge, std::shared_ptr<base::SigningKey> key, tracing::IdGenerator& ids,
                                std::shared_ptr<spdlog::logger> log)
     : ex_{std::move(ex)}, blocking_{std::move(blocking)}, url_{std::move(url)}, endpoint_text_{std::move(endpoint_text)}, redelivery_{redelivery},
-      edge_{std::move(edge)}, key_{std::move(key)}, ids_{ids}, log_{std::move(log)}, gate_{std::make_shared<PostGate>(ex_)} {}
+      edge_{std::move(edge)}, key_{std::move(key)}, ids_{ids}, log_{std::move(log)}, gate_{std::make_shared<PostGate>(ex_)},
+      pacer_{std::make_shared<DeliveryPacer>()} {}
 
 void HttpSubscriber::describe_target(nlohmann::json& aws) const { aws["endpoint"] = endpoint_text_; }
 
@@ -107,17 +162,18 @@ std::string HttpSubscriber::deliver(const sns::model::Notification& n, const sns
   const std::string subscription_policy = own_policy != s.stored_attributes.end() ? own_policy->second : std::string{};
   auto schedule = sns::model::RetrySchedule::http(n.topic_delivery_policy, subscription_policy);
   headers.set("Content-Type", sns::model::http_content_type(n.topic_delivery_policy, subscription_policy));
+  auto per_second = sns::model::max_receives_per_second(n.topic_delivery_policy, subscription_policy);
   SnsRedelivery::Target target{"endpoint " + endpoint_text_, url_.host, {{"operation", "Notification"}, {"subscription_arn", s.arn}}, schedule,
                                {{"request", {{"method", "POST"}, {"url", endpoint_text_}}}}};
   // Everything the POSTs need is copied: an Unsubscribe may drop this subscriber meanwhile.
   asio::co_spawn(
       ex_,
       [ex = ex_, blocking = blocking_, url = url_, key = key_, edge = edge_, n, s, headers = std::move(headers), ctx, request_id,
-       target = std::move(target), &redelivery = redelivery_, gate = gate_]() mutable -> asio::awaitable<void> {
+       target = std::move(target), &redelivery = redelivery_, gate = gate_, pacer = pacer_, per_second]() mutable -> asio::awaitable<void> {
         std::string body = n.message;
         if (!s.raw_message_delivery) body = co_await base::offload(blocking, [&] { return sns_http_notification(n, s, edge, *key); });
-        auto attempt = [gate, ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
-          return gated_post(gate, ex, url, headers, body);
+        auto attempt = [pacer, per_second, gate, ex, url, headers, body]() -> asio::awaitable<std::optional<FailedAttempt>> {
+          return paced_post(pacer, per_second, gate, ex, url, headers, body);
         };
         auto failed = co_await attempt();
         if (!failed) co_return;

@@ -7,7 +7,8 @@
 // kMaxOpenPosts POSTs (first attempts, retries, confirmations) to one subscription's endpoint are
 // open at once and the others wait their turn, so that an endpoint which answers slowly, or never,
 // holds a bounded number of sockets however fast the topic is published to. Beyond
-// kMaxWaitingPosts waiting, an attempt fails as EndpointBusy and is retried on the policy.
+// kMaxWaitingPosts waiting, an attempt fails as EndpointBusy and is retried on the policy. With a
+// throttle policy in force (maxReceivesPerSecond), notifications to the endpoint are paced to it.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -22,7 +23,8 @@
 
 namespace localray::emulator {
 
-class PostGate;  // the POSTs to one endpoint (http_subscriber.cpp)
+class PostGate;       // the POSTs to one endpoint (http_subscriber.cpp)
+class DeliveryPacer;  // their pace under a throttle policy (http_subscriber.cpp)
 
 class HttpSubscriber final : public sns::model::Subscriber {
  public:
@@ -57,6 +59,7 @@ class HttpSubscriber final : public sns::model::Subscriber {
   std::shared_ptr<spdlog::logger> log_;
   // Shared with the POSTs, which outlive an Unsubscribe.
   std::shared_ptr<PostGate> gate_;
+  std::shared_ptr<DeliveryPacer> pacer_;
 };
 
 }  // namespace localray::emulator

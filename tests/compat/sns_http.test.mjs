@@ -2,7 +2,8 @@
 // subscription, gets signed notifications (verified with the certificate localray serves, as SNS
 // message validators verify them), raw ones, retries on its delivery policy, a dead-letter queue,
 // and the UnsubscribeURL; tags and permissions of topics; the hop in the service graph; email,
-// email-json and sms recorded at /_localray/sns/deliveries (mobile push: sns_push_and_sms.test.mjs).
+// email-json and sms recorded at /_localray/sns/deliveries (mobile push: sns_push_and_sms.test.mjs;
+// how fast an endpoint is sent to: sns_http_pacing.test.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -246,53 +247,6 @@ test("http deliveries: retries on the delivery policy, 4xx taken as delivered, a
                        (e) => e.name === "InvalidParameterException" && e.message === "Invalid parameter: Endpoint must match the specified protocol");
 });
 
-test("a slow endpoint gets at most 64 POSTs at once; a burst waits its turn and is delivered whole", async () => {
-  const c = client();
-  let open = 0, most = 0, answering = false;
-  const held = [];
-  const notified = new Set();
-  const slow = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      const json = JSON.parse(body);
-      if (json.Type === "SubscriptionConfirmation") {
-        res.end("ok");
-        fetch(json.SubscribeURL);
-        return;
-      }
-      notified.add(json.Message);
-      ++open;
-      most = Math.max(most, open);
-      res.on("close", () => --open);
-      if (answering) res.end("ok");
-      else held.push(res);
-    });
-  });
-  slow.listen(0, "127.0.0.1");
-  await once(slow, "listening");
-  try {
-    const { TopicArn } = await c.send(new sns.CreateTopicCommand({ Name: "http-slow" }));
-    await c.send(new sns.SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: `http://127.0.0.1:${slow.address().port}/slow` }));
-    assert.ok(await eventually(async () => {
-      const { Subscriptions } = await c.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn }));
-      return Subscriptions[0].SubscriptionArn !== "PendingConfirmation";
-    }), "the endpoint confirmed");
-    const entries = (k) => Array.from({ length: 10 }, (_, i) => ({ Id: `m${k}-${i}`, Message: `burst ${k}-${i}` }));
-    for (let k = 0; k < 10; ++k) await c.send(new sns.PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: entries(k) }));
-    assert.ok(await eventually(() => held.length === 64), `64 POSTs reach the endpoint (got ${held.length})`);
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(held.length, 64, "the other 36 wait while 64 are open");
-    answering = true;
-    held.splice(0).forEach((r) => r.end("ok"));
-    assert.ok(await eventually(() => notified.size === 100), `all 100 delivered once the endpoint answers (got ${notified.size})`);
-    assert.equal(most, 64, "never more than 64 at once");
-  } finally {
-    held.forEach((r) => r.destroy());
-    slow.close();
-  }
-});
-
 test("topic tags and permissions", async () => {
   const c = client();
   const { TopicArn } = await c.send(new sns.CreateTopicCommand({ Name: "admin-topic", Tags: [{ Key: "team", Value: "a" }] }));
@@ -403,7 +357,7 @@ test("email, email-json and sms: what SNS would send is recorded at /_localray/s
                        (e) => e.message === "Nope is not a valid attribute");
 });
 
-test("a template's http subscription asks its endpoint to confirm when the stack is made", async () => {
+test("a template's http subscription asks its endpoint to confirm when the stack is made, with the delivery policies it gives", async () => {
   const { writeFileSync, mkdtempSync } = await import("node:fs");
   const { join } = await import("node:path");
   const { tmpdir } = await import("node:os");
@@ -411,10 +365,15 @@ test("a template's http subscription asks its endpoint to confirm when the stack
   const template = join(dir, "app.yaml");
   writeFileSync(template, [
     "Resources:",
-    "  Hooks: { Type: AWS::SNS::Topic, Properties: { TopicName: hooks } }",
+    "  Hooks:",
+    "    Type: AWS::SNS::Topic",
+    "    Properties:",
+    "      TopicName: hooks",
+    "      DeliveryPolicy: { http: { defaultHealthyRetryPolicy: { numRetries: 5, minDelayTarget: 2, maxDelayTarget: 4 } } }",
     "  Web:",
     "    Type: AWS::SNS::Subscription",
-    `    Properties: { TopicArn: !Ref Hooks, Protocol: http, Endpoint: '${endpoint}/from-template' }`,
+    `    Properties: { TopicArn: !Ref Hooks, Protocol: http, Endpoint: '${endpoint}/from-template',`,
+    `                  DeliveryPolicy: '{"healthyRetryPolicy":{"numRetries":7,"minDelayTarget":1,"maxDelayTarget":3}}' }`,
     "",
   ].join("\n"));
   const other = await startLocalray(["--template", template]);
@@ -426,6 +385,16 @@ test("a template's http subscription asks its endpoint to confirm when the stack
     const c = new sns.SNSClient(v3Options(other.endpoint));
     const { MessageId } = await c.send(new sns.PublishCommand({ TopicArn: confirmation.json.TopicArn, Message: "from the stack" }));
     assert.ok(await eventually(() => messagesTo("/from-template", "Notification").find((m) => m.json.MessageId === MessageId)));
+    // The policies as SNS keeps them: the topic's with its defaults filled in, the subscription's in force.
+    const topic = (await c.send(new sns.GetTopicAttributesCommand({ TopicArn: confirmation.json.TopicArn }))).Attributes;
+    assert.equal(JSON.parse(topic.DeliveryPolicy).http.defaultHealthyRetryPolicy.numRetries, 5);
+    assert.equal(JSON.parse(topic.DeliveryPolicy).http.disableSubscriptionOverrides, false);
+    const { Subscriptions } = await c.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn: confirmation.json.TopicArn }));
+    const sub = (await c.send(new sns.GetSubscriptionAttributesCommand({ SubscriptionArn: Subscriptions[0].SubscriptionArn }))).Attributes;
+    assert.deepEqual(JSON.parse(sub.DeliveryPolicy).healthyRetryPolicy,
+                     { minDelayTarget: 1, maxDelayTarget: 3, numRetries: 7, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0,
+                       backoffFunction: "linear" });
+    assert.equal(JSON.parse(sub.EffectiveDeliveryPolicy).healthyRetryPolicy.numRetries, 7);
   } finally {
     await other.stop();
   }

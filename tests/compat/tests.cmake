@@ -3,7 +3,7 @@
 find_program(LOCALRAY_NODE node)
 set(LOCALRAY_COMPAT_ENV "LOCALRAY_BINARY=$<TARGET_FILE:localray>")
 if(LOCALRAY_NODE)
-  foreach(suite IN ITEMS js_v3 js_v2 xray_sdk xray_sdk_sampling otel sns_http sns_push_and_sms)
+  foreach(suite IN ITEMS js_v3 js_v2 xray_sdk xray_sdk_sampling otel sns_http sns_http_pacing sns_push_and_sms)
     add_test(NAME compat_${suite} COMMAND ${LOCALRAY_NODE} --test ${CMAKE_CURRENT_LIST_DIR}/${suite}.test.mjs)
     set_tests_properties(compat_${suite} PROPERTIES ENVIRONMENT "${LOCALRAY_COMPAT_ENV}" TIMEOUT 300)
   endforeach()

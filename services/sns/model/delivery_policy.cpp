@@ -14,6 +14,8 @@ using nlohmann::ordered_json;
 // The limits SNS documents for http/https delivery policies.
 constexpr int kMaxRetries = 100;
 constexpr int kMaxDelaySeconds = 3600;
+// Well past any endpoint's pace; it keeps the pacing arithmetic in whole microseconds.
+constexpr long long kMaxReceivesPerSecond = 1'000'000;
 constexpr std::array<std::string_view, 4> kBackoffFunctions = {"arithmetic", "exponential", "geometric", "linear"};
 
 ordered_json default_retry_policy() {
@@ -58,6 +60,14 @@ Result<void> checked_object(const ordered_json& given, const std::string& path, 
   return {};
 }
 
+Result<void> check_throttle_policy(const ordered_json& policy, const std::string& path, std::string_view prefix) {
+  if (!policy.is_object() || !policy.contains("maxReceivesPerSecond")) return {};
+  const auto& rate = policy["maxReceivesPerSecond"];
+  if (!rate.is_number_integer() || rate.get<long long>() < 1 || rate.get<long long>() > kMaxReceivesPerSecond)
+    return invalid(prefix, path + ".maxReceivesPerSecond must be a whole number from 1 to " + std::to_string(kMaxReceivesPerSecond));
+  return {};
+}
+
 Result<void> parse(std::string_view policy, std::string_view prefix, ordered_json& out) {
   out = ordered_json::parse(policy, nullptr, /*allow_exceptions=*/false);
   if (!out.is_object()) return invalid(prefix, "must be a JSON object");
@@ -92,9 +102,7 @@ Result<std::string> normalise_subscription_delivery_policy(std::string_view poli
     else ok = invalid(prefix, "guaranteed must be true or false");
     if (!ok) return ok.error();
   }
-  if (auto t = out["throttlePolicy"]; t.is_object() && t.contains("maxReceivesPerSecond") &&
-                                      (!t["maxReceivesPerSecond"].is_number_integer() || t["maxReceivesPerSecond"].get<long long>() < 1))
-    return invalid(prefix, "throttlePolicy.maxReceivesPerSecond must be a whole number, 1 or more");
+  if (auto ok = check_throttle_policy(out["throttlePolicy"], "throttlePolicy", prefix); !ok) return ok.error();
   return out.dump();
 }
 
@@ -108,8 +116,10 @@ Result<std::string> normalise_topic_delivery_policy(std::string_view policy, std
     for (const char* name : {"defaultHealthyRetryPolicy", "defaultSicklyRetryPolicy"})
       if (auto it = http->find(name); it != http->end() && !it->is_null())
         if (auto ok = normalise_retry_policy(*it, std::string{"http."} + name, prefix, normal[name]); !ok) return ok.error();
-    if (auto it = http->find("defaultThrottlePolicy"); it != http->end() && !it->is_null())
+    if (auto it = http->find("defaultThrottlePolicy"); it != http->end() && !it->is_null()) {
       if (auto ok = checked_object(*it, "http.defaultThrottlePolicy", prefix, normal["defaultThrottlePolicy"]); !ok) return ok.error();
+      if (auto ok = check_throttle_policy(normal["defaultThrottlePolicy"], "http.defaultThrottlePolicy", prefix); !ok) return ok.error();
+    }
     auto disable = http->find("disableSubscriptionOverrides");
     if (disable != http->end() && !disable->is_boolean()) return invalid(prefix, "http.disableSubscriptionOverrides must be true or false");
     normal["disableSubscriptionOverrides"] = disable != http->end() && disable->get<bool>();
@@ -146,6 +156,14 @@ std::string effective_subscription_delivery_policy(const std::string& topic_poli
                       {"requestPolicy", member_or(own, "requestPolicy", topic["defaultRequestPolicy"])},
                       {"guaranteed", member_or(own, "guaranteed", false)}}
       .dump();
+}
+
+std::optional<int> max_receives_per_second(const std::string& topic_policy, const std::string& subscription_policy) {
+  auto throttle = read(effective_subscription_delivery_policy(topic_policy, subscription_policy))["throttlePolicy"];
+  if (!throttle.is_object()) return std::nullopt;
+  auto rate = throttle.find("maxReceivesPerSecond");
+  if (rate == throttle.end() || !rate->is_number_integer() || rate->get<long long>() < 1) return std::nullopt;
+  return static_cast<int>(std::min<long long>(rate->get<long long>(), kMaxReceivesPerSecond));
 }
 
 }  // namespace localray::sns::model

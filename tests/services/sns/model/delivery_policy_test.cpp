@@ -66,9 +66,29 @@ TEST(DeliveryPolicyTest, PoliciesOutsideSnsLimitsAreRefused) {
   EXPECT_EQ(refused(R"({"healthyRetryPolicy":{"numRetries":2,"numNoDelayRetries":3}})"),
             "Invalid parameter: DeliveryPolicy: healthyRetryPolicy: numNoDelayRetries, numMinDelayRetries and numMaxDelayRetries together must be at most numRetries");
   EXPECT_EQ(refused(R"({"retries":3})"), "Invalid parameter: DeliveryPolicy: retries is not a member of a subscription's delivery policy");
+  EXPECT_EQ(refused(R"({"throttlePolicy":{"maxReceivesPerSecond":0}})"),
+            "Invalid parameter: DeliveryPolicy: throttlePolicy.maxReceivesPerSecond must be a whole number from 1 to 1000000");
   auto topic = normalise_topic_delivery_policy(R"({"http":{"disableSubscriptionOverrides":"true"}})", "Invalid parameter: ");
   ASSERT_FALSE(topic);
   EXPECT_EQ(topic.error().message, "Invalid parameter: DeliveryPolicy: http.disableSubscriptionOverrides must be true or false");
+  auto throttled = normalise_topic_delivery_policy(R"({"http":{"defaultThrottlePolicy":{"maxReceivesPerSecond":"ten"}}})", "Invalid parameter: ");
+  ASSERT_FALSE(throttled);
+  EXPECT_EQ(throttled.error().message,
+            "Invalid parameter: DeliveryPolicy: http.defaultThrottlePolicy.maxReceivesPerSecond must be a whole number from 1 to 1000000");
+}
+
+TEST(DeliveryPolicyTest, TheThrottleInForceIsTheSubscriptionsThenTheTopics) {
+  EXPECT_EQ(max_receives_per_second("", ""), std::nullopt) << "SNS sets no bound of its own";
+  auto topic = normalise_topic_delivery_policy(R"({"http":{"defaultThrottlePolicy":{"maxReceivesPerSecond":5}}})", "");
+  ASSERT_TRUE(topic) << topic.error().message;
+  auto sub = normalise_subscription_delivery_policy(R"({"throttlePolicy":{"maxReceivesPerSecond":2}})", "");
+  ASSERT_TRUE(sub) << sub.error().message;
+  EXPECT_EQ(max_receives_per_second(*topic, ""), 5);
+  EXPECT_EQ(max_receives_per_second("", *sub), 2);
+  EXPECT_EQ(max_receives_per_second(*topic, *sub), 2);
+  auto strict = normalise_topic_delivery_policy(R"({"http":{"defaultThrottlePolicy":{"maxReceivesPerSecond":5},"disableSubscriptionOverrides":true}})", "");
+  ASSERT_TRUE(strict);
+  EXPECT_EQ(max_receives_per_second(*strict, *sub), 5) << "overrides disabled: the topic's";
 }
 
 }  // namespace
