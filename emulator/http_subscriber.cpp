@@ -126,7 +126,7 @@ asio::awaitable<std::optional<FailedAttempt>> gated_post(std::shared_ptr<PostGat
 asio::awaitable<std::optional<FailedAttempt>> paced_post(std::shared_ptr<DeliveryPacer> pacer, std::optional<int> per_second,
                                                          std::shared_ptr<PostGate> gate, asio::any_io_executor ex, http::Url url,
                                                          http::Headers headers, std::string body) {
-  // Not `per_second && co_await ...`: GCC 12 does not short-circuit a co_await in a condition.
+  // Not `per_second && co_await ...`: built with GCC 12, that condition ran wait_turn with no throttle set.
   if (per_second) {
     bool turn = co_await pacer->wait_turn(*per_second);
     if (!turn)
